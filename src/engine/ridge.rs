@@ -1,0 +1,204 @@
+//! The exact optimum of the convex cases: when only the last (linear) layer trains and the loss
+//! is squared, minimising (1/n)·Σ(f(xᵢ) − yᵢ)² + (λ/2)·‖w‖² is ridge regression on the features
+//! the frozen part of the model computes, solved here in closed form.
+
+use super::data::Dataset;
+use super::model::{Model, Workspace};
+use std::fmt;
+
+/// Why a closed-form solution does not apply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RidgeError {
+    /// Some layer other than the last trains, so the problem is not convex in the weights.
+    NotConvex,
+    /// The output unit has a non-linearity, so the loss is not quadratic in the weights.
+    NonLinearOutput,
+    /// There are no training points.
+    NoData,
+    /// The linear system could not be solved (should not happen with λ > 0).
+    Singular,
+}
+
+impl fmt::Display for RidgeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RidgeError::NotConvex => "only models whose last layer alone trains have a closed-form optimum",
+            RidgeError::NonLinearOutput => "the output unit must be linear for a closed-form optimum",
+            RidgeError::NoData => "there are no training points",
+            RidgeError::Singular => "the ridge system is singular",
+        })
+    }
+}
+
+/// The optimal last layer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RidgeSolution {
+    /// The weights w, one per feature entering the last layer.
+    pub weights: Vec<f32>,
+    /// The (unpenalised) bias.
+    pub bias: f32,
+}
+
+impl RidgeSolution {
+    /// Writes the solution into the last layer of `model`.
+    pub fn install(&self, model: &mut Model) {
+        let last = model.layers.last_mut().expect("a model has an output layer");
+        last.weights.copy_from_slice(&self.weights);
+        last.bias[0] = self.bias;
+    }
+}
+
+/// Solves for the last layer of `model` on the training points of `data` with penalty `l2`
+/// (λ in the objective above). Works in the primal when there are fewer features than points
+/// and in the dual otherwise; the bias is left unpenalised by centring.
+pub fn solve_last_layer(model: &Model, data: &Dataset, l2: f32) -> Result<RidgeSolution, RidgeError> {
+    let last = model.layers.len() - 1;
+    if model.layers[..last].iter().any(|l| !l.frozen) {
+        return Err(RidgeError::NotConvex);
+    }
+    if model.layers[last].activation != super::activation::Activation::Linear {
+        return Err(RidgeError::NonLinearOutput);
+    }
+    let train: Vec<_> = data.points.iter().filter(|p| !p.test).collect();
+    let n = train.len();
+    if n == 0 {
+        return Err(RidgeError::NoData);
+    }
+    let p = model.layers[last].inputs;
+    // Φ, n × p, row-major, computed by the frozen part of the model.
+    let mut phi = vec![0.0f64; n * p];
+    let mut ws = Workspace::new(model, 256);
+    for (chunk_index, chunk) in train.chunks(256).enumerate() {
+        let m = chunk.len();
+        for (k, point) in chunk.iter().enumerate() {
+            ws.x1[k] = point.x[0];
+            ws.x2[k] = point.x[1];
+        }
+        model.forward(&mut ws, m);
+        let rows: &[f32] = if last == 0 { &ws.features } else { &ws.a[last - 1] };
+        for k in 0..m {
+            for f in 0..p {
+                phi[(chunk_index * 256 + k) * p + f] = rows[f * m + k] as f64;
+            }
+        }
+    }
+    let y: Vec<f64> = train.iter().map(|pt| pt.y as f64).collect();
+    // Centre so the bias drops out of the penalised problem.
+    let mut feature_mean = vec![0.0; p];
+    for row in phi.chunks_exact(p.max(1)).take(n) {
+        for (m, v) in feature_mean.iter_mut().zip(row) {
+            *m += v / n as f64;
+        }
+    }
+    let y_mean = y.iter().sum::<f64>() / n as f64;
+    for row in phi.chunks_exact_mut(p.max(1)).take(n) {
+        for (v, m) in row.iter_mut().zip(&feature_mean) {
+            *v -= m;
+        }
+    }
+    let yc: Vec<f64> = y.iter().map(|v| v - y_mean).collect();
+    // Stationarity: (ΦᵀΦ + c·I) w = Φᵀy with c = nλ/2.
+    let c = n as f64 * l2.max(0.0) as f64 / 2.0;
+    let weights = if p <= n {
+        let mut gram = vec![0.0; p * p];
+        let mut rhs = vec![0.0; p];
+        for (row, &target) in phi.chunks_exact(p.max(1)).take(n).zip(&yc) {
+            for a in 0..p {
+                rhs[a] += row[a] * target;
+                for b in 0..=a {
+                    gram[a * p + b] += row[a] * row[b];
+                }
+            }
+        }
+        symmetrize(&mut gram, p);
+        solve_spd(&mut gram, p, c, &mut rhs)?;
+        rhs
+    } else {
+        // w = Φᵀ α with (ΦΦᵀ + c·I) α = y.
+        let mut kernel = vec![0.0; n * n];
+        for a in 0..n {
+            for b in 0..=a {
+                kernel[a * n + b] = dot(&phi[a * p..(a + 1) * p], &phi[b * p..(b + 1) * p]);
+            }
+        }
+        symmetrize(&mut kernel, n);
+        let mut alpha = yc.clone();
+        solve_spd(&mut kernel, n, c, &mut alpha)?;
+        let mut w = vec![0.0; p];
+        for (row, a) in phi.chunks_exact(p).zip(&alpha) {
+            for (wi, v) in w.iter_mut().zip(row) {
+                *wi += a * v;
+            }
+        }
+        w
+    };
+    let bias = y_mean - dot(&weights, &feature_mean);
+    Ok(RidgeSolution {
+        weights: weights.iter().map(|&v| v as f32).collect(),
+        bias: bias as f32,
+    })
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn symmetrize(m: &mut [f64], n: usize) {
+    for a in 0..n {
+        for b in 0..a {
+            m[b * n + a] = m[a * n + b];
+        }
+    }
+}
+
+/// Solves (A + c·I) x = b in place for symmetric positive semi-definite A by Cholesky. When
+/// c is too small for the factorisation to succeed, a jitter proportional to A's trace is added,
+/// which yields the minimum-norm solution's close neighbour.
+pub fn solve_spd(a: &mut [f64], n: usize, c: f64, b: &mut [f64]) -> Result<(), RidgeError> {
+    let trace: f64 = (0..n).map(|i| a[i * n + i]).sum();
+    let base = a.to_vec();
+    let mut jitter = c;
+    for attempt in 0..6 {
+        a.copy_from_slice(&base);
+        for i in 0..n {
+            a[i * n + i] += jitter;
+        }
+        if cholesky(a, n) {
+            // Forward then backward substitution with L Lᵀ.
+            for i in 0..n {
+                let s = b[i] - (0..i).map(|k| a[i * n + k] * b[k]).sum::<f64>();
+                b[i] = s / a[i * n + i];
+            }
+            for i in (0..n).rev() {
+                let s = b[i] - (i + 1..n).map(|k| a[k * n + i] * b[k]).sum::<f64>();
+                b[i] = s / a[i * n + i];
+            }
+            return Ok(());
+        }
+        jitter = c.max(trace.max(1e-300) / n.max(1) as f64 * 1e-10 * 100f64.powi(attempt));
+    }
+    Err(RidgeError::Singular)
+}
+
+/// In-place lower Cholesky factor; false if the matrix is not positive definite.
+fn cholesky(a: &mut [f64], n: usize) -> bool {
+    for j in 0..n {
+        let mut d = a[j * n + j];
+        for k in 0..j {
+            d -= a[j * n + k] * a[j * n + k];
+        }
+        if !(d > 0.0 && d.is_finite()) {
+            return false;
+        }
+        let d = d.sqrt();
+        a[j * n + j] = d;
+        for i in j + 1..n {
+            let mut s = a[i * n + j];
+            for k in 0..j {
+                s -= a[i * n + k] * a[j * n + k];
+            }
+            a[i * n + j] = s / d;
+        }
+    }
+    true
+}

@@ -1,0 +1,340 @@
+//! The training loop: minibatch SGD over a data set, evaluation on the training and test
+//! points, and predictions over a grid for the heatmap. After construction a step allocates
+//! nothing: the data, the batch order and every buffer are reused.
+
+use super::data::{Dataset, Task};
+use super::model::{Gradients, Loss, Model, ModelSpec, Workspace};
+use super::optim::{Optimizer, OptimizerConfig};
+use super::rng::Rng;
+use serde::{Deserialize, Serialize};
+
+/// How a model is trained.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    /// The loss.
+    pub loss: Loss,
+    /// Points per minibatch (clamped to the number of training points).
+    pub batch_size: usize,
+    /// The update rule and its settings.
+    pub optimizer: OptimizerConfig,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            loss: Loss::Logistic,
+            batch_size: 10,
+            optimizer: OptimizerConfig::default(),
+        }
+    }
+}
+
+/// The loss and the accuracy (or R²) of a model on one set of points.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SplitMetrics {
+    /// How many points were evaluated.
+    pub count: usize,
+    /// The mean loss (NaN when there are no points).
+    pub loss: f64,
+    /// Classification: the fraction classified correctly (sign of f equals y).
+    /// Regression: the coefficient of determination R² = 1 − SSE/SST.
+    pub score: f64,
+}
+
+/// Training and test metrics together.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// On the training points.
+    pub train: SplitMetrics,
+    /// On the test points.
+    pub test: SplitMetrics,
+}
+
+/// The points of one split in flat buffers.
+#[derive(Clone, Debug, Default)]
+struct Columns {
+    x1: Vec<f32>,
+    x2: Vec<f32>,
+    y: Vec<f32>,
+}
+
+impl Columns {
+    fn fill<'a>(&mut self, points: impl Iterator<Item = &'a super::data::Point>) {
+        self.x1.clear();
+        self.x2.clear();
+        self.y.clear();
+        for p in points {
+            self.x1.push(p.x[0]);
+            self.x2.push(p.x[1]);
+            self.y.push(p.y);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.y.len()
+    }
+}
+
+/// Points evaluated per forward pass during evaluation and grid prediction.
+const CHUNK: usize = 256;
+
+/// A model together with its data, optimizer and buffers: everything one training run needs.
+#[derive(Clone, Debug)]
+pub struct Trainer {
+    /// The model being trained.
+    pub model: Model,
+    /// The training settings; the learning rate and penalties may change at any time.
+    pub config: TrainConfig,
+    spec: ModelSpec,
+    task: Task,
+    train: Columns,
+    test: Columns,
+    order: Vec<u32>,
+    cursor: usize,
+    batch: Workspace,
+    eval: Workspace,
+    grads: Gradients,
+    optimizer: Optimizer,
+    rng: Rng,
+    seed: u64,
+    steps: u64,
+    epochs: u64,
+}
+
+/// RNG stream labels: the weights and the batch order draw from separate streams of the seed.
+const INIT_STREAM: u64 = 1;
+const ORDER_STREAM: u64 = 2;
+
+impl Trainer {
+    /// A fresh model drawn from `seed`, ready to train on `data`.
+    pub fn new(spec: ModelSpec, config: TrainConfig, data: &Dataset, seed: u64) -> Self {
+        let model = Model::new(&spec, &mut Rng::stream(seed, INIT_STREAM));
+        let batch_capacity = config.batch_size.max(1);
+        let mut trainer = Trainer {
+            batch: Workspace::new(&model, batch_capacity),
+            eval: Workspace::new(&model, CHUNK),
+            grads: Gradients::zeros(&model),
+            optimizer: Optimizer::new(&model),
+            model,
+            config,
+            spec,
+            task: data.task,
+            train: Columns::default(),
+            test: Columns::default(),
+            order: Vec::new(),
+            cursor: 0,
+            rng: Rng::stream(seed, ORDER_STREAM),
+            seed,
+            steps: 0,
+            epochs: 0,
+        };
+        trainer.set_data(data);
+        trainer
+    }
+
+    /// Starts over: new weights from `seed`, fresh optimizer state, step and epoch at zero.
+    pub fn reset(&mut self, seed: u64) {
+        *self = Trainer::new(self.spec.clone(), self.config, &self.dataset_snapshot(), seed);
+    }
+
+    fn dataset_snapshot(&self) -> Dataset {
+        let point = |c: &Columns, i: usize, test: bool| super::data::Point {
+            x: [c.x1[i], c.x2[i]],
+            y: c.y[i],
+            test,
+        };
+        let mut points: Vec<_> = (0..self.train.len())
+            .map(|i| point(&self.train, i, false))
+            .collect();
+        points.extend((0..self.test.len()).map(|i| point(&self.test, i, true)));
+        Dataset {
+            task: self.task,
+            points,
+        }
+    }
+
+    /// Replaces the data and keeps the weights, so training continues on edited points.
+    /// Reuses its buffers when the number of points does not grow.
+    pub fn set_data(&mut self, data: &Dataset) {
+        self.task = data.task;
+        let old_train = self.train.len();
+        self.train.fill(data.points.iter().filter(|p| !p.test));
+        self.test.fill(data.points.iter().filter(|p| p.test));
+        if self.train.len() != old_train || self.order.is_empty() {
+            self.order.clear();
+            self.order.extend(0..self.train.len() as u32);
+            self.rng.shuffle(&mut self.order);
+            self.cursor = 0;
+        }
+    }
+
+    /// Changes the batch size, keeping the weights (resizes the batch buffers).
+    pub fn set_batch_size(&mut self, batch_size: usize) {
+        self.config.batch_size = batch_size.max(1);
+        if self.batch.capacity() < self.config.batch_size {
+            self.batch = Workspace::new(&self.model, self.config.batch_size);
+        }
+    }
+
+    /// Changes the optimizer settings; a different update rule starts from fresh state.
+    pub fn set_optimizer(&mut self, optimizer: OptimizerConfig) {
+        if optimizer.kind != self.config.optimizer.kind {
+            self.optimizer = Optimizer::new(&self.model);
+        }
+        self.config.optimizer = optimizer;
+    }
+
+    /// The spec the model was built from.
+    pub fn spec(&self) -> &ModelSpec {
+        &self.spec
+    }
+
+    /// The seed of the current run.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Minibatch steps taken so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// Full passes over the training points so far.
+    pub fn epochs(&self) -> u64 {
+        self.epochs
+    }
+
+    /// The number of training points.
+    pub fn train_count(&self) -> usize {
+        self.train.len()
+    }
+
+    /// The gradients of the last step, per layer.
+    pub fn gradients(&self) -> &Gradients {
+        &self.grads
+    }
+
+    /// The buffers of the last training batch (its inputs, activations and deltas).
+    pub fn last_batch(&self) -> &Workspace {
+        &self.batch
+    }
+
+    /// One SGD step on the next minibatch; false if there is nothing to train on.
+    pub fn step(&mut self) -> bool {
+        let n_train = self.train.len();
+        if n_train == 0 {
+            return false;
+        }
+        let size = self
+            .config
+            .batch_size
+            .min(self.batch.capacity())
+            .min(n_train - self.cursor);
+        for (slot, &index) in self.order[self.cursor..self.cursor + size].iter().enumerate() {
+            let i = index as usize;
+            self.batch.x1[slot] = self.train.x1[i];
+            self.batch.x2[slot] = self.train.x2[i];
+            self.batch.targets[slot] = self.train.y[i];
+        }
+        self.model.forward(&mut self.batch, size);
+        self.model
+            .backward(&mut self.batch, self.config.loss, &mut self.grads, false);
+        self.optimizer
+            .update(&self.config.optimizer, &mut self.model, &self.grads);
+        self.steps += 1;
+        self.cursor += size;
+        if self.cursor == n_train {
+            self.cursor = 0;
+            self.epochs += 1;
+            self.rng.shuffle(&mut self.order);
+        }
+        true
+    }
+
+    /// Steps until the current epoch ends (a whole epoch when called at its start).
+    pub fn epoch(&mut self) {
+        let start = self.epochs;
+        while self.epochs == start && self.step() {}
+    }
+
+    /// Loss and accuracy (or R²) on the training and on the test points.
+    pub fn evaluate(&mut self) -> Metrics {
+        Metrics {
+            train: evaluate_split(
+                &self.model,
+                &mut self.eval,
+                &self.train,
+                self.config.loss,
+                self.task,
+            ),
+            test: evaluate_split(
+                &self.model,
+                &mut self.eval,
+                &self.test,
+                self.config.loss,
+                self.task,
+            ),
+        }
+    }
+
+    /// f(x) over a `resolution × resolution` grid covering [-1, 1]², row-major with the top
+    /// row at x2 = +1 (as an image is laid out): cell (r, c) is centred at
+    /// x1 = −1 + (c + ½)·2/res, x2 = 1 − (r + ½)·2/res.
+    pub fn predict_grid(&mut self, resolution: usize, out: &mut [f32]) {
+        predict_grid(&self.model, &mut self.eval, resolution, out);
+    }
+}
+
+/// Fills `out` with f(x) over a grid (see [`Trainer::predict_grid`]), `ws.capacity()` points at
+/// a time.
+pub fn predict_grid(model: &Model, ws: &mut Workspace, resolution: usize, out: &mut [f32]) {
+    let total = resolution * resolution;
+    let step = 2.0 / resolution as f32;
+    let mut start = 0;
+    while start < total {
+        let n = ws.capacity().min(total - start);
+        for k in 0..n {
+            let cell = start + k;
+            let (r, c) = (cell / resolution, cell % resolution);
+            ws.x1[k] = -1.0 + (c as f32 + 0.5) * step;
+            ws.x2[k] = 1.0 - (r as f32 + 0.5) * step;
+        }
+        model.forward(ws, n);
+        out[start..start + n].copy_from_slice(ws.outputs());
+        start += n;
+    }
+}
+
+fn evaluate_split(model: &Model, ws: &mut Workspace, data: &Columns, loss: Loss, task: Task) -> SplitMetrics {
+    let total = data.len();
+    let (mut loss_sum, mut correct, mut sse) = (0.0f64, 0usize, 0.0f64);
+    let mean_y = data.y.iter().map(|&v| v as f64).sum::<f64>() / total.max(1) as f64;
+    let sst: f64 = data.y.iter().map(|&v| (v as f64 - mean_y).powi(2)).sum();
+    let mut start = 0;
+    while start < total {
+        let n = ws.capacity().min(total - start);
+        ws.x1[..n].copy_from_slice(&data.x1[start..start + n]);
+        ws.x2[..n].copy_from_slice(&data.x2[start..start + n]);
+        model.forward(ws, n);
+        for (&f, &y) in ws.outputs().iter().zip(&data.y[start..start + n]) {
+            loss_sum += loss.value(f, y);
+            correct += usize::from((f >= 0.0) == (y > 0.0));
+            sse += (f as f64 - y as f64).powi(2);
+        }
+        start += n;
+    }
+    let score = match task {
+        Task::Classification => correct as f64 / total.max(1) as f64,
+        Task::Regression if sst > 0.0 => 1.0 - sse / sst,
+        Task::Regression => f64::NAN,
+    };
+    SplitMetrics {
+        count: total,
+        loss: if total == 0 {
+            f64::NAN
+        } else {
+            loss_sum / total as f64
+        },
+        score: if total == 0 { f64::NAN } else { score },
+    }
+}

@@ -1,0 +1,9 @@
+//! nnplay: a neural-network playground that trains in the browser.
+//!
+//! [`engine`] is plain Rust (data, models, backprop, optimizers) and builds anywhere; [`app`] is
+//! the Yew front end and exists only on `wasm32`.
+
+pub mod engine;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;

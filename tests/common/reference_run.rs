@@ -1,0 +1,97 @@
+//! One fixed training run whose result must be bit-identical on every platform. Shared by the
+//! native determinism test and the browser (wasm) test.
+
+use nnplay::engine::{
+    Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec, OptimizerConfig, OptimizerKind,
+    Preset, TrainConfig, Trainer,
+};
+
+/// FNV-1a over the bits of every parameter, the metrics and a prediction grid, after training
+/// one model of each family (tanh, sigmoid, ReLU, cos, sin and exp/log paths all exercised).
+pub fn reference_fingerprint() -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    let mut eat = |bits: u64| {
+        for byte in bits.to_le_bytes() {
+            hash ^= byte as u64;
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    let specs = [
+        (
+            ModelSpec::mlp(&[8, 8], Activation::Tanh),
+            OptimizerKind::Adam,
+            Loss::Logistic,
+            Preset::Spiral,
+        ),
+        (
+            ModelSpec::mlp(&[6, 6], Activation::Sigmoid),
+            OptimizerKind::Momentum,
+            Loss::Squared,
+            Preset::Circle,
+        ),
+        (
+            ModelSpec::mlp(&[16], Activation::Relu),
+            OptimizerKind::Sgd,
+            Loss::Squared,
+            Preset::Bumps,
+        ),
+        (
+            ModelSpec::random_features(Activation::Cos, 64, 3.0),
+            OptimizerKind::Adam,
+            Loss::Logistic,
+            Preset::Xor,
+        ),
+        (
+            ModelSpec::on_features(FeatureMap::Handmade(HandFeature::ALL.to_vec())),
+            OptimizerKind::Sgd,
+            Loss::Logistic,
+            Preset::Ring,
+        ),
+    ];
+    for (i, (spec, kind, loss, preset)) in specs.into_iter().enumerate() {
+        let data = Dataset::generate(&DataSpec {
+            preset,
+            count: 300,
+            noise: 0.2,
+            test_fraction: 0.3,
+            seed: 40 + i as u64,
+        });
+        let config = TrainConfig {
+            loss,
+            batch_size: 10,
+            optimizer: OptimizerConfig {
+                kind,
+                learning_rate: 0.03,
+                l1: 1e-4,
+                l2: 1e-3,
+            },
+        };
+        let mut trainer = Trainer::new(spec, config, &data, 100 + i as u64);
+        for _ in 0..300 {
+            trainer.step();
+        }
+        for layer in &trainer.model.layers {
+            for v in layer.weights.iter().chain(&layer.bias) {
+                eat(v.to_bits() as u64);
+            }
+        }
+        let metrics = trainer.evaluate();
+        for v in [
+            metrics.train.loss,
+            metrics.train.score,
+            metrics.test.loss,
+            metrics.test.score,
+        ] {
+            eat(v.to_bits());
+        }
+        let mut grid = vec![0.0; 50 * 50];
+        trainer.predict_grid(50, &mut grid);
+        for v in grid {
+            eat(v.to_bits() as u64);
+        }
+    }
+    hash
+}
+
+/// The fingerprint every platform must produce.
+pub const EXPECTED_FINGERPRINT: u64 = 0x0e17_810d_ac3a_1cd3;
