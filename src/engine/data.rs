@@ -272,7 +272,11 @@ fn ring_point(rng: &mut Rng) -> ([f64; 2], f64) {
 }
 
 fn gauss_point(rng: &mut Rng, i: usize) -> ([f64; 2], f64) {
-    let (centre, y) = if i.is_multiple_of(2) { (0.45, 1.0) } else { (-0.45, -1.0) };
+    let (centre, y) = if i.is_multiple_of(2) {
+        (0.45, 1.0)
+    } else {
+        (-0.45, -1.0)
+    };
     ([centre + 0.22 * rng.normal(), centre + 0.22 * rng.normal()], y)
 }
 
@@ -281,7 +285,11 @@ fn spiral_point(rng: &mut Rng, i: usize, n: usize) -> ([f64; 2], f64) {
     let k = i / 2;
     let t = k as f64 / half as f64;
     let r = 0.05 + 0.9 * t;
-    let turn = if i.is_multiple_of(2) { 0.0 } else { std::f64::consts::PI };
+    let turn = if i.is_multiple_of(2) {
+        0.0
+    } else {
+        std::f64::consts::PI
+    };
     let angle = 1.75 * std::f64::consts::TAU * t + turn + 0.05 * rng.normal();
     (polar(r, angle), label(i.is_multiple_of(2)))
 }

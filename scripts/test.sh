@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Runs every test suite and ends with one line `N passed, N failed` summing them all:
+#   formatting, clippy (host and wasm32), native `cargo test`, wasm tests in headless Chromium
+#   (wasm-bindgen-test), and end-to-end tests (playwright-core) against the release build.
+# Installs what the tests need when missing (see scripts/setup.sh). Exit code 1 on any failure.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+source scripts/setup.sh --tests || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+set +e
+
+export CHROMEDRIVER=/usr/bin/chromedriver
+export CARGO_TERM_COLOR=never
+logs="$root/target/test-logs"
+mkdir -p "$logs"
+passed=0
+failed=0
+
+banner() { printf '\n\033[1;35m== %s ==\033[0m\n' "$*"; }
+
+# A check that is one test: it passes when the command succeeds.
+check() {
+  local name=$1; shift
+  banner "$name"
+  if "$@" >"$logs/$name.log" 2>&1; then
+    passed=$((passed + 1)); echo "ok: $name"
+  else
+    failed=$((failed + 1)); cat "$logs/$name.log"; echo "FAILED: $name"
+  fi
+}
+
+# A suite whose output has libtest summary lines (`test result: ... N passed; M failed`).
+cargo_suite() {
+  local name=$1; shift
+  banner "$name"
+  "$@" 2>&1 | tee "$logs/$name.log"
+  local status=${PIPESTATUS[0]}
+  local p f
+  p=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$logs/$name.log" | grep -Eo '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
+  f=$(grep -Eo '[0-9]+ failed' "$logs/$name.log" | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+    failed=$((failed + 1)); echo "FAILED: $name exited with $status before reporting a failing test"
+  fi
+}
+
+check fmt cargo fmt --all -- --check
+check clippy-host cargo clippy --all-targets -- -D warnings
+check clippy-wasm cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo_suite native cargo test
+cargo_suite wasm-browser cargo test --target wasm32-unknown-unknown --test web
+
+banner "end-to-end"
+if trunk build --release >"$logs/trunk-build.log" 2>&1; then
+  node --test --test-reporter=tap --test-concurrency=1 tests/e2e/ 2>&1 | tee "$logs/e2e.log"
+  status=${PIPESTATUS[0]}
+  p=$(grep -E '^# pass [0-9]+' "$logs/e2e.log" | awk '{s+=$3} END {print s+0}')
+  f=$(grep -E '^# fail [0-9]+' "$logs/e2e.log" | awk '{s+=$3} END {print s+0}')
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); fi
+else
+  cat "$logs/trunk-build.log"; echo "FAILED: trunk build --release"
+  failed=$((failed + 1))
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
