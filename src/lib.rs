@@ -4,6 +4,9 @@
 //! the Yew front end and exists only on `wasm32`.
 
 pub mod engine;
+pub mod paint;
+pub mod session;
+pub mod settings;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

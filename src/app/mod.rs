@@ -1,90 +1,428 @@
-//! The Yew front end (wasm32 only). Views read the engine's state; they never own training logic.
+//! The Yew front end (wasm32 only). The page holds one [`Session`] in a `use_mut_ref`; the
+//! training loop runs on requestAnimationFrame and paints straight to the canvases, and only
+//! the slow-changing summary (readouts, at about ten updates a second) re-renders components.
 
+mod chart;
+mod controls;
+mod handles;
+mod panel;
 mod panic_banner;
+mod plot;
 
 pub use panic_banner::show_error_banner;
 
-use crate::engine::{DataSpec, Dataset, Preset};
+use crate::engine::Task;
+use crate::session::{EditOutcome, Session};
+use crate::settings::Settings;
+use handles::{AnimationLoop, Listener};
+use plot::{PlotPainter, ViewOptions};
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::{HtmlCanvasElement, KeyboardEvent, PointerEvent};
 use yew::prelude::*;
 
 /// Installs the panic banner and mounts [`App`] into the page's `#app` element (or the body).
 pub fn start() {
     panic_banner::install();
-    let document = gloo_document();
-    match document.get_element_by_id("app") {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    match root {
         Some(root) => yew::Renderer::<App>::with_root(root).render(),
         None => yew::Renderer::<App>::new().render(),
     };
 }
 
-fn gloo_document() -> web_sys::Document {
+/// Milliseconds of training work per animation frame, leaving the rest of a 60 Hz frame for
+/// painting and input.
+const FRAME_BUDGET_MS: f64 = 8.0;
+/// How often the readouts and the loss chart refresh while training.
+const SUMMARY_INTERVAL_MS: f64 = 120.0;
+
+fn now_ms() -> f64 {
     web_sys::window()
-        .and_then(|w| w.document())
-        .expect("nnplay runs in a page with a document")
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// What the readouts show; rebuilt from the session a few times a second.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    /// Bumped on every edit so the view repaints even when no number changed.
+    pub revision: u64,
+    /// Minibatch steps.
+    pub steps: u64,
+    /// Epochs.
+    pub epochs: u64,
+    /// Points on the plot.
+    pub points: usize,
+    /// Training points.
+    pub train_points: usize,
+    /// Classification or regression.
+    pub task: Task,
+    /// Mean training loss.
+    pub train_loss: f64,
+    /// Mean test loss.
+    pub test_loss: f64,
+    /// Training accuracy or R².
+    pub train_score: f64,
+    /// Test accuracy or R².
+    pub test_score: f64,
+    /// Training throughput.
+    pub examples_per_sec: f64,
+}
+
+impl Summary {
+    fn of(session: &Session, revision: u64, examples_per_sec: f64) -> Self {
+        Summary {
+            revision,
+            steps: session.trainer.steps(),
+            epochs: session.trainer.epochs(),
+            points: session.data.points.len(),
+            train_points: session.trainer.train_count(),
+            task: session.task(),
+            train_loss: session.metrics.train.loss,
+            test_loss: session.metrics.test.loss,
+            train_score: session.metrics.train.score,
+            test_score: session.metrics.test.score,
+            examples_per_sec,
+        }
+    }
+}
+
+/// The session shared by the page's callbacks.
+pub type SharedSession = Rc<RefCell<Session>>;
+
+/// Everything a control needs to change settings: it always starts from the session's current
+/// settings (never a stale copy), applies the change to the session, then re-renders.
+#[derive(Clone)]
+pub struct Updater {
+    session: SharedSession,
+    settings: UseStateSetter<Settings>,
+    summary: UseStateSetter<Summary>,
+    revision: Rc<RefCell<u64>>,
+}
+
+impl PartialEq for Updater {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.session, &other.session)
+    }
+}
+
+impl Updater {
+    /// Changes the settings with `change` and brings the session up to date.
+    pub fn settings(&self, change: impl FnOnce(&mut Settings)) {
+        let mut next = self.session.borrow().settings.clone();
+        change(&mut next);
+        self.session.borrow_mut().apply(next.clone());
+        self.settings.set(next);
+        self.refresh();
+    }
+
+    /// Works on the session directly (editing points, stepping), then re-renders.
+    pub fn session(&self, work: impl FnOnce(&mut Session)) {
+        work(&mut self.session.borrow_mut());
+        self.refresh();
+    }
+
+    /// Re-renders the readouts (and so repaints), keeping the last throughput figure.
+    pub fn refresh(&self) {
+        let mut revision = self.revision.borrow_mut();
+        *revision += 1;
+        self.summary
+            .set(Summary::of(&self.session.borrow(), *revision, 0.0));
+    }
+}
+
+/// What a press on the plot does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    /// Add points (or move the one under the pointer).
+    Add,
+    /// Remove the points under the pointer.
+    Erase,
+}
+
+/// A pointer gesture in progress on the plot.
+#[derive(Clone, Copy, Debug)]
+enum Drag {
+    Move(usize),
+    Value {
+        index: usize,
+        start_y: f64,
+        start_value: f32,
+    },
+    Erase,
+}
+
+fn read_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+fn write_hash(hash: &str) {
+    if let Some(w) = web_sys::window() {
+        if let Ok(history) = w.history() {
+            let _ =
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{hash}")));
+        }
+    }
 }
 
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
+    let boot = use_memo((), |_| Settings::from_hash(&read_hash()));
+    let settings = use_state(|| boot.0.clone());
+    let notices = use_state(|| boot.1.clone());
+    let session = use_mut_ref(|| Session::new(boot.0.clone()));
+    let summary = use_state(|| Summary::of(&session.borrow(), 0, 0.0));
+    let revision = use_mut_ref(|| 0u64);
+    let view = use_state(ViewOptions::default);
+    let class = use_state(|| 1.0f32);
+    let draw_value = use_state(|| 0.5f32);
+    let tool = use_state(|| Tool::Add);
+    let drag = use_mut_ref(|| None::<Drag>);
+    let painter = use_mut_ref(PlotPainter::default);
+    let plot_ref = use_node_ref();
+    let chart_ref = use_node_ref();
+    // The view options the animation loop reads (it outlives a render).
+    let live_view = use_mut_ref(ViewOptions::default);
+    *live_view.borrow_mut() = *view;
+
+    let updater = Updater {
+        session: session.clone(),
+        settings: settings.setter(),
+        summary: summary.setter(),
+        revision: revision.clone(),
+    };
+
+    // Keep the address bar's hash in step with the settings.
+    use_effect_with((*settings).clone(), |s| write_hash(&s.to_hash()));
+
+    // Repaint after every render (edits, setting changes, readout refreshes).
+    {
+        let (session, painter, plot_ref, chart_ref, view) = (
+            session.clone(),
+            painter.clone(),
+            plot_ref.clone(),
+            chart_ref.clone(),
+            *view,
+        );
+        use_effect(move || {
+            let mut s = session.borrow_mut();
+            if let Some(canvas) = plot_ref.cast::<HtmlCanvasElement>() {
+                painter.borrow_mut().paint(&canvas, &mut s, view);
+            }
+            if let Some(canvas) = chart_ref.cast::<HtmlCanvasElement>() {
+                chart::draw_loss_chart(&canvas, s.history.points(), view.log_scale);
+            }
+        });
+    }
+
+    // The training loop, alive exactly while `play` is on.
+    {
+        let (session, painter, plot_ref, chart_ref, live_view) = (
+            session.clone(),
+            painter.clone(),
+            plot_ref.clone(),
+            chart_ref.clone(),
+            live_view.clone(),
+        );
+        let (summary_setter, revision) = (summary.setter(), revision.clone());
+        use_effect_with(settings.play, move |&play| {
+            let handle = play.then(|| {
+                let mut last_summary = now_ms();
+                AnimationLoop::start(move |_| {
+                    let start = now_ms();
+                    let mut s = session.borrow_mut();
+                    s.run_frame(start + FRAME_BUDGET_MS, &now_ms);
+                    let view = *live_view.borrow();
+                    if let Some(canvas) = plot_ref.cast::<HtmlCanvasElement>() {
+                        painter.borrow_mut().paint(&canvas, &mut s, view);
+                    }
+                    let now = now_ms();
+                    if now - last_summary >= SUMMARY_INTERVAL_MS {
+                        let rate = s.take_examples() as f64 * 1000.0 / (now - last_summary);
+                        last_summary = now;
+                        s.refresh_metrics();
+                        if let Some(canvas) = chart_ref.cast::<HtmlCanvasElement>() {
+                            chart::draw_loss_chart(&canvas, s.history.points(), view.log_scale);
+                        }
+                        let r = *revision.borrow();
+                        summary_setter.set(Summary::of(&s, r, rate));
+                    }
+                })
+            });
+            move || drop(handle)
+        });
+    }
+
+    // Keyboard: 1 and 2 pick the class; links edited by hand are applied.
+    {
+        let (class, updater, notices) = (class.setter(), updater.clone(), notices.setter());
+        use_effect_with((), move |_| {
+            let window: web_sys::EventTarget = web_sys::window().expect("a window").into();
+            let keys = Listener::new(&window, "keydown", move |e| {
+                let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                    return;
+                };
+                let typing = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|t| matches!(t.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+                if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                match e.key().as_str() {
+                    "1" => class.set(1.0),
+                    "2" => class.set(-1.0),
+                    _ => {}
+                }
+            });
+            let hash = Listener::new(&window, "hashchange", move |_| {
+                let (next, problems) = Settings::from_hash(&read_hash());
+                updater.settings(|s| *s = next);
+                notices.set(problems);
+            });
+            move || drop((keys, hash))
+        });
+    }
+
+    let plot_events = {
+        let (session, drag, plot_ref, updater, notices) = (
+            session.clone(),
+            drag.clone(),
+            plot_ref.clone(),
+            updater.clone(),
+            notices.clone(),
+        );
+        let (plot_ref_move, updater_move) = (plot_ref.clone(), updater.clone());
+        let (drag_move, drag_up) = (drag.clone(), drag.clone());
+        let (class, draw_value, tool) = (*class, *draw_value, *tool);
+        let pointer_down = Callback::from(move |e: PointerEvent| {
+            let Some(canvas) = plot_ref.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            e.prevent_default();
+            let at = plot::to_plot(&canvas, e.offset_x() as f64, e.offset_y() as f64);
+            let hit = plot::units_per_pixel(&canvas) * 9.0;
+            let mut s = session.borrow_mut();
+            let gesture = if e.button() == 2 || tool == Tool::Erase {
+                if let Some(i) = s.nearest_point(at, hit) {
+                    s.remove_point(i);
+                }
+                Some(Drag::Erase)
+            } else if let Some(i) = s.nearest_point(at, hit) {
+                Some(Drag::Move(i))
+            } else {
+                let regression = s.task() == Task::Regression;
+                let y = match (regression, e.shift_key()) {
+                    (true, _) => draw_value,
+                    (false, false) => class,
+                    (false, true) => -class,
+                };
+                match s.add_point(at, y) {
+                    EditOutcome::Added(index) if regression => Some(Drag::Value {
+                        index,
+                        start_y: e.offset_y() as f64,
+                        start_value: y,
+                    }),
+                    EditOutcome::Added(index) => Some(Drag::Move(index)),
+                    EditOutcome::Refused(why) => {
+                        notices.set(vec![why.to_string()]);
+                        None
+                    }
+                }
+            };
+            drop(s);
+            if gesture.is_some() {
+                let _ = canvas.set_pointer_capture(e.pointer_id());
+            }
+            *drag.borrow_mut() = gesture;
+            updater.refresh();
+        });
+        let pointer_move = {
+            let (drag, plot_ref, updater) = (drag_move, plot_ref_move, updater_move);
+            Callback::from(move |e: PointerEvent| {
+                let Some(gesture) = *drag.borrow() else {
+                    return;
+                };
+                let Some(canvas) = plot_ref.cast::<HtmlCanvasElement>() else {
+                    return;
+                };
+                let at = plot::to_plot(&canvas, e.offset_x() as f64, e.offset_y() as f64);
+                let hit = plot::units_per_pixel(&canvas) * 9.0;
+                updater.session(|s| match gesture {
+                    Drag::Move(i) => s.move_point(i, at),
+                    Drag::Value {
+                        index,
+                        start_y,
+                        start_value,
+                    } => {
+                        let rise =
+                            (start_y - e.offset_y() as f64) / canvas.get_bounding_client_rect().height();
+                        s.set_value(index, start_value + 2.0 * rise as f32);
+                    }
+                    Drag::Erase => {
+                        if let Some(i) = s.nearest_point(at, hit) {
+                            s.remove_point(i);
+                        }
+                    }
+                });
+            })
+        };
+        let pointer_up = {
+            let drag = drag_up;
+            Callback::from(move |_: PointerEvent| {
+                *drag.borrow_mut() = None;
+            })
+        };
+        (pointer_down, pointer_move, pointer_up)
+    };
+    let (onpointerdown, onpointermove, onpointerup) = plot_events;
+    let oncontextmenu = Callback::from(|e: MouseEvent| e.prevent_default());
+
+    let notice_box = (!notices.is_empty()).then(|| {
+        let notices_setter = notices.setter();
+        html! {
+            <div class="notice" role="status" data-testid="notice">
+                <ul>{ for notices.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+                <button type="button" class="button" data-testid="dismiss-notice"
+                    onclick={Callback::from(move |_| notices_setter.set(Vec::new()))}>{ "Dismiss" }</button>
+            </div>
+        }
+    });
+
     html! {
         <main class="page">
             <header class="masthead">
                 <h1 data-testid="title">{ "nnplay" }</h1>
-                <p class="tagline">{ "A neural-network playground: draw data, pick a model, watch gradient descent learn." }</p>
+                <p class="tagline">{ "Draw data, pick a model, and watch gradient descent learn it." }</p>
             </header>
-            <section class="stage">
-                <DataPlot />
-                <p class="description" data-testid="description">
-                    { "Each dot is a labelled example in the square [−1, 1]². A model assigns every point of the plane a score; \
-                       training nudges its weights down the gradient of the loss until the coloured regions agree with the dots." }
-                </p>
-            </section>
+            { for notice_box }
+            <panel::TrainingBar updater={updater.clone()} settings={(*settings).clone()} />
+            <div class="workspace">
+                <panel::DataPanel updater={updater.clone()} settings={(*settings).clone()}
+                    class={*class} on_class={Callback::from({ let c = class.setter(); move |v| c.set(v) })}
+                    draw_value={*draw_value} on_draw_value={Callback::from({ let d = draw_value.setter(); move |v| d.set(v) })}
+                    tool={*tool} on_tool={Callback::from({ let t = tool.setter(); move |v| t.set(v) })}
+                    view={*view} on_view={Callback::from({ let v = view.setter(); move |o| v.set(o) })} />
+                <section class="centre">
+                    <canvas ref={plot_ref} class="plot" data-testid="plot"
+                        aria-label="The input plane: click to add a point, drag a point to move it, right-click to delete"
+                        {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup}
+                        {oncontextmenu} />
+                    <panel::Readouts summary={(*summary).clone()} />
+                    <div class="chart-box">
+                        <canvas ref={chart_ref} class="chart" data-testid="loss-chart" aria-label="Loss over training steps" />
+                    </div>
+                </section>
+                <panel::ModelPanel updater={updater.clone()} settings={(*settings).clone()} />
+            </div>
         </main>
-    }
-}
-
-/// The data plot: the input plane with the default data set drawn on it.
-#[function_component(DataPlot)]
-pub fn data_plot() -> Html {
-    let canvas = use_node_ref();
-    {
-        let canvas = canvas.clone();
-        use_effect_with((), move |_| {
-            if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
-                draw_points(&canvas);
-            }
-        });
-    }
-    html! {
-        <canvas ref={canvas} class="plot" data-testid="plot" width="480" height="480"
-            aria-label="Data plot: the input plane with the training points" />
-    }
-}
-
-fn draw_points(canvas: &HtmlCanvasElement) {
-    let Some(ctx) = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-    else {
-        return;
-    };
-    let (w, h) = (canvas.width() as f64, canvas.height() as f64);
-    ctx.set_fill_style_str("#f6f7fb");
-    ctx.fill_rect(0.0, 0.0, w, h);
-    let data = Dataset::generate(&DataSpec {
-        preset: Preset::Xor,
-        ..DataSpec::default()
-    });
-    for p in &data.points {
-        let x = (p.x[0] as f64 + 1.0) / 2.0 * w;
-        let y = (1.0 - p.x[1] as f64) / 2.0 * h;
-        ctx.begin_path();
-        let _ = ctx.arc(x, y, 4.0, 0.0, std::f64::consts::TAU);
-        ctx.set_fill_style_str(if p.y > 0.0 { "#e8743b" } else { "#1f77b4" });
-        ctx.fill();
     }
 }

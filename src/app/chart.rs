@@ -1,0 +1,117 @@
+//! The loss chart: training and test loss against the step count, drawn with plotters on a
+//! canvas, on a linear or logarithmic axis.
+
+use crate::session::HistoryPoint;
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+const TRAIN_COLOUR: RGBColor = RGBColor(47, 111, 219);
+const TEST_COLOUR: RGBColor = RGBColor(232, 116, 59);
+
+/// Draws the history onto `canvas` (sized to its CSS box times the pixel ratio).
+pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log_scale: bool) {
+    let (_, _, ratio) = super::plot::fit_backing_store(canvas);
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+        return;
+    };
+    let root = backend.into_drawing_area();
+    let _ = root.fill(&WHITE);
+    let finite = |v: f64| v.is_finite() && (!log_scale || v > 0.0);
+    let values = history
+        .iter()
+        .flat_map(|p| [p.train, p.test])
+        .filter(|&v| finite(v));
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let font = (12.0 * ratio) as u32;
+    if !lo.is_finite() {
+        let grey = BLACK.mix(0.5);
+        let style = TextStyle::from(("sans-serif", font).into_font()).color(&grey);
+        let _ = root.draw_text("The loss appears here once training starts.", &style, (10, 10));
+        let _ = root.present();
+        return;
+    }
+    let last_step = history.last().map_or(1, |p| p.step).max(1) as f64;
+    let result = if log_scale {
+        let (lo, hi) = (lo * 0.8, hi * 1.25);
+        draw_series(&root, history, 0.0..last_step, (lo..hi).log_scale(), font, finite)
+    } else {
+        let pad = ((hi - lo) * 0.08).max(1e-6);
+        draw_series(
+            &root,
+            history,
+            0.0..last_step,
+            (lo - pad).max(0.0)..hi + pad,
+            font,
+            finite,
+        )
+    };
+    if let Err(e) = result {
+        web_sys::console::warn_1(&format!("loss chart: {e}").into());
+    }
+    let _ = root.present();
+}
+
+type Area<'a> = DrawingArea<CanvasBackend, plotters::coord::Shift>;
+
+fn draw_series<Y>(
+    root: &Area,
+    history: &[HistoryPoint],
+    x_range: std::ops::Range<f64>,
+    y_range: Y,
+    font: u32,
+    finite: impl Fn(f64) -> bool,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    Y: AsRangedCoord<Value = f64>,
+    Y::CoordDescType: ValueFormatter<f64>,
+{
+    let mut chart = ChartBuilder::on(root)
+        .margin(font / 2)
+        .x_label_area_size(font * 2)
+        .y_label_area_size(font * 4)
+        .build_cartesian_2d(x_range, y_range)?;
+    chart
+        .configure_mesh()
+        .label_style(("sans-serif", font))
+        .x_desc("step")
+        .x_labels(5)
+        .y_labels(5)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v:.3}"))
+        .light_line_style(BLACK.mix(0.04))
+        .bold_line_style(BLACK.mix(0.1))
+        .draw()?;
+    for (colour, label, pick) in [
+        (
+            TRAIN_COLOUR,
+            "training loss",
+            (|p: &HistoryPoint| p.train) as fn(&HistoryPoint) -> f64,
+        ),
+        (TEST_COLOUR, "test loss", |p: &HistoryPoint| p.test),
+    ] {
+        let points: Vec<(f64, f64)> = history
+            .iter()
+            .map(|p| (p.step as f64, pick(p)))
+            .filter(|&(_, v)| finite(v))
+            .collect();
+        if points.is_empty() {
+            continue;
+        }
+        chart
+            .draw_series(LineSeries::new(points, colour.stroke_width(2)))?
+            .label(label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2)));
+    }
+    chart
+        .configure_series_labels()
+        .label_font(("sans-serif", font))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.15))
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()?;
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! Small labelled form controls. Every control has a visible label and a stable `data-testid`.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// A labelled `<select>`: `options` are (value, text) pairs; `on_change` receives the value.
+pub fn select(
+    label: &str,
+    testid: impl Into<AttrValue>,
+    options: Vec<(String, String)>,
+    current: &str,
+    on_change: Callback<String>,
+) -> Html {
+    let onchange = Callback::from(move |e: Event| {
+        on_change.emit(e.target_unchecked_into::<HtmlSelectElement>().value());
+    });
+    html! {
+        <label class="control">
+            <span class="control-label">{ label }</span>
+            <select data-testid={testid.into()} {onchange}>
+                { for options.into_iter().map(|(value, text)| {
+                    let selected = value == current;
+                    html! { <option {value} {selected}>{ text }</option> }
+                }) }
+            </select>
+        </label>
+    }
+}
+
+/// A labelled range slider with its current value shown beside it; `on_input` receives the
+/// slider position while it moves.
+#[allow(clippy::too_many_arguments)]
+pub fn slider(
+    label: &str,
+    testid: impl Into<AttrValue>,
+    min: f64,
+    max: f64,
+    step: f64,
+    position: f64,
+    shown: String,
+    on_input: Callback<f64>,
+) -> Html {
+    let oninput = Callback::from(move |e: InputEvent| {
+        if let Ok(v) = e
+            .target_unchecked_into::<HtmlInputElement>()
+            .value()
+            .parse::<f64>()
+        {
+            on_input.emit(v);
+        }
+    });
+    html! {
+        <label class="control">
+            <span class="control-label">{ label }<output class="control-value">{ shown }</output></span>
+            <input type="range" data-testid={testid.into()} min={min.to_string()} max={max.to_string()}
+                step={step.to_string()} value={position.to_string()} {oninput} />
+        </label>
+    }
+}
+
+/// A labelled text box for a number; `on_commit` receives the text when the user presses Enter
+/// or leaves the box, and decides what to do with it.
+pub fn number_box(
+    label: &str,
+    testid: impl Into<AttrValue>,
+    value: String,
+    on_commit: Callback<String>,
+) -> Html {
+    let commit = on_commit.clone();
+    let onchange = Callback::from(move |e: Event| {
+        commit.emit(e.target_unchecked_into::<HtmlInputElement>().value());
+    });
+    html! {
+        <label class="control control-inline">
+            <span class="control-label">{ label }</span>
+            <input type="text" inputmode="decimal" class="number" data-testid={testid.into()}
+                value={value} {onchange} spellcheck="false" autocomplete="off" />
+        </label>
+    }
+}
+
+/// A labelled checkbox.
+pub fn checkbox(label: Html, testid: impl Into<AttrValue>, checked: bool, on_toggle: Callback<bool>) -> Html {
+    let onchange = Callback::from(move |e: Event| {
+        on_toggle.emit(e.target_unchecked_into::<HtmlInputElement>().checked());
+    });
+    html! {
+        <label class="check">
+            <input type="checkbox" data-testid={testid.into()} {checked} {onchange} />
+            <span>{ label }</span>
+        </label>
+    }
+}
+
+/// A button with a visible text label.
+pub fn button(text: &str, testid: impl Into<AttrValue>, title: &str, on_click: Callback<()>) -> Html {
+    let onclick = Callback::from(move |_: MouseEvent| on_click.emit(()));
+    html! {
+        <button type="button" class="button" data-testid={testid.into()} title={title.to_string()} {onclick}>{ text }</button>
+    }
+}

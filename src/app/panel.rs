@@ -1,0 +1,531 @@
+//! The control panels and readouts around the plot. Each is a plain component that reads the
+//! settings it is given and reports changes through the [`Updater`].
+
+use super::controls::{button, checkbox, number_box, select, slider};
+use super::plot::ViewOptions;
+use super::{Summary, Tool, Updater};
+use crate::engine::{Activation, HandFeature, OptimizerKind, Preset, Task};
+use crate::settings::{
+    limits, ModelFamily, Regularization, Settings, Speed, HIDDEN_ACTIVATIONS, RANDOM_ACTIVATIONS,
+};
+use yew::prelude::*;
+
+/// Properties shared by the panels that edit settings.
+#[derive(Properties, PartialEq, Clone)]
+pub struct SettingsProps {
+    /// How to change settings.
+    pub updater: Updater,
+    /// The current settings.
+    pub settings: Settings,
+}
+
+fn options<T: Copy>(
+    all: &[T],
+    key: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> String,
+) -> Vec<(String, String)> {
+    all.iter().map(|&v| (key(v).to_string(), label(v))).collect()
+}
+
+/// A learning rate as people write it: 0.03, 1e-5.
+pub fn format_rate(v: f32) -> String {
+    if v == 0.0 {
+        "0".into()
+    } else if v >= 1e-3 {
+        let s = format!("{v:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{v:.0e}")
+    }
+}
+
+/// The bar of training controls above the plot.
+#[function_component(TrainingBar)]
+pub fn training_bar(props: &SettingsProps) -> Html {
+    let s = &props.settings;
+    let u = props.updater.clone();
+    let play = {
+        let u = u.clone();
+        Callback::from(move |_| u.settings(|s| s.play = !s.play))
+    };
+    let step = {
+        let u = u.clone();
+        Callback::from(move |_| u.session(|s| s.step_once()))
+    };
+    let epoch = {
+        let u = u.clone();
+        Callback::from(move |_| u.session(|s| s.epoch_once()))
+    };
+    let reset = {
+        let u = u.clone();
+        Callback::from(move |_| u.session(|s| s.rebuild()))
+    };
+    let lr_slider = {
+        let u = u.clone();
+        Callback::from(move |log: f64| {
+            u.settings(|s| s.learning_rate = (10f64.powf(log) as f32).clamp(1e-5, 10.0))
+        })
+    };
+    let lr_text = {
+        let u = u.clone();
+        Callback::from(move |text: String| {
+            let (lo, hi) = limits::LEARNING_RATE;
+            match text.trim().parse::<f32>() {
+                Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => u.settings(|s| s.learning_rate = v),
+                _ => u.settings(|_| {}),
+            }
+        })
+    };
+    let batch = {
+        let u = u.clone();
+        Callback::from(move |text: String| {
+            let (lo, hi) = limits::BATCH;
+            if let Ok(v) = text.trim().parse::<usize>() {
+                u.settings(|s| s.batch_size = v.clamp(lo, hi));
+            } else {
+                u.settings(|_| {});
+            }
+        })
+    };
+    let optimizer = {
+        let u = u.clone();
+        Callback::from(move |key: String| {
+            if let Ok(kind) = key.parse::<OptimizerKind>() {
+                u.settings(|s| s.optimizer = kind);
+            }
+        })
+    };
+    let regularization = {
+        let u = u.clone();
+        Callback::from(move |key: String| {
+            if let Ok(r) = key.parse::<Regularization>() {
+                u.settings(|s| s.regularization = r);
+            }
+        })
+    };
+    let rate = {
+        let u = u.clone();
+        Callback::from(move |log: f64| u.settings(|s| s.reg_rate = 10f64.powf(log) as f32))
+    };
+    let seed = {
+        let u = u.clone();
+        Callback::from(move |text: String| match text.trim().parse::<u64>() {
+            Ok(v) => u.settings(|s| s.seed = v),
+            Err(_) => u.settings(|_| {}),
+        })
+    };
+    let new_seed = {
+        let u = u.clone();
+        Callback::from(move |_| u.settings(|s| s.seed = s.seed.wrapping_add(1)))
+    };
+    let speed = {
+        let u = u.clone();
+        Callback::from(move |key: String| {
+            if let Ok(v) = key.parse::<Speed>() {
+                u.settings(|s| s.speed = v);
+            }
+        })
+    };
+    let play_text = if s.play { "❚❚ Pause" } else { "▶ Play" };
+    html! {
+        <section class="bar" aria-label="Training controls">
+            <div class="bar-group">
+                <button type="button" class={classes!("button", "primary", s.play.then_some("playing"))}
+                    data-testid="play" aria-pressed={s.play.to_string()} title="Start or pause training"
+                    onclick={play}>{ play_text }</button>
+                { button("Step", "step", "One minibatch step", step) }
+                { button("Epoch", "epoch", "Train until the end of the current pass over the data", epoch) }
+                { button("Reset", "reset", "New initial weights from the seed; the data stays", reset) }
+            </div>
+            <div class="bar-group">
+                { slider("Learning rate η", "lr-slider", -5.0, 1.0, 0.1, (s.learning_rate as f64).log10(),
+                    format_rate(s.learning_rate), lr_slider) }
+                { number_box("η", "lr", format_rate(s.learning_rate), lr_text) }
+                { number_box("Batch", "batch", s.batch_size.to_string(), batch) }
+                { select("Optimizer", "optimizer", options(OptimizerKind::ALL.as_slice(), |o| o.key(), |o| match o {
+                    OptimizerKind::Sgd => "SGD".into(),
+                    OptimizerKind::Momentum => "Momentum".into(),
+                    OptimizerKind::Adam => "Adam".into(),
+                }), s.optimizer.key(), optimizer) }
+                { select("Penalty", "regularization", options(Regularization::ALL, |r| r.key(), |r| r.label().into()),
+                    s.regularization.key(), regularization) }
+                if s.regularization != Regularization::None {
+                    { slider("Penalty rate λ", "reg-rate", -5.0, 0.0, 0.1, (s.reg_rate.max(1e-5) as f64).log10(),
+                        format_rate(s.reg_rate), rate) }
+                }
+            </div>
+            <div class="bar-group">
+                { number_box("Seed", "seed", s.seed.to_string(), seed) }
+                { button("New seed", "new-seed", "Draw different initial weights (and random features)", new_seed) }
+                { select("Speed", "speed", options(Speed::ALL, |v| v.key(), |v| v.label().into()), s.speed.key(), speed) }
+            </div>
+        </section>
+    }
+}
+
+/// Properties of the data panel.
+#[derive(Properties, PartialEq, Clone)]
+pub struct DataPanelProps {
+    /// How to change settings and points.
+    pub updater: Updater,
+    /// The current settings.
+    pub settings: Settings,
+    /// The class new points get: +1 or −1.
+    pub class: f32,
+    /// Chooses the class.
+    pub on_class: Callback<f32>,
+    /// The value new regression points get.
+    pub draw_value: f32,
+    /// Chooses the value.
+    pub on_draw_value: Callback<f32>,
+    /// Add or erase.
+    pub tool: Tool,
+    /// Chooses the tool.
+    pub on_tool: Callback<Tool>,
+    /// Display options.
+    pub view: ViewOptions,
+    /// Changes display options.
+    pub on_view: Callback<ViewOptions>,
+}
+
+/// The data panel: presets, generator settings and the drawing tools.
+#[function_component(DataPanel)]
+pub fn data_panel(props: &DataPanelProps) -> Html {
+    let s = &props.settings;
+    let u = props.updater.clone();
+    let change = |f: fn(&mut Settings, f64)| {
+        let u = u.clone();
+        Callback::from(move |v: f64| u.settings(|s| f(s, v)))
+    };
+    let dataset = {
+        let u = u.clone();
+        Callback::from(move |key: String| {
+            if let Ok(p) = key.parse::<Preset>() {
+                u.settings(|s| s.dataset = p);
+            }
+        })
+    };
+    let regenerate = {
+        let u = u.clone();
+        Callback::from(move |_| u.settings(|s| s.data_seed = s.data_seed.wrapping_add(1)))
+    };
+    let clear = {
+        let u = u.clone();
+        Callback::from(move |_| u.session(|s| s.clear_points()))
+    };
+    let regression = s.task() == Task::Regression;
+    let class_button = |value: f32, text: &str, testid: &'static str, key: &str| {
+        let on_class = props.on_class.clone();
+        let on_tool = props.on_tool.clone();
+        let active = props.tool == Tool::Add && props.class == value;
+        let swatch = if value > 0.0 {
+            "swatch positive"
+        } else {
+            "swatch negative"
+        };
+        html! {
+            <button type="button" class={classes!("button", "tool", active.then_some("active"))} data-testid={testid}
+                aria-pressed={active.to_string()} title={format!("Clicks add this class (key {key}; shift-click adds the other)")}
+                onclick={Callback::from(move |_| { on_class.emit(value); on_tool.emit(Tool::Add); })}>
+                <span class={swatch}></span>{ text }
+            </button>
+        }
+    };
+    let eraser = {
+        let on_tool = props.on_tool.clone();
+        let erasing = props.tool == Tool::Erase;
+        html! {
+            <button type="button" class={classes!("button", "tool", erasing.then_some("active"))} data-testid="eraser"
+                aria-pressed={erasing.to_string()} title="Clicks and drags remove points (right-click always does)"
+                onclick={Callback::from(move |_| on_tool.emit(if erasing { Tool::Add } else { Tool::Erase }))}>
+                { "⌫ Eraser" }
+            </button>
+        }
+    };
+    let view = props.view;
+    let on_view = props.on_view.clone();
+    let on_draw_value = props.on_draw_value.clone();
+    html! {
+        <aside class="panel" aria-label="Data">
+            <h2>{ "Data" }</h2>
+            { select("Data set", "dataset", options(Preset::ALL.as_slice(), |p| p.key(), |p| p.label().into()), s.dataset.key(), dataset) }
+            { slider("Noise", "noise", 0.0, 1.0, 0.05, s.noise as f64, format!("{:.2}", s.noise),
+                change(|s, v| s.noise = v as f32)) }
+            { slider("Points", "count", 10.0, 2000.0, 10.0, s.count as f64, s.count.to_string(),
+                change(|s, v| s.count = v as usize)) }
+            { slider("Held out for testing", "test-fraction", 0.0, 0.9, 0.05, s.test_fraction as f64,
+                format!("{:.0}%", s.test_fraction * 100.0), change(|s, v| s.test_fraction = v as f32)) }
+            <div class="row">
+                { button("Regenerate", "regenerate", "Draw a new sample of this data set", regenerate) }
+                { button("Clear", "clear", "Remove every point", clear) }
+            </div>
+            <h3>{ "Draw" }</h3>
+            if regression {
+                { slider("Value of new points", "draw-value", -1.0, 1.0, 0.05, props.draw_value as f64,
+                    format!("{:+.2}", props.draw_value), Callback::from(move |v: f64| on_draw_value.emit(v as f32))) }
+                <p class="hint">{ "Click to add a point; keep the button down and drag up or down to set its value." }</p>
+            } else {
+                <div class="row">
+                    { class_button(1.0, "Class 1", "class-1", "1") }
+                    { class_button(-1.0, "Class 2", "class-2", "2") }
+                </div>
+                <p class="hint">{ "Click adds a point, drag moves one, right-click deletes." }</p>
+            }
+            <div class="row">{ eraser }</div>
+            <h3>{ "Show" }</h3>
+            { checkbox(html!{ "Test points (hollow)" }, "show-test", view.show_test, {
+                let on_view = on_view.clone();
+                Callback::from(move |on| on_view.emit(ViewOptions { show_test: on, ..view }))
+            }) }
+            if !regression {
+                { checkbox(html!{ "Hard class regions" }, "discretize", view.discretize, {
+                    let on_view = on_view.clone();
+                    Callback::from(move |on| on_view.emit(ViewOptions { discretize: on, ..view }))
+                }) }
+            }
+            { checkbox(html!{ "Loss chart on a log scale" }, "log-scale", view.log_scale,
+                Callback::from(move |on| on_view.emit(ViewOptions { log_scale: on, ..view }))) }
+        </aside>
+    }
+}
+
+/// The formula of the chosen model, in words a student can read.
+fn model_formula(s: &Settings) -> String {
+    match s.model {
+        ModelFamily::Linear => "f(x) = w₁x₁ + w₂x₂ + b".into(),
+        ModelFamily::Features => {
+            if s.features.is_empty() {
+                "f(x) = b (pick some features)".into()
+            } else {
+                let terms: Vec<String> = s
+                    .features
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| format!("w{}·{}", subscript(i + 1), f.formula()))
+                    .collect();
+                format!("f(x) = {} + b", terms.join(" + "))
+            }
+        }
+        ModelFamily::Random => format!(
+            "φ(x) = {}(Mx + b), k = {} frozen features; f(x) = w·φ(x) + c",
+            s.rf_activation.key(),
+            s.k
+        ),
+        ModelFamily::Mlp => {
+            let widths: Vec<String> = s.layers.iter().map(|w| w.to_string()).collect();
+            let shape = if widths.is_empty() {
+                "2 → 1".to_string()
+            } else {
+                format!("2 → {} → 1", widths.join(" → "))
+            };
+            format!("{shape}, σ = {}; every layer trains", s.activation.key())
+        }
+    }
+}
+
+fn subscript(n: usize) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| char::from_u32(0x2080 + c.to_digit(10).unwrap_or(0)).unwrap_or(c))
+        .collect()
+}
+
+fn activation_label(a: Activation) -> String {
+    match a {
+        Activation::Relu => "ReLU".into(),
+        Activation::Tanh => "tanh".into(),
+        Activation::Sigmoid => "sigmoid".into(),
+        Activation::Linear => "linear (none)".into(),
+        Activation::Sign => "sign".into(),
+        Activation::Cos => "cos".into(),
+    }
+}
+
+/// The model panel: the family and its own controls.
+#[function_component(ModelPanel)]
+pub fn model_panel(props: &SettingsProps) -> Html {
+    let s = &props.settings;
+    let u = props.updater.clone();
+    let family = {
+        let u = u.clone();
+        Callback::from(move |key: String| {
+            if let Ok(m) = key.parse::<ModelFamily>() {
+                u.settings(|s| s.model = m);
+            }
+        })
+    };
+    let body = match s.model {
+        ModelFamily::Linear => html! {
+            <p class="hint">{ "A straight line (a plane in 3D) through the inputs: it cannot separate XOR or the ring." }</p>
+        },
+        ModelFamily::Features => html! {
+            <fieldset class="features">
+                <legend>{ "Features φ(x)" }</legend>
+                { for HandFeature::ALL.iter().map(|&f| {
+                    let u = u.clone();
+                    let on = s.features.contains(&f);
+                    checkbox(html! { <span class="formula">{ f.formula() }</span> }, format!("feature-{}", f.key()), on,
+                        Callback::from(move |checked: bool| u.settings(|s| {
+                            s.features.retain(|&g| g != f);
+                            if checked {
+                                s.features.push(f);
+                                s.features.sort();
+                            }
+                        })))
+                }) }
+            </fieldset>
+        },
+        ModelFamily::Random => {
+            let sigma = {
+                let u = u.clone();
+                Callback::from(move |key: String| {
+                    if let Ok(a) = key.parse::<Activation>() {
+                        u.settings(|s| s.rf_activation = a);
+                    }
+                })
+            };
+            let k = {
+                let u = u.clone();
+                Callback::from(move |log: f64| {
+                    u.settings(|s| s.k = (10f64.powf(log).round() as usize).clamp(1, 2000))
+                })
+            };
+            let scale = {
+                let u = u.clone();
+                Callback::from(move |log: f64| {
+                    u.settings(|s| s.rf_scale = (10f64.powf(log) as f32).clamp(0.1, 20.0))
+                })
+            };
+            let resample = {
+                let u = u.clone();
+                Callback::from(move |_| u.settings(|s| s.seed = s.seed.wrapping_add(1)))
+            };
+            html! {
+                <>
+                    { select("σ", "rf-activation", options(&RANDOM_ACTIVATIONS, |a| a.key(), activation_label), s.rf_activation.key(), sigma) }
+                    { slider("Number of features k", "rf-k", 0.0, 2000f64.log10(), 0.01, (s.k as f64).log10(), s.k.to_string(), k) }
+                    { slider("Scale of M", "rf-scale", -1.0, 20f64.log10(), 0.01, (s.rf_scale as f64).log10(), format!("{:.2}", s.rf_scale), scale) }
+                    { button("Resample M, b", "resample", "Draw new random features (changes the seed)", resample) }
+                    <p class="hint">{ "M and b are drawn once and frozen; only the last layer learns. With many features this behaves like a kernel method." }</p>
+                </>
+            }
+        }
+        ModelFamily::Mlp => {
+            let activation = {
+                let u = u.clone();
+                Callback::from(move |key: String| {
+                    if let Ok(a) = key.parse::<Activation>() {
+                        u.settings(|s| s.activation = a);
+                    }
+                })
+            };
+            let add = {
+                let u = u.clone();
+                Callback::from(move |_| {
+                    u.settings(|s| {
+                        if s.layers.len() < limits::LAYERS.1 {
+                            let w = s.layers.last().copied().unwrap_or(4);
+                            s.layers.push(w);
+                        }
+                    })
+                })
+            };
+            let remove = {
+                let u = u.clone();
+                Callback::from(move |_| {
+                    u.settings(|s| {
+                        s.layers.pop();
+                    })
+                })
+            };
+            html! {
+                <>
+                    { select("Activation σ", "activation", options(&HIDDEN_ACTIVATIONS, |a| a.key(), activation_label), s.activation.key(), activation) }
+                    <ol class="layers" data-testid="layers">
+                        { for s.layers.iter().enumerate().map(|(i, &w)| {
+                            let (u1, u2) = (u.clone(), u.clone());
+                            let fewer = Callback::from(move |_: MouseEvent| u1.settings(|s| s.layers[i] = (s.layers[i] / 2).max(1)));
+                            let more = Callback::from(move |_: MouseEvent| u2.settings(|s| s.layers[i] = (s.layers[i] * 2).min(limits::UNITS.1)));
+                            html! {
+                                <li class="layer">
+                                    <span>{ format!("Hidden layer {}", i + 1) }</span>
+                                    <button type="button" class="button small" data-testid={format!("layer-{i}-fewer")} title="Halve the units" onclick={fewer}>{ "−" }</button>
+                                    <span class="units" data-testid={format!("layer-{i}-units")}>{ format!("{w} units") }</span>
+                                    <button type="button" class="button small" data-testid={format!("layer-{i}-more")} title="Double the units" onclick={more}>{ "+" }</button>
+                                </li>
+                            }
+                        }) }
+                    </ol>
+                    <div class="row">
+                        { button("Add layer", "add-layer", "Add a hidden layer (at most 8)", add) }
+                        { button("Remove layer", "remove-layer", "Remove the last hidden layer", remove) }
+                    </div>
+                </>
+            }
+        }
+    };
+    html! {
+        <aside class="panel" aria-label="Model">
+            <h2>{ "Model" }</h2>
+            { select("Model", "model", options(ModelFamily::ALL, |m| m.key(), |m| m.label().into()), s.model.key(), family) }
+            <p class="formula-line" data-testid="model-formula">{ model_formula(s) }</p>
+            { body }
+            <p class="hint">{ "Changing the model starts training over; changing the learning rate does not." }</p>
+        </aside>
+    }
+}
+
+/// Properties of the readouts.
+#[derive(Properties, PartialEq, Clone)]
+pub struct ReadoutProps {
+    /// What to show.
+    pub summary: Summary,
+}
+
+fn fmt_loss(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v:.4}")
+    } else {
+        "—".into()
+    }
+}
+
+fn fmt_score(v: f64, task: Task) -> String {
+    match task {
+        _ if !v.is_finite() => "—".into(),
+        Task::Classification => format!("{:.1}%", v * 100.0),
+        Task::Regression => format!("R² {v:.3}"),
+    }
+}
+
+/// The live numbers under the plot.
+#[function_component(Readouts)]
+pub fn readouts(props: &ReadoutProps) -> Html {
+    let s = &props.summary;
+    let score_name = if s.task == Task::Classification {
+        "accuracy"
+    } else {
+        "fit (R²)"
+    };
+    let item = |label: String, testid: &'static str, value: String| {
+        html! {
+            <div class="readout">
+                <span class="readout-label">{ label }</span>
+                <span class="readout-value" data-testid={testid}>{ value }</span>
+            </div>
+        }
+    };
+    html! {
+        <div class="readouts" aria-live="off">
+            { item("Step".into(), "step-count", s.steps.to_string()) }
+            { item("Epoch".into(), "epoch-count", s.epochs.to_string()) }
+            { item("Training loss".into(), "train-loss", fmt_loss(s.train_loss)) }
+            { item("Test loss".into(), "test-loss", fmt_loss(s.test_loss)) }
+            { item(format!("Training {score_name}"), "train-acc", fmt_score(s.train_score, s.task)) }
+            { item(format!("Test {score_name}"), "test-acc", fmt_score(s.test_score, s.task)) }
+            { item("Points".into(), "point-count", format!("{} ({} training)", s.points, s.train_points)) }
+            { item("Examples / s".into(), "examples-per-sec",
+                if s.examples_per_sec > 0.0 { format!("{:.0}", s.examples_per_sec) } else { "—".into() }) }
+        </div>
+    }
+}

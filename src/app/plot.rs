@@ -1,0 +1,221 @@
+//! Painting the input plane: the model's output as one `ImageData` heatmap scaled up by the
+//! canvas, the decision contour, axes and the points. Sized to the canvas's CSS box times
+//! `devicePixelRatio`, so it stays crisp on high-DPI screens and projectors.
+
+use crate::engine::Task;
+use crate::paint::{self, Shading};
+use crate::session::Session;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+/// Display options that do not change the model.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ViewOptions {
+    /// Draw the test points (hollow).
+    pub show_test: bool,
+    /// Paint hard class regions instead of confidence.
+    pub discretize: bool,
+    /// Loss chart on a logarithmic axis.
+    pub log_scale: bool,
+}
+
+impl Default for ViewOptions {
+    fn default() -> Self {
+        ViewOptions {
+            show_test: true,
+            discretize: false,
+            log_scale: true,
+        }
+    }
+}
+
+/// Cells per side of the heatmap grid.
+pub const HEATMAP_RESOLUTION: usize = 100;
+
+/// Reusable buffers for painting the plot.
+pub struct PlotPainter {
+    offscreen: Option<HtmlCanvasElement>,
+    scores: Vec<f32>,
+    pixels: Vec<u8>,
+    segments: Vec<[f32; 4]>,
+}
+
+impl Default for PlotPainter {
+    fn default() -> Self {
+        let cells = HEATMAP_RESOLUTION * HEATMAP_RESOLUTION;
+        PlotPainter {
+            offscreen: None,
+            scores: vec![0.0; cells],
+            pixels: vec![0; cells * 4],
+            segments: Vec::new(),
+        }
+    }
+}
+
+/// The 2D context of a canvas.
+pub fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
+}
+
+/// Makes the canvas's backing store match its CSS size times the device pixel ratio and
+/// returns (width, height, pixel ratio).
+pub fn fit_backing_store(canvas: &HtmlCanvasElement) -> (f64, f64, f64) {
+    let ratio = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0)
+        .max(1.0);
+    let rect = canvas.get_bounding_client_rect();
+    let (w, h) = (
+        (rect.width() * ratio).round().max(1.0),
+        (rect.height() * ratio).round().max(1.0),
+    );
+    if canvas.width() != w as u32 || canvas.height() != h as u32 {
+        canvas.set_width(w as u32);
+        canvas.set_height(h as u32);
+    }
+    (w, h, ratio)
+}
+
+/// Converts a position in CSS pixels within the canvas to plot coordinates in [-1, 1]².
+pub fn to_plot(canvas: &HtmlCanvasElement, offset_x: f64, offset_y: f64) -> [f32; 2] {
+    let rect = canvas.get_bounding_client_rect();
+    let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
+    [
+        (offset_x / w * 2.0 - 1.0) as f32,
+        (1.0 - offset_y / h * 2.0) as f32,
+    ]
+}
+
+/// Plot units per CSS pixel (for hit radii).
+pub fn units_per_pixel(canvas: &HtmlCanvasElement) -> f32 {
+    (2.0 / canvas.get_bounding_client_rect().width().max(1.0)) as f32
+}
+
+impl PlotPainter {
+    /// Paints everything: heatmap, axes, contour and points.
+    pub fn paint(&mut self, canvas: &HtmlCanvasElement, session: &mut Session, view: ViewOptions) {
+        let Some(ctx) = context_2d(canvas) else {
+            return;
+        };
+        let (w, h, ratio) = fit_backing_store(canvas);
+        let n = HEATMAP_RESOLUTION;
+        session.trainer.predict_grid(n, &mut self.scores);
+        let shading = match (session.task(), view.discretize) {
+            (Task::Regression, _) => Shading::Value,
+            (Task::Classification, true) => Shading::Discrete,
+            (Task::Classification, false) => Shading::Confidence,
+        };
+        paint::fill_heatmap(&self.scores, shading, &mut self.pixels);
+        self.draw_heatmap(&ctx, w, h, view.discretize);
+        draw_axes(&ctx, w, h, ratio);
+        if session.task() == Task::Classification {
+            paint::contour(&self.scores, n, 0.0, &mut self.segments);
+            ctx.set_stroke_style_str("rgba(29, 36, 51, 0.85)");
+            ctx.set_line_width(2.0 * ratio);
+            ctx.begin_path();
+            let (sx, sy) = (w / n as f64, h / n as f64);
+            for s in &self.segments {
+                ctx.move_to(s[0] as f64 * sx, s[1] as f64 * sy);
+                ctx.line_to(s[2] as f64 * sx, s[3] as f64 * sy);
+            }
+            ctx.stroke();
+        }
+        draw_points(&ctx, session, view, w, h, ratio);
+    }
+
+    fn draw_heatmap(&mut self, ctx: &CanvasRenderingContext2d, w: f64, h: f64, discretize: bool) {
+        let n = HEATMAP_RESOLUTION as u32;
+        if self.offscreen.is_none() {
+            self.offscreen = web_sys::window()
+                .and_then(|win| win.document())
+                .and_then(|d| d.create_element("canvas").ok())
+                .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok());
+            if let Some(c) = &self.offscreen {
+                c.set_width(n);
+                c.set_height(n);
+            }
+        }
+        let Some(offscreen) = &self.offscreen else {
+            return;
+        };
+        let (Some(off_ctx), Ok(image)) = (
+            context_2d(offscreen),
+            ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.pixels), n, n),
+        ) else {
+            return;
+        };
+        let _ = off_ctx.put_image_data(&image, 0.0, 0.0);
+        ctx.set_image_smoothing_enabled(!discretize);
+        let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(offscreen, 0.0, 0.0, w, h);
+    }
+}
+
+fn draw_axes(ctx: &CanvasRenderingContext2d, w: f64, h: f64, ratio: f64) {
+    ctx.set_stroke_style_str("rgba(29, 36, 51, 0.18)");
+    ctx.set_line_width(ratio);
+    ctx.begin_path();
+    for t in [-0.5, 0.0, 0.5] {
+        let x = (t + 1.0) / 2.0 * w;
+        let y = (1.0 - t) / 2.0 * h;
+        ctx.move_to(x, 0.0);
+        ctx.line_to(x, h);
+        ctx.move_to(0.0, y);
+        ctx.line_to(w, y);
+    }
+    ctx.stroke();
+    ctx.set_fill_style_str("rgba(29, 36, 51, 0.65)");
+    ctx.set_font(&format!("{}px system-ui, sans-serif", (11.0 * ratio).round()));
+    for (t, label) in [(-0.5, "−0.5"), (0.0, "0"), (0.5, "0.5")] {
+        let x = (t + 1.0) / 2.0 * w;
+        let y = (1.0 - t) / 2.0 * h;
+        let _ = ctx.fill_text(label, x + 3.0 * ratio, h - 4.0 * ratio);
+        let _ = ctx.fill_text(label, 3.0 * ratio, y - 3.0 * ratio);
+    }
+    let _ = ctx.fill_text("x₁ →", w - 34.0 * ratio, h - 4.0 * ratio);
+    let _ = ctx.fill_text("x₂ ↑", 3.0 * ratio, 13.0 * ratio);
+}
+
+fn css_rgb([r, g, b]: [u8; 3]) -> String {
+    format!("rgb({r}, {g}, {b})")
+}
+
+fn draw_points(
+    ctx: &CanvasRenderingContext2d,
+    session: &Session,
+    view: ViewOptions,
+    w: f64,
+    h: f64,
+    ratio: f64,
+) {
+    let radius = 4.5 * ratio;
+    let regression = session.task() == Task::Regression;
+    for p in &session.data.points {
+        if p.test && !view.show_test {
+            continue;
+        }
+        let x = (p.x[0] as f64 + 1.0) / 2.0 * w;
+        let y = (1.0 - p.x[1] as f64) / 2.0 * h;
+        let colour = if regression {
+            css_rgb(paint::diverging(p.y, 1.0))
+        } else if p.y > 0.0 {
+            css_rgb(paint::POSITIVE)
+        } else {
+            css_rgb(paint::NEGATIVE)
+        };
+        ctx.begin_path();
+        let _ = ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
+        if p.test {
+            ctx.set_fill_style_str("rgba(255, 255, 255, 0.85)");
+            ctx.fill();
+            ctx.set_stroke_style_str(&colour);
+            ctx.set_line_width(2.2 * ratio);
+            ctx.stroke();
+        } else {
+            ctx.set_fill_style_str(&colour);
+            ctx.fill();
+            ctx.set_stroke_style_str(if regression { "#1d2433" } else { "#ffffff" });
+            ctx.set_line_width(1.2 * ratio);
+            ctx.stroke();
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Pure pixel work for the plot, free of web types so it is tested natively: the heatmap's
+//! colour scale and the decision contour (marching squares).
+
+/// RGB of the positive class (+1), an orange that reads well on a projector.
+pub const POSITIVE: [u8; 3] = [232, 116, 59];
+/// RGB of the negative class (−1), a blue.
+pub const NEGATIVE: [u8; 3] = [31, 119, 180];
+/// RGB of the neutral middle of the scale.
+pub const NEUTRAL: [u8; 3] = [247, 248, 250];
+
+/// How far (0 to 1) the background leans towards a class colour at full confidence; the
+/// points keep the full colour so they stand out from the regions.
+const BACKGROUND_STRENGTH: f32 = 0.62;
+
+/// Maps a value in [-1, 1] to the diverging scale (−1 blue, 0 neutral, +1 orange) at the given
+/// strength (0 gives neutral, 1 the full class colour). NaN maps to neutral grey.
+pub fn diverging(value: f32, strength: f32) -> [u8; 3] {
+    if !value.is_finite() {
+        return [200, 200, 200];
+    }
+    let v = value.clamp(-1.0, 1.0);
+    let target = if v >= 0.0 { POSITIVE } else { NEGATIVE };
+    let t = v.abs() * strength;
+    let mix = |a: u8, b: u8| (a as f32 + (b as f32 - a as f32) * t).round() as u8;
+    [
+        mix(NEUTRAL[0], target[0]),
+        mix(NEUTRAL[1], target[1]),
+        mix(NEUTRAL[2], target[2]),
+    ]
+}
+
+/// What the heatmap shows of a model's score f(x).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shading {
+    /// Classification: confidence 2σ(f) − 1, so colour depth shows how sure the model is.
+    Confidence,
+    /// Classification: only the predicted class, hard edges.
+    Discrete,
+    /// Regression: the predicted value itself, clamped to [-1, 1].
+    Value,
+}
+
+/// The scale position in [-1, 1] of a score under `shading`.
+pub fn shade(score: f32, shading: Shading) -> f32 {
+    match shading {
+        Shading::Confidence => 2.0 * crate::engine::sigmoid(score) - 1.0,
+        Shading::Discrete => {
+            if score >= 0.0 {
+                1.0
+            } else {
+                -1.0
+            }
+        }
+        Shading::Value => score,
+    }
+}
+
+/// Fills `rgba` (4 bytes a cell) from the scores of a grid.
+pub fn fill_heatmap(scores: &[f32], shading: Shading, rgba: &mut [u8]) {
+    for (&s, px) in scores.iter().zip(rgba.chunks_exact_mut(4)) {
+        let [r, g, b] = diverging(shade(s, shading), BACKGROUND_STRENGTH);
+        px.copy_from_slice(&[r, g, b, 255]);
+    }
+}
+
+/// Line segments where the grid's values cross `level`, by marching squares over cell centres.
+/// Each segment is (x0, y0, x1, y1) in grid units: cell (r, c) is centred at (c + ½, r + ½).
+/// Clears and reuses `out`.
+pub fn contour(values: &[f32], resolution: usize, level: f32, out: &mut Vec<[f32; 4]>) {
+    out.clear();
+    let n = resolution;
+    if n < 2 || values.len() < n * n {
+        return;
+    }
+    let at = |r: usize, c: usize| values[r * n + c] - level;
+    // Where the crossing lies between two corners.
+    let lerp = |a: f32, b: f32| {
+        if (a - b).abs() < f32::EPSILON {
+            0.5
+        } else {
+            a / (a - b)
+        }
+    };
+    for r in 0..n - 1 {
+        for c in 0..n - 1 {
+            let (tl, tr, br, bl) = (at(r, c), at(r, c + 1), at(r + 1, c + 1), at(r + 1, c));
+            if [tl, tr, br, bl].iter().any(|v| !v.is_finite()) {
+                continue;
+            }
+            let (x, y) = (c as f32 + 0.5, r as f32 + 0.5);
+            let top = (x + lerp(tl, tr), y);
+            let right = (x + 1.0, y + lerp(tr, br));
+            let bottom = (x + lerp(bl, br), y + 1.0);
+            let left = (x, y + lerp(tl, bl));
+            let case = (usize::from(tl >= 0.0) << 3)
+                | (usize::from(tr >= 0.0) << 2)
+                | (usize::from(br >= 0.0) << 1)
+                | usize::from(bl >= 0.0);
+            let mut push = |a: (f32, f32), b: (f32, f32)| out.push([a.0, a.1, b.0, b.1]);
+            match case {
+                0 | 15 => {}
+                1 | 14 => push(left, bottom),
+                2 | 13 => push(bottom, right),
+                3 | 12 => push(left, right),
+                4 | 11 => push(top, right),
+                6 | 9 => push(top, bottom),
+                7 | 8 => push(left, top),
+                5 => {
+                    push(left, top);
+                    push(bottom, right);
+                }
+                10 => {
+                    push(top, right);
+                    push(left, bottom);
+                }
+                _ => unreachable!("a four-bit case"),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scale_runs_from_blue_through_neutral_to_orange() {
+        assert_eq!(diverging(1.0, 1.0), POSITIVE);
+        assert_eq!(diverging(-1.0, 1.0), NEGATIVE);
+        assert_eq!(diverging(0.0, 1.0), NEUTRAL);
+        assert_eq!(diverging(5.0, 1.0), POSITIVE);
+        assert_eq!(diverging(f32::NAN, 1.0), [200, 200, 200]);
+        assert_eq!(shade(-3.0, Shading::Discrete), -1.0);
+        assert!((shade(0.0, Shading::Confidence)).abs() < 1e-6);
+        let mut rgba = [0u8; 8];
+        fill_heatmap(&[10.0, -10.0], Shading::Confidence, &mut rgba);
+        assert!(rgba[0] > rgba[2] && rgba[6] > rgba[4]);
+        assert_eq!((rgba[3], rgba[7]), (255, 255));
+    }
+
+    #[test]
+    fn the_contour_of_a_vertical_split_is_a_vertical_line() {
+        let n = 10;
+        // Values −1 on the left half, +1 on the right: the zero crossing is at x = 5 in
+        // cell-centre units.
+        let values: Vec<f32> = (0..n * n).map(|i| if i % n < 5 { -1.0 } else { 1.0 }).collect();
+        let mut segments = Vec::new();
+        contour(&values, n, 0.0, &mut segments);
+        assert_eq!(segments.len(), n - 1);
+        for s in &segments {
+            assert!((s[0] - 5.0).abs() < 1e-6 && (s[2] - 5.0).abs() < 1e-6, "{s:?}");
+        }
+        contour(&vec![1.0; n * n], n, 0.0, &mut segments);
+        assert!(segments.is_empty());
+    }
+
+    #[test]
+    fn the_contour_of_a_circle_stays_on_the_circle() {
+        let n = 60;
+        let values: Vec<f32> = (0..n * n)
+            .map(|i| {
+                let (r, c) = ((i / n) as f32 + 0.5, (i % n) as f32 + 0.5);
+                let (dx, dy) = (c - 30.0, r - 30.0);
+                (dx * dx + dy * dy).sqrt() - 20.0
+            })
+            .collect();
+        let mut segments = Vec::new();
+        contour(&values, n, 0.0, &mut segments);
+        assert!(segments.len() > 100);
+        for s in &segments {
+            let radius = ((s[0] - 30.0).powi(2) + (s[1] - 30.0).powi(2)).sqrt();
+            assert!((radius - 20.0).abs() < 0.1, "{radius}");
+        }
+    }
+}

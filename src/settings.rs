@@ -1,0 +1,574 @@
+//! Everything a user can set, as one typed struct, and its encoding in the page's URL hash
+//! (`#dataset=xor&seed=1&model=mlp&layers=8,8…`). Pure Rust, so the parser is tested natively.
+//!
+//! Reading a hash never fails: every key that is unknown, malformed or out of range falls back
+//! to its default and adds a plain-language notice for the page to show.
+
+use crate::engine::{
+    Activation, DataSpec, FeatureMap, HandFeature, Loss, ModelSpec, OptimizerConfig, OptimizerKind, Preset,
+    Task, TrainConfig,
+};
+use std::fmt;
+use std::str::FromStr;
+
+/// The lecture's four model families.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ModelFamily {
+    /// A linear model on (x1, x2).
+    Linear,
+    /// A linear model on hand-made features.
+    Features,
+    /// Random frozen features σ(Mx + b), only the last layer trained.
+    Random,
+    /// A neural network whose every layer trains.
+    Mlp,
+}
+
+/// Which penalty on the weights.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Regularization {
+    /// No penalty.
+    None,
+    /// λ·Σ|w|.
+    L1,
+    /// (λ/2)·Σw².
+    L2,
+}
+
+/// How much training work each animation frame does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Speed {
+    /// One minibatch per frame: slow enough to follow single steps.
+    Slow,
+    /// Ten minibatches per frame.
+    Normal,
+    /// As many minibatches as fit in the frame's time budget.
+    Fast,
+}
+
+macro_rules! keyed_enum {
+    ($ty:ident { $($variant:ident => $key:literal, $label:literal;)+ }) => {
+        impl $ty {
+            /// Every value, in menu order.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+            /// The short name used in links and as the value of menu options.
+            pub fn key(self) -> &'static str {
+                match self { $($ty::$variant => $key),+ }
+            }
+            /// The name shown to people.
+            pub fn label(self) -> &'static str {
+                match self { $($ty::$variant => $label),+ }
+            }
+        }
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.key())
+            }
+        }
+        impl FromStr for $ty {
+            type Err = crate::engine::UnknownName;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $ty::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.key() == s)
+                    .ok_or_else(|| crate::engine::UnknownName(s.to_string()))
+            }
+        }
+    };
+}
+
+keyed_enum!(ModelFamily {
+    Linear => "linear", "Linear model";
+    Features => "features", "Hand-made features";
+    Random => "random", "Random features";
+    Mlp => "mlp", "Neural network";
+});
+
+keyed_enum!(Regularization {
+    None => "none", "None";
+    L1 => "l1", "L1";
+    L2 => "l2", "L2";
+});
+
+keyed_enum!(Speed {
+    Slow => "slow", "Slow (1 step per frame)";
+    Normal => "normal", "Normal (10 steps per frame)";
+    Fast => "fast", "Fast (as many as fit)";
+});
+
+/// Limits every setting is held to, whether typed, dragged or read from a link.
+pub mod limits {
+    /// Learning rate range.
+    pub const LEARNING_RATE: (f32, f32) = (1e-5, 10.0);
+    /// Points a preset may generate.
+    pub const COUNT: (usize, usize) = (2, 10_000);
+    /// Batch size range.
+    pub const BATCH: (usize, usize) = (1, 1000);
+    /// Random-feature count range.
+    pub const RANDOM_FEATURES: (usize, usize) = (1, 2000);
+    /// Random-feature scale range.
+    pub const RF_SCALE: (f32, f32) = (0.1, 20.0);
+    /// Units per hidden layer.
+    pub const UNITS: (usize, usize) = (1, crate::engine::MAX_UNITS);
+    /// Hidden layers.
+    pub const LAYERS: (usize, usize) = (0, crate::engine::MAX_HIDDEN_LAYERS);
+    /// Noise level.
+    pub const NOISE: (f32, f32) = (0.0, 1.0);
+    /// Fraction of points held out for testing.
+    pub const TEST_FRACTION: (f32, f32) = (0.0, 0.9);
+    /// Regularisation rate.
+    pub const REG_RATE: (f32, f32) = (0.0, 1.0);
+}
+
+/// Every user setting of the playground.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// The preset data set.
+    pub dataset: Preset,
+    /// Seed of the data generator.
+    pub data_seed: u64,
+    /// Noise level of the generated data.
+    pub noise: f32,
+    /// Number of generated points.
+    pub count: usize,
+    /// Fraction of generated points held out for testing.
+    pub test_fraction: f32,
+    /// Seed of the model: initial weights, random features and minibatch order.
+    pub seed: u64,
+    /// The model family.
+    pub model: ModelFamily,
+    /// Hand-made features in use (for [`ModelFamily::Features`]).
+    pub features: Vec<HandFeature>,
+    /// σ of the random features.
+    pub rf_activation: Activation,
+    /// Number of random features k.
+    pub k: usize,
+    /// Scale of the random M (and b).
+    pub rf_scale: f32,
+    /// Hidden layer widths of the network.
+    pub layers: Vec<usize>,
+    /// Activation of the network's hidden layers.
+    pub activation: Activation,
+    /// η.
+    pub learning_rate: f32,
+    /// Minibatch size.
+    pub batch_size: usize,
+    /// Update rule.
+    pub optimizer: OptimizerKind,
+    /// Penalty kind.
+    pub regularization: Regularization,
+    /// Penalty rate λ.
+    pub reg_rate: f32,
+    /// Work per frame.
+    pub speed: Speed,
+    /// Whether training runs.
+    pub play: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            dataset: Preset::Xor,
+            data_seed: 1,
+            noise: 0.0,
+            count: 200,
+            test_fraction: 0.5,
+            seed: 1,
+            model: ModelFamily::Mlp,
+            features: vec![HandFeature::X1, HandFeature::X2],
+            rf_activation: Activation::Relu,
+            k: 100,
+            rf_scale: 1.0,
+            layers: vec![8, 8],
+            activation: Activation::Tanh,
+            learning_rate: 0.03,
+            batch_size: 10,
+            optimizer: OptimizerKind::Sgd,
+            regularization: Regularization::None,
+            reg_rate: 0.001,
+            speed: Speed::Normal,
+            play: false,
+        }
+    }
+}
+
+/// Activations a learned hidden layer may use.
+pub const HIDDEN_ACTIVATIONS: [Activation; 4] = [
+    Activation::Relu,
+    Activation::Tanh,
+    Activation::Sigmoid,
+    Activation::Linear,
+];
+/// Activations random features may use.
+pub const RANDOM_ACTIVATIONS: [Activation; 4] = [
+    Activation::Sign,
+    Activation::Cos,
+    Activation::Relu,
+    Activation::Tanh,
+];
+
+impl Settings {
+    /// The task of the chosen data set.
+    pub fn task(&self) -> Task {
+        self.dataset.task()
+    }
+
+    /// The generator spec of the chosen data set.
+    pub fn data_spec(&self) -> DataSpec {
+        DataSpec {
+            preset: self.dataset,
+            count: self.count,
+            noise: self.noise,
+            test_fraction: self.test_fraction,
+            seed: self.data_seed,
+        }
+    }
+
+    /// The model the settings describe.
+    pub fn model_spec(&self) -> ModelSpec {
+        match self.model {
+            ModelFamily::Linear => ModelSpec::linear(),
+            ModelFamily::Features => ModelSpec::on_features(FeatureMap::Handmade(self.features.clone())),
+            ModelFamily::Random => ModelSpec::random_features(self.rf_activation, self.k, self.rf_scale),
+            ModelFamily::Mlp => ModelSpec::mlp(&self.layers, self.activation),
+        }
+    }
+
+    /// The loss: logistic for classification, squared for regression.
+    pub fn loss(&self) -> Loss {
+        match self.task() {
+            Task::Classification => Loss::Logistic,
+            Task::Regression => Loss::Squared,
+        }
+    }
+
+    /// The optimizer settings.
+    pub fn optimizer_config(&self) -> OptimizerConfig {
+        let (l1, l2) = match self.regularization {
+            Regularization::None => (0.0, 0.0),
+            Regularization::L1 => (self.reg_rate, 0.0),
+            Regularization::L2 => (0.0, self.reg_rate),
+        };
+        OptimizerConfig {
+            kind: self.optimizer,
+            learning_rate: self.learning_rate,
+            l1,
+            l2,
+        }
+    }
+
+    /// The training settings.
+    pub fn train_config(&self) -> TrainConfig {
+        TrainConfig {
+            loss: self.loss(),
+            batch_size: self.batch_size,
+            optimizer: self.optimizer_config(),
+        }
+    }
+
+    /// The settings as a URL hash (without the leading `#`). Every key is written, so a link
+    /// means the same thing even if defaults change later.
+    pub fn to_hash(&self) -> String {
+        let join = |items: Vec<String>| items.join(",");
+        let pairs: Vec<(&str, String)> = vec![
+            ("dataset", self.dataset.key().to_string()),
+            ("dseed", self.data_seed.to_string()),
+            ("noise", fmt_num(self.noise)),
+            ("n", self.count.to_string()),
+            ("split", fmt_num(self.test_fraction)),
+            ("seed", self.seed.to_string()),
+            ("model", self.model.key().to_string()),
+            (
+                "features",
+                join(self.features.iter().map(|f| f.key().to_string()).collect()),
+            ),
+            ("rf", self.rf_activation.key().to_string()),
+            ("k", self.k.to_string()),
+            ("rfscale", fmt_num(self.rf_scale)),
+            (
+                "layers",
+                join(self.layers.iter().map(|w| w.to_string()).collect()),
+            ),
+            ("act", self.activation.key().to_string()),
+            ("lr", fmt_num(self.learning_rate)),
+            ("batch", self.batch_size.to_string()),
+            ("opt", self.optimizer.key().to_string()),
+            ("reg", self.regularization.key().to_string()),
+            ("rate", fmt_num(self.reg_rate)),
+            ("speed", self.speed.key().to_string()),
+            ("play", u8::from(self.play).to_string()),
+        ];
+        pairs
+            .into_iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Reads settings from a URL hash (with or without the leading `#`). Returns the settings
+    /// and one notice per key that could not be used as given.
+    pub fn from_hash(hash: &str) -> (Settings, Vec<String>) {
+        let mut s = Settings::default();
+        let mut notices = Vec::new();
+        let hash = hash.strip_prefix('#').unwrap_or(hash);
+        let mut data_seed_given = false;
+        for pair in hash.split('&').filter(|p| !p.is_empty()) {
+            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_decode(raw);
+            let mut note = |what: &str| {
+                notices.push(format!("Ignored {key}={}: {what}.", shorten(&value)));
+            };
+            match key {
+                "dataset" => parse_into(&value, &mut s.dataset, &mut note, "not a data set"),
+                "dseed" => {
+                    data_seed_given = true;
+                    parse_into(&value, &mut s.data_seed, &mut note, "not a whole number");
+                }
+                "noise" => parse_range(&value, &mut s.noise, limits::NOISE, &mut note),
+                "n" => parse_range(&value, &mut s.count, limits::COUNT, &mut note),
+                "split" => parse_range(&value, &mut s.test_fraction, limits::TEST_FRACTION, &mut note),
+                "seed" => parse_into(&value, &mut s.seed, &mut note, "not a whole number"),
+                "model" => parse_into(
+                    &value,
+                    &mut s.model,
+                    &mut note,
+                    "not a model (linear, features, random, mlp)",
+                ),
+                "features" => match parse_list::<HandFeature>(&value) {
+                    Some(list) => s.features = dedup(list),
+                    None => note("not a list of features"),
+                },
+                "rf" => match value.parse::<Activation>() {
+                    Ok(a) if RANDOM_ACTIVATIONS.contains(&a) => s.rf_activation = a,
+                    _ => note("not sign, cos, relu or tanh"),
+                },
+                "k" => parse_range(&value, &mut s.k, limits::RANDOM_FEATURES, &mut note),
+                "rfscale" => parse_range(&value, &mut s.rf_scale, limits::RF_SCALE, &mut note),
+                "layers" => match parse_list::<usize>(&value) {
+                    Some(list)
+                        if list.len() <= limits::LAYERS.1
+                            && list
+                                .iter()
+                                .all(|w| (limits::UNITS.0..=limits::UNITS.1).contains(w)) =>
+                    {
+                        s.layers = list
+                    }
+                    _ => note("not up to 8 widths between 1 and 256"),
+                },
+                "act" => match value.parse::<Activation>() {
+                    Ok(a) if HIDDEN_ACTIVATIONS.contains(&a) => s.activation = a,
+                    _ => note("not relu, tanh, sigmoid or linear"),
+                },
+                "lr" => parse_range(&value, &mut s.learning_rate, limits::LEARNING_RATE, &mut note),
+                "batch" => parse_range(&value, &mut s.batch_size, limits::BATCH, &mut note),
+                "opt" => parse_into(&value, &mut s.optimizer, &mut note, "not sgd, momentum or adam"),
+                "reg" => parse_into(&value, &mut s.regularization, &mut note, "not none, l1 or l2"),
+                "rate" => parse_range(&value, &mut s.reg_rate, limits::REG_RATE, &mut note),
+                "speed" => parse_into(&value, &mut s.speed, &mut note, "not slow, normal or fast"),
+                "play" => match value.as_str() {
+                    "1" | "true" => s.play = true,
+                    "0" | "false" => s.play = false,
+                    _ => note("not 0 or 1"),
+                },
+                _ => notices.push(format!("Ignored unknown setting '{}'.", shorten(key))),
+            }
+        }
+        if !data_seed_given {
+            s.data_seed = s.seed;
+        }
+        (s, notices)
+    }
+}
+
+/// A number without trailing noise: `0.03`, not `0.029999999`.
+fn fmt_num(v: f32) -> String {
+    let s = format!("{v}");
+    if s.len() > 10 {
+        format!("{v:.6e}")
+    } else {
+        s
+    }
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+fn dedup<T: PartialEq + Copy>(list: Vec<T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(list.len());
+    for item in list {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+fn parse_into<T: FromStr>(value: &str, slot: &mut T, note: &mut dyn FnMut(&str), what: &str) {
+    match value.parse() {
+        Ok(v) => *slot = v,
+        Err(_) => note(what),
+    }
+}
+
+/// A value that parses and lies in the closed range, finite for floats.
+trait InRange: FromStr + PartialOrd + Copy + fmt::Display {
+    fn usable(self) -> bool {
+        true
+    }
+}
+impl InRange for usize {}
+impl InRange for f32 {
+    fn usable(self) -> bool {
+        self.is_finite()
+    }
+}
+
+fn parse_range<T: InRange>(value: &str, slot: &mut T, (lo, hi): (T, T), note: &mut dyn FnMut(&str)) {
+    match value.parse::<T>() {
+        Ok(v) if v.usable() && v >= lo && v <= hi => *slot = v,
+        _ => note(&format!("not a number from {lo} to {hi}")),
+    }
+}
+
+fn parse_list<T: FromStr>(value: &str) -> Option<Vec<T>> {
+    if value.is_empty() {
+        return Some(Vec::new());
+    }
+    value.split(',').map(|v| v.trim().parse().ok()).collect()
+}
+
+/// Decodes `%XX` escapes (invalid ones are kept as written) and `+` as space.
+fn percent_decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_through_the_hash() {
+        let s = Settings {
+            dataset: Preset::Spiral,
+            data_seed: 77,
+            noise: 0.25,
+            count: 350,
+            test_fraction: 0.3,
+            seed: 42,
+            model: ModelFamily::Random,
+            features: vec![HandFeature::X1X2, HandFeature::Ring],
+            rf_activation: Activation::Cos,
+            k: 500,
+            rf_scale: 3.5,
+            layers: vec![16, 4, 2],
+            activation: Activation::Relu,
+            learning_rate: 0.003,
+            batch_size: 25,
+            optimizer: OptimizerKind::Adam,
+            regularization: Regularization::L2,
+            reg_rate: 0.0001,
+            speed: Speed::Fast,
+            play: true,
+        };
+        let (back, notices) = Settings::from_hash(&format!("#{}", s.to_hash()));
+        assert_eq!(notices, Vec::<String>::new());
+        assert_eq!(back, s);
+        let (default, notices) = Settings::from_hash("");
+        assert!(notices.is_empty());
+        assert_eq!(default, Settings::default());
+    }
+
+    #[test]
+    fn the_documented_keys_are_understood() {
+        let (s, notices) = Settings::from_hash(
+            "dataset=ring&seed=5&noise=0.1&n=300&model=features&features=x1,x2,ring&rf=sign&k=50\
+             &layers=4,4&act=sigmoid&lr=0.1&batch=20&opt=momentum&play=1",
+        );
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(s.dataset, Preset::Ring);
+        assert_eq!((s.seed, s.data_seed), (5, 5));
+        assert_eq!(s.model, ModelFamily::Features);
+        assert_eq!(
+            s.features,
+            vec![HandFeature::X1, HandFeature::X2, HandFeature::Ring]
+        );
+        assert_eq!((s.rf_activation, s.k), (Activation::Sign, 50));
+        assert_eq!(
+            (s.layers.clone(), s.activation),
+            (vec![4, 4], Activation::Sigmoid)
+        );
+        assert_eq!(
+            (s.learning_rate, s.batch_size, s.optimizer),
+            (0.1, 20, OptimizerKind::Momentum)
+        );
+        assert!(s.play);
+        assert_eq!(s.model_spec().features.width(), 3);
+    }
+
+    #[test]
+    fn bad_values_fall_back_with_a_notice_each() {
+        let (s, notices) = Settings::from_hash(
+            "#lr=1e9&n=-3&dataset=moons&layers=8,9999&act=cos&rf=sigmoid&noise=NaN&k=abc&play=maybe&bogus=1&opt=",
+        );
+        let d = Settings::default();
+        assert_eq!(s.learning_rate, d.learning_rate);
+        assert_eq!(s.count, d.count);
+        assert_eq!(s.dataset, d.dataset);
+        assert_eq!(s.layers, d.layers);
+        assert_eq!(s.activation, d.activation);
+        assert_eq!(s.rf_activation, d.rf_activation);
+        assert_eq!(s.noise, d.noise);
+        assert_eq!(s.k, d.k);
+        assert!(!s.play);
+        assert_eq!(notices.len(), 11, "{notices:#?}");
+        assert!(notices[0].contains("lr=1e9"));
+        assert!(notices.iter().any(|n| n.contains("unknown setting 'bogus'")));
+    }
+
+    #[test]
+    fn hostile_input_never_panics() {
+        for hash in [
+            "%",
+            "%%",
+            "%e",
+            "%zz&&&==",
+            "=",
+            "&=&",
+            "layers=,,,",
+            "features=x1,,x2",
+            "n=99999999999999999999999",
+        ] {
+            let _ = Settings::from_hash(hash);
+        }
+        assert_eq!(percent_decode("a%20b+c%2"), "a b c%2");
+        let (s, _) = Settings::from_hash("layers=");
+        assert!(s.layers.is_empty());
+    }
+}
