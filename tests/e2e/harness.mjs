@@ -10,7 +10,8 @@ const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const dist = join(root, 'dist');
+// NNPLAY_DIST lets a run test a bundle built elsewhere (default: the repository's dist/).
+export const dist = process.env.NNPLAY_DIST ? resolve(process.env.NNPLAY_DIST) : join(root, 'dist');
 export const screenshots = join(root, 'target', 'screenshots');
 
 const types = {
