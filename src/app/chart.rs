@@ -7,8 +7,9 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
-const TRAIN_COLOUR: RGBColor = RGBColor(47, 111, 219);
-const TEST_COLOUR: RGBColor = RGBColor(232, 116, 59);
+// Neither class colour, so the chart never reads as "class 1 against class 2".
+const TRAIN_COLOUR: RGBColor = RGBColor(29, 36, 51);
+const TEST_COLOUR: RGBColor = RGBColor(138, 92, 214);
 
 /// Draws the history onto `canvas` (sized to its CSS box times the pixel ratio).
 pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log_scale: bool) {
@@ -55,6 +56,15 @@ pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log
     let _ = root.present();
 }
 
+/// A loss tick label: three decimals down to 0.01, powers of ten below.
+fn format_loss_tick(v: f64) -> String {
+    if v == 0.0 || v.abs() >= 0.01 {
+        format!("{v:.3}")
+    } else {
+        format!("{v:.0e}")
+    }
+}
+
 type Area<'a> = DrawingArea<CanvasBackend, plotters::coord::Shift>;
 
 fn draw_series<Y>(
@@ -77,11 +87,10 @@ where
     chart
         .configure_mesh()
         .label_style(("sans-serif", font))
-        .x_desc("step")
         .x_labels(5)
         .y_labels(5)
         .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| format!("{v:.3}"))
+        .y_label_formatter(&|v| format_loss_tick(*v))
         .light_line_style(BLACK.mix(0.04))
         .bold_line_style(BLACK.mix(0.1))
         .draw()?;

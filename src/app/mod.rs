@@ -418,6 +418,8 @@ pub fn app() -> Html {
                         {oncontextmenu} />
                     <panel::Readouts summary={(*summary).clone()} />
                     <div class="chart-box">
+                        <p class="chart-caption">{ "Loss against training steps: " }
+                            <span class="key train">{ "training" }</span>{ " and " }<span class="key test">{ "test" }</span></p>
                         <canvas ref={chart_ref} class="chart" data-testid="loss-chart" aria-label="Loss over training steps" />
                     </div>
                 </section>

@@ -210,6 +210,14 @@ fn draw_points(
             ctx.set_stroke_style_str(&colour);
             ctx.set_line_width(2.2 * ratio);
             ctx.stroke();
+            if regression {
+                // Values near zero are near white: a thin dark rim keeps them visible.
+                ctx.begin_path();
+                let _ = ctx.arc(x, y, radius + 1.6 * ratio, 0.0, std::f64::consts::TAU);
+                ctx.set_stroke_style_str("rgba(29, 36, 51, 0.7)");
+                ctx.set_line_width(ratio);
+                ctx.stroke();
+            }
         } else {
             ctx.set_fill_style_str(&colour);
             ctx.fill();
