@@ -29,11 +29,18 @@ impl Default for ViewOptions {
     }
 }
 
-/// Cells per side of the heatmap grid.
-pub const HEATMAP_RESOLUTION: usize = 100;
+/// Cells per side of the heatmap grid, finest first. The painter steps down this ladder when
+/// a model is so large that evaluating the grid would hold up the frame, and back up when it
+/// is cheap again.
+pub const RESOLUTIONS: [usize; 6] = [100, 80, 64, 48, 32, 24];
+/// Milliseconds a plot paint may take before the resolution steps down.
+const SLOW_PAINT_MS: f64 = 10.0;
+/// Milliseconds under which the resolution steps back up.
+const FAST_PAINT_MS: f64 = 3.0;
 
 /// Reusable buffers for painting the plot.
 pub struct PlotPainter {
+    level: usize,
     offscreen: Option<HtmlCanvasElement>,
     scores: Vec<f32>,
     pixels: Vec<u8>,
@@ -42,8 +49,9 @@ pub struct PlotPainter {
 
 impl Default for PlotPainter {
     fn default() -> Self {
-        let cells = HEATMAP_RESOLUTION * HEATMAP_RESOLUTION;
+        let cells = RESOLUTIONS[0] * RESOLUTIONS[0];
         PlotPainter {
+            level: 0,
             offscreen: None,
             scores: vec![0.0; cells],
             pixels: vec![0; cells * 4],
@@ -97,19 +105,21 @@ impl PlotPainter {
         let Some(ctx) = context_2d(canvas) else {
             return;
         };
+        let started = super::now_ms();
         let (w, h, ratio) = fit_backing_store(canvas);
-        let n = HEATMAP_RESOLUTION;
-        session.trainer.predict_grid(n, &mut self.scores);
+        let n = RESOLUTIONS[self.level];
+        let cells = n * n;
+        session.trainer.predict_grid(n, &mut self.scores[..cells]);
         let shading = match (session.task(), view.discretize) {
             (Task::Regression, _) => Shading::Value,
             (Task::Classification, true) => Shading::Discrete,
             (Task::Classification, false) => Shading::Confidence,
         };
-        paint::fill_heatmap(&self.scores, shading, &mut self.pixels);
-        self.draw_heatmap(&ctx, w, h, view.discretize);
+        paint::fill_heatmap(&self.scores[..cells], shading, &mut self.pixels[..cells * 4]);
+        self.draw_heatmap(&ctx, n, w, h, view.discretize);
         draw_axes(&ctx, w, h, ratio);
         if session.task() == Task::Classification {
-            paint::contour(&self.scores, n, 0.0, &mut self.segments);
+            paint::contour(&self.scores[..cells], n, 0.0, &mut self.segments);
             ctx.set_stroke_style_str("rgba(29, 36, 51, 0.85)");
             ctx.set_line_width(2.0 * ratio);
             ctx.begin_path();
@@ -121,26 +131,35 @@ impl PlotPainter {
             ctx.stroke();
         }
         draw_points(&ctx, session, view, w, h, ratio);
+        let elapsed = super::now_ms() - started;
+        if elapsed > SLOW_PAINT_MS && self.level + 1 < RESOLUTIONS.len() {
+            self.level += 1;
+        } else if elapsed < FAST_PAINT_MS && self.level > 0 {
+            self.level -= 1;
+        }
+        // Visible to tests and curious users: how fine the heatmap currently is.
+        let _ = canvas.set_attribute("data-resolution", &n.to_string());
     }
 
-    fn draw_heatmap(&mut self, ctx: &CanvasRenderingContext2d, w: f64, h: f64, discretize: bool) {
-        let n = HEATMAP_RESOLUTION as u32;
+    fn draw_heatmap(&mut self, ctx: &CanvasRenderingContext2d, n: usize, w: f64, h: f64, discretize: bool) {
         if self.offscreen.is_none() {
             self.offscreen = web_sys::window()
                 .and_then(|win| win.document())
                 .and_then(|d| d.create_element("canvas").ok())
                 .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok());
-            if let Some(c) = &self.offscreen {
-                c.set_width(n);
-                c.set_height(n);
-            }
         }
         let Some(offscreen) = &self.offscreen else {
             return;
         };
+        let n = n as u32;
+        if offscreen.width() != n {
+            offscreen.set_width(n);
+            offscreen.set_height(n);
+        }
+        let pixels = &self.pixels[..(n * n * 4) as usize];
         let (Some(off_ctx), Ok(image)) = (
             context_2d(offscreen),
-            ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.pixels), n, n),
+            ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), n, n),
         ) else {
             return;
         };
