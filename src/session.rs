@@ -2,15 +2,53 @@
 //! trainer, the loss history and the frame's training work. The page wires events and
 //! drawing to it; tests drive it natively.
 
-use crate::engine::{Dataset, Metrics, Point, SplitMetrics, Task, Trainer};
+use crate::engine::{
+    check_gradients, CheckBatch, Dataset, Gradients, LayerCheck, Metrics, Model, Point, Rng, SplitMetrics,
+    Task, Trainer, Workspace, MAX_HIDDEN_LAYERS,
+};
 use crate::settings::{Settings, Speed};
 
-/// Training and test loss over time, thinned as it grows so memory stays bounded.
+/// A sample of something over training time.
+pub trait Sample: Copy {
+    /// The step count when sampled.
+    fn step(&self) -> u64;
+}
+
+/// Samples over time, thinned as they grow so memory stays bounded.
 #[derive(Clone, Debug, PartialEq)]
-pub struct LossHistory {
+pub struct History<T: Sample> {
     capacity: usize,
     stride: u64,
-    points: Vec<HistoryPoint>,
+    points: Vec<T>,
+}
+
+/// Training and test loss over time.
+pub type LossHistory = History<HistoryPoint>;
+
+/// The largest number of dense layers a model has (hidden layers and the output).
+pub const MAX_DENSE_LAYERS: usize = MAX_HIDDEN_LAYERS + 1;
+
+/// The gradient norm of every dense layer at one step (zero for frozen layers).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NormSample {
+    /// The step count when sampled.
+    pub step: u64,
+    /// ‖∂L/∂(W, b)‖ of each layer; only the first `layers` entries are used.
+    pub norms: [f64; MAX_DENSE_LAYERS],
+    /// How many layers the model has.
+    pub layers: usize,
+}
+
+impl Sample for NormSample {
+    fn step(&self) -> u64 {
+        self.step
+    }
+}
+
+impl Sample for HistoryPoint {
+    fn step(&self) -> u64 {
+        self.step
+    }
 }
 
 /// One sample of the loss history.
@@ -24,11 +62,11 @@ pub struct HistoryPoint {
     pub test: f64,
 }
 
-impl LossHistory {
+impl<T: Sample> History<T> {
     /// An empty history keeping at most `capacity` samples (at least 4).
     pub fn new(capacity: usize) -> Self {
         let capacity = capacity.max(4);
-        LossHistory {
+        History {
             capacity,
             stride: 1,
             points: Vec::with_capacity(capacity + 1),
@@ -38,12 +76,12 @@ impl LossHistory {
     /// Records a sample unless it falls within the current stride of the previous one. When
     /// full, every other sample is dropped and the stride doubles, so the history always
     /// spans the whole run at an even spacing.
-    pub fn record(&mut self, point: HistoryPoint) {
+    pub fn record(&mut self, point: T) {
         if let Some(last) = self.points.last() {
-            if point.step < last.step + self.stride && point.step >= last.step {
+            if point.step() < last.step() + self.stride && point.step() >= last.step() {
                 return;
             }
-            if point.step < last.step {
+            if point.step() < last.step() {
                 self.points.clear();
                 self.stride = 1;
             }
@@ -61,7 +99,7 @@ impl LossHistory {
     }
 
     /// The samples, oldest first.
-    pub fn points(&self) -> &[HistoryPoint] {
+    pub fn points(&self) -> &[T] {
         &self.points
     }
 
@@ -95,9 +133,51 @@ pub struct Session {
     pub trainer: Trainer,
     /// Loss over time.
     pub history: LossHistory,
+    /// Per-layer gradient norms over time.
+    pub gradient_history: History<NormSample>,
     /// Metrics at the last refresh.
     pub metrics: Metrics,
     examples_since_rate: u64,
+    probe: Option<Workspace>,
+    /// The model as it was before the last single step taken with [`Session::step_once`],
+    /// with the step count it had, so the page can show what that step changed.
+    pub before_last_step: Option<(u64, Model)>,
+}
+
+/// One unit of a model: `layer` 0 is the feature map φ, `layer` l + 1 the dense layer l.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct UnitRef {
+    /// 0 for a feature, l + 1 for dense layer l.
+    pub layer: usize,
+    /// The unit's index within its layer.
+    pub unit: usize,
+}
+
+/// Points a probe workspace evaluates at once.
+const PROBE_CAPACITY: usize = 1024;
+
+/// Fills `out` with the values of `unit` over a `resolution²` grid laid out like
+/// [`Trainer::predict_grid`], evaluating `ws.capacity()` points at a time.
+pub fn unit_grid(model: &Model, ws: &mut Workspace, resolution: usize, unit: UnitRef, out: &mut [f32]) {
+    let total = resolution * resolution;
+    let step = 2.0 / resolution as f32;
+    let mut start = 0;
+    while start < total {
+        let n = ws.capacity().min(total - start);
+        for k in 0..n {
+            let cell = start + k;
+            ws.x1[k] = -1.0 + ((cell % resolution) as f32 + 0.5) * step;
+            ws.x2[k] = 1.0 - ((cell / resolution) as f32 + 0.5) * step;
+        }
+        model.forward(ws, n);
+        let row = if unit.layer == 0 {
+            &ws.features[unit.unit * n..(unit.unit + 1) * n]
+        } else {
+            ws.activation_row(unit.layer - 1, unit.unit)
+        };
+        out[start..start + n].copy_from_slice(row);
+        start += n;
+    }
 }
 
 const NO_METRICS: SplitMetrics = SplitMetrics {
@@ -121,11 +201,14 @@ impl Session {
             data,
             trainer,
             history: LossHistory::new(600),
+            gradient_history: History::new(400),
             metrics: Metrics {
                 train: NO_METRICS,
                 test: NO_METRICS,
             },
             examples_since_rate: 0,
+            probe: None,
+            before_last_step: None,
         };
         session.refresh_metrics();
         session
@@ -158,7 +241,85 @@ impl Session {
             self.settings.seed,
         );
         self.history.clear();
+        self.gradient_history.clear();
+        self.probe = None;
+        self.before_last_step = None;
         self.refresh_metrics();
+    }
+
+    /// Runs a `resolution²` grid (laid out like [`Trainer::predict_grid`], at most 1024 cells)
+    /// through the model in one pass and returns the buffers, so every unit's values over the
+    /// plane can be read from them: feature f in row f of `features`, unit j of dense layer l
+    /// in [`Workspace::activation_row`]`(l, j)`.
+    pub fn probe_grid(&mut self, resolution: usize) -> &Workspace {
+        let model = &self.trainer.model;
+        let ws = self
+            .probe
+            .get_or_insert_with(|| Workspace::new(model, PROBE_CAPACITY));
+        let n = (resolution * resolution).min(ws.capacity());
+        let step = 2.0 / resolution as f32;
+        for cell in 0..n {
+            ws.x1[cell] = -1.0 + ((cell % resolution) as f32 + 0.5) * step;
+            ws.x2[cell] = 1.0 - ((cell / resolution) as f32 + 0.5) * step;
+        }
+        model.forward(ws, n);
+        ws
+    }
+
+    /// Fills `out` with the values of `unit` over a `resolution²` grid (see [`unit_grid`]).
+    pub fn unit_grid(&mut self, unit: UnitRef, resolution: usize, out: &mut [f32]) {
+        let model = &self.trainer.model;
+        let ws = self
+            .probe
+            .get_or_insert_with(|| Workspace::new(model, PROBE_CAPACITY));
+        unit_grid(model, ws, resolution, unit, out);
+    }
+
+    /// Checks backprop against finite differences on the next minibatch at the current
+    /// weights (up to `max_per_layer` parameters a layer). Leaves training untouched.
+    pub fn check_gradients(&self, max_per_layer: usize) -> Vec<LayerCheck> {
+        let batch = self.trainer.last_batch();
+        let (x1, x2, y): (Vec<f32>, Vec<f32>, Vec<f32>) = if batch.is_empty() {
+            // No step yet: check on the first training points instead.
+            let train: Vec<&Point> = self.data.points.iter().filter(|p| !p.test).take(10).collect();
+            (
+                train.iter().map(|p| p.x[0]).collect(),
+                train.iter().map(|p| p.x[1]).collect(),
+                train.iter().map(|p| p.y).collect(),
+            )
+        } else {
+            let n = batch.len();
+            (
+                batch.x1[..n].to_vec(),
+                batch.x2[..n].to_vec(),
+                batch.targets[..n].to_vec(),
+            )
+        };
+        let n = y.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        let model = &self.trainer.model;
+        let mut ws = Workspace::new(model, n);
+        ws.x1[..n].copy_from_slice(&x1);
+        ws.x2[..n].copy_from_slice(&x2);
+        ws.targets[..n].copy_from_slice(&y);
+        model.forward(&mut ws, n);
+        let mut grads = Gradients::zeros(model);
+        model.backward(&mut ws, self.trainer.config.loss, &mut grads, false);
+        let batch = CheckBatch {
+            x1: &x1,
+            x2: &x2,
+            y: &y,
+        };
+        check_gradients(
+            model,
+            &batch,
+            self.trainer.config.loss,
+            &grads,
+            max_per_layer,
+            &mut Rng::new(self.trainer.steps()),
+        )
     }
 
     /// The task of the points on the plot.
@@ -270,8 +431,9 @@ impl Session {
         std::mem::take(&mut self.examples_since_rate)
     }
 
-    /// One minibatch.
+    /// One minibatch, remembering the weights before it.
     pub fn step_once(&mut self) {
+        self.before_last_step = Some((self.trainer.steps(), self.trainer.model.clone()));
         self.trainer.step();
         self.refresh_metrics();
     }
@@ -285,6 +447,16 @@ impl Session {
     /// Evaluates the model on all points and records the losses in the history.
     pub fn refresh_metrics(&mut self) {
         self.metrics = self.trainer.evaluate();
+        let norms = &self.trainer.gradients().norms;
+        if self.trainer.steps() > 0 && norms.len() <= MAX_DENSE_LAYERS {
+            let mut sample = NormSample {
+                step: self.trainer.steps(),
+                norms: [0.0; MAX_DENSE_LAYERS],
+                layers: norms.len(),
+            };
+            sample.norms[..norms.len()].copy_from_slice(norms);
+            self.gradient_history.record(sample);
+        }
         if self.metrics.train.loss.is_finite() {
             self.history.record(HistoryPoint {
                 step: self.trainer.steps(),
@@ -393,5 +565,42 @@ mod tests {
         });
         assert_eq!(steps, 40, "ten clock reads, four steps between reads");
         assert_eq!(s.take_examples(), (1 + 10 + 40) * 10);
+    }
+
+    #[test]
+    fn unit_grids_show_features_and_hidden_units() {
+        let mut s = Session::new(Settings::default());
+        let mut out = vec![0.0; 16];
+        // Feature 0 of the identity map is x1: left to right across each row.
+        s.unit_grid(UnitRef { layer: 0, unit: 0 }, 4, &mut out);
+        assert_eq!(&out[..4], &[-0.75, -0.25, 0.25, 0.75]);
+        s.unit_grid(UnitRef { layer: 0, unit: 1 }, 4, &mut out);
+        assert_eq!(out[0], 0.75);
+        assert_eq!(out[15], -0.75);
+        // The output unit's grid is the model's prediction grid.
+        let mut predicted = vec![0.0; 16];
+        s.trainer.predict_grid(4, &mut predicted);
+        s.unit_grid(UnitRef { layer: 3, unit: 0 }, 4, &mut out);
+        assert_eq!(out, predicted);
+    }
+
+    #[test]
+    fn the_gradient_check_passes_and_norms_are_recorded() {
+        let mut s = Session::new(Settings::default());
+        assert!(s.check_gradients(50).iter().all(|c| c.max_relative_error < 1e-2));
+        for _ in 0..20 {
+            s.step_once();
+        }
+        let checks = s.check_gradients(50);
+        assert_eq!(checks.len(), 3);
+        assert!(
+            checks
+                .iter()
+                .all(|c| c.checked > 0 && c.max_relative_error < 1e-2),
+            "{checks:?}"
+        );
+        let last = s.gradient_history.points().last().unwrap();
+        assert_eq!(last.layers, 3);
+        assert!(last.norms[..3].iter().all(|&n| n > 0.0));
     }
 }

@@ -2,9 +2,12 @@
 //! training loop runs on requestAnimationFrame and paints straight to the canvases, and only
 //! the slow-changing summary (readouts, at about ten updates a second) re-renders components.
 
+mod backprop;
+mod backprop_panel;
 mod chart;
 mod controls;
 mod handles;
+mod painters;
 mod panel;
 mod panic_banner;
 mod plot;
@@ -14,13 +17,16 @@ pub use panic_banner::show_error_banner;
 use crate::engine::Task;
 use crate::session::{EditOutcome, Session};
 use crate::settings::Settings;
+use backprop_panel::{BackpropPanel, SharedPainters};
 use handles::{AnimationLoop, Listener};
-use plot::{PlotPainter, ViewOptions};
+use painters::{Canvases, DiagramState, Painters};
+use plot::ViewOptions;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, KeyboardEvent, PointerEvent};
 use yew::prelude::*;
+use yew::NodeRef;
 
 /// Installs the panic banner and mounts [`App`] into the page's `#app` element (or the body).
 pub fn start() {
@@ -37,8 +43,9 @@ pub fn start() {
 /// Milliseconds of training work per animation frame, leaving the rest of a 60 Hz frame for
 /// painting and input.
 const FRAME_BUDGET_MS: f64 = 8.0;
-/// How often the readouts and the loss chart refresh while training.
-const SUMMARY_INTERVAL_MS: f64 = 120.0;
+/// How often the readouts, charts and backprop views refresh while training (ten times a
+/// second).
+const SUMMARY_INTERVAL_MS: f64 = 100.0;
 
 fn now_ms() -> f64 {
     web_sys::window()
@@ -127,6 +134,11 @@ impl Updater {
         self.refresh();
     }
 
+    /// Reads the session.
+    pub fn with_session<R>(&self, read: impl FnOnce(&Session) -> R) -> R {
+        read(&self.session.borrow())
+    }
+
     /// Re-renders the readouts (and so repaints), keeping the last throughput figure.
     pub fn refresh(&self) {
         let mut revision = self.revision.borrow_mut();
@@ -148,6 +160,12 @@ pub enum Tool {
 /// A pointer gesture in progress on the plot.
 #[derive(Clone, Copy, Debug)]
 enum Drag {
+    /// Pressed on an existing point and not moved yet: a click traces it, a drag moves it.
+    Press {
+        index: usize,
+        x: f64,
+        y: f64,
+    },
     Move(usize),
     Value {
         index: usize,
@@ -182,16 +200,19 @@ pub fn app() -> Html {
     let summary = use_state(|| Summary::of(&session.borrow(), 0, 0.0));
     let revision = use_mut_ref(|| 0u64);
     let view = use_state(ViewOptions::default);
+    let diagram_state = use_state(DiagramState::default);
     let class = use_state(|| 1.0f32);
     let draw_value = use_state(|| 0.5f32);
     let tool = use_state(|| Tool::Add);
     let drag = use_mut_ref(|| None::<Drag>);
-    let painter = use_mut_ref(PlotPainter::default);
-    let plot_ref = use_node_ref();
-    let chart_ref = use_node_ref();
-    // The view options the animation loop reads (it outlives a render).
-    let live_view = use_mut_ref(ViewOptions::default);
-    *live_view.borrow_mut() = *view;
+    let painters = use_mut_ref(Painters::default);
+    let canvases = use_memo((), |_| Canvases::default());
+    // The animation loop outlives a render: it reads the view state from the painters.
+    {
+        let mut p = painters.borrow_mut();
+        p.view = *view;
+        p.diagram_state = *diagram_state;
+    }
 
     let updater = Updater {
         session: session.clone(),
@@ -203,35 +224,21 @@ pub fn app() -> Html {
     // Keep the address bar's hash in step with the settings.
     use_effect_with((*settings).clone(), |s| write_hash(&s.to_hash()));
 
-    // Repaint after every render (edits, setting changes, readout refreshes).
+    // Repaint after every render (edits, setting changes, readout refreshes); the backprop
+    // panel repaints its own canvases after it renders.
     {
-        let (session, painter, plot_ref, chart_ref, view) = (
-            session.clone(),
-            painter.clone(),
-            plot_ref.clone(),
-            chart_ref.clone(),
-            *view,
-        );
+        let (session, painters, canvases) = (session.clone(), painters.clone(), canvases.clone());
         use_effect(move || {
             let mut s = session.borrow_mut();
-            if let Some(canvas) = plot_ref.cast::<HtmlCanvasElement>() {
-                painter.borrow_mut().paint(&canvas, &mut s, view);
-            }
-            if let Some(canvas) = chart_ref.cast::<HtmlCanvasElement>() {
-                chart::draw_loss_chart(&canvas, s.history.points(), view.log_scale);
-            }
+            let mut p = painters.borrow_mut();
+            p.paint_plot(&canvases, &mut s);
+            p.paint_loss_chart(&canvases, &s);
         });
     }
 
     // The training loop, alive exactly while `play` is on.
     {
-        let (session, painter, plot_ref, chart_ref, live_view) = (
-            session.clone(),
-            painter.clone(),
-            plot_ref.clone(),
-            chart_ref.clone(),
-            live_view.clone(),
-        );
+        let (session, painters, canvases) = (session.clone(), painters.clone(), canvases.clone());
         let (summary_setter, revision) = (summary.setter(), revision.clone());
         use_effect_with(settings.play, move |&play| {
             let handle = play.then(|| {
@@ -240,18 +247,14 @@ pub fn app() -> Html {
                     let start = now_ms();
                     let mut s = session.borrow_mut();
                     s.run_frame(start + FRAME_BUDGET_MS, &now_ms);
-                    let view = *live_view.borrow();
-                    if let Some(canvas) = plot_ref.cast::<HtmlCanvasElement>() {
-                        painter.borrow_mut().paint(&canvas, &mut s, view);
-                    }
+                    let mut p = painters.borrow_mut();
+                    p.paint_plot(&canvases, &mut s);
                     let now = now_ms();
                     if now - last_summary >= SUMMARY_INTERVAL_MS {
                         let rate = s.take_examples() as f64 * 1000.0 / (now - last_summary);
                         last_summary = now;
                         s.refresh_metrics();
-                        if let Some(canvas) = chart_ref.cast::<HtmlCanvasElement>() {
-                            chart::draw_loss_chart(&canvas, s.history.points(), view.log_scale);
-                        }
+                        // Re-rendering the readouts repaints the charts and backprop views.
                         let r = *revision.borrow();
                         summary_setter.set(Summary::of(&s, r, rate));
                     }
@@ -292,98 +295,17 @@ pub fn app() -> Html {
         });
     }
 
-    let plot_events = {
-        let (session, drag, plot_ref, updater, notices) = (
-            session.clone(),
-            drag.clone(),
-            plot_ref.clone(),
-            updater.clone(),
-            notices.clone(),
-        );
-        let (plot_ref_move, updater_move) = (plot_ref.clone(), updater.clone());
-        let (drag_move, drag_up) = (drag.clone(), drag.clone());
-        let (class, draw_value, tool) = (*class, *draw_value, *tool);
-        let pointer_down = Callback::from(move |e: PointerEvent| {
-            let Some(canvas) = plot_ref.cast::<HtmlCanvasElement>() else {
-                return;
-            };
-            e.prevent_default();
-            let at = plot::to_plot(&canvas, e.offset_x() as f64, e.offset_y() as f64);
-            let hit = plot::units_per_pixel(&canvas) * 9.0;
-            let mut s = session.borrow_mut();
-            let gesture = if e.button() == 2 || tool == Tool::Erase {
-                if let Some(i) = s.nearest_point(at, hit) {
-                    s.remove_point(i);
-                }
-                Some(Drag::Erase)
-            } else if let Some(i) = s.nearest_point(at, hit) {
-                Some(Drag::Move(i))
-            } else {
-                let regression = s.task() == Task::Regression;
-                let y = match (regression, e.shift_key()) {
-                    (true, _) => draw_value,
-                    (false, false) => class,
-                    (false, true) => -class,
-                };
-                match s.add_point(at, y) {
-                    EditOutcome::Added(index) if regression => Some(Drag::Value {
-                        index,
-                        start_y: e.offset_y() as f64,
-                        start_value: y,
-                    }),
-                    EditOutcome::Added(index) => Some(Drag::Move(index)),
-                    EditOutcome::Refused(why) => {
-                        notices.set(vec![why.to_string()]);
-                        None
-                    }
-                }
-            };
-            drop(s);
-            if gesture.is_some() {
-                let _ = canvas.set_pointer_capture(e.pointer_id());
-            }
-            *drag.borrow_mut() = gesture;
-            updater.refresh();
-        });
-        let pointer_move = {
-            let (drag, plot_ref, updater) = (drag_move, plot_ref_move, updater_move);
-            Callback::from(move |e: PointerEvent| {
-                let Some(gesture) = *drag.borrow() else {
-                    return;
-                };
-                let Some(canvas) = plot_ref.cast::<HtmlCanvasElement>() else {
-                    return;
-                };
-                let at = plot::to_plot(&canvas, e.offset_x() as f64, e.offset_y() as f64);
-                let hit = plot::units_per_pixel(&canvas) * 9.0;
-                updater.session(|s| match gesture {
-                    Drag::Move(i) => s.move_point(i, at),
-                    Drag::Value {
-                        index,
-                        start_y,
-                        start_value,
-                    } => {
-                        let rise =
-                            (start_y - e.offset_y() as f64) / canvas.get_bounding_client_rect().height();
-                        s.set_value(index, start_value + 2.0 * rise as f32);
-                    }
-                    Drag::Erase => {
-                        if let Some(i) = s.nearest_point(at, hit) {
-                            s.remove_point(i);
-                        }
-                    }
-                });
-            })
-        };
-        let pointer_up = {
-            let drag = drag_up;
-            Callback::from(move |_: PointerEvent| {
-                *drag.borrow_mut() = None;
-            })
-        };
-        (pointer_down, pointer_move, pointer_up)
-    };
-    let (onpointerdown, onpointermove, onpointerup) = plot_events;
+    let (onpointerdown, onpointermove, onpointerup) = plot_pointer_handlers(PlotInput {
+        session: session.clone(),
+        drag: drag.clone(),
+        plot: canvases.plot.clone(),
+        updater: updater.clone(),
+        notices: notices.setter(),
+        class: *class,
+        draw_value: *draw_value,
+        tool: *tool,
+        diagram_state: diagram_state.clone(),
+    });
     let oncontextmenu = Callback::from(|e: MouseEvent| e.prevent_default());
 
     let notice_box = (!notices.is_empty()).then(|| {
@@ -412,7 +334,7 @@ pub fn app() -> Html {
                     tool={*tool} on_tool={Callback::from({ let t = tool.setter(); move |v| t.set(v) })}
                     view={*view} on_view={Callback::from({ let v = view.setter(); move |o| v.set(o) })} />
                 <section class="centre">
-                    <canvas ref={plot_ref} class="plot" data-testid="plot"
+                    <canvas ref={canvases.plot.clone()} class="plot" data-testid="plot"
                         aria-label="The input plane: click to add a point, drag a point to move it, right-click to delete"
                         {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup}
                         {oncontextmenu} />
@@ -420,11 +342,141 @@ pub fn app() -> Html {
                     <div class="chart-box">
                         <p class="chart-caption">{ "Loss against training steps: " }
                             <span class="key train">{ "training" }</span>{ " and " }<span class="key test">{ "test" }</span></p>
-                        <canvas ref={chart_ref} class="chart" data-testid="loss-chart" aria-label="Loss over training steps" />
+                        <canvas ref={canvases.loss.clone()} class="chart" data-testid="loss-chart" aria-label="Loss over training steps" />
                     </div>
                 </section>
                 <panel::ModelPanel updater={updater.clone()} settings={(*settings).clone()} />
             </div>
+            <BackpropPanel updater={updater.clone()} summary={(*summary).clone()} state={*diagram_state}
+                on_state={Callback::from({ let d = diagram_state.setter(); move |s| d.set(s) })}
+                canvases={(*canvases).clone()} painters={SharedPainters(painters.clone())}
+                repaint={Callback::from({
+                    let (session, painters, canvases) = (session.clone(), painters.clone(), canvases.clone());
+                    move |_| painters.borrow_mut().paint_backprop(&canvases, &mut session.borrow_mut())
+                })} />
         </main>
     }
+}
+
+/// What the plot's pointer handlers need.
+struct PlotInput {
+    session: SharedSession,
+    drag: Rc<RefCell<Option<Drag>>>,
+    plot: NodeRef,
+    updater: Updater,
+    notices: UseStateSetter<Vec<String>>,
+    class: f32,
+    draw_value: f32,
+    tool: Tool,
+    diagram_state: UseStateHandle<DiagramState>,
+}
+
+/// How far (CSS pixels) a press may wander and still count as a click.
+const CLICK_SLOP: f64 = 4.0;
+
+/// The plot's pointer-down, pointer-move and pointer-up handlers.
+fn plot_pointer_handlers(
+    input: PlotInput,
+) -> (
+    Callback<PointerEvent>,
+    Callback<PointerEvent>,
+    Callback<PointerEvent>,
+) {
+    let input = Rc::new(input);
+    let down = {
+        let input = input.clone();
+        Callback::from(move |e: PointerEvent| {
+            let Some(canvas) = input.plot.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            e.prevent_default();
+            let (px, py) = (e.offset_x() as f64, e.offset_y() as f64);
+            let at = plot::to_plot(&canvas, px, py);
+            let hit = plot::units_per_pixel(&canvas) * 9.0;
+            let mut s = input.session.borrow_mut();
+            let gesture = if e.button() == 2 || input.tool == Tool::Erase {
+                if let Some(i) = s.nearest_point(at, hit) {
+                    s.remove_point(i);
+                }
+                Some(Drag::Erase)
+            } else if let Some(index) = s.nearest_point(at, hit) {
+                Some(Drag::Press { index, x: px, y: py })
+            } else {
+                let regression = s.task() == Task::Regression;
+                let y = match (regression, e.shift_key()) {
+                    (true, _) => input.draw_value,
+                    (false, false) => input.class,
+                    (false, true) => -input.class,
+                };
+                match s.add_point(at, y) {
+                    EditOutcome::Added(index) if regression => Some(Drag::Value {
+                        index,
+                        start_y: py,
+                        start_value: y,
+                    }),
+                    EditOutcome::Added(index) => Some(Drag::Move(index)),
+                    EditOutcome::Refused(why) => {
+                        input.notices.set(vec![why.to_string()]);
+                        None
+                    }
+                }
+            };
+            drop(s);
+            if gesture.is_some() {
+                let _ = canvas.set_pointer_capture(e.pointer_id());
+            }
+            *input.drag.borrow_mut() = gesture;
+            input.updater.refresh();
+        })
+    };
+    let moved = {
+        let input = input.clone();
+        Callback::from(move |e: PointerEvent| {
+            let Some(gesture) = *input.drag.borrow() else {
+                return;
+            };
+            let Some(canvas) = input.plot.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let (px, py) = (e.offset_x() as f64, e.offset_y() as f64);
+            let at = plot::to_plot(&canvas, px, py);
+            let hit = plot::units_per_pixel(&canvas) * 9.0;
+            let gesture = match gesture {
+                Drag::Press { index, x, y } if (px - x).hypot(py - y) > CLICK_SLOP => Drag::Move(index),
+                Drag::Press { .. } => return,
+                other => other,
+            };
+            *input.drag.borrow_mut() = Some(gesture);
+            input.updater.session(|s| match gesture {
+                Drag::Move(i) => s.move_point(i, at),
+                Drag::Value {
+                    index,
+                    start_y,
+                    start_value,
+                } => {
+                    let rise = (start_y - py) / canvas.get_bounding_client_rect().height();
+                    s.set_value(index, start_value + 2.0 * rise as f32);
+                }
+                Drag::Erase => {
+                    if let Some(i) = s.nearest_point(at, hit) {
+                        s.remove_point(i);
+                    }
+                }
+                Drag::Press { .. } => {}
+            });
+        })
+    };
+    let up = Callback::from(move |_: PointerEvent| {
+        // A press that did not move is a click on the point: trace it (or stop tracing it).
+        if let Some(Drag::Press { index, .. }) = input.drag.borrow_mut().take() {
+            let state = *input.diagram_state;
+            let trace_point = if state.trace_point == Some(index) {
+                None
+            } else {
+                Some(index)
+            };
+            input.diagram_state.set(DiagramState { trace_point, ..state });
+        }
+    });
+    (down, moved, up)
 }

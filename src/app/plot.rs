@@ -4,7 +4,7 @@
 
 use crate::engine::Task;
 use crate::paint::{self, Shading};
-use crate::session::Session;
+use crate::session::{Session, UnitRef};
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
@@ -101,7 +101,15 @@ pub fn units_per_pixel(canvas: &HtmlCanvasElement) -> f32 {
 
 impl PlotPainter {
     /// Paints everything: heatmap, axes, contour and points.
-    pub fn paint(&mut self, canvas: &HtmlCanvasElement, session: &mut Session, view: ViewOptions) {
+    /// With `focus`, the heatmap shows that unit's value over the plane (scaled to its largest
+    /// magnitude) instead of the model's output.
+    pub fn paint(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        session: &mut Session,
+        view: ViewOptions,
+        focus: Option<UnitRef>,
+    ) {
         let Some(ctx) = context_2d(canvas) else {
             return;
         };
@@ -109,16 +117,26 @@ impl PlotPainter {
         let (w, h, ratio) = fit_backing_store(canvas);
         let n = RESOLUTIONS[self.level];
         let cells = n * n;
-        session.trainer.predict_grid(n, &mut self.scores[..cells]);
-        let shading = match (session.task(), view.discretize) {
-            (Task::Regression, _) => Shading::Value,
-            (Task::Classification, true) => Shading::Discrete,
-            (Task::Classification, false) => Shading::Confidence,
+        let shading = if let Some(unit) = focus {
+            session.unit_grid(unit, n, &mut self.scores[..cells]);
+            let scale = self.scores[..cells]
+                .iter()
+                .fold(0.0f32, |m, v| m.max(v.abs()))
+                .max(1e-6);
+            self.scores[..cells].iter_mut().for_each(|v| *v /= scale);
+            Shading::Value
+        } else {
+            session.trainer.predict_grid(n, &mut self.scores[..cells]);
+            match (session.task(), view.discretize) {
+                (Task::Regression, _) => Shading::Value,
+                (Task::Classification, true) => Shading::Discrete,
+                (Task::Classification, false) => Shading::Confidence,
+            }
         };
         paint::fill_heatmap(&self.scores[..cells], shading, &mut self.pixels[..cells * 4]);
         self.draw_heatmap(&ctx, n, w, h, view.discretize);
         draw_axes(&ctx, w, h, ratio);
-        if session.task() == Task::Classification {
+        if session.task() == Task::Classification && focus.is_none() {
             paint::contour(&self.scores[..cells], n, 0.0, &mut self.segments);
             ctx.set_stroke_style_str("rgba(29, 36, 51, 0.85)");
             ctx.set_line_width(2.0 * ratio);

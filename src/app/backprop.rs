@@ -1,0 +1,611 @@
+//! Seeing backprop: the network diagram (units with their activation over the plane, links
+//! coloured by sign and sized by magnitude), per-layer weight and gradient matrices, the
+//! gradient-norm chart, and the single-example trace with the chain rule for one link.
+
+use super::plot::{context_2d, fit_backing_store};
+use crate::engine::{Model, Trace};
+use crate::paint;
+use crate::session::{NormSample, Session, UnitRef};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+/// What the diagram's links show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkMode {
+    /// The weights w.
+    Weights,
+    /// ∂L/∂w of the last minibatch.
+    Gradients,
+}
+
+impl LinkMode {
+    /// Every mode, in menu order.
+    pub const ALL: [LinkMode; 2] = [LinkMode::Weights, LinkMode::Gradients];
+
+    /// The value of a `<select>` option.
+    pub fn key(self) -> &'static str {
+        match self {
+            LinkMode::Weights => "weights",
+            LinkMode::Gradients => "gradients",
+        }
+    }
+
+    /// The text of a `<select>` option.
+    pub fn label(self) -> &'static str {
+        match self {
+            LinkMode::Weights => "Weights w",
+            LinkMode::Gradients => "Gradients ∂L/∂w (last step)",
+        }
+    }
+}
+
+/// One weight: from input `from` to unit `to` of dense layer `layer`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct LinkRef {
+    /// The dense layer.
+    pub layer: usize,
+    /// The unit the link feeds.
+    pub to: usize,
+    /// The input it comes from.
+    pub from: usize,
+}
+
+/// What the diagram should show besides the model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiagramOptions {
+    /// Weights or gradients on the links.
+    pub mode: LinkMode,
+    /// A single example's forward and backward pass, written at each unit.
+    pub trace: Option<Trace>,
+    /// The highlighted link.
+    pub selected: Option<LinkRef>,
+    /// The unit shown large on the plot.
+    pub focus: Option<UnitRef>,
+}
+
+/// The most units of one layer the diagram draws; the rest are summarised.
+const MAX_SHOWN: usize = 10;
+/// Cells a side of each unit's thumbnail.
+const THUMB: usize = 16;
+
+struct Column {
+    x: f64,
+    /// (unit index, y centre) of each unit drawn.
+    units: Vec<(usize, f64)>,
+    hidden: usize,
+    frozen: bool,
+    title: String,
+}
+
+/// Positions of everything on the diagram, in CSS pixels.
+#[derive(Default)]
+struct Layout {
+    columns: Vec<Column>,
+    size: f64,
+}
+
+fn layer_title(model: &Model, column: usize) -> String {
+    let last = model.layers.len();
+    match column {
+        0 => "features φ".into(),
+        c if c == last => "output".into(),
+        c => {
+            let layer = &model.layers[c - 1];
+            let kind = if layer.frozen {
+                "frozen"
+            } else {
+                layer.activation.key()
+            };
+            format!("layer {c} · {kind}")
+        }
+    }
+}
+
+fn layout(model: &Model, width: f64, height: f64) -> Layout {
+    let counts: Vec<usize> = std::iter::once(model.features.width())
+        .chain(model.layers.iter().map(|l| l.outputs))
+        .collect();
+    let shown_max = counts.iter().map(|&c| c.min(MAX_SHOWN)).max().unwrap_or(1).max(1) as f64;
+    let top = 34.0;
+    let bottom = 26.0;
+    let slot = (height - top - bottom) / shown_max;
+    let size = (slot * 0.62).clamp(14.0, 40.0);
+    let margin = 46.0;
+    let gap = if counts.len() > 1 {
+        (width - 2.0 * margin) / (counts.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let columns = counts
+        .iter()
+        .enumerate()
+        .map(|(c, &count)| {
+            let shown = count.min(MAX_SHOWN);
+            let used = shown as f64 * slot;
+            let first = top + (height - top - bottom - used) / 2.0 + slot / 2.0;
+            Column {
+                x: margin + c as f64 * gap,
+                units: (0..shown).map(|u| (u, first + u as f64 * slot)).collect(),
+                hidden: count - shown,
+                frozen: c > 0 && model.layers[c - 1].frozen,
+                title: layer_title(model, c),
+            }
+        })
+        .collect();
+    Layout { columns, size }
+}
+
+/// A place on the diagram under the pointer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiagramHit {
+    /// A unit's box.
+    Unit(UnitRef),
+    /// A link.
+    Link(LinkRef),
+}
+
+fn distance_to_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = (dx * dx + dy * dy).max(1e-9);
+    let t = (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0);
+    let (cx, cy) = (a.0 + t * dx, a.1 + t * dy);
+    ((p.0 - cx).powi(2) + (p.1 - cy).powi(2)).sqrt()
+}
+
+/// Reusable buffers for painting the diagram.
+#[derive(Default)]
+pub struct DiagramPainter {
+    layout: Layout,
+    atlas: Option<HtmlCanvasElement>,
+    pixels: Vec<u8>,
+}
+
+fn css_rgba([r, g, b]: [u8; 3], alpha: f64) -> String {
+    format!("rgba({r}, {g}, {b}, {alpha:.3})")
+}
+
+fn link_value(session: &Session, mode: LinkMode, link: LinkRef) -> f32 {
+    let layer = &session.trainer.model.layers[link.layer];
+    let index = link.to * layer.inputs + link.from;
+    match mode {
+        LinkMode::Weights => layer.weights[index],
+        LinkMode::Gradients => session.trainer.gradients().weights[link.layer][index],
+    }
+}
+
+/// A number in a few characters: 0.532, −0.0123, 1.2e-5.
+pub fn short(v: f32) -> String {
+    let a = v.abs();
+    if v == 0.0 {
+        "0".into()
+    } else if !(1e-3..1e4).contains(&a) {
+        format!("{v:.1e}")
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+impl DiagramPainter {
+    /// What is under the pointer at (x, y) in CSS pixels, by the last paint's layout.
+    pub fn hit(&self, x: f64, y: f64) -> Option<DiagramHit> {
+        let half = self.layout.size / 2.0;
+        for (c, column) in self.layout.columns.iter().enumerate() {
+            for &(unit, uy) in &column.units {
+                if (x - column.x).abs() <= half && (y - uy).abs() <= half {
+                    return Some(DiagramHit::Unit(UnitRef { layer: c, unit }));
+                }
+            }
+        }
+        let mut best: Option<(f64, LinkRef)> = None;
+        for (l, pair) in self.layout.columns.windows(2).enumerate() {
+            if x < pair[0].x + half || x > pair[1].x - half {
+                continue;
+            }
+            for &(from, fy) in &pair[0].units {
+                for &(to, ty) in &pair[1].units {
+                    let d = distance_to_segment((x, y), (pair[0].x + half, fy), (pair[1].x - half, ty));
+                    if d < 5.0 && best.is_none_or(|(bd, _)| d < bd) {
+                        best = Some((d, LinkRef { layer: l, to, from }));
+                    }
+                }
+            }
+        }
+        best.map(|(_, link)| DiagramHit::Link(link))
+    }
+
+    fn layout_json(&self) -> String {
+        let columns: Vec<String> = self
+            .layout
+            .columns
+            .iter()
+            .map(|c| {
+                let ys: Vec<String> = c.units.iter().map(|u| format!("{:.1}", u.1)).collect();
+                format!("{{\"x\":{:.1},\"units\":[{}]}}", c.x, ys.join(","))
+            })
+            .collect();
+        format!(
+            "{{\"size\":{:.1},\"columns\":[{}]}}",
+            self.layout.size,
+            columns.join(",")
+        )
+    }
+
+    /// Paints the diagram for the session's model.
+    pub fn paint(&mut self, canvas: &HtmlCanvasElement, session: &mut Session, options: &DiagramOptions) {
+        let Some(ctx) = context_2d(canvas) else {
+            return;
+        };
+        let (w, h, ratio) = fit_backing_store(canvas);
+        self.layout = layout(&session.trainer.model, w / ratio, h / ratio);
+        // The layout in CSS pixels, for automation: unit centres per column.
+        let _ = canvas.set_attribute("data-layout", &self.layout_json());
+        ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok();
+        ctx.set_fill_style_str("#ffffff");
+        ctx.fill_rect(0.0, 0.0, w / ratio, h / ratio);
+        self.paint_links(&ctx, session, options);
+        self.paint_units(&ctx, session, options);
+        ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
+    }
+
+    fn paint_links(&self, ctx: &CanvasRenderingContext2d, session: &Session, options: &DiagramOptions) {
+        let half = self.layout.size / 2.0;
+        for (l, pair) in self.layout.columns.windows(2).enumerate() {
+            let frozen = pair[1].frozen;
+            let links = || {
+                pair[0].units.iter().flat_map(move |&(from, fy)| {
+                    pair[1]
+                        .units
+                        .iter()
+                        .map(move |&(to, ty)| (LinkRef { layer: l, to, from }, fy, ty))
+                })
+            };
+            let biggest = links()
+                .map(|(link, _, _)| link_value(session, options.mode, link).abs())
+                .fold(0.0f32, f32::max)
+                .max(1e-12);
+            if frozen {
+                ctx.set_line_dash(&js_dash(&[4.0, 3.0])).ok();
+            }
+            for (link, fy, ty) in links() {
+                let value = link_value(session, options.mode, link);
+                let strength = (value.abs() / biggest) as f64;
+                let colour = if frozen && options.mode == LinkMode::Gradients {
+                    "rgba(120, 128, 145, 0.25)".to_string()
+                } else {
+                    let rgb = if value >= 0.0 {
+                        paint::POSITIVE
+                    } else {
+                        paint::NEGATIVE
+                    };
+                    css_rgba(rgb, if frozen { 0.25 } else { 0.15 + 0.75 * strength })
+                };
+                ctx.set_stroke_style_str(&colour);
+                ctx.set_line_width(0.6 + 4.4 * strength);
+                ctx.begin_path();
+                ctx.move_to(pair[0].x + half, fy);
+                ctx.line_to(pair[1].x - half, ty);
+                ctx.stroke();
+                if options.selected == Some(link) {
+                    ctx.set_stroke_style_str("#1d2433");
+                    ctx.set_line_width(2.0);
+                    ctx.set_line_dash(&js_dash(&[])).ok();
+                    ctx.begin_path();
+                    ctx.move_to(pair[0].x + half, fy);
+                    ctx.line_to(pair[1].x - half, ty);
+                    ctx.stroke();
+                    if frozen {
+                        ctx.set_line_dash(&js_dash(&[4.0, 3.0])).ok();
+                    }
+                }
+            }
+            ctx.set_line_dash(&js_dash(&[])).ok();
+        }
+    }
+
+    fn ensure_atlas(&mut self, cells: usize) -> Option<HtmlCanvasElement> {
+        if self.atlas.is_none() {
+            self.atlas = web_sys::window()
+                .and_then(|win| win.document())
+                .and_then(|d| d.create_element("canvas").ok())
+                .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok());
+        }
+        let atlas = self.atlas.clone()?;
+        let width = (THUMB * cells.max(1)) as u32;
+        if atlas.width() != width {
+            atlas.set_width(width);
+            atlas.set_height(THUMB as u32);
+        }
+        self.pixels.resize(width as usize * THUMB * 4, 0);
+        Some(atlas)
+    }
+
+    fn paint_units(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        session: &mut Session,
+        options: &DiagramOptions,
+    ) {
+        let units: Vec<UnitRef> = self
+            .layout
+            .columns
+            .iter()
+            .enumerate()
+            .flat_map(|(c, col)| col.units.iter().map(move |&(unit, _)| UnitRef { layer: c, unit }))
+            .collect();
+        let Some(atlas) = self.ensure_atlas(units.len()) else {
+            return;
+        };
+        // One forward pass over a small grid gives every unit's thumbnail.
+        let row_width = THUMB * units.len();
+        {
+            let ws = session.probe_grid(THUMB);
+            let cells = THUMB * THUMB;
+            for (k, unit) in units.iter().enumerate() {
+                let row = if unit.layer == 0 {
+                    &ws.features[unit.unit * cells..(unit.unit + 1) * cells]
+                } else {
+                    ws.activation_row(unit.layer - 1, unit.unit)
+                };
+                let scale = row.iter().fold(0.0f32, |m, v| m.max(v.abs())).max(1e-6);
+                for (cell, &v) in row.iter().enumerate() {
+                    let (r, c) = (cell / THUMB, cell % THUMB);
+                    let [red, green, blue] = paint::diverging(v / scale, 0.9);
+                    let at = (r * row_width + k * THUMB + c) * 4;
+                    self.pixels[at..at + 4].copy_from_slice(&[red, green, blue, 255]);
+                }
+            }
+        }
+        if let (Some(atlas_ctx), Ok(image)) = (
+            context_2d(&atlas),
+            ImageData::new_with_u8_clamped_array_and_sh(
+                Clamped(&self.pixels),
+                row_width as u32,
+                THUMB as u32,
+            ),
+        ) {
+            let _ = atlas_ctx.put_image_data(&image, 0.0, 0.0);
+        }
+        let size = self.layout.size;
+        let half = size / 2.0;
+        ctx.set_image_smoothing_enabled(true);
+        ctx.set_font("11px system-ui, sans-serif");
+        ctx.set_text_align("center");
+        let mut k = 0;
+        for (c, column) in self.layout.columns.iter().enumerate() {
+            ctx.set_fill_style_str("#5b6477");
+            let _ = ctx.fill_text(&column.title, column.x, 14.0);
+            if column.frozen {
+                let _ = ctx.fill_text("no gradient", column.x, 26.0);
+            }
+            for &(unit, y) in &column.units {
+                let _ = ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                    &atlas,
+                    (k * THUMB) as f64,
+                    0.0,
+                    THUMB as f64,
+                    THUMB as f64,
+                    column.x - half,
+                    y - half,
+                    size,
+                    size,
+                );
+                k += 1;
+                let focused = options.focus == Some(UnitRef { layer: c, unit });
+                ctx.set_stroke_style_str(if focused {
+                    "#2f6fdb"
+                } else {
+                    "rgba(29, 36, 51, 0.55)"
+                });
+                ctx.set_line_width(if focused { 3.0 } else { 1.0 });
+                ctx.stroke_rect(column.x - half, y - half, size, size);
+                if let Some(trace) = &options.trace {
+                    let (a, d) = if c == 0 {
+                        (trace.features[unit], trace.feature_delta[unit])
+                    } else {
+                        (trace.a[c - 1][unit], trace.delta[c - 1][unit])
+                    };
+                    ctx.set_text_align("left");
+                    ctx.set_fill_style_str("#1d2433");
+                    let _ = ctx.fill_text(&format!("a {}", short(a)), column.x + half + 3.0, y - 2.0);
+                    ctx.set_fill_style_str("#8a5cd6");
+                    let _ = ctx.fill_text(&format!("δ {}", short(d)), column.x + half + 3.0, y + 10.0);
+                    ctx.set_text_align("center");
+                }
+            }
+            if column.hidden > 0 {
+                ctx.set_fill_style_str("#5b6477");
+                let last_y = column.units.last().map_or(0.0, |u| u.1);
+                let _ = ctx.fill_text(
+                    &format!("+{} more", column.hidden),
+                    column.x,
+                    last_y + half + 14.0,
+                );
+            }
+        }
+        ctx.set_text_align("start");
+    }
+}
+
+fn js_dash(pattern: &[f64]) -> wasm_bindgen::JsValue {
+    let array = js_sys::Array::new();
+    for &v in pattern {
+        array.push(&v.into());
+    }
+    array.into()
+}
+
+/// Colours of the per-layer lines in the gradient-norm chart, input side first.
+const LAYER_COLOURS: [RGBColor; 9] = [
+    RGBColor(47, 111, 219),
+    RGBColor(138, 92, 214),
+    RGBColor(46, 160, 67),
+    RGBColor(214, 92, 146),
+    RGBColor(232, 116, 59),
+    RGBColor(31, 119, 180),
+    RGBColor(120, 90, 40),
+    RGBColor(90, 90, 90),
+    RGBColor(29, 36, 51),
+];
+
+/// The CSS colour of layer `l`'s line, for legends in the page.
+pub fn layer_colour(l: usize) -> String {
+    let RGBColor(r, g, b) = LAYER_COLOURS[l % LAYER_COLOURS.len()];
+    format!("rgb({r}, {g}, {b})")
+}
+
+/// Draws each trainable layer's gradient norm over time on a log axis.
+pub fn draw_norm_chart(canvas: &HtmlCanvasElement, history: &[NormSample], frozen: &[bool]) {
+    let (_, _, ratio) = fit_backing_store(canvas);
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+        return;
+    };
+    let root = backend.into_drawing_area();
+    let _ = root.fill(&WHITE);
+    let font = (12.0 * ratio) as u32;
+    let values = history
+        .iter()
+        .flat_map(|s| s.norms[..s.layers].iter().copied())
+        .filter(|v| *v > 0.0 && v.is_finite());
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    if !lo.is_finite() {
+        let grey = BLACK.mix(0.5);
+        let style = TextStyle::from(("sans-serif", font).into_font()).color(&grey);
+        let _ = root.draw_text(
+            "Gradient norms appear here once training starts.",
+            &style,
+            (10, 10),
+        );
+        let _ = root.present();
+        return;
+    }
+    let last = history.last().map_or(1, |s| s.step).max(1) as f64;
+    let draw = || -> Result<(), Box<dyn std::error::Error>> {
+        let mut chart = ChartBuilder::on(&root)
+            .margin(font / 2)
+            .x_label_area_size(font * 2)
+            .y_label_area_size(font * 4)
+            .build_cartesian_2d(0.0..last, (lo * 0.7..hi * 1.4).log_scale())?;
+        chart
+            .configure_mesh()
+            .label_style(("sans-serif", font))
+            .x_labels(5)
+            .y_labels(5)
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .light_line_style(BLACK.mix(0.04))
+            .bold_line_style(BLACK.mix(0.1))
+            .draw()?;
+        let layers = history.last().map_or(0, |s| s.layers);
+        for l in 0..layers {
+            if frozen.get(l).copied().unwrap_or(false) {
+                continue;
+            }
+            let colour = LAYER_COLOURS[l % LAYER_COLOURS.len()];
+            let points: Vec<(f64, f64)> = history
+                .iter()
+                .filter(|s| s.layers == layers && s.norms[l] > 0.0 && s.norms[l].is_finite())
+                .map(|s| (s.step as f64, s.norms[l]))
+                .collect();
+            chart.draw_series(LineSeries::new(points, colour.stroke_width(2)))?;
+        }
+        Ok(())
+    };
+    if let Err(e) = draw() {
+        web_sys::console::warn_1(&format!("gradient chart: {e}").into());
+    }
+    let _ = root.present();
+}
+
+/// The CSS height the matrices canvas needs for `layers` rows.
+pub fn matrices_height(layers: usize) -> u32 {
+    (layers.max(1) * 110) as u32
+}
+
+/// Draws every dense layer's weight matrix beside its gradient matrix, one row per layer, each
+/// matrix on a diverging scale normalised by its own largest magnitude.
+pub fn draw_matrices(canvas: &HtmlCanvasElement, session: &Session, pixels: &mut Vec<u8>) {
+    let Some(ctx) = context_2d(canvas) else {
+        return;
+    };
+    let (w, h, ratio) = fit_backing_store(canvas);
+    ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok();
+    let (w, h) = (w / ratio, h / ratio);
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, w, h);
+    let model = &session.trainer.model;
+    let grads = session.trainer.gradients();
+    let rows = model.layers.len().max(1) as f64;
+    let row_h = h / rows;
+    // A title above and a caption below each pair of matrices.
+    let side = (row_h - 36.0).clamp(10.0, 120.0);
+    ctx.set_font("11px system-ui, sans-serif");
+    ctx.set_image_smoothing_enabled(false);
+    for (l, layer) in model.layers.iter().enumerate() {
+        let y = l as f64 * row_h + 16.0;
+        ctx.set_fill_style_str("#5b6477");
+        let title = format!(
+            "layer {} · {}→{}{}",
+            l + 1,
+            layer.inputs,
+            layer.outputs,
+            if layer.frozen { " · frozen" } else { "" }
+        );
+        let _ = ctx.fill_text(&title, 4.0, y - 4.0);
+        for (k, values) in [&layer.weights[..], &grads.weights[l][..]]
+            .into_iter()
+            .enumerate()
+        {
+            let x = 4.0 + k as f64 * (side * 1.9 + 12.0);
+            let (cols, rows_n) = (layer.inputs.max(1), layer.outputs.max(1));
+            let scale = values.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+            pixels.clear();
+            for &v in values.iter().take(cols * rows_n) {
+                let [r, g, b] = paint::diverging(if scale > 0.0 { v / scale } else { 0.0 }, 1.0);
+                pixels.extend_from_slice(&[r, g, b, 255]);
+            }
+            pixels.resize(cols * rows_n * 4, 255);
+            if let Ok(image) =
+                ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), cols as u32, rows_n as u32)
+            {
+                draw_image_data(&ctx, &image, x, y, side * 1.9, side);
+            }
+            ctx.set_fill_style_str("#1d2433");
+            let caption = if k == 0 {
+                format!("W  (max |w| {})", short(scale))
+            } else if layer.frozen {
+                "∂L/∂W  (frozen: none)".to_string()
+            } else {
+                format!("∂L/∂W  (max {})", short(scale))
+            };
+            let _ = ctx.fill_text(&caption, x, y + side + 13.0);
+        }
+    }
+    ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
+}
+
+/// Draws `image` stretched into the rectangle, through a scratch canvas (putImageData cannot
+/// scale).
+fn draw_image_data(ctx: &CanvasRenderingContext2d, image: &ImageData, x: f64, y: f64, w: f64, h: f64) {
+    let scratch = web_sys::window()
+        .and_then(|win| win.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok());
+    let Some(scratch) = scratch else {
+        return;
+    };
+    scratch.set_width(image.width());
+    scratch.set_height(image.height());
+    if let Some(sctx) = context_2d(&scratch) {
+        let _ = sctx.put_image_data(image, 0.0, 0.0);
+        let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&scratch, x, y, w, h);
+        ctx.set_stroke_style_str("rgba(29, 36, 51, 0.3)");
+        ctx.set_line_width(1.0);
+        ctx.stroke_rect(x, y, w, h);
+    }
+}

@@ -1,0 +1,280 @@
+//! The backprop section of the page: the diagram canvas with its controls, the single-example
+//! trace with the chain rule for the selected link, per-layer gradient norms, the matrices,
+//! the gradient-norm chart and the gradient check.
+
+use super::backprop::{short, DiagramHit, LinkMode};
+use super::controls::{button, select};
+use super::painters::{link_exists, trace_of, Canvases, DiagramState, Painters};
+use super::{Summary, Updater};
+use crate::engine::{LayerCheck, OptimizerKind};
+use crate::session::Session;
+use std::cell::RefCell;
+use std::rc::Rc;
+use web_sys::PointerEvent;
+use yew::prelude::*;
+
+/// The painters, shared with the page (compared by identity).
+#[derive(Clone)]
+pub struct SharedPainters(pub Rc<RefCell<Painters>>);
+
+impl PartialEq for SharedPainters {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Properties of [`BackpropPanel`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct BackpropProps {
+    /// Access to the session.
+    pub updater: Updater,
+    /// Re-renders the panel when the numbers change.
+    pub summary: Summary,
+    /// What the views show.
+    pub state: DiagramState,
+    /// Changes what the views show.
+    pub on_state: Callback<DiagramState>,
+    /// The canvases to draw into.
+    pub canvases: Canvases,
+    /// The painters (for hit-testing the diagram).
+    pub painters: SharedPainters,
+    /// Repaints the panel's canvases; called after every render of the panel.
+    pub repaint: Callback<()>,
+}
+
+fn unit_name(layer: usize, unit: usize, layers: usize) -> String {
+    match layer {
+        0 => format!("feature {}", unit + 1),
+        l if l == layers => "the output".to_string(),
+        l => format!("unit {} of layer {l}", unit + 1),
+    }
+}
+
+/// The backprop section.
+#[function_component(BackpropPanel)]
+pub fn backprop_panel(props: &BackpropProps) -> Html {
+    let checks = use_state(|| None::<Vec<LayerCheck>>);
+    {
+        let repaint = props.repaint.clone();
+        use_effect(move || repaint.emit(()));
+    }
+    let state = props.state;
+    let on_state = props.on_state.clone();
+
+    let mode = {
+        let on_state = on_state.clone();
+        Callback::from(move |key: String| {
+            let mode = LinkMode::ALL.into_iter().find(|m| m.key() == key);
+            on_state.emit(DiagramState { mode, ..state });
+        })
+    };
+    let hit_at = {
+        let painters = props.painters.clone();
+        move |e: &PointerEvent| {
+            painters
+                .0
+                .borrow()
+                .diagram_hit(e.offset_x() as f64, e.offset_y() as f64)
+        }
+    };
+    let on_move = {
+        let (on_state, hit_at) = (on_state.clone(), hit_at.clone());
+        Callback::from(move |e: PointerEvent| {
+            let hovered = match hit_at(&e) {
+                Some(DiagramHit::Unit(u)) => Some(u),
+                _ => None,
+            };
+            if hovered != state.hovered {
+                on_state.emit(DiagramState { hovered, ..state });
+            }
+        })
+    };
+    let on_leave = {
+        let on_state = on_state.clone();
+        Callback::from(move |_: PointerEvent| {
+            if state.hovered.is_some() {
+                on_state.emit(DiagramState {
+                    hovered: None,
+                    ..state
+                });
+            }
+        })
+    };
+    let on_click = {
+        let on_state = on_state.clone();
+        Callback::from(move |e: PointerEvent| match hit_at(&e) {
+            Some(DiagramHit::Unit(u)) => on_state.emit(DiagramState {
+                pinned: if state.pinned == Some(u) { None } else { Some(u) },
+                ..state
+            }),
+            Some(DiagramHit::Link(link)) => on_state.emit(DiagramState {
+                selected: if state.selected == Some(link) {
+                    None
+                } else {
+                    Some(link)
+                },
+                ..state
+            }),
+            None => {}
+        })
+    };
+    let check = {
+        let (checks, updater) = (checks.clone(), props.updater.clone());
+        Callback::from(move |_| checks.set(Some(updater.with_session(|s| s.check_gradients(30)))))
+    };
+
+    let (trace_html, norms_html, layers) = props.updater.with_session(|session| {
+        (
+            trace_panel(session, state, &on_state),
+            gradient_norms(session),
+            session.trainer.model.layers.len(),
+        )
+    });
+    let check_results = checks.as_ref().map(|results| {
+        let worst = results.iter().map(|c| c.max_relative_error).fold(0.0, f64::max);
+        let verdict = if worst < 1e-3 {
+            "Backprop agrees with finite differences."
+        } else {
+            "Backprop and finite differences disagree somewhere: a kink (ReLU, sign) near a data point can cause this."
+        };
+        html! {
+            <div class="gradcheck" data-testid="gradcheck-result">
+                <p>{ verdict }</p>
+                <ul>
+                    { for results.iter().map(|c| html! {
+                        <li data-testid={format!("gradcheck-layer-{}", c.layer + 1)}>
+                            { if c.checked == 0 {
+                                format!("Layer {}: frozen, nothing to check", c.layer + 1)
+                            } else {
+                                format!("Layer {}: largest relative error {:.1e} over {} parameters", c.layer + 1, c.max_relative_error, c.checked)
+                            } }
+                        </li>
+                    }) }
+                </ul>
+            </div>
+        }
+    });
+    let focus_caption = state.focus().map(|u| {
+        format!(
+            "The plot now shows {} over the plane.",
+            unit_name(u.layer, u.unit, layers)
+        )
+    });
+
+    html! {
+        <section class="backprop" aria-label="Backpropagation">
+            <div class="panel diagram-panel">
+                <h2>{ "Network" }</h2>
+                <div class="row">
+                    { select("Links show", "link-mode", LinkMode::ALL.iter().map(|m| (m.key().to_string(), m.label().to_string())).collect(),
+                        state.link_mode().key(), mode) }
+                </div>
+                <canvas ref={props.canvases.diagram.clone()} class="diagram" data-testid="network"
+                    aria-label="The network: each box is a unit showing its value over the plane; links are weights"
+                    onpointermove={on_move} onpointerleave={on_leave} onpointerup={on_click} />
+                <p class="hint" data-testid="plot-caption">{ focus_caption.unwrap_or_else(|| {
+                    "Hover over a unit to see it on the plot, click to keep it there. Orange links are positive, blue negative; \
+                     thicker means larger. Click a link to follow the chain rule through it; click a point on the plot to trace it."
+                        .to_string()
+                }) }</p>
+                { trace_html }
+            </div>
+            <div class="panel gradient-panel">
+                <h2>{ "Gradients per layer" }</h2>
+                { norms_html }
+                <canvas ref={props.canvases.matrices.clone()} class="matrices" data-testid="grad-matrices"
+                    style={format!("height: {}px", super::backprop::matrices_height(layers))}
+                    aria-label="Each layer's weight matrix beside its gradient matrix" />
+                <p class="chart-caption">{ "Gradient norm of each layer over training (log scale): vanishing gradients sink, exploding ones climb." }</p>
+                <canvas ref={props.canvases.norms.clone()} class="norm-chart" data-testid="grad-norm-chart"
+                    aria-label="Gradient norm of each layer over training steps" />
+                <div class="row">
+                    { button("Check gradients", "check-gradients", "Compare backprop with finite differences on the current minibatch", check) }
+                </div>
+                { for check_results }
+            </div>
+        </section>
+    }
+}
+
+fn trace_panel(session: &Session, state: DiagramState, on_state: &Callback<DiagramState>) -> Html {
+    let Some(trace) = trace_of(session, state.trace_point) else {
+        return html! {
+            <p class="hint" data-testid="trace-panel">{ "No point traced. Pause, then click a point on the plot to follow it forward and backward." }</p>
+        };
+    };
+    let clear = {
+        let on_state = on_state.clone();
+        Callback::from(move |_| {
+            on_state.emit(DiagramState {
+                trace_point: None,
+                ..state
+            })
+        })
+    };
+    let link = state.selected.filter(|l| link_exists(session, *l));
+    let layers = session.trainer.model.layers.len();
+    let chain = link.map(|link| {
+        let layer = &session.trainer.model.layers[link.layer];
+        let w = layer.weights[link.to * layer.inputs + link.from];
+        let a = trace.layer_input(link.layer)[link.from];
+        let delta = trace.delta[link.layer][link.to];
+        let grad = trace.weight_gradient(link.layer, link.to, link.from);
+        let update = session.before_last_step.as_ref().filter(|(step, _)| step + 1 == session.trainer.steps()).map(|(_, before)| {
+            let old = before.layers[link.layer].weights[link.to * layer.inputs + link.from];
+            let batch_grad = session.trainer.gradients().weights[link.layer][link.to * layer.inputs + link.from];
+            let lr = session.trainer.config.optimizer.learning_rate;
+            let rule = if session.trainer.config.optimizer.kind == OptimizerKind::Sgd
+                && session.trainer.config.optimizer.l1 == 0.0
+                && session.trainer.config.optimizer.l2 == 0.0
+            {
+                format!("w ← w − η·∂L/∂w = {} − {} × {} = {}", short(old), short(lr), short(batch_grad), short(old - lr * batch_grad))
+            } else {
+                format!("{} moves w using ∂L/∂w = {} of the minibatch (and its own state)", session.trainer.config.optimizer.kind.key(), short(batch_grad))
+            };
+            html! {
+                <p data-testid="trace-update">{ format!("Last step: w went from {} to {}. ", short(old), short(w)) }<span class="formula">{ rule }</span></p>
+            }
+        });
+        html! {
+            <div class="chain" data-testid="trace-chain">
+                <p>{ format!("Link from {} to {}:", unit_name(link.layer, link.from, layers), unit_name(link.layer + 1, link.to, layers)) }</p>
+                <table class="numbers">
+                    <tr><td>{ "weight w" }</td><td data-testid="trace-weight">{ format!("{w:.6}") }</td></tr>
+                    <tr><td>{ "input activation aᵢ" }</td><td data-testid="trace-a">{ format!("{a:.6}") }</td></tr>
+                    <tr><td>{ "delta δⱼ = ∂L/∂zⱼ" }</td><td data-testid="trace-delta">{ format!("{delta:.6}") }</td></tr>
+                    <tr><td>{ "∂L/∂w = δⱼ · aᵢ" }</td><td data-testid="trace-grad">{ format!("{grad:.6}") }</td></tr>
+                </table>
+                { for update }
+            </div>
+        }
+    });
+    html! {
+        <div class="trace" data-testid="trace-panel">
+            <p>{ format!("Tracing the point at ({:.2}, {:.2}) with target {}: f(x) = {}, loss = {}.",
+                trace.x[0], trace.x[1], short(trace.y), short(trace.output), short(trace.loss as f32)) }
+                <button type="button" class="button small" data-testid="trace-clear" onclick={clear}>{ "Stop tracing" }</button></p>
+            <p class="hint">{ "Each unit shows its activation a (forward) and its delta δ = ∂L/∂z (backward)." }</p>
+            { chain.unwrap_or_else(|| html! { <p class="hint">{ "Click a link in the diagram to see the chain rule for its weight." }</p> }) }
+        </div>
+    }
+}
+
+fn gradient_norms(session: &Session) -> Html {
+    let model = &session.trainer.model;
+    let grads = session.trainer.gradients();
+    html! {
+        <ul class="norms" data-testid="grad-norms">
+            { for model.layers.iter().enumerate().map(|(l, layer)| {
+                let value = if layer.frozen { "frozen".to_string() } else { format!("{:.3e}", grads.norms[l]) };
+                html! {
+                    <li>
+                        <span class="swatch" style={format!("background: {}", super::backprop::layer_colour(l))}></span>
+                        { format!("Layer {} ({} → {}): ‖∂L/∂(W, b)‖ = ", l + 1, layer.inputs, layer.outputs) }
+                        <span data-testid={format!("grad-norm-{}", l + 1)}>{ value }</span>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}

@@ -1,0 +1,139 @@
+//! Everything that draws on the page's canvases, with the `NodeRef`s it draws into. The render
+//! effect and the animation loop call the same two entry points, so a frame looks the same
+//! whichever of them painted it.
+
+use super::backprop::{self, DiagramOptions, DiagramPainter, LinkMode, LinkRef};
+use super::chart;
+use super::plot::{PlotPainter, ViewOptions};
+use crate::session::{Session, UnitRef};
+use web_sys::HtmlCanvasElement;
+use yew::NodeRef;
+
+/// The canvases of the page.
+#[derive(Clone, Default, PartialEq)]
+pub struct Canvases {
+    /// The input plane.
+    pub plot: NodeRef,
+    /// The loss chart.
+    pub loss: NodeRef,
+    /// The network diagram.
+    pub diagram: NodeRef,
+    /// Weight and gradient matrices.
+    pub matrices: NodeRef,
+    /// Gradient norms over time.
+    pub norms: NodeRef,
+}
+
+/// What the backprop views are showing, chosen by the user.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct DiagramState {
+    /// Weights or gradients on the links.
+    pub mode: Option<LinkMode>,
+    /// The point whose forward and backward pass is written on the diagram.
+    pub trace_point: Option<usize>,
+    /// The selected link.
+    pub selected: Option<LinkRef>,
+    /// The unit under the pointer.
+    pub hovered: Option<UnitRef>,
+    /// The unit clicked to keep it on the plot.
+    pub pinned: Option<UnitRef>,
+}
+
+impl DiagramState {
+    /// The unit the plot shows instead of the output, if any.
+    pub fn focus(&self) -> Option<UnitRef> {
+        self.pinned.or(self.hovered)
+    }
+
+    /// The link mode (weights unless chosen otherwise).
+    pub fn link_mode(&self) -> LinkMode {
+        self.mode.unwrap_or(LinkMode::Weights)
+    }
+}
+
+/// The painters and their reusable buffers, plus the view state they paint with.
+#[derive(Default)]
+pub struct Painters {
+    plot: PlotPainter,
+    diagram: DiagramPainter,
+    matrix_pixels: Vec<u8>,
+    /// Display options.
+    pub view: ViewOptions,
+    /// The backprop views' state.
+    pub diagram_state: DiagramState,
+}
+
+impl Painters {
+    /// Paints the plot (every animation frame while training).
+    pub fn paint_plot(&mut self, canvases: &Canvases, session: &mut Session) {
+        if let Some(canvas) = canvases.plot.cast::<HtmlCanvasElement>() {
+            let focus = valid_unit(session, self.diagram_state.focus());
+            self.plot.paint(&canvas, session, self.view, focus);
+        }
+    }
+
+    /// Paints the loss chart.
+    pub fn paint_loss_chart(&mut self, canvases: &Canvases, session: &Session) {
+        if let Some(canvas) = canvases.loss.cast::<HtmlCanvasElement>() {
+            chart::draw_loss_chart(&canvas, session.history.points(), self.view.log_scale);
+        }
+    }
+
+    /// Paints the backprop views: diagram, matrices and the gradient-norm chart.
+    pub fn paint_backprop(&mut self, canvases: &Canvases, session: &mut Session) {
+        if let Some(canvas) = canvases.diagram.cast::<HtmlCanvasElement>() {
+            let options = self.diagram_options(session);
+            self.diagram.paint(&canvas, session, &options);
+        }
+        if let Some(canvas) = canvases.matrices.cast::<HtmlCanvasElement>() {
+            backprop::draw_matrices(&canvas, session, &mut self.matrix_pixels);
+        }
+        if let Some(canvas) = canvases.norms.cast::<HtmlCanvasElement>() {
+            let frozen: Vec<bool> = session.trainer.model.layers.iter().map(|l| l.frozen).collect();
+            backprop::draw_norm_chart(&canvas, session.gradient_history.points(), &frozen);
+        }
+    }
+
+    /// What the diagram shows now: the trace of the chosen point, if it still exists.
+    fn diagram_options(&self, session: &Session) -> DiagramOptions {
+        let state = self.diagram_state;
+        DiagramOptions {
+            mode: state.link_mode(),
+            trace: trace_of(session, state.trace_point),
+            selected: state.selected.filter(|l| link_exists(session, *l)),
+            focus: valid_unit(session, state.focus()),
+        }
+    }
+
+    /// What is under the pointer on the diagram.
+    pub fn diagram_hit(&self, x: f64, y: f64) -> Option<backprop::DiagramHit> {
+        self.diagram.hit(x, y)
+    }
+}
+
+/// The single-example trace of point `index`, if there is such a point.
+pub fn trace_of(session: &Session, index: Option<usize>) -> Option<crate::engine::Trace> {
+    let p = session.data.points.get(index?)?;
+    Some(session.trainer.model.trace(p.x, p.y, session.trainer.config.loss))
+}
+
+/// Whether `link` exists in the session's model.
+pub fn link_exists(session: &Session, link: LinkRef) -> bool {
+    session
+        .trainer
+        .model
+        .layers
+        .get(link.layer)
+        .is_some_and(|l| link.to < l.outputs && link.from < l.inputs)
+}
+
+fn valid_unit(session: &Session, unit: Option<UnitRef>) -> Option<UnitRef> {
+    let model = &session.trainer.model;
+    unit.filter(|u| {
+        if u.layer == 0 {
+            u.unit < model.features.width()
+        } else {
+            model.layers.get(u.layer - 1).is_some_and(|l| u.unit < l.outputs)
+        }
+    })
+}
