@@ -157,6 +157,7 @@ fn distance_to_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
 /// Reusable buffers for painting the diagram.
 #[derive(Default)]
 pub struct DiagramPainter {
+    paints: u64,
     layout: Layout,
     atlas: Option<HtmlCanvasElement>,
     pixels: Vec<u8>,
@@ -241,8 +242,11 @@ impl DiagramPainter {
         };
         let (w, h, ratio) = fit_backing_store(canvas);
         self.layout = layout(&session.trainer.model, w / ratio, h / ratio);
-        // The layout in CSS pixels, for automation: unit centres per column.
+        // For automation and the page benchmark: unit centres per column (CSS pixels) and how
+        // many times the diagram has been painted.
+        self.paints += 1;
         let _ = canvas.set_attribute("data-layout", &self.layout_json());
+        let _ = canvas.set_attribute("data-paints", &self.paints.to_string());
         ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok();
         ctx.set_fill_style_str("#ffffff");
         ctx.fill_rect(0.0, 0.0, w / ratio, h / ratio);
