@@ -182,6 +182,10 @@ pub fn backprop_panel(props: &BackpropProps) -> Html {
             <div class="panel gradient-panel">
                 <h2>{ "Gradients per layer" }</h2>
                 { norms_html }
+                <div class="legend" aria-label="Colour scale of the matrices">
+                    <span>{ "−max" }</span><span class="legend-bar"></span><span>{ "+max" }</span>
+                    <span class="hint">{ "each matrix is scaled to its own largest magnitude (shown under it)" }</span>
+                </div>
                 <canvas ref={props.canvases.matrices.clone()} class="matrices" data-testid="grad-matrices"
                     style={format!("height: {}px", super::backprop::matrices_height(layers))}
                     aria-label="Each layer's weight matrix beside its gradient matrix" />
