@@ -5,6 +5,7 @@
 
 pub mod engine;
 pub mod paint;
+pub mod scenes;
 pub mod session;
 pub mod settings;
 

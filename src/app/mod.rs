@@ -7,6 +7,7 @@ mod backprop_panel;
 mod chart;
 mod controls;
 mod handles;
+mod lecture;
 mod painters;
 mod panel;
 mod panic_banner;
@@ -206,6 +207,12 @@ pub fn app() -> Html {
     let tool = use_state(|| Tool::Add);
     let drag = use_mut_ref(|| None::<Drag>);
     let painters = use_mut_ref(Painters::default);
+    let scene = use_state(|| None::<usize>);
+    let projector = use_state(|| false);
+    let help = use_state(|| false);
+    // What the keyboard handler (registered once) needs to know of the current render.
+    let keys_view = use_mut_ref(|| (None::<usize>, false, false));
+    *keys_view.borrow_mut() = (*scene, *projector, *help);
     let canvases = use_memo((), |_| Canvases::default());
     // The animation loop outlives a render: it reads the view state from the painters.
     {
@@ -264,11 +271,14 @@ pub fn app() -> Html {
         });
     }
 
-    // Keyboard: 1 and 2 pick the class; links edited by hand are applied.
+    // Keyboard shortcuts (see lecture::SHORTCUTS); links edited by hand are applied.
     {
         let (class, updater, notices) = (class.setter(), updater.clone(), notices.setter());
+        let (scene_set, projector_set, help_set) = (scene.setter(), projector.setter(), help.setter());
+        let keys_view = keys_view.clone();
         use_effect_with((), move |_| {
             let window: web_sys::EventTarget = web_sys::window().expect("a window").into();
+            let key_updater = updater.clone();
             let keys = Listener::new(&window, "keydown", move |e| {
                 let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
                     return;
@@ -280,11 +290,27 @@ pub fn app() -> Html {
                 if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }
+                let (scene, projector, help) = *keys_view.borrow();
+                let last = crate::scenes::SCENES.len() - 1;
+                let go = |index: usize| {
+                    lecture::go_to_scene(&key_updater, index);
+                    scene_set.set(Some(index));
+                };
                 match e.key().as_str() {
                     "1" => class.set(1.0),
                     "2" => class.set(-1.0),
-                    _ => {}
+                    " " => key_updater.settings(|s| s.play = !s.play),
+                    "s" | "S" => key_updater.session(|s| s.step_once()),
+                    "r" | "R" => key_updater.session(|s| s.rebuild()),
+                    "ArrowRight" => go(scene.map_or(0, |i| (i + 1).min(last))),
+                    "ArrowLeft" => go(scene.map_or(0, |i| i.saturating_sub(1))),
+                    "p" | "P" => projector_set.set(!projector),
+                    "f" | "F" => lecture::toggle_fullscreen(),
+                    "?" => help_set.set(!help),
+                    "Escape" => help_set.set(false),
+                    _ => return,
                 }
+                e.prevent_default();
             });
             let hash = Listener::new(&window, "hashchange", move |_| {
                 let (next, problems) = Settings::from_hash(&read_hash());
@@ -319,13 +345,29 @@ pub fn app() -> Html {
         }
     });
 
+    let on_scene = {
+        let (updater, scene) = (updater.clone(), scene.setter());
+        Callback::from(move |index: usize| {
+            lecture::go_to_scene(&updater, index);
+            scene.set(Some(index));
+        })
+    };
+    let shortcuts = help.then(|| {
+        let help = help.setter();
+        html! { <lecture::ShortcutsOverlay on_close={Callback::from(move |_| help.set(false))} /> }
+    });
+
     html! {
-        <main class="page">
+        <main class={classes!("page", projector.then_some("projector"))}>
             <header class="masthead">
                 <h1 data-testid="title">{ "nnplay" }</h1>
                 <p class="tagline">{ "Draw data, pick a model, and watch gradient descent learn it." }</p>
             </header>
             { for notice_box }
+            <lecture::LectureBar scene={*scene} {on_scene} projector={*projector}
+                on_projector={Callback::from({ let (p, on) = (projector.setter(), *projector); move |_| p.set(!on) })}
+                on_help={Callback::from({ let h = help.setter(); move |_| h.set(true) })} />
+            { for shortcuts }
             <panel::TrainingBar updater={updater.clone()} settings={(*settings).clone()} />
             <div class="workspace">
                 <panel::DataPanel updater={updater.clone()} settings={(*settings).clone()}

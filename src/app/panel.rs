@@ -140,6 +140,7 @@ pub fn training_bar(props: &SettingsProps) -> Html {
             <div class="bar-group">
                 { slider("Learning rate η", "lr-slider", -5.0, 1.0, 0.1, (s.learning_rate as f64).log10(),
                     format_rate(s.learning_rate), lr_slider) }
+                <div class="bar-group advanced">
                 { number_box("η", "lr", format_rate(s.learning_rate), lr_text) }
                 { number_box("Batch", "batch", s.batch_size.to_string(), batch) }
                 { select("Optimizer", "optimizer", options(OptimizerKind::ALL.as_slice(), |o| o.key(), |o| match o {
@@ -153,8 +154,9 @@ pub fn training_bar(props: &SettingsProps) -> Html {
                     { slider("Penalty rate λ", "reg-rate", -5.0, 0.0, 0.1, (s.reg_rate.max(1e-5) as f64).log10(),
                         format_rate(s.reg_rate), rate) }
                 }
+                </div>
             </div>
-            <div class="bar-group">
+            <div class="bar-group advanced">
                 { number_box("Seed", "seed", s.seed.to_string(), seed) }
                 { button("New seed", "new-seed", "Draw different initial weights (and random features)", new_seed) }
                 { select("Speed", "speed", options(Speed::ALL, |v| v.key(), |v| v.label().into()), s.speed.key(), speed) }
@@ -249,12 +251,14 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
         <aside class="panel" aria-label="Data">
             <h2>{ "Data" }</h2>
             { select("Data set", "dataset", options(Preset::ALL.as_slice(), |p| p.key(), |p| p.label().into()), s.dataset.key(), dataset) }
+            <div class="advanced">
             { slider("Noise", "noise", 0.0, 1.0, 0.05, s.noise as f64, format!("{:.2}", s.noise),
                 change(|s, v| s.noise = v as f32)) }
             { slider("Points", "count", 10.0, 2000.0, 10.0, s.count as f64, s.count.to_string(),
                 change(|s, v| s.count = v as usize)) }
             { slider("Held out for testing", "test-fraction", 0.0, 0.9, 0.05, s.test_fraction as f64,
                 format!("{:.0}%", s.test_fraction * 100.0), change(|s, v| s.test_fraction = v as f32)) }
+            </div>
             <div class="row">
                 { button("Regenerate", "regenerate", "Draw a new sample of this data set", regenerate) }
                 { button("Clear", "clear", "Remove every point", clear) }

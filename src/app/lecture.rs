@@ -1,0 +1,133 @@
+//! Lecture mode: the built-in scenes with their captions, previous/next, projector mode, full
+//! screen, and the keyboard shortcuts overlay.
+
+use super::controls::{button, select};
+use super::Updater;
+use crate::scenes::SCENES;
+use yew::prelude::*;
+
+/// Properties of [`LectureBar`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct LectureProps {
+    /// The scene shown, if one was chosen.
+    pub scene: Option<usize>,
+    /// Goes to a scene.
+    pub on_scene: Callback<usize>,
+    /// Whether projector mode is on.
+    pub projector: bool,
+    /// Toggles projector mode.
+    pub on_projector: Callback<()>,
+    /// Opens the shortcuts overlay.
+    pub on_help: Callback<()>,
+}
+
+/// Applies scene `index` to the session.
+pub fn go_to_scene(updater: &Updater, index: usize) {
+    if let Some(scene) = SCENES.get(index) {
+        let next = scene.settings();
+        updater.settings(|s| *s = next);
+    }
+}
+
+/// Asks the browser for full screen.
+pub fn toggle_fullscreen() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if document.fullscreen_element().is_some() {
+        document.exit_fullscreen();
+    } else if let Some(root) = document.document_element() {
+        let _ = root.request_fullscreen();
+    }
+}
+
+/// The scene bar at the top of the page.
+#[function_component(LectureBar)]
+pub fn lecture_bar(props: &LectureProps) -> Html {
+    let count = SCENES.len();
+    let current = props.scene;
+    let choose = {
+        let on_scene = props.on_scene.clone();
+        Callback::from(move |key: String| {
+            if let Ok(i) = key.parse::<usize>() {
+                on_scene.emit(i);
+            }
+        })
+    };
+    let previous = {
+        let on_scene = props.on_scene.clone();
+        Callback::from(move |_| on_scene.emit(current.map_or(0, |i| i.saturating_sub(1))))
+    };
+    let next = {
+        let on_scene = props.on_scene.clone();
+        Callback::from(move |_| on_scene.emit(current.map_or(0, |i| (i + 1).min(count - 1))))
+    };
+    let mut options = vec![(String::new(), "Free play (no scene)".to_string())];
+    options.extend(
+        SCENES
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i.to_string(), format!("{}. {}", i + 1, s.title))),
+    );
+    let caption = current.and_then(|i| SCENES.get(i)).map(|scene| {
+        html! {
+            <p class="scene-caption" data-testid="scene-caption">
+                <strong>{ scene.title }{ ". " }</strong>{ scene.caption }
+            </p>
+        }
+    });
+    let projector = props.on_projector.clone();
+    let help = props.on_help.clone();
+    html! {
+        <section class="lecture" aria-label="Lecture">
+            <div class="row lecture-row">
+                { button("◀ Previous", "scene-prev", "Previous scene (←)", previous) }
+                { select("Scene", "scene", options, &current.map(|i| i.to_string()).unwrap_or_default(), choose) }
+                { button("Next ▶", "scene-next", "Next scene (→)", next) }
+                <span class="spacer"></span>
+                <button type="button" class={classes!("button", props.projector.then_some("active"))} data-testid="projector"
+                    aria-pressed={props.projector.to_string()} title="Large type and fewer controls, for a projector (p)"
+                    onclick={Callback::from(move |_| projector.emit(()))}>{ "Projector mode" }</button>
+                { button("Full screen", "fullscreen", "Full screen (f)", Callback::from(|_| toggle_fullscreen())) }
+                { button("Shortcuts ?", "help", "Keyboard shortcuts (?)", Callback::from(move |_| help.emit(()))) }
+            </div>
+            { for caption }
+        </section>
+    }
+}
+
+/// The keyboard shortcuts, as (keys, what they do).
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Space", "play or pause training"),
+    ("S", "one training step"),
+    ("R", "reset the weights"),
+    ("1 / 2", "new points get class 1 / class 2"),
+    ("← / →", "previous / next scene"),
+    ("P", "projector mode"),
+    ("F", "full screen"),
+    ("?", "show or hide this list"),
+];
+
+/// Properties of [`ShortcutsOverlay`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct OverlayProps {
+    /// Closes the overlay.
+    pub on_close: Callback<()>,
+}
+
+/// The list of keyboard shortcuts.
+#[function_component(ShortcutsOverlay)]
+pub fn shortcuts_overlay(props: &OverlayProps) -> Html {
+    let close = props.on_close.clone();
+    html! {
+        <div class="overlay" role="dialog" aria-label="Keyboard shortcuts" data-testid="shortcuts">
+            <div class="overlay-card">
+                <h2>{ "Keyboard shortcuts" }</h2>
+                <table class="shortcuts">
+                    { for SHORTCUTS.iter().map(|(keys, what)| html! { <tr><td><kbd>{ *keys }</kbd></td><td>{ *what }</td></tr> }) }
+                </table>
+                { button("Close", "close-shortcuts", "Close (Esc)", Callback::from(move |_| close.emit(()))) }
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,112 @@
+//! Built-in scenes: the lecture's arc as a sequence of ready-made settings, each with a short
+//! caption for the audience. A scene is just a URL hash, so every scene is also a link.
+
+use crate::settings::Settings;
+
+/// One step of the lecture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scene {
+    /// A short title.
+    pub title: &'static str,
+    /// One paragraph for the audience.
+    pub caption: &'static str,
+    /// The settings, as a URL hash.
+    pub hash: &'static str,
+}
+
+impl Scene {
+    /// The scene's settings (scenes are written to parse without notices).
+    pub fn settings(&self) -> Settings {
+        Settings::from_hash(self.hash).0
+    }
+}
+
+/// The scenes, in the lecture's order.
+pub const SCENES: &[Scene] = &[
+    Scene {
+        title: "Linear regression",
+        caption: "Each point has a real value (its colour). A linear model f(x) = w₁x₁ + w₂x₂ + b is fitted by \
+                  stochastic gradient descent on the squared loss. On data that really is a tilted plane it gets \
+                  the fit almost exactly right.",
+        hash: "dataset=plane&n=120&noise=0.1&model=linear&lr=0.1&opt=sgd&batch=10",
+    },
+    Scene {
+        title: "Logistic regression",
+        caption: "Two classes that a straight line can separate. The model is still linear; the logistic loss \
+                  −log σ(y·f(x)) turns its score into a probability, shown as the colour depth, and the dark line \
+                  is where that probability is one half.",
+        hash: "dataset=gauss&n=200&noise=0.1&model=linear&lr=0.1&opt=sgd",
+    },
+    Scene {
+        title: "XOR defeats a linear model",
+        caption: "Opposite quadrants share a class. No straight line separates them, so however long we train, \
+                  the linear model stays near chance. Press play and watch the test accuracy stall.",
+        hash: "dataset=xor&n=200&model=linear&lr=0.1&opt=sgd",
+    },
+    Scene {
+        title: "A hand-made feature fixes it",
+        caption: "Add the feature φ(x) = x₁·x₂: its sign is the class. The model is still linear — but in the \
+                  features, not in x — and the problem becomes easy. The catch: someone had to think of x₁·x₂.",
+        hash: "dataset=xor&n=200&model=features&features=x1,x2,x1x2&lr=0.3&opt=sgd",
+    },
+    Scene {
+        title: "The ring and |x₁² + x₂² − 0.6|",
+        caption: "The class depends on the distance from a circle. The single feature |x₁² + x₂² − 0.6| makes it \
+                  a threshold problem. Try unticking it and ticking x₁² and x₂² instead.",
+        hash: "dataset=ring&n=300&model=features&features=ring&lr=1&opt=sgd",
+    },
+    Scene {
+        title: "Random features, few",
+        caption: "No thinking about features: draw k = 5 random lines, φ(x) = sign(Mx + b), freeze them, and \
+                  train only the last layer. Five random cuts are too crude for the circle.",
+        hash: "dataset=circle&n=300&model=random&rf=sign&k=5&lr=0.03&opt=adam&speed=fast",
+    },
+    Scene {
+        title: "Random features, many",
+        caption: "With k = 500 random features the same recipe fits the circle well. As k grows, training only \
+                  the last layer behaves more and more like a kernel method. Drag the k slider to see the change.",
+        hash: "dataset=circle&n=300&model=random&rf=sign&k=500&lr=0.01&opt=adam&speed=fast",
+    },
+    Scene {
+        title: "Learned features",
+        caption: "A two-layer network σ(M₂ σ(M₁x + b₁) + b₂) learns its features too. Hover over a hidden unit \
+                  in the network diagram below to see the feature it has learned; together they carve out XOR.",
+        hash: "dataset=xor&n=200&model=mlp&layers=6&act=tanh&lr=0.1&opt=sgd&speed=normal",
+    },
+    Scene {
+        title: "Deeper networks and their gradients",
+        caption: "Four sigmoid layers on the spirals. Backpropagation multiplies by σ′ ≤ ¼ at every layer, so the \
+                  gradient norms of the early layers (chart below) are much smaller: they learn slowly. Switch \
+                  the activation to ReLU and compare.",
+        hash: "dataset=spiral&n=400&model=mlp&layers=16,16,16,16&act=sigmoid&lr=0.03&opt=adam&speed=fast",
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scene_parses_cleanly_and_differs_from_the_others() {
+        for (i, scene) in SCENES.iter().enumerate() {
+            let (settings, notices) = Settings::from_hash(scene.hash);
+            assert!(notices.is_empty(), "{}: {notices:?}", scene.title);
+            for other in &SCENES[i + 1..] {
+                assert_ne!(settings, other.settings(), "{} and {}", scene.title, other.title);
+            }
+        }
+    }
+
+    #[test]
+    fn every_scene_trains_without_diverging() {
+        for scene in SCENES {
+            let mut session = crate::session::Session::new(scene.settings());
+            for _ in 0..300 {
+                session.trainer.step();
+            }
+            session.refresh_metrics();
+            assert!(session.trainer.model.is_finite(), "{}", scene.title);
+            assert!(session.metrics.train.loss.is_finite(), "{}", scene.title);
+        }
+    }
+}
