@@ -3,6 +3,7 @@
 //! [`engine`] is plain Rust (data, models, backprop, optimizers) and builds anywhere; [`app`] is
 //! the Yew front end and exists only on `wasm32`.
 
+pub mod codec;
 pub mod engine;
 pub mod paint;
 pub mod scenes;

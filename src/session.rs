@@ -189,7 +189,7 @@ const NO_METRICS: SplitMetrics = SplitMetrics {
 impl Session {
     /// A session for `settings`, with the preset's points and a fresh model.
     pub fn new(settings: Settings) -> Self {
-        let data = Dataset::generate(&settings.data_spec());
+        let data = settings.dataset();
         let trainer = Trainer::new(
             settings.model_spec(),
             settings.train_config(),
@@ -220,9 +220,13 @@ impl Session {
     pub fn apply(&mut self, new: Settings) {
         let old = std::mem::replace(&mut self.settings, new);
         let new = &self.settings;
-        let data_changed = old.data_spec() != new.data_spec();
+        let data_changed = match &new.points {
+            // Points from a link (or an undo of edits): only a change if they differ from the plot.
+            Some(points) => *points != self.data.points || old.task() != new.task(),
+            None => old.points.is_some() || old.data_spec() != new.data_spec(),
+        };
         if data_changed {
-            self.data = Dataset::generate(&new.data_spec());
+            self.data = new.dataset();
         }
         if data_changed || old.model_spec() != new.model_spec() || old.seed != new.seed {
             self.rebuild();
@@ -389,6 +393,23 @@ impl Session {
         if index < self.data.points.len() {
             self.data.points.remove(index);
             self.data_edited();
+        }
+    }
+
+    /// Records the plot's current points in the settings, so links carry them; call after an
+    /// edit is finished (not on every pointer move). The points snap to the link's precision
+    /// (1/2048 of the plot), so whoever opens the link trains on exactly the same data.
+    pub fn commit_points(&mut self) {
+        let task = self.task();
+        let encoded = crate::codec::encode_points(&self.data.points, task);
+        if let Ok(snapped) = crate::codec::decode_points(&encoded, task) {
+            if snapped != self.data.points {
+                self.data.points = snapped;
+                self.trainer.set_data(&self.data);
+            }
+        }
+        if self.settings.points.as_ref() != Some(&self.data.points) {
+            self.settings.points = Some(self.data.points.clone());
         }
     }
 
@@ -602,5 +623,29 @@ mod tests {
         let last = s.gradient_history.points().last().unwrap();
         assert_eq!(last.layers, 3);
         assert!(last.norms[..3].iter().all(|&n| n > 0.0));
+    }
+
+    #[test]
+    fn committed_points_reopen_to_the_same_training_run() {
+        let mut s = Session::new(Settings::default());
+        s.clear_points();
+        for (i, x) in [[0.3f32, 0.31], [-0.52, 0.77], [0.11, -0.9], [-0.4, -0.45]]
+            .into_iter()
+            .enumerate()
+        {
+            s.add_point(x, if i % 2 == 0 { 1.0 } else { -1.0 });
+        }
+        s.commit_points();
+        let (reopened_settings, notices) = Settings::from_hash(&s.settings.to_hash());
+        assert!(notices.is_empty(), "{notices:?}");
+        let mut reopened = Session::new(reopened_settings);
+        assert_eq!(reopened.data, s.data);
+        // From step 0 with the same seed, both train identically.
+        s.rebuild();
+        for _ in 0..25 {
+            s.trainer.step();
+            reopened.trainer.step();
+        }
+        assert_eq!(reopened.trainer.model, s.trainer.model);
     }
 }

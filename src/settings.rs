@@ -4,9 +4,10 @@
 //! Reading a hash never fails: every key that is unknown, malformed or out of range falls back
 //! to its default and adds a plain-language notice for the page to show.
 
+use crate::codec;
 use crate::engine::{
-    Activation, DataSpec, FeatureMap, HandFeature, Loss, ModelSpec, OptimizerConfig, OptimizerKind, Preset,
-    Task, TrainConfig,
+    Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec, OptimizerConfig, OptimizerKind,
+    Point, Preset, Task, TrainConfig,
 };
 use std::fmt;
 use std::str::FromStr;
@@ -164,6 +165,9 @@ pub struct Settings {
     pub speed: Speed,
     /// Whether training runs.
     pub play: bool,
+    /// Points drawn or edited by hand, which replace the generated data set (the preset still
+    /// says whether they are classes or values).
+    pub points: Option<Vec<Point>>,
 }
 
 impl Default for Settings {
@@ -189,6 +193,7 @@ impl Default for Settings {
             reg_rate: 0.001,
             speed: Speed::Normal,
             play: false,
+            points: None,
         }
     }
 }
@@ -222,6 +227,17 @@ impl Settings {
             noise: self.noise,
             test_fraction: self.test_fraction,
             seed: self.data_seed,
+        }
+    }
+
+    /// The points: the drawn ones if any, otherwise the generated preset.
+    pub fn dataset(&self) -> Dataset {
+        match &self.points {
+            Some(points) => Dataset {
+                task: self.task(),
+                points: points.clone(),
+            },
+            None => Dataset::generate(&self.data_spec()),
         }
     }
 
@@ -299,6 +315,10 @@ impl Settings {
             ("speed", self.speed.key().to_string()),
             ("play", u8::from(self.play).to_string()),
         ];
+        let mut pairs = pairs;
+        if let Some(points) = &self.points {
+            pairs.push(("pts", codec::encode_points(points, self.task())));
+        }
         pairs
             .into_iter()
             .map(|(k, v)| format!("{k}={v}"))
@@ -313,6 +333,7 @@ impl Settings {
         let mut notices = Vec::new();
         let hash = hash.strip_prefix('#').unwrap_or(hash);
         let mut data_seed_given = false;
+        let mut points_text = None;
         for pair in hash.split('&').filter(|p| !p.is_empty()) {
             let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
             let value = percent_decode(raw);
@@ -371,11 +392,21 @@ impl Settings {
                     "0" | "false" => s.play = false,
                     _ => note("not 0 or 1"),
                 },
+                "pts" => points_text = Some(value),
                 _ => notices.push(format!("Ignored unknown setting '{}'.", shorten(key))),
             }
         }
         if !data_seed_given {
             s.data_seed = s.seed;
+        }
+        if let Some(text) = points_text {
+            match codec::decode_points(&text, s.task()) {
+                Ok(points) => s.points = Some(points),
+                Err(why) => notices.push(format!(
+                    "Ignored the points in the link: {why}; using the {} preset.",
+                    s.dataset.label()
+                )),
+            }
         }
         (s, notices)
     }
@@ -496,6 +527,20 @@ mod tests {
             reg_rate: 0.0001,
             speed: Speed::Fast,
             play: true,
+            points: None,
+        };
+        let (back, notices) = Settings::from_hash(&format!("#{}", s.to_hash()));
+        assert_eq!(notices, Vec::<String>::new());
+        assert_eq!(back, s);
+        // Drawn points ride along, exactly once quantised.
+        let drawn = codec::decode_points(
+            &codec::encode_points(&crate::engine::Dataset::generate(&s.data_spec()).points, s.task()),
+            s.task(),
+        )
+        .unwrap();
+        let s = Settings {
+            points: Some(drawn),
+            ..s
         };
         let (back, notices) = Settings::from_hash(&format!("#{}", s.to_hash()));
         assert_eq!(notices, Vec::<String>::new());

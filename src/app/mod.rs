@@ -135,6 +135,16 @@ impl Updater {
         self.refresh();
     }
 
+    /// Records the plot's points in the settings (and so in the link) after an edit.
+    pub fn commit_points(&self) {
+        let settings = {
+            let mut session = self.session.borrow_mut();
+            session.commit_points();
+            session.settings.clone()
+        };
+        self.settings.set(settings);
+    }
+
     /// Reads the session.
     pub fn with_session<R>(&self, read: impl FnOnce(&Session) -> R) -> R {
         read(&self.session.borrow())
@@ -509,15 +519,21 @@ fn plot_pointer_handlers(
         })
     };
     let up = Callback::from(move |_: PointerEvent| {
-        // A press that did not move is a click on the point: trace it (or stop tracing it).
-        if let Some(Drag::Press { index, .. }) = input.drag.borrow_mut().take() {
-            let state = *input.diagram_state;
-            let trace_point = if state.trace_point == Some(index) {
-                None
-            } else {
-                Some(index)
-            };
-            input.diagram_state.set(DiagramState { trace_point, ..state });
+        let gesture = input.drag.borrow_mut().take();
+        match gesture {
+            // A press that did not move is a click on the point: trace it (or stop tracing it).
+            Some(Drag::Press { index, .. }) => {
+                let state = *input.diagram_state;
+                let trace_point = if state.trace_point == Some(index) {
+                    None
+                } else {
+                    Some(index)
+                };
+                input.diagram_state.set(DiagramState { trace_point, ..state });
+            }
+            // Any other gesture edited the points: put them in the link.
+            Some(_) => input.updater.commit_points(),
+            None => {}
         }
     });
     (down, moved, up)

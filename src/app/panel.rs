@@ -195,25 +195,42 @@ pub struct DataPanelProps {
 pub fn data_panel(props: &DataPanelProps) -> Html {
     let s = &props.settings;
     let u = props.updater.clone();
+    // Generator settings replace hand-drawn points with a fresh sample of the preset.
     let change = |f: fn(&mut Settings, f64)| {
         let u = u.clone();
-        Callback::from(move |v: f64| u.settings(|s| f(s, v)))
+        Callback::from(move |v: f64| {
+            u.settings(|s| {
+                f(s, v);
+                s.points = None;
+            })
+        })
     };
     let dataset = {
         let u = u.clone();
         Callback::from(move |key: String| {
             if let Ok(p) = key.parse::<Preset>() {
-                u.settings(|s| s.dataset = p);
+                u.settings(|s| {
+                    s.dataset = p;
+                    s.points = None;
+                });
             }
         })
     };
     let regenerate = {
         let u = u.clone();
-        Callback::from(move |_| u.settings(|s| s.data_seed = s.data_seed.wrapping_add(1)))
+        Callback::from(move |_| {
+            u.settings(|s| {
+                s.data_seed = s.data_seed.wrapping_add(1);
+                s.points = None;
+            })
+        })
     };
     let clear = {
         let u = u.clone();
-        Callback::from(move |_| u.session(|s| s.clear_points()))
+        Callback::from(move |_| {
+            u.session(|s| s.clear_points());
+            u.commit_points();
+        })
     };
     let regression = s.task() == Task::Regression;
     let class_button = |value: f32, text: &str, testid: &'static str, key: &str| {

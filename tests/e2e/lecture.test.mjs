@@ -1,0 +1,118 @@
+// Lecture mode as a lecturer and a student use it: shared links reproduce a scene exactly,
+// every built-in scene loads and trains, shortcuts work, and a broken link loses nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, screenshot, dist } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve(dist);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const text = async (page, id) => (await page.getByTestId(id).textContent()).trim();
+
+async function stepTimes(page, n) {
+  for (let i = 0; i < n; i++) await page.getByTestId('step').click();
+}
+
+test('a shared link with hand-drawn points reproduces the points and the training run', async () => {
+  const { page, errors } = await openApp(browser, `${server.url}#dataset=xor&model=mlp&layers=4&act=tanh&lr=0.3&seed=7`);
+  await page.getByTestId('clear').click();
+  const box = await page.getByTestId('plot').boundingBox();
+  const spots = [[0.2, 0.2, '1'], [0.8, 0.8, '1'], [0.2, 0.8, '2'], [0.8, 0.2, '2'], [0.5, 0.3, '1'], [0.3, 0.6, '2']];
+  for (const [fx, fy, key] of spots) {
+    await page.keyboard.press(key);
+    await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+  }
+  // Drag one point somewhere else, as a user would.
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.3);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.45, { steps: 5 });
+  await page.mouse.up();
+  assert.match(await text(page, 'point-count'), /^6 /);
+  const link = await page.evaluate(() => location.href);
+  assert.match(link, /pts=1/);
+  await stepTimes(page, 20);
+  const original = [await text(page, 'train-loss'), await text(page, 'train-acc')];
+
+  const { page: other, errors: otherErrors } = await openApp(browser, link);
+  assert.match(await text(other, 'point-count'), /^6 /);
+  await stepTimes(other, 20);
+  assert.deepEqual([await text(other, 'train-loss'), await text(other, 'train-acc')], original);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(otherErrors, []);
+  await page.close();
+  await other.close();
+});
+
+test('every built-in scene loads, shows its caption and trains', async () => {
+  const { page, errors } = await openApp(browser, server.url);
+  const count = await page.getByTestId('scene').locator('option').count();
+  assert.ok(count >= 10, `${count - 1} scenes`);
+  for (let i = 0; i < count - 1; i++) {
+    await page.getByTestId('scene').selectOption(String(i));
+    const caption = await text(page, 'scene-caption');
+    assert.ok(caption.length > 80, `scene ${i + 1} caption: ${caption}`);
+    const before = Number(await text(page, 'step-count'));
+    assert.equal(before, 0);
+    await stepTimes(page, 3);
+    assert.equal(Number(await text(page, 'step-count')), 3);
+    assert.doesNotMatch(await text(page, 'train-loss'), /NaN|—/);
+  }
+  await screenshot(page, 'scene-last');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('keyboard shortcuts drive the lecture', async () => {
+  const { page, errors } = await openApp(browser, server.url);
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getByTestId('scene').inputValue(), '0');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getByTestId('scene').inputValue(), '1');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.getByTestId('scene').inputValue(), '0');
+  await page.keyboard.press('s');
+  assert.equal(await text(page, 'step-count'), '1');
+  await page.keyboard.press(' ');
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'true');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-count]').textContent) > 5);
+  await page.keyboard.press(' ');
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  await page.keyboard.press('r');
+  assert.equal(await text(page, 'step-count'), '0');
+  await page.keyboard.press('p');
+  assert.equal(await page.getByTestId('projector').getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.getByTestId('batch').isVisible(), false, 'advanced controls hide in projector mode');
+  await page.keyboard.press('?');
+  await page.getByTestId('shortcuts').waitFor();
+  await screenshot(page, 'shortcuts-projector');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('shortcuts').waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a malformed link says what it ignored and still works', async () => {
+  const { page, errors } = await openApp(browser, `${server.url}#dataset=ring&pts=1%21%21&lr=abc&layers=4,zz&bogus=%E0%A4`);
+  const notice = await text(page, 'notice');
+  assert.match(notice, /points in the link/);
+  assert.match(notice, /lr=abc/);
+  assert.match(notice, /layers/);
+  assert.match(notice, /bogus/);
+  assert.equal(await page.getByTestId('dataset').inputValue(), 'ring');
+  assert.match(await text(page, 'point-count'), /^200 /);
+  await stepTimes(page, 2);
+  assert.equal(await text(page, 'step-count'), '2');
+  await screenshot(page, 'malformed-link');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
