@@ -5,6 +5,7 @@
 
 pub mod codec;
 pub mod engine;
+pub mod files;
 pub mod paint;
 pub mod scenes;
 pub mod session;

@@ -6,6 +6,7 @@ mod backprop;
 mod backprop_panel;
 mod chart;
 mod controls;
+mod files_ui;
 mod handles;
 mod lecture;
 mod painters;
@@ -186,6 +187,26 @@ enum Drag {
     Erase,
 }
 
+/// Where the last scene is kept between visits.
+const STORAGE_KEY: &str = "nnplay:last-scene";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// The hash to start from: the address bar's, or else the last scene kept in this browser
+/// (then the flag is true).
+fn boot_hash() -> (String, bool) {
+    let hash = read_hash();
+    if !hash.trim_start_matches('#').is_empty() {
+        return (hash, false);
+    }
+    match storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) {
+        Some(kept) if !kept.is_empty() => (kept, true),
+        _ => (String::new(), false),
+    }
+}
+
 fn read_hash() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
@@ -204,9 +225,14 @@ fn write_hash(hash: &str) {
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
-    let boot = use_memo((), |_| Settings::from_hash(&read_hash()));
+    let boot = use_memo((), |_| {
+        let (hash, restored) = boot_hash();
+        let (settings, notices) = Settings::from_hash(&hash);
+        (settings, notices, restored)
+    });
     let settings = use_state(|| boot.0.clone());
     let notices = use_state(|| boot.1.clone());
+    let restored = use_state(|| boot.2);
     let session = use_mut_ref(|| Session::new(boot.0.clone()));
     let summary = use_state(|| Summary::of(&session.borrow(), 0, 0.0));
     let revision = use_mut_ref(|| 0u64);
@@ -238,8 +264,15 @@ pub fn app() -> Html {
         revision: revision.clone(),
     };
 
-    // Keep the address bar's hash in step with the settings.
-    use_effect_with((*settings).clone(), |s| write_hash(&s.to_hash()));
+    // Keep the address bar's hash, and the copy kept for the next visit, in step with the
+    // settings.
+    use_effect_with((*settings).clone(), |s| {
+        let hash = s.to_hash();
+        write_hash(&hash);
+        if let Some(store) = storage() {
+            let _ = store.set_item(STORAGE_KEY, &hash);
+        }
+    });
 
     // Repaint after every render (edits, setting changes, readout refreshes); the backprop
     // panel repaints its own canvases after it renders.
@@ -344,6 +377,28 @@ pub fn app() -> Html {
     });
     let oncontextmenu = Callback::from(|e: MouseEvent| e.prevent_default());
 
+    let restored_box = restored.then(|| {
+        let (updater, restored_set, scene) = (updater.clone(), restored.setter(), scene.setter());
+        let keep = restored.setter();
+        let fresh = Callback::from(move |_| {
+            if let Some(store) = storage() {
+                let _ = store.remove_item(STORAGE_KEY);
+            }
+            updater.settings(|s| *s = Settings::default());
+            scene.set(None);
+            restored_set.set(false);
+        });
+        html! {
+            <div class="notice" role="status" data-testid="restored">
+                <p>{ "Welcome back: this is the scene you left, restored from this browser." }</p>
+                <div class="row">
+                    <button type="button" class="button" data-testid="start-fresh" onclick={fresh}>{ "Start fresh" }</button>
+                    <button type="button" class="button" data-testid="keep-scene"
+                        onclick={Callback::from(move |_| keep.set(false))}>{ "Keep it" }</button>
+                </div>
+            </div>
+        }
+    });
     let notice_box = (!notices.is_empty()).then(|| {
         let notices_setter = notices.setter();
         html! {
@@ -373,6 +428,7 @@ pub fn app() -> Html {
                 <h1 data-testid="title">{ "nnplay" }</h1>
                 <p class="tagline">{ "Draw data, pick a model, and watch gradient descent learn it." }</p>
             </header>
+            { for restored_box }
             { for notice_box }
             <lecture::LectureBar scene={*scene} {on_scene} projector={*projector}
                 on_projector={Callback::from({ let (p, on) = (projector.setter(), *projector); move |_| p.set(!on) })}
@@ -384,7 +440,9 @@ pub fn app() -> Html {
                     class={*class} on_class={Callback::from({ let c = class.setter(); move |v| c.set(v) })}
                     draw_value={*draw_value} on_draw_value={Callback::from({ let d = draw_value.setter(); move |v| d.set(v) })}
                     tool={*tool} on_tool={Callback::from({ let t = tool.setter(); move |v| t.set(v) })}
-                    view={*view} on_view={Callback::from({ let v = view.setter(); move |o| v.set(o) })} />
+                    view={*view} on_view={Callback::from({ let v = view.setter(); move |o| v.set(o) })}
+                    on_notice={Callback::from({ let n = notices.setter(); move |list| n.set(list) })}
+                    plot={canvases.plot.clone()} />
                 <section class="centre">
                     <canvas ref={canvases.plot.clone()} class="plot" data-testid="plot"
                         aria-label="The input plane: click to add a point, drag a point to move it, right-click to delete"

@@ -188,6 +188,10 @@ pub struct DataPanelProps {
     pub view: ViewOptions,
     /// Changes display options.
     pub on_view: Callback<ViewOptions>,
+    /// Shows messages on the page (file import results).
+    pub on_notice: Callback<Vec<String>>,
+    /// The plot canvas (for PNG export).
+    pub plot: NodeRef,
 }
 
 /// The data panel: presets, generator settings and the drawing tools.
@@ -306,6 +310,7 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
             }
             { checkbox(html!{ "Loss chart on a log scale" }, "log-scale", view.log_scale,
                 Callback::from(move |on| on_view.emit(ViewOptions { log_scale: on, ..view }))) }
+            <super::files_ui::FilesPanel updater={props.updater.clone()} on_notice={props.on_notice.clone()} plot={props.plot.clone()} />
         </aside>
     }
 }

@@ -116,3 +116,38 @@ test('a malformed link says what it ignored and still works', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a bad data file shows what is wrong and keeps the points; a good one loads', async () => {
+  const { page, errors } = await openApp(browser, `${server.url}#dataset=circle&n=150`);
+  const before = await text(page, 'point-count');
+  const upload = page.getByTestId('upload-data');
+  await upload.setInputFiles({ name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('x1,x2,y\n0.5,zero,1\n') });
+  await page.getByTestId('notice').getByText('broken.csv').waitFor();
+  assert.match(await text(page, 'notice'), /line 2: x2 = 'zero' is not a number.*unchanged/);
+  await upload.setInputFiles({ name: 'binary.csv', mimeType: 'application/octet-stream', buffer: Buffer.from([0, 159, 146, 150, 0, 1]) });
+  await page.getByTestId('notice').getByText('binary.csv').waitFor();
+  assert.equal(await text(page, 'point-count'), before);
+  await screenshot(page, 'bad-file');
+  const good = 'x1,x2,y,split\n0.5,0.5,1,train\n-0.5,-0.5,1,train\n0.5,-0.5,-1,train\n-0.5,0.5,-1,test\n';
+  await upload.setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+  await page.getByTestId('notice').getByText('Loaded 4 points').waitFor();
+  assert.match(await text(page, 'point-count'), /^4 \(3 training\)/);
+  assert.match(await page.evaluate(() => location.hash), /pts=1/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the last scene comes back on the next visit, with a way to start fresh', async () => {
+  const { page, errors } = await openApp(browser, `${server.url}#dataset=spiral&model=linear`);
+  await page.goto('about:blank');
+  await page.goto(server.url);
+  await page.getByTestId('restored').waitFor();
+  assert.equal(await page.getByTestId('dataset').inputValue(), 'spiral');
+  assert.equal(await page.getByTestId('model').inputValue(), 'linear');
+  await page.getByTestId('start-fresh').click();
+  assert.equal(await page.getByTestId('dataset').inputValue(), 'xor');
+  assert.equal(await page.getByTestId('model').inputValue(), 'mlp');
+  assert.equal(await page.getByTestId('restored').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
