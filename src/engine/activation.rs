@@ -105,6 +105,11 @@ impl Activation {
                     *d *= v * (1.0 - v);
                 }
             }
+            Activation::Relu => {
+                for (d, &zv) in delta.iter_mut().zip(z) {
+                    *d *= if zv > 0.0 { 1.0 } else { 0.0 };
+                }
+            }
             _ => {
                 for ((d, &zv), &av) in delta.iter_mut().zip(z).zip(a) {
                     *d *= self.derivative(zv, av);

@@ -1,9 +1,10 @@
 //! Numeric kernels shared by the engine: a fast, portable `tanh` and the few vector loops the
-//! dense layers are made of.
+//! dense layers are made of (the affine map, its transpose and the weight gradients).
 //!
 //! Everything here is plain `f32` arithmetic whose evaluation order is fixed by the source, so
-//! LLVM may vectorise it (simd128 on wasm) without changing a single bit of the result: the same
-//! seed trains to the same weights on the host and in the browser.
+//! vectorising it (simd128 on wasm, by LLVM or through the explicit lanes of the layer kernels)
+//! does not change a single bit of the result: the same seed trains to the same weights on the
+//! host and in the browser.
 
 /// `tanh` as a rational minimax approximation (the form Eigen uses for `float`): accurate to a
 /// few ULP on the clamped range, branch-free, and several times faster than `libm::tanhf`.
@@ -44,36 +45,7 @@ pub fn sigmoid(x: f32) -> f32 {
     0.5 + 0.5 * tanh(0.5 * x)
 }
 
-/// `out[i] += alpha * x[i]`.
-#[inline(always)]
-pub fn axpy(alpha: f32, x: &[f32], out: &mut [f32]) {
-    for (o, &v) in out.iter_mut().zip(x) {
-        *o += alpha * v;
-    }
-}
-
-/// The dot product of `a` and `b`, summed in eight fixed lanes (vectorisable, deterministic).
-#[inline(always)]
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let mut lanes = [0.0f32; 8];
-    let mut a_chunks = a.chunks_exact(8);
-    let mut b_chunks = b.chunks_exact(8);
-    for (ca, cb) in (&mut a_chunks).zip(&mut b_chunks) {
-        for k in 0..8 {
-            lanes[k] += ca[k] * cb[k];
-        }
-    }
-    let mut sum =
-        ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5])) + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
-    for (&x, &y) in a_chunks.remainder().iter().zip(b_chunks.remainder()) {
-        sum += x * y;
-    }
-    sum
-}
-
-/// The sum of `a`, in the same fixed lanes as [`dot`].
+/// The sum of `a`, in eight fixed lanes (vectorisable, deterministic).
 #[inline(always)]
 pub fn sum(a: &[f32]) -> f32 {
     let mut lanes = [0.0f32; 8];
@@ -91,14 +63,347 @@ pub fn sum(a: &[f32]) -> f32 {
     total
 }
 
-/// The Euclidean norm of all the given slices together, accumulated in `f64`.
+/// The Euclidean norm of all the given slices together, accumulated in `f64` in four fixed lanes.
 pub fn norm(parts: &[&[f32]]) -> f64 {
-    parts
-        .iter()
-        .flat_map(|p| p.iter())
-        .map(|&v| v as f64 * v as f64)
-        .sum::<f64>()
-        .sqrt()
+    let mut lanes = [0.0f64; 4];
+    for part in parts {
+        let mut chunks = part.chunks_exact(4);
+        for c in &mut chunks {
+            for k in 0..4 {
+                lanes[k] += c[k] as f64 * c[k] as f64;
+            }
+        }
+        for (lane, &v) in lanes.iter_mut().zip(chunks.remainder()) {
+            *lane += v as f64 * v as f64;
+        }
+    }
+    ((lanes[0] + lanes[2]) + (lanes[1] + lanes[3])).sqrt()
+}
+
+// Dense-layer kernels over a minibatch stored feature-major: row r of a `rows × n` matrix holds
+// the n batch values of unit (or input) r. They work on four lanes at a time ([`F4`]: simd128
+// on wasm, arrays elsewhere) and keep a block of accumulators in registers; every lane gets
+// exactly the operations the scalar loop in its doc comment would give it, in the same order, so
+// the bits are those of that loop (the tests below check this).
+
+/// Four `f32` lanes: a simd128 vector on wasm, a plain array elsewhere. Only lane-wise IEEE
+/// multiplication and addition are offered (no fused multiply-add), so both versions give the
+/// same bits.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod lanes {
+    use core::arch::wasm32::{f32x4_add, f32x4_mul, f32x4_splat, v128, v128_load, v128_store};
+
+    /// Four `f32` lanes.
+    #[derive(Clone, Copy)]
+    pub struct F4(v128);
+
+    impl F4 {
+        /// `v` in every lane.
+        #[inline(always)]
+        pub fn splat(v: f32) -> Self {
+            F4(f32x4_splat(v))
+        }
+        /// The four values of `s`.
+        #[inline(always)]
+        pub fn load(s: &[f32; 4]) -> Self {
+            // SAFETY: `s` is 16 readable bytes; v128.load has no alignment requirement.
+            F4(unsafe { v128_load(s.as_ptr().cast()) })
+        }
+        /// Writes the lanes to `out`.
+        #[inline(always)]
+        pub fn store(self, out: &mut [f32; 4]) {
+            // SAFETY: `out` is 16 writable bytes; v128.store has no alignment requirement.
+            unsafe { v128_store(out.as_mut_ptr().cast(), self.0) }
+        }
+        /// `self + a·b`, rounded after the product and after the sum.
+        #[inline(always)]
+        pub fn mul_add(self, a: Self, b: Self) -> Self {
+            F4(f32x4_add(self.0, f32x4_mul(a.0, b.0)))
+        }
+    }
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+mod lanes {
+    /// Four `f32` lanes.
+    #[derive(Clone, Copy)]
+    pub struct F4([f32; 4]);
+
+    impl F4 {
+        /// `v` in every lane.
+        #[inline(always)]
+        pub fn splat(v: f32) -> Self {
+            F4([v; 4])
+        }
+        /// The four values of `s`.
+        #[inline(always)]
+        pub fn load(s: &[f32; 4]) -> Self {
+            F4(*s)
+        }
+        /// Writes the lanes to `out`.
+        #[inline(always)]
+        pub fn store(self, out: &mut [f32; 4]) {
+            *out = self.0;
+        }
+        /// `self + a·b`, rounded after the product and after the sum.
+        #[inline(always)]
+        pub fn mul_add(self, a: Self, b: Self) -> Self {
+            let mut r = self.0;
+            for ((r, &a), &b) in r.iter_mut().zip(&a.0).zip(&b.0) {
+                *r += a * b;
+            }
+            F4(r)
+        }
+    }
+}
+
+use lanes::F4;
+
+/// The number of batch values the kernels compute together (one simd128 vector of `f32`).
+const LANES: usize = 4;
+/// Units per block in [`affine`] and inputs per block in [`transposed_affine`].
+const BLOCK: usize = 8;
+
+/// Calls `f(b0)` for the start of each `LANES`-wide chunk covering `0..n` (n ≥ LANES): 0, 4, 8,
+/// … and, when n is not a multiple of `LANES`, a last chunk at n − LANES overlapping the one
+/// before. A lane's value does not depend on its chunk, so the overlap only writes equal values
+/// twice.
+#[inline(always)]
+fn for_each_chunk(n: usize, mut f: impl FnMut(usize)) {
+    debug_assert!(n >= LANES);
+    let last = n - LANES;
+    let mut b0 = 0;
+    loop {
+        f(b0);
+        if b0 == last {
+            break;
+        }
+        b0 = (b0 + LANES).min(last);
+    }
+}
+
+#[inline(always)]
+fn lanes_at(row: &[f32], b0: usize) -> F4 {
+    F4::load(row[b0..b0 + LANES].try_into().expect("a chunk of LANES values"))
+}
+
+#[inline(always)]
+fn store_at(v: F4, row: &mut [f32], b0: usize) {
+    v.store(
+        (&mut row[b0..b0 + LANES])
+            .try_into()
+            .expect("a chunk of LANES values"),
+    );
+}
+
+/// `z[j·n + b] = bias[j] + Σᵢ weights[j·inputs + i] · x[i·n + b]` for every unit j and batch
+/// index b < n, the sum taken over i in order starting from the bias.
+pub fn affine(weights: &[f32], bias: &[f32], inputs: usize, x: &[f32], n: usize, z: &mut [f32]) {
+    let outputs = bias.len();
+    assert!(weights.len() >= outputs * inputs && x.len() >= inputs * n && z.len() >= outputs * n);
+    if n < LANES {
+        for j in 0..outputs {
+            let w_row = &weights[j * inputs..(j + 1) * inputs];
+            for b in 0..n {
+                let mut acc = bias[j];
+                for (i, &w) in w_row.iter().enumerate() {
+                    acc += w * x[i * n + b];
+                }
+                z[j * n + b] = acc;
+            }
+        }
+        return;
+    }
+    let mut j = 0;
+    while j + BLOCK <= outputs {
+        affine_block::<BLOCK>(weights, bias, inputs, x, n, z, j);
+        j += BLOCK;
+    }
+    while j + 4 <= outputs {
+        affine_block::<4>(weights, bias, inputs, x, n, z, j);
+        j += 4;
+    }
+    while j < outputs {
+        affine_block::<1>(weights, bias, inputs, x, n, z, j);
+        j += 1;
+    }
+}
+
+/// [`affine`] for units `j0..j0 + U`, one `LANES` chunk of the batch at a time.
+#[inline(always)]
+fn affine_block<const U: usize>(
+    weights: &[f32],
+    bias: &[f32],
+    inputs: usize,
+    x: &[f32],
+    n: usize,
+    z: &mut [f32],
+    j0: usize,
+) {
+    let w = &weights[j0 * inputs..(j0 + U) * inputs];
+    let x = &x[..inputs * n];
+    for_each_chunk(n, |b0| {
+        let mut acc: [F4; U] = std::array::from_fn(|u| F4::splat(bias[j0 + u]));
+        for (i, x_row) in x.chunks_exact(n).enumerate() {
+            let xv = lanes_at(x_row, b0);
+            for (u, a) in acc.iter_mut().enumerate() {
+                *a = a.mul_add(F4::splat(w[u * inputs + i]), xv);
+            }
+        }
+        for (u, a) in acc.into_iter().enumerate() {
+            store_at(a, z, (j0 + u) * n + b0);
+        }
+    });
+}
+
+/// `out[i·n + b] = Σⱼ weights[j·inputs + i] · delta[j·n + b]` (Wᵀ·δ) for every input i < `inputs`
+/// and batch index b < n, the sum taken over j in order starting from 0.
+pub fn transposed_affine(weights: &[f32], inputs: usize, delta: &[f32], n: usize, out: &mut [f32]) {
+    let outputs = weights.len().checked_div(inputs).unwrap_or(0);
+    assert!(delta.len() >= outputs * n && out.len() >= inputs * n);
+    if n < LANES {
+        for i in 0..inputs {
+            for b in 0..n {
+                let mut acc = 0.0f32;
+                for j in 0..outputs {
+                    acc += weights[j * inputs + i] * delta[j * n + b];
+                }
+                out[i * n + b] = acc;
+            }
+        }
+        return;
+    }
+    let mut i = 0;
+    while i + BLOCK <= inputs {
+        transposed_block::<BLOCK>(weights, inputs, outputs, delta, n, out, i);
+        i += BLOCK;
+    }
+    while i + 4 <= inputs {
+        transposed_block::<4>(weights, inputs, outputs, delta, n, out, i);
+        i += 4;
+    }
+    while i < inputs {
+        transposed_block::<1>(weights, inputs, outputs, delta, n, out, i);
+        i += 1;
+    }
+}
+
+/// [`transposed_affine`] for inputs `i0..i0 + U`, one `LANES` chunk of the batch at a time.
+#[inline(always)]
+fn transposed_block<const U: usize>(
+    weights: &[f32],
+    inputs: usize,
+    outputs: usize,
+    delta: &[f32],
+    n: usize,
+    out: &mut [f32],
+    i0: usize,
+) {
+    let delta = &delta[..outputs * n];
+    for_each_chunk(n, |b0| {
+        let mut acc = [F4::splat(0.0); U];
+        for (j, d_row) in delta.chunks_exact(n).enumerate() {
+            let dv = lanes_at(d_row, b0);
+            let w: &[f32; U] = weights[j * inputs + i0..j * inputs + i0 + U]
+                .try_into()
+                .expect("U weights");
+            for (a, &wv) in acc.iter_mut().zip(w) {
+                *a = a.mul_add(F4::splat(wv), dv);
+            }
+        }
+        for (u, a) in acc.into_iter().enumerate() {
+            store_at(a, out, (i0 + u) * n + b0);
+        }
+    });
+}
+
+/// Batch values transposed at a time by [`weight_gradients`].
+pub const GRADIENT_SLICE: usize = 32;
+
+/// `dw[j·inputs + i] = Σ_b delta[j·n + b] · x[i·n + b]` (δ·xᵀ) for every unit j < `outputs` and
+/// input i < `inputs`, the sum taken over the batch in order starting from 0. `scratch` (at
+/// least `inputs · min(n, GRADIENT_SLICE)` values) receives slices of x transposed, so that the
+/// sums run along contiguous rows; each slice continues the sums where the last one stopped.
+pub fn weight_gradients(
+    delta: &[f32],
+    x: &[f32],
+    outputs: usize,
+    inputs: usize,
+    n: usize,
+    dw: &mut [f32],
+    scratch: &mut [f32],
+) {
+    assert!(delta.len() >= outputs * n && x.len() >= inputs * n && dw.len() >= outputs * inputs);
+    let dw = &mut dw[..outputs * inputs];
+    if n == 0 || inputs < LANES {
+        for j in 0..outputs {
+            for i in 0..inputs {
+                let mut acc = 0.0f32;
+                for b in 0..n {
+                    acc += delta[j * n + b] * x[i * n + b];
+                }
+                dw[j * inputs + i] = acc;
+            }
+        }
+        return;
+    }
+    let chunks = inputs.div_ceil(LANES);
+    let start = |c: usize| (c * LANES).min(inputs - LANES);
+    let mut b0 = 0;
+    while b0 < n {
+        let m = GRADIENT_SLICE.min(n - b0);
+        let xt = &mut scratch[..inputs * m];
+        for (i, x_row) in x.chunks_exact(n).take(inputs).enumerate() {
+            for (b, &v) in x_row[b0..b0 + m].iter().enumerate() {
+                xt[b * inputs + i] = v;
+            }
+        }
+        let xt = &*xt;
+        let first = b0 == 0;
+        for (j, dw_row) in dw.chunks_exact_mut(inputs).enumerate() {
+            let d = &delta[j * n + b0..j * n + b0 + m];
+            let mut c = 0;
+            while c + 4 <= chunks {
+                let starts = [start(c), start(c + 1), start(c + 2), start(c + 3)];
+                gradient_block::<4>(d, xt, inputs, dw_row, starts, first);
+                c += 4;
+            }
+            while c < chunks {
+                gradient_block::<1>(d, xt, inputs, dw_row, [start(c)], first);
+                c += 1;
+            }
+        }
+        b0 += m;
+    }
+}
+
+/// One unit's weight gradients at the `U` chunks of inputs starting at `starts`, over one slice
+/// of the batch: from 0 for the `first` slice, else continuing the sums already in `dw_row`.
+#[inline(always)]
+fn gradient_block<const U: usize>(
+    d: &[f32],
+    xt: &[f32],
+    inputs: usize,
+    dw_row: &mut [f32],
+    starts: [usize; U],
+    first: bool,
+) {
+    let mut acc = starts.map(|s| {
+        if first {
+            F4::splat(0.0)
+        } else {
+            lanes_at(dw_row, s)
+        }
+    });
+    for (&dv, xt_row) in d.iter().zip(xt.chunks_exact(inputs)) {
+        let dv = F4::splat(dv);
+        for (a, &s) in acc.iter_mut().zip(&starts) {
+            *a = a.mul_add(dv, lanes_at(xt_row, s));
+        }
+    }
+    for (a, &s) in acc.into_iter().zip(&starts) {
+        store_at(a, dw_row, s);
+    }
 }
 
 #[cfg(test)]
@@ -130,18 +435,80 @@ mod tests {
     }
 
     #[test]
-    fn dot_sum_and_axpy_agree_with_plain_loops() {
+    fn sum_and_norm_agree_with_plain_loops() {
         let a: Vec<f32> = (0..37).map(|i| (i as f32 * 0.37).sin()).collect();
-        let b: Vec<f32> = (0..37).map(|i| (i as f32 * 0.11).cos()).collect();
-        let plain: f64 = a.iter().zip(&b).map(|(x, y)| *x as f64 * *y as f64).sum();
-        assert!((dot(&a, &b) as f64 - plain).abs() < 1e-5);
         let plain_sum: f64 = a.iter().map(|x| *x as f64).sum();
         assert!((sum(&a) as f64 - plain_sum).abs() < 1e-5);
-        let mut out = b.clone();
-        axpy(2.0, &a, &mut out);
-        for i in 0..37 {
-            assert_eq!(out[i], b[i] + 2.0 * a[i]);
-        }
         assert!((norm(&[&[3.0], &[4.0]]) - 5.0).abs() < 1e-12);
+        let plain_norm = a.iter().map(|&v| v as f64 * v as f64).sum::<f64>().sqrt();
+        assert!((norm(&[&a[..5], &a[5..]]) - plain_norm).abs() < 1e-12);
+    }
+
+    fn values(len: usize, seed: f32) -> Vec<f32> {
+        (0..len)
+            .map(|i| ((i as f32 + seed) * 0.731).sin() * 1.7)
+            .collect()
+    }
+
+    /// The layer kernels give exactly the bits of the plain scalar loops that define them, for
+    /// batches shorter than, equal to and longer than a vector, and any layer shape.
+    #[test]
+    fn layer_kernels_match_plain_loops_bit_for_bit() {
+        for &(inputs, outputs) in &[(2, 8), (8, 8), (8, 1), (3, 5), (13, 17), (64, 64), (1, 1)] {
+            for n in [1, 2, 3, 4, 5, 8, 10, 13, 31, 32, 33, 70, 256] {
+                let w = values(outputs * inputs, 1.0);
+                let bias = values(outputs, 2.0);
+                let x = values(inputs * n, 3.0);
+                let delta = values(outputs * n, 4.0);
+
+                let mut z = vec![f32::NAN; outputs * n];
+                affine(&w, &bias, inputs, &x, n, &mut z);
+                let mut back = vec![f32::NAN; inputs * n];
+                transposed_affine(&w, inputs, &delta, n, &mut back);
+                let mut dw = vec![f32::NAN; outputs * inputs];
+                let mut scratch = vec![0.0; inputs * n.min(GRADIENT_SLICE)];
+                weight_gradients(&delta, &x, outputs, inputs, n, &mut dw, &mut scratch);
+
+                for j in 0..outputs {
+                    for b in 0..n {
+                        let mut want = bias[j];
+                        for i in 0..inputs {
+                            want += w[j * inputs + i] * x[i * n + b];
+                        }
+                        assert_eq!(
+                            z[j * n + b].to_bits(),
+                            want.to_bits(),
+                            "affine {inputs}x{outputs} n={n}"
+                        );
+                    }
+                    for i in 0..inputs {
+                        let mut want = 0.0f32;
+                        for b in 0..n {
+                            want += delta[j * n + b] * x[i * n + b];
+                        }
+                        let got = dw[j * inputs + i];
+                        assert_eq!(
+                            got.to_bits(),
+                            want.to_bits(),
+                            "gradients {inputs}x{outputs} n={n}"
+                        );
+                    }
+                }
+                for i in 0..inputs {
+                    for b in 0..n {
+                        let mut want = 0.0f32;
+                        for j in 0..outputs {
+                            want += w[j * inputs + i] * delta[j * n + b];
+                        }
+                        let got = back[i * n + b];
+                        assert_eq!(
+                            got.to_bits(),
+                            want.to_bits(),
+                            "transposed {inputs}x{outputs} n={n}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

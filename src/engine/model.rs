@@ -243,37 +243,32 @@ impl Dense {
         if n == 0 {
             return;
         }
-        for j in 0..self.outputs {
-            let z_row = &mut z[j * n..(j + 1) * n];
-            z_row.fill(self.bias[j]);
-            let w_row = &self.weights[j * self.inputs..(j + 1) * self.inputs];
-            for (&w, x_row) in w_row.iter().zip(input.chunks_exact(n)) {
-                math::axpy(w, x_row, z_row);
-            }
-            self.activation.apply_row(z_row, &mut a[j * n..(j + 1) * n]);
-        }
+        let len = self.outputs * n;
+        math::affine(&self.weights, &self.bias, self.inputs, input, n, &mut z[..len]);
+        // The rows of all units are contiguous: σ runs over the whole layer at once.
+        self.activation.apply_row(&z[..len], &mut a[..len]);
     }
 
-    /// Gradients of this layer from its deltas and inputs: dW = δ·inputᵀ, db = Σ δ.
-    fn parameter_gradients(&self, delta: &[f32], input: &[f32], n: usize, dw: &mut [f32], db: &mut [f32]) {
-        for j in 0..self.outputs {
-            let d_row = &delta[j * n..(j + 1) * n];
-            db[j] = math::sum(d_row);
-            let dw_row = &mut dw[j * self.inputs..(j + 1) * self.inputs];
-            for (g, x_row) in dw_row.iter_mut().zip(input.chunks_exact(n)) {
-                *g = math::dot(d_row, x_row);
-            }
+    /// Gradients of this layer from its deltas and inputs: dW = δ·inputᵀ, db = Σ δ. `scratch`
+    /// holds at least `inputs × min(n, GRADIENT_SLICE)` values.
+    fn parameter_gradients(
+        &self,
+        delta: &[f32],
+        input: &[f32],
+        n: usize,
+        dw: &mut [f32],
+        db: &mut [f32],
+        scratch: &mut [f32],
+    ) {
+        for (g, d_row) in db.iter_mut().zip(delta.chunks_exact(n.max(1))).take(self.outputs) {
+            *g = math::sum(d_row);
         }
+        math::weight_gradients(delta, input, self.outputs, self.inputs, n, dw, scratch);
     }
 
     /// ∂L/∂input = Wᵀ·δ (before the previous layer's σ′ is applied).
     fn input_deltas(&self, delta: &[f32], n: usize, out: &mut [f32]) {
-        for (i, out_row) in out.chunks_exact_mut(n).take(self.inputs).enumerate() {
-            out_row.fill(0.0);
-            for (j, d_row) in delta.chunks_exact(n).take(self.outputs).enumerate() {
-                math::axpy(self.weights[j * self.inputs + i], d_row, out_row);
-            }
-        }
+        math::transposed_affine(&self.weights, self.inputs, delta, n, out);
     }
 }
 
@@ -330,6 +325,8 @@ pub struct Workspace {
     pub delta: Vec<Vec<f32>>,
     /// ∂L/∂φ, filled only by a full backward pass.
     pub feature_delta: Vec<f32>,
+    /// Room for a slice of one layer's inputs transposed (sample-major), for the weight gradients.
+    scratch: Vec<f32>,
 }
 
 impl Workspace {
@@ -350,6 +347,11 @@ impl Workspace {
             a: per_layer(&|l| l.outputs),
             delta: per_layer(&|l| l.outputs),
             feature_delta: vec![0.0; model.features.width() * capacity],
+            scratch: vec![
+                0.0;
+                model.layers.iter().map(|l| l.inputs).max().unwrap_or(0)
+                    * capacity.min(math::GRADIENT_SLICE)
+            ],
         }
     }
 
@@ -466,7 +468,14 @@ impl Model {
                 grads.bias[l].fill(0.0);
                 grads.norms[l] = 0.0;
             } else {
-                layer.parameter_gradients(delta, input, n, &mut grads.weights[l], &mut grads.bias[l]);
+                layer.parameter_gradients(
+                    delta,
+                    input,
+                    n,
+                    &mut grads.weights[l],
+                    &mut grads.bias[l],
+                    &mut ws.scratch,
+                );
                 grads.norms[l] = math::norm(&[&grads.weights[l], &grads.bias[l]]);
             }
             if l > lowest {

@@ -135,29 +135,71 @@ impl Optimizer {
                     (0.0, 0.0)
                 };
                 let (m, v) = (&mut self.first[slot], &mut self.second[slot]);
-                let lr = config.learning_rate;
-                for i in 0..params.len() {
-                    let w = params[i];
-                    let mut g = grad[i] + l2 * w;
-                    if l1 != 0.0 && w != 0.0 {
-                        g += l1 * w.signum();
-                    }
-                    params[i] = match config.kind {
-                        OptimizerKind::Sgd => w - lr * g,
-                        OptimizerKind::Momentum => {
-                            m[i] = MOMENTUM * m[i] + g;
-                            w - lr * m[i]
-                        }
-                        OptimizerKind::Adam => {
-                            m[i] = ADAM_BETA1 * m[i] + (1.0 - ADAM_BETA1) * g;
-                            v[i] = ADAM_BETA2 * v[i] + (1.0 - ADAM_BETA2) * g * g;
-                            let m_hat = m[i] / correction1;
-                            let v_hat = v[i] / correction2;
-                            w - lr * m_hat / (v_hat.sqrt() + ADAM_EPSILON)
-                        }
-                    };
+                let rule = Rule {
+                    lr: config.learning_rate,
+                    l1,
+                    l2,
+                    correction1,
+                    correction2,
+                };
+                // The update rule and the L1 test are chosen once per tensor, not per element,
+                // so each loop is straight-line code that vectorises.
+                match (config.kind, l1 != 0.0) {
+                    (OptimizerKind::Sgd, false) => rule.sgd::<false>(params, grad),
+                    (OptimizerKind::Sgd, true) => rule.sgd::<true>(params, grad),
+                    (OptimizerKind::Momentum, false) => rule.momentum::<false>(params, grad, m),
+                    (OptimizerKind::Momentum, true) => rule.momentum::<true>(params, grad, m),
+                    (OptimizerKind::Adam, false) => rule.adam::<false>(params, grad, m, v),
+                    (OptimizerKind::Adam, true) => rule.adam::<true>(params, grad, m, v),
                 }
             }
+        }
+    }
+}
+
+/// The settings of one tensor's update.
+struct Rule {
+    lr: f32,
+    l1: f32,
+    l2: f32,
+    correction1: f32,
+    correction2: f32,
+}
+
+impl Rule {
+    /// The penalised gradient of weight `w`: g + λ2·w, plus λ1·sign(w) when `L1` and w ≠ 0.
+    #[inline(always)]
+    fn gradient<const L1: bool>(&self, w: f32, grad: f32) -> f32 {
+        let mut g = grad + self.l2 * w;
+        if L1 && w != 0.0 {
+            g += self.l1 * w.signum();
+        }
+        g
+    }
+
+    fn sgd<const L1: bool>(&self, params: &mut [f32], grad: &[f32]) {
+        for (w, &gr) in params.iter_mut().zip(grad) {
+            let g = self.gradient::<L1>(*w, gr);
+            *w -= self.lr * g;
+        }
+    }
+
+    fn momentum<const L1: bool>(&self, params: &mut [f32], grad: &[f32], m: &mut [f32]) {
+        for ((w, &gr), m) in params.iter_mut().zip(grad).zip(m) {
+            let g = self.gradient::<L1>(*w, gr);
+            *m = MOMENTUM * *m + g;
+            *w -= self.lr * *m;
+        }
+    }
+
+    fn adam<const L1: bool>(&self, params: &mut [f32], grad: &[f32], m: &mut [f32], v: &mut [f32]) {
+        for (((w, &gr), m), v) in params.iter_mut().zip(grad).zip(m).zip(v) {
+            let g = self.gradient::<L1>(*w, gr);
+            *m = ADAM_BETA1 * *m + (1.0 - ADAM_BETA1) * g;
+            *v = ADAM_BETA2 * *v + (1.0 - ADAM_BETA2) * g * g;
+            let m_hat = *m / self.correction1;
+            let v_hat = *v / self.correction2;
+            *w -= self.lr * m_hat / (v_hat.sqrt() + ADAM_EPSILON);
         }
     }
 }

@@ -290,14 +290,18 @@ impl Trainer {
 pub fn predict_grid(model: &Model, ws: &mut Workspace, resolution: usize, out: &mut [f32]) {
     let total = resolution * resolution;
     let step = 2.0 / resolution as f32;
+    let (mut r, mut c) = (0usize, 0usize);
     let mut start = 0;
     while start < total {
         let n = ws.capacity().min(total - start);
-        for k in 0..n {
-            let cell = start + k;
-            let (r, c) = (cell / resolution, cell % resolution);
-            ws.x1[k] = -1.0 + (c as f32 + 0.5) * step;
-            ws.x2[k] = 1.0 - (r as f32 + 0.5) * step;
+        for (x1, x2) in ws.x1[..n].iter_mut().zip(&mut ws.x2[..n]) {
+            *x1 = -1.0 + (c as f32 + 0.5) * step;
+            *x2 = 1.0 - (r as f32 + 0.5) * step;
+            c += 1;
+            if c == resolution {
+                c = 0;
+                r += 1;
+            }
         }
         model.forward(ws, n);
         out[start..start + n].copy_from_slice(ws.outputs());
