@@ -4,8 +4,8 @@
 
 use crate::engine::{Point, Task};
 
-/// The largest number of points a link may carry.
-pub const MAX_LINK_POINTS: usize = 10_000;
+/// The largest number of points a link may carry (as many as the plot holds).
+pub const MAX_LINK_POINTS: usize = crate::session::MAX_POINTS;
 
 const VERSION: char = '1';
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -110,8 +110,9 @@ impl<T: Sample> History<T> {
     }
 }
 
-/// The largest number of points the plot accepts.
-pub const MAX_POINTS: usize = 10_000;
+/// The largest number of points the plot accepts: room to draw on top of the largest preset
+/// (10 000 points).
+pub const MAX_POINTS: usize = 20_000;
 
 /// What happened to a click on the plot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,9 +140,6 @@ pub struct Session {
     pub metrics: Metrics,
     examples_since_rate: u64,
     probe: Option<Workspace>,
-    /// The model as it was before the last single step taken with [`Session::step_once`],
-    /// with the step count it had, so the page can show what that step changed.
-    pub before_last_step: Option<(u64, Model)>,
 }
 
 /// One unit of a model: `layer` 0 is the feature map φ, `layer` l + 1 the dense layer l.
@@ -208,7 +206,6 @@ impl Session {
             },
             examples_since_rate: 0,
             probe: None,
-            before_last_step: None,
         };
         session.refresh_metrics();
         session
@@ -247,7 +244,6 @@ impl Session {
         self.history.clear();
         self.gradient_history.clear();
         self.probe = None;
-        self.before_last_step = None;
         self.refresh_metrics();
     }
 
@@ -339,7 +335,7 @@ impl Session {
     /// Adds a training point at `x` with target `y` (±1, or a value for regression).
     pub fn add_point(&mut self, x: [f32; 2], y: f32) -> EditOutcome {
         if self.data.points.len() >= MAX_POINTS {
-            return EditOutcome::Refused("The plot holds at most 10 000 points.");
+            return EditOutcome::Refused("The plot holds at most 20 000 points; erase some to add more.");
         }
         if !(x[0].is_finite() && x[1].is_finite() && y.is_finite()) {
             return EditOutcome::Refused("That position is outside the plot.");
@@ -452,9 +448,8 @@ impl Session {
         std::mem::take(&mut self.examples_since_rate)
     }
 
-    /// One minibatch, remembering the weights before it.
+    /// One minibatch.
     pub fn step_once(&mut self) {
-        self.before_last_step = Some((self.trainer.steps(), self.trainer.model.clone()));
         self.trainer.step();
         self.refresh_metrics();
     }
@@ -640,8 +635,7 @@ mod tests {
         assert!(notices.is_empty(), "{notices:?}");
         let mut reopened = Session::new(reopened_settings);
         assert_eq!(reopened.data, s.data);
-        // From step 0 with the same seed, both train identically.
-        s.rebuild();
+        // Same seed, same points: the edited session and the reopened link train identically.
         for _ in 0..25 {
             s.trainer.step();
             reopened.trainer.step();

@@ -18,17 +18,20 @@ pub enum LinkMode {
     Weights,
     /// ∂L/∂w of the last minibatch.
     Gradients,
+    /// The change the last step made to w.
+    Updates,
 }
 
 impl LinkMode {
     /// Every mode, in menu order.
-    pub const ALL: [LinkMode; 2] = [LinkMode::Weights, LinkMode::Gradients];
+    pub const ALL: [LinkMode; 3] = [LinkMode::Weights, LinkMode::Gradients, LinkMode::Updates];
 
     /// The value of a `<select>` option.
     pub fn key(self) -> &'static str {
         match self {
             LinkMode::Weights => "weights",
             LinkMode::Gradients => "gradients",
+            LinkMode::Updates => "updates",
         }
     }
 
@@ -37,6 +40,7 @@ impl LinkMode {
         match self {
             LinkMode::Weights => "Weights w",
             LinkMode::Gradients => "Gradients ∂L/∂w (last step)",
+            LinkMode::Updates => "Updates Δw (last step)",
         }
     }
 }
@@ -84,13 +88,19 @@ struct Column {
 struct Layout {
     columns: Vec<Column>,
     size: f64,
+    /// Columns too close for full titles.
+    narrow: bool,
 }
 
-fn layer_title(model: &Model, column: usize) -> String {
+/// A column's title; `narrow` columns get a short one.
+fn layer_title(model: &Model, column: usize, narrow: bool) -> String {
     let last = model.layers.len();
     match column {
+        0 if narrow => "φ".into(),
         0 => "features φ".into(),
+        c if c == last && narrow => "out".into(),
         c if c == last => "output".into(),
+        c if narrow => format!("{c}"),
         c => {
             let layer = &model.layers[c - 1];
             let kind = if layer.frozen {
@@ -130,11 +140,15 @@ fn layout(model: &Model, width: f64, height: f64) -> Layout {
                 units: (0..shown).map(|u| (u, first + u as f64 * slot)).collect(),
                 hidden: count - shown,
                 frozen: c > 0 && model.layers[c - 1].frozen,
-                title: layer_title(model, c),
+                title: layer_title(model, c, gap < 110.0),
             }
         })
         .collect();
-    Layout { columns, size }
+    Layout {
+        columns,
+        size,
+        narrow: gap < 110.0,
+    }
 }
 
 /// A place on the diagram under the pointer.
@@ -173,6 +187,7 @@ fn link_value(session: &Session, mode: LinkMode, link: LinkRef) -> f32 {
     match mode {
         LinkMode::Weights => layer.weights[index],
         LinkMode::Gradients => session.trainer.gradients().weights[link.layer][index],
+        LinkMode::Updates => layer.weights[index] - session.trainer.before_last_step(link.layer).0[index],
     }
 }
 
@@ -277,7 +292,7 @@ impl DiagramPainter {
             for (link, fy, ty) in links() {
                 let value = link_value(session, options.mode, link);
                 let strength = (value.abs() / biggest) as f64;
-                let colour = if frozen && options.mode == LinkMode::Gradients {
+                let colour = if frozen && options.mode != LinkMode::Weights {
                     "rgba(120, 128, 145, 0.25)".to_string()
                 } else {
                     let rgb = if value >= 0.0 {
@@ -383,7 +398,11 @@ impl DiagramPainter {
             ctx.set_fill_style_str("#5b6477");
             let _ = ctx.fill_text(&column.title, column.x, 14.0);
             if column.frozen {
-                let _ = ctx.fill_text("no gradient", column.x, 26.0);
+                let _ = ctx.fill_text(
+                    if self.layout.narrow { "❄" } else { "no gradient" },
+                    column.x,
+                    26.0,
+                );
             }
             for &(unit, y) in &column.units {
                 let _ = ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(

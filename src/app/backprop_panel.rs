@@ -224,17 +224,24 @@ fn trace_panel(session: &Session, state: DiagramState, on_state: &Callback<Diagr
         let a = trace.layer_input(link.layer)[link.from];
         let delta = trace.delta[link.layer][link.to];
         let grad = trace.weight_gradient(link.layer, link.to, link.from);
-        let update = session.before_last_step.as_ref().filter(|(step, _)| step + 1 == session.trainer.steps()).map(|(_, before)| {
-            let old = before.layers[link.layer].weights[link.to * layer.inputs + link.from];
+        let update = (session.trainer.steps() > 0).then(|| {
+            let old = session.trainer.before_last_step(link.layer).0[link.to * layer.inputs + link.from];
             let batch_grad = session.trainer.gradients().weights[link.layer][link.to * layer.inputs + link.from];
-            let lr = session.trainer.config.optimizer.learning_rate;
-            let rule = if session.trainer.config.optimizer.kind == OptimizerKind::Sgd
-                && session.trainer.config.optimizer.l1 == 0.0
-                && session.trainer.config.optimizer.l2 == 0.0
-            {
-                format!("w ← w − η·∂L/∂w = {} − {} × {} = {}", short(old), short(lr), short(batch_grad), short(old - lr * batch_grad))
+            let optimizer = session.trainer.config.optimizer;
+            let rule = if optimizer.kind == OptimizerKind::Sgd && optimizer.l1 == 0.0 && optimizer.l2 == 0.0 {
+                format!(
+                    "w ← w − η·∂L/∂w = {} − {} × {} = {}",
+                    short(old),
+                    short(optimizer.learning_rate),
+                    short(batch_grad),
+                    short(old - optimizer.learning_rate * batch_grad)
+                )
             } else {
-                format!("{} moves w using ∂L/∂w = {} of the minibatch (and its own state)", session.trainer.config.optimizer.kind.key(), short(batch_grad))
+                format!(
+                    "{} moved w using ∂L/∂w = {} of the minibatch (and its own state)",
+                    optimizer.kind.key(),
+                    short(batch_grad)
+                )
             };
             html! {
                 <p data-testid="trace-update">{ format!("Last step: w went from {} to {}. ", short(old), short(w)) }<span class="formula">{ rule }</span></p>
@@ -270,7 +277,13 @@ fn gradient_norms(session: &Session) -> Html {
     html! {
         <ul class="norms" data-testid="grad-norms">
             { for model.layers.iter().enumerate().map(|(l, layer)| {
-                let value = if layer.frozen { "frozen".to_string() } else { format!("{:.3e}", grads.norms[l]) };
+                let value = if layer.frozen {
+                    "frozen".to_string()
+                } else if grads.norms[l].is_finite() {
+                    format!("{:.3e}", grads.norms[l])
+                } else {
+                    "not a finite number".to_string()
+                };
                 html! {
                     <li>
                         <span class="swatch" style={format!("background: {}", super::backprop::layer_colour(l))}></span>

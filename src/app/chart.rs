@@ -56,9 +56,9 @@ pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log
     let _ = root.present();
 }
 
-/// A loss tick label: three decimals down to 0.01, powers of ten below.
+/// A loss tick label: three decimals from 0.01 to 10 000, powers of ten outside.
 fn format_loss_tick(v: f64) -> String {
-    if v == 0.0 || v.abs() >= 0.01 {
+    if v == 0.0 || (0.01..1e4).contains(&v.abs()) {
         format!("{v:.3}")
     } else {
         format!("{v:.0e}")

@@ -81,6 +81,10 @@ pub struct Summary {
     pub test_score: f64,
     /// Training throughput.
     pub examples_per_sec: f64,
+    /// Training stopped because something stopped being a finite number.
+    pub diverged: bool,
+    /// The learning rate, for the divergence message.
+    pub learning_rate: f32,
 }
 
 impl Summary {
@@ -97,6 +101,8 @@ impl Summary {
             train_score: session.metrics.train.score,
             test_score: session.metrics.test.score,
             examples_per_sec,
+            diverged: session.trainer.diverged(),
+            learning_rate: session.settings.learning_rate,
         }
     }
 }
@@ -289,7 +295,8 @@ pub fn app() -> Html {
     // The training loop, alive exactly while `play` is on.
     {
         let (session, painters, canvases) = (session.clone(), painters.clone(), canvases.clone());
-        let (summary_setter, revision) = (summary.setter(), revision.clone());
+        let (summary_setter, revision, settings_setter) =
+            (summary.setter(), revision.clone(), settings.setter());
         use_effect_with(settings.play, move |&play| {
             let handle = play.then(|| {
                 let mut last_summary = now_ms();
@@ -300,7 +307,13 @@ pub fn app() -> Html {
                     let mut p = painters.borrow_mut();
                     p.paint_plot(&canvases, &mut s);
                     let now = now_ms();
-                    if now - last_summary >= SUMMARY_INTERVAL_MS {
+                    let diverged = s.trainer.diverged();
+                    if diverged {
+                        // Pause, keeping the last finite weights; the page explains what happened.
+                        s.settings.play = false;
+                        settings_setter.set(s.settings.clone());
+                    }
+                    if diverged || now - last_summary >= SUMMARY_INTERVAL_MS {
                         let rate = s.take_examples() as f64 * 1000.0 / (now - last_summary);
                         last_summary = now;
                         s.refresh_metrics();
@@ -399,6 +412,17 @@ pub fn app() -> Html {
             </div>
         }
     });
+    let divergence_box = summary.diverged.then(|| {
+        let suggestion = panel::format_rate((summary.learning_rate / 10.0).max(1e-5));
+        html! {
+            <div class="notice alarm" role="alert" data-testid="divergence">
+                <p><strong>{ "Training stopped: the loss blew up." }</strong>
+                    { format!(" At step {} the numbers grew too large to represent (the learning rate η = {} is too big for this model). \
+                       The weights are kept as they were before that step. Lower the learning rate, to {} for example, and press Play; \
+                       if it stops again at once, press Reset.", summary.steps, panel::format_rate(summary.learning_rate), suggestion) }</p>
+            </div>
+        }
+    });
     let notice_box = (!notices.is_empty()).then(|| {
         let notices_setter = notices.setter();
         html! {
@@ -429,6 +453,7 @@ pub fn app() -> Html {
                 <p class="tagline">{ "Draw data, pick a model, and watch gradient descent learn it." }</p>
             </header>
             { for restored_box }
+            { for divergence_box }
             { for notice_box }
             <lecture::LectureBar scene={*scene} {on_scene} projector={*projector}
                 on_projector={Callback::from({ let (p, on) = (projector.setter(), *projector); move |_| p.set(!on) })}

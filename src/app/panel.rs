@@ -509,10 +509,12 @@ pub struct ReadoutProps {
 }
 
 fn fmt_loss(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v:.4}")
-    } else {
+    if !v.is_finite() {
         "—".into()
+    } else if v.abs() >= 1e5 {
+        format!("{v:.2e}")
+    } else {
+        format!("{v:.4}")
     }
 }
 
@@ -520,6 +522,7 @@ fn fmt_score(v: f64, task: Task) -> String {
     match task {
         _ if !v.is_finite() => "—".into(),
         Task::Classification => format!("{:.1}%", v * 100.0),
+        Task::Regression if v.abs() >= 1e5 => format!("R² {v:.2e}"),
         Task::Regression => format!("R² {v:.3}"),
     }
 }

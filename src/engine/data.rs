@@ -12,7 +12,7 @@ use std::str::FromStr;
 pub struct Point {
     /// The inputs (x1, x2), inside [-1, 1]².
     pub x: [f32; 2],
-    /// The target: the class as ±1 for classification, a real value for regression.
+    /// The target: the class as ±1 for classification, a value in [-1, 1] for regression.
     pub y: f32,
     /// True for a test point (never trained on), false for a training point.
     pub test: bool,
@@ -177,7 +177,8 @@ impl Dataset {
                 Preset::Plane | Preset::Bumps => {
                     let x = [rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)];
                     let clean = regression_target(spec.preset, x);
-                    (x, clean + noise * 0.5 * rng.normal())
+                    // Targets stay on the colour scale's range, like values drawn by hand.
+                    (x, (clean + noise * 0.5 * rng.normal()).clamp(-1.0, 1.0))
                 }
             };
             let x = if spec.preset.task() == Task::Classification && jitter > 0.0 {

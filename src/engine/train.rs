@@ -99,6 +99,11 @@ pub struct Trainer {
     seed: u64,
     steps: u64,
     epochs: u64,
+    /// Weights and biases as they were before the last update (for showing it, and for
+    /// falling back when an update is not finite).
+    previous_weights: Vec<Vec<f32>>,
+    previous_bias: Vec<Vec<f32>>,
+    diverged: bool,
 }
 
 /// RNG stream labels: the weights and the batch order draw from separate streams of the seed.
@@ -127,7 +132,12 @@ impl Trainer {
             seed,
             steps: 0,
             epochs: 0,
+            previous_weights: Vec::new(),
+            previous_bias: Vec::new(),
+            diverged: false,
         };
+        trainer.previous_weights = trainer.model.layers.iter().map(|l| l.weights.clone()).collect();
+        trainer.previous_bias = trainer.model.layers.iter().map(|l| l.bias.clone()).collect();
         trainer.set_data(data);
         trainer
     }
@@ -161,6 +171,9 @@ impl Trainer {
         self.train.fill(data.points.iter().filter(|p| !p.test));
         self.test.fill(data.points.iter().filter(|p| p.test));
         if self.train.len() != old_train || self.order.is_empty() {
+            // The order depends only on the seed and the number of points, not on the edits
+            // that led here: a link to the edited points replays the same run.
+            self.rng = Rng::stream(self.seed, ORDER_STREAM);
             self.order.clear();
             self.order.extend(0..self.train.len() as u32);
             self.rng.shuffle(&mut self.order);
@@ -176,12 +189,28 @@ impl Trainer {
         }
     }
 
-    /// Changes the optimizer settings; a different update rule starts from fresh state.
+    /// Changes the optimizer settings; a different update rule starts from fresh state. After
+    /// a divergence this is how training resumes: from the last finite weights, with fresh
+    /// optimizer state.
     pub fn set_optimizer(&mut self, optimizer: OptimizerConfig) {
-        if optimizer.kind != self.config.optimizer.kind {
+        if optimizer.kind != self.config.optimizer.kind || self.diverged {
             self.optimizer = Optimizer::new(&self.model);
+            self.diverged = false;
         }
         self.config.optimizer = optimizer;
+    }
+
+    /// Whether training stopped because the loss, a gradient or an update was not finite
+    /// (too large a learning rate, usually). The model keeps the last finite weights; steps do
+    /// nothing until [`Trainer::set_optimizer`] or a reset.
+    pub fn diverged(&self) -> bool {
+        self.diverged
+    }
+
+    /// Layer `layer`'s weights and biases as they were before the last step (equal to the
+    /// current ones before the first step and for frozen layers).
+    pub fn before_last_step(&self, layer: usize) -> (&[f32], &[f32]) {
+        (&self.previous_weights[layer], &self.previous_bias[layer])
     }
 
     /// The spec the model was built from.
@@ -219,10 +248,11 @@ impl Trainer {
         &self.batch
     }
 
-    /// One SGD step on the next minibatch; false if there is nothing to train on.
+    /// One SGD step on the next minibatch; false if there is nothing to train on or training
+    /// has diverged (see [`Trainer::diverged`]).
     pub fn step(&mut self) -> bool {
         let n_train = self.train.len();
-        if n_train == 0 {
+        if n_train == 0 || self.diverged {
             return false;
         }
         let size = self
@@ -237,10 +267,32 @@ impl Trainer {
             self.batch.targets[slot] = self.train.y[i];
         }
         self.model.forward(&mut self.batch, size);
+        if !self.batch.outputs().iter().all(|f| f.is_finite()) {
+            self.diverged = true;
+            return false;
+        }
         self.model
             .backward(&mut self.batch, self.config.loss, &mut self.grads, false);
+        if !self.grads.norms.iter().all(|n| n.is_finite()) {
+            self.diverged = true;
+            return false;
+        }
+        for (l, layer) in self.model.layers.iter().enumerate() {
+            if !layer.frozen {
+                self.previous_weights[l].copy_from_slice(&layer.weights);
+                self.previous_bias[l].copy_from_slice(&layer.bias);
+            }
+        }
         self.optimizer
             .update(&self.config.optimizer, &mut self.model, &self.grads);
+        if !self.model.is_finite() {
+            for (l, layer) in self.model.layers.iter_mut().enumerate() {
+                layer.weights.copy_from_slice(&self.previous_weights[l]);
+                layer.bias.copy_from_slice(&self.previous_bias[l]);
+            }
+            self.diverged = true;
+            return false;
+        }
         self.steps += 1;
         self.cursor += size;
         if self.cursor == n_train {

@@ -95,4 +95,4 @@ pub fn reference_fingerprint() -> u64 {
 
 /// The fingerprint every platform must produce. It changes whenever a kernel changes its order of
 /// summation (it last did when the weight gradients began to sum over the batch sample by sample).
-pub const EXPECTED_FINGERPRINT: u64 = 0xd598_56f6_2e45_c432;
+pub const EXPECTED_FINGERPRINT: u64 = 0xbfd9_3236_30b7_28a7;

@@ -1,0 +1,73 @@
+// Nothing a user does breaks the page: a wild learning rate stops training with a plain
+// message and no NaN on screen; a large data set still answers clicks.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, screenshot, dist } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve(dist);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('a learning rate of 10 stops training with a message and no NaN on the page', async () => {
+  const { page, errors } = await openApp(
+    browser,
+    `${server.url}#dataset=bumps&model=mlp&layers=8,8,8,8,8,8&act=sigmoid&lr=10&opt=sgd&speed=fast&play=1`,
+  );
+  await page.getByTestId('divergence').waitFor({ timeout: 15_000 });
+  assert.match(await page.getByTestId('divergence').textContent(), /Lower the learning rate/);
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  const body = await page.locator('body').innerText();
+  assert.doesNotMatch(body, /NaN|Infinity/);
+  await screenshot(page, 'diverged');
+  // Lowering the learning rate and resetting trains again.
+  await page.getByTestId('lr').fill('0.03');
+  await page.getByTestId('lr').press('Enter');
+  await page.getByTestId('reset').click();
+  await page.getByTestId('step').click();
+  assert.equal(await page.getByTestId('divergence').count(), 0);
+  assert.equal((await page.getByTestId('step-count').textContent()).trim(), '1');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('10 000 points load and a click still adds a point promptly', async () => {
+  const { page, errors } = await openApp(browser, `${server.url}#dataset=circle&n=10000&model=mlp&layers=8,8`);
+  assert.match((await page.getByTestId('point-count').textContent()).trim(), /^10000 /);
+  await page.getByTestId('step').click();
+  const box = await page.getByTestId('plot').boundingBox();
+  // Time from the click to the new count appearing, measured inside the page.
+  const elapsed = await page.evaluate(
+    ([x, y]) =>
+      new Promise((resolve) => {
+        const plot = document.querySelector('[data-testid=plot]');
+        const count = document.querySelector('[data-testid=point-count]');
+        const rect = plot.getBoundingClientRect();
+        const start = performance.now();
+        const observer = new MutationObserver(() => {
+          if (count.textContent.startsWith('10001')) {
+            observer.disconnect();
+            resolve(performance.now() - start);
+          }
+        });
+        observer.observe(count, { childList: true, subtree: true, characterData: true });
+        const init = { bubbles: true, clientX: rect.left + x, clientY: rect.top + y, pointerId: 1, isPrimary: true, button: 0 };
+        plot.dispatchEvent(new PointerEvent('pointerdown', init));
+        plot.dispatchEvent(new PointerEvent('pointerup', init));
+      }),
+    // The corner of the plot is empty in the circle data set, so the click adds a point.
+    [box.width * 0.985, box.height * 0.015],
+  );
+  console.log(`click on a 10 000-point plot to the new count on screen: ${elapsed.toFixed(1)} ms`);
+  assert.ok(elapsed < 100, `click to new count took ${elapsed.toFixed(1)} ms`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
