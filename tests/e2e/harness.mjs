@@ -65,10 +65,11 @@ export function launch() {
 
 /**
  * Opens `url` in a new page, collecting console errors and page errors into `errors`.
- * Waits until the app has mounted (the plot exists).
+ * Waits until the app has mounted (the plot exists). `deviceScaleFactor` (optional) emulates a
+ * high-DPI screen (window.devicePixelRatio).
  */
-export async function openApp(browser, url, { viewport = { width: 1280, height: 800 } } = {}) {
-  const page = await browser.newPage({ viewport });
+export async function openApp(browser, url, { viewport = { width: 1280, height: 800 }, deviceScaleFactor } = {}) {
+  const page = await browser.newPage(deviceScaleFactor ? { viewport, deviceScaleFactor } : { viewport });
   const errors = [];
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(msg.text());
