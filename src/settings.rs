@@ -616,4 +616,60 @@ mod tests {
         let (s, _) = Settings::from_hash("layers=");
         assert!(s.layers.is_empty());
     }
+
+    #[test]
+    fn a_hundred_thousand_random_hashes_never_panic_and_always_give_usable_settings() {
+        let mut rng = crate::engine::Rng::new(2024);
+        let keys = [
+            "dataset", "seed", "dseed", "noise", "n", "split", "model", "features", "rf", "k", "rfscale",
+            "layers", "act", "lr", "batch", "opt", "reg", "rate", "speed", "play", "pts", "zz", "",
+        ];
+        let values = [
+            "xor",
+            "ring",
+            "mlp",
+            "relu",
+            "1",
+            "0",
+            "-1",
+            "1e9",
+            "0.03",
+            "NaN",
+            "inf",
+            "8,8",
+            ",,",
+            "%",
+            "%zz",
+            "%41",
+            "x1,ring",
+            "1AAAA",
+            "é",
+            "&",
+            "=",
+            "99999999999999999999",
+            "-0",
+            "3.5",
+            "adam",
+            "",
+        ];
+        for _ in 0..100_000 {
+            let mut hash = String::new();
+            for _ in 0..rng.below(6) {
+                let key = keys[rng.below(keys.len())];
+                let value = values[rng.below(values.len())];
+                let sep = ["&", "=", "&&", ""][rng.below(4)];
+                hash.push_str(&format!("{key}={value}{sep}"));
+            }
+            let (s, _) = Settings::from_hash(&hash);
+            assert!(
+                s.learning_rate.is_finite()
+                    && (limits::LEARNING_RATE.0..=limits::LEARNING_RATE.1).contains(&s.learning_rate)
+            );
+            assert!((limits::COUNT.0..=limits::COUNT.1).contains(&s.count));
+            assert!(s.layers.len() <= limits::LAYERS.1);
+            assert!(s.noise.is_finite() && s.rf_scale.is_finite() && s.reg_rate.is_finite());
+            // What the settings say always builds a model.
+            let _ = s.model_spec();
+        }
+    }
 }
