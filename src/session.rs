@@ -349,12 +349,14 @@ impl Session {
         EditOutcome::Added(self.data.points.len() - 1)
     }
 
-    /// The index of the point nearest to `x` within `radius` (in plot units), if any.
-    pub fn nearest_point(&self, x: [f32; 2], radius: f32) -> Option<usize> {
+    /// The index of the point nearest to `x` within `radius` (in plot units), if any; test
+    /// points count only when `include_test` (they are hidden otherwise).
+    pub fn nearest_point(&self, x: [f32; 2], radius: f32, include_test: bool) -> Option<usize> {
         self.data
             .points
             .iter()
             .enumerate()
+            .filter(|(_, p)| include_test || !p.test)
             .map(|(i, p)| {
                 let (dx, dy) = (p.x[0] - x[0], p.x[1] - x[1]);
                 (i, dx * dx + dy * dy)
@@ -546,7 +548,7 @@ mod tests {
         let train_before = s.trainer.train_count();
         assert_eq!(s.add_point([0.5, 0.5], 1.0), EditOutcome::Added(before));
         assert_eq!(s.trainer.train_count(), train_before + 1);
-        let near = s.nearest_point([0.51, 0.49], 0.05).unwrap();
+        let near = s.nearest_point([0.51, 0.49], 0.05, true).unwrap();
         assert_eq!(s.data.points[near].x, [0.5, 0.5]);
         s.move_point(near, [2.0, -0.25]);
         assert_eq!(s.data.points[near].x, [1.0, -0.25]);

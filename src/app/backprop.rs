@@ -519,7 +519,13 @@ pub fn draw_norm_chart(canvas: &HtmlCanvasElement, history: &[NormSample], froze
             .label_style(("sans-serif", font))
             .x_labels(5)
             .y_labels(5)
-            .x_label_formatter(&|v| format!("{v:.0}"))
+            .x_label_formatter(&|v| {
+                if v.fract() == 0.0 {
+                    format!("{v:.0}")
+                } else {
+                    String::new()
+                }
+            })
             .y_label_formatter(&|v| format!("{v:.0e}"))
             .light_line_style(BLACK.mix(0.04))
             .bold_line_style(BLACK.mix(0.1))
@@ -535,7 +541,10 @@ pub fn draw_norm_chart(canvas: &HtmlCanvasElement, history: &[NormSample], froze
                 .filter(|s| s.layers == layers && s.norms[l] > 0.0 && s.norms[l].is_finite())
                 .map(|s| (s.step as f64, s.norms[l]))
                 .collect();
-            chart.draw_series(LineSeries::new(points, colour.stroke_width(2)))?;
+            chart.draw_series(LineSeries::new(
+                points,
+                colour.stroke_width((2.0 * ratio).round().max(1.0) as u32),
+            ))?;
         }
         Ok(())
     };

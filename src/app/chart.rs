@@ -38,7 +38,15 @@ pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log
     let last_step = history.last().map_or(1, |p| p.step).max(1) as f64;
     let result = if log_scale {
         let (lo, hi) = (lo * 0.8, hi * 1.25);
-        draw_series(&root, history, 0.0..last_step, (lo..hi).log_scale(), font, finite)
+        draw_series(
+            &root,
+            history,
+            0.0..last_step,
+            (lo..hi).log_scale(),
+            font,
+            ratio,
+            finite,
+        )
     } else {
         let pad = ((hi - lo) * 0.08).max(1e-6);
         draw_series(
@@ -47,6 +55,7 @@ pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log
             0.0..last_step,
             (lo - pad).max(0.0)..hi + pad,
             font,
+            ratio,
             finite,
         )
     };
@@ -73,6 +82,7 @@ fn draw_series<Y>(
     x_range: std::ops::Range<f64>,
     y_range: Y,
     font: u32,
+    ratio: f64,
     finite: impl Fn(f64) -> bool,
 ) -> Result<(), Box<dyn std::error::Error>>
 where
@@ -89,11 +99,21 @@ where
         .label_style(("sans-serif", font))
         .x_labels(5)
         .y_labels(5)
-        .x_label_formatter(&|v| format!("{v:.0}"))
+        // Steps are whole numbers: ticks between them get no label.
+        .x_label_formatter(&|v| {
+            if v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else {
+                String::new()
+            }
+        })
         .y_label_formatter(&|v| format_loss_tick(*v))
         .light_line_style(BLACK.mix(0.04))
         .bold_line_style(BLACK.mix(0.1))
         .draw()?;
+    // Line widths in device pixels, so lines look the same on high-DPI screens.
+    let width = (2.0 * ratio).round().max(1.0) as u32;
+    let swatch = (16.0 * ratio).round() as i32;
     for (colour, label, pick) in [
         (
             TRAIN_COLOUR,
@@ -111,9 +131,11 @@ where
             continue;
         }
         chart
-            .draw_series(LineSeries::new(points, colour.stroke_width(2)))?
+            .draw_series(LineSeries::new(points, colour.stroke_width(width)))?
             .label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + swatch, y)], colour.stroke_width(width))
+            });
     }
     chart
         .configure_series_labels()

@@ -45,9 +45,10 @@ pub fn start() {
 /// Milliseconds of training work per animation frame, leaving the rest of a 60 Hz frame for
 /// painting and input.
 const FRAME_BUDGET_MS: f64 = 8.0;
-/// How often the readouts, charts and backprop views refresh while training (ten times a
-/// second).
-const SUMMARY_INTERVAL_MS: f64 = 100.0;
+
+/// How often the readouts, charts and backprop views refresh while training: at least ten
+/// times a second, given that frames arrive every 16.7 ms.
+const SUMMARY_INTERVAL_MS: f64 = 90.0;
 
 fn now_ms() -> f64 {
     web_sys::window()
@@ -331,6 +332,7 @@ pub fn app() -> Html {
     {
         let (class, updater, notices) = (class.setter(), updater.clone(), notices.setter());
         let (scene_set, projector_set, help_set) = (scene.setter(), projector.setter(), help.setter());
+        let tool_set = tool.setter();
         let keys_view = keys_view.clone();
         use_effect_with((), move |_| {
             let window: web_sys::EventTarget = web_sys::window().expect("a window").into();
@@ -353,8 +355,10 @@ pub fn app() -> Html {
                     scene_set.set(Some(index));
                 };
                 match e.key().as_str() {
-                    "1" => class.set(1.0),
-                    "2" => class.set(-1.0),
+                    "1" | "2" => {
+                        class.set(if e.key() == "1" { 1.0 } else { -1.0 });
+                        tool_set.set(Tool::Add);
+                    }
                     " " => key_updater.settings(|s| s.play = !s.play),
                     "s" | "S" => key_updater.session(|s| s.step_once()),
                     "r" | "R" => key_updater.session(|s| s.rebuild()),
@@ -368,12 +372,15 @@ pub fn app() -> Html {
                 }
                 e.prevent_default();
             });
+            // A resized window changes the canvases' CSS size: repaint them at the new size.
+            let resize_updater = updater.clone();
+            let resize = Listener::new(&window, "resize", move |_| resize_updater.refresh());
             let hash = Listener::new(&window, "hashchange", move |_| {
                 let (next, problems) = Settings::from_hash(&read_hash());
                 updater.settings(|s| *s = next);
                 notices.set(problems);
             });
-            move || drop((keys, hash))
+            move || drop((keys, resize, hash))
         });
     }
 
@@ -387,6 +394,7 @@ pub fn app() -> Html {
         draw_value: *draw_value,
         tool: *tool,
         diagram_state: diagram_state.clone(),
+        show_test: view.show_test,
     });
     let oncontextmenu = Callback::from(|e: MouseEvent| e.prevent_default());
 
@@ -459,7 +467,8 @@ pub fn app() -> Html {
                 on_projector={Callback::from({ let (p, on) = (projector.setter(), *projector); move |_| p.set(!on) })}
                 on_help={Callback::from({ let h = help.setter(); move |_| h.set(true) })} />
             { for shortcuts }
-            <panel::TrainingBar updater={updater.clone()} settings={(*settings).clone()} />
+            <panel::TrainingBar updater={updater.clone()} settings={(*settings).clone()}
+                on_notice={Callback::from({ let n = notices.setter(); move |list| n.set(list) })} />
             <div class="workspace">
                 <panel::DataPanel updater={updater.clone()} settings={(*settings).clone()}
                     class={*class} on_class={Callback::from({ let c = class.setter(); move |v| c.set(v) })}
@@ -504,6 +513,8 @@ struct PlotInput {
     draw_value: f32,
     tool: Tool,
     diagram_state: UseStateHandle<DiagramState>,
+    /// Whether test points are shown (hidden ones cannot be grabbed).
+    show_test: bool,
 }
 
 /// How far (CSS pixels) a press may wander and still count as a click.
@@ -530,11 +541,11 @@ fn plot_pointer_handlers(
             let hit = plot::units_per_pixel(&canvas) * 9.0;
             let mut s = input.session.borrow_mut();
             let gesture = if e.button() == 2 || input.tool == Tool::Erase {
-                if let Some(i) = s.nearest_point(at, hit) {
+                if let Some(i) = s.nearest_point(at, hit, input.show_test) {
                     s.remove_point(i);
                 }
                 Some(Drag::Erase)
-            } else if let Some(index) = s.nearest_point(at, hit) {
+            } else if let Some(index) = s.nearest_point(at, hit, input.show_test) {
                 Some(Drag::Press { index, x: px, y: py })
             } else {
                 let regression = s.task() == Task::Regression;
@@ -593,7 +604,7 @@ fn plot_pointer_handlers(
                     s.set_value(index, start_value + 2.0 * rise as f32);
                 }
                 Drag::Erase => {
-                    if let Some(i) = s.nearest_point(at, hit) {
+                    if let Some(i) = s.nearest_point(at, hit, input.show_test) {
                         s.remove_point(i);
                     }
                 }

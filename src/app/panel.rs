@@ -39,9 +39,20 @@ pub fn format_rate(v: f32) -> String {
     }
 }
 
+/// Properties of the training bar.
+#[derive(Properties, PartialEq, Clone)]
+pub struct TrainingBarProps {
+    /// How to change settings.
+    pub updater: Updater,
+    /// The current settings.
+    pub settings: Settings,
+    /// Shows a message (for values that were not accepted).
+    pub on_notice: Callback<Vec<String>>,
+}
+
 /// The bar of training controls above the plot.
 #[function_component(TrainingBar)]
-pub fn training_bar(props: &SettingsProps) -> Html {
+pub fn training_bar(props: &TrainingBarProps) -> Html {
     let s = &props.settings;
     let u = props.updater.clone();
     let play = {
@@ -66,24 +77,35 @@ pub fn training_bar(props: &SettingsProps) -> Html {
             u.settings(|s| s.learning_rate = (10f64.powf(log) as f32).clamp(1e-5, 10.0))
         })
     };
+    let refuse = {
+        let on_notice = props.on_notice.clone();
+        move |message: String| on_notice.emit(vec![message])
+    };
     let lr_text = {
-        let u = u.clone();
+        let (u, refuse) = (u.clone(), refuse.clone());
         Callback::from(move |text: String| {
             let (lo, hi) = limits::LEARNING_RATE;
             match text.trim().parse::<f32>() {
                 Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => u.settings(|s| s.learning_rate = v),
-                _ => u.settings(|_| {}),
+                _ => refuse(format!(
+                    "The learning rate must be a number from {} to {}; '{}' was not used.",
+                    format_rate(lo),
+                    format_rate(hi),
+                    text.trim()
+                )),
             }
         })
     };
     let batch = {
-        let u = u.clone();
+        let (u, refuse) = (u.clone(), refuse.clone());
         Callback::from(move |text: String| {
             let (lo, hi) = limits::BATCH;
-            if let Ok(v) = text.trim().parse::<usize>() {
-                u.settings(|s| s.batch_size = v.clamp(lo, hi));
-            } else {
-                u.settings(|_| {});
+            match text.trim().parse::<usize>() {
+                Ok(v) if (lo..=hi).contains(&v) => u.settings(|s| s.batch_size = v),
+                _ => refuse(format!(
+                    "The batch size must be a whole number from {lo} to {hi}; '{}' was not used.",
+                    text.trim()
+                )),
             }
         })
     };
@@ -108,10 +130,13 @@ pub fn training_bar(props: &SettingsProps) -> Html {
         Callback::from(move |log: f64| u.settings(|s| s.reg_rate = 10f64.powf(log) as f32))
     };
     let seed = {
-        let u = u.clone();
+        let (u, refuse) = (u.clone(), refuse.clone());
         Callback::from(move |text: String| match text.trim().parse::<u64>() {
             Ok(v) => u.settings(|s| s.seed = v),
-            Err(_) => u.settings(|_| {}),
+            Err(_) => refuse(format!(
+                "The seed must be a whole number; '{}' was not used.",
+                text.trim()
+            )),
         })
     };
     let new_seed = {
@@ -310,7 +335,9 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
             }
             { checkbox(html!{ "Loss chart on a log scale" }, "log-scale", view.log_scale,
                 Callback::from(move |on| on_view.emit(ViewOptions { log_scale: on, ..view }))) }
-            <super::files_ui::FilesPanel updater={props.updater.clone()} on_notice={props.on_notice.clone()} plot={props.plot.clone()} />
+            <div class="advanced">
+                <super::files_ui::FilesPanel updater={props.updater.clone()} on_notice={props.on_notice.clone()} plot={props.plot.clone()} />
+            </div>
         </aside>
     }
 }

@@ -44,30 +44,41 @@ test('10 000 points load and a click still adds a point promptly', async () => {
   assert.match((await page.getByTestId('point-count').textContent()).trim(), /^10000 /);
   await page.getByTestId('step').click();
   const box = await page.getByTestId('plot').boundingBox();
-  // Time from the click to the new count appearing, measured inside the page.
-  const elapsed = await page.evaluate(
-    ([x, y]) =>
-      new Promise((resolve) => {
-        const plot = document.querySelector('[data-testid=plot]');
-        const count = document.querySelector('[data-testid=point-count]');
-        const rect = plot.getBoundingClientRect();
-        const start = performance.now();
-        const observer = new MutationObserver(() => {
-          if (count.textContent.startsWith('10001')) {
-            observer.disconnect();
-            resolve(performance.now() - start);
-          }
-        });
-        observer.observe(count, { childList: true, subtree: true, characterData: true });
-        const init = { bubbles: true, clientX: rect.left + x, clientY: rect.top + y, pointerId: 1, isPrimary: true, button: 0 };
-        plot.dispatchEvent(new PointerEvent('pointerdown', init));
-        plot.dispatchEvent(new PointerEvent('pointerup', init));
-      }),
-    // The corner of the plot is empty in the circle data set, so the click adds a point.
-    [box.width * 0.985, box.height * 0.015],
-  );
-  console.log(`click on a 10 000-point plot to the new count on screen: ${elapsed.toFixed(1)} ms`);
-  assert.ok(elapsed < 100, `click to new count took ${elapsed.toFixed(1)} ms`);
+  // Time from a click to the new count appearing, measured inside the page; five clicks in
+  // empty corners, the median counts (one slow click on a busy machine is not the page's fault).
+  const clickToCount = (x, y, expected) =>
+    page.evaluate(
+      ([x, y, expected]) =>
+        new Promise((resolve, reject) => {
+          const plot = document.querySelector('[data-testid=plot]');
+          const count = document.querySelector('[data-testid=point-count]');
+          const rect = plot.getBoundingClientRect();
+          const timer = setTimeout(() => reject(new Error(`no new point after 5 s: ${count.textContent}`)), 5000);
+          const start = performance.now();
+          const observer = new MutationObserver(() => {
+            if (count.textContent.startsWith(expected)) {
+              observer.disconnect();
+              clearTimeout(timer);
+              resolve(performance.now() - start);
+            }
+          });
+          observer.observe(count, { childList: true, subtree: true, characterData: true });
+          const init = { bubbles: true, clientX: rect.left + x, clientY: rect.top + y, pointerId: 1, isPrimary: true, button: 0 };
+          plot.dispatchEvent(new PointerEvent('pointerdown', init));
+          plot.dispatchEvent(new PointerEvent('pointerup', init));
+        }),
+      [x, y, expected],
+    );
+  // The corners of the plot are empty in the circle data set, so each click adds a point.
+  const corners = [[0.985, 0.015], [0.015, 0.015], [0.985, 0.985], [0.015, 0.985], [0.975, 0.03]];
+  const times = [];
+  for (const [i, [fx, fy]] of corners.entries()) {
+    times.push(await clickToCount(box.width * fx, box.height * fy, String(10001 + i)));
+  }
+  times.sort((a, b) => a - b);
+  const median = times[2];
+  console.log(`click on a 10 000-point plot to the new count on screen: median ${median.toFixed(1)} ms (${times.map((t) => t.toFixed(0)).join(', ')})`);
+  assert.ok(median < 100, `click to new count took ${median.toFixed(1)} ms (median of five)`);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The page benchmark: serves the release bundle on 127.0.0.1, opens the playground in headless
+# Chromium training a 2-8-8-1 network on 500 points (circle; paused, speed=fast, speed=normal), and
+# measures the sustained frame rate (requestAnimationFrame) and SGD examples per second (the
+# step count and the page's own readout). Prints a table and writes target/bench/page.json.
+#   bash scripts/bench-page.sh                about 40 s once built
+#   bash scripts/bench-page.sh --build        rebuild dist/ first (default: only when missing)
+#   BENCH_SECONDS=20 bash scripts/bench-page.sh        measured seconds per speed (default 10)
+#   BENCH_SPEEDS=idle,slow,normal,fast bash scripts/bench-page.sh
+#   NNPLAY_DIST=target/e2e-dist bash scripts/bench-page.sh   benchmark another bundle (never built here)
+# Headless Chromium's frame clock is not a real display's: see the note the command prints.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+say() { printf '\033[1;34m[bench-page]\033[0m %s\n' "$*" >&2; }
+
+build=0
+for arg in "$@"; do
+  case "$arg" in
+    --build) build=1 ;;
+    *) echo "usage: bash scripts/bench-page.sh [--build]" >&2; exit 2 ;;
+  esac
+done
+
+# Chromium, playwright-core and the build tools (a second run only checks versions).
+source scripts/setup.sh --tests
+cd "$root"
+export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+if [ -n "${NNPLAY_DIST:-}" ]; then
+  [ -f "$NNPLAY_DIST/index.html" ] || { echo "bench-page: $NNPLAY_DIST/index.html not found" >&2; exit 1; }
+elif [ "$build" = 1 ] || [ ! -f dist/index.html ]; then
+  say "building the release bundle (trunk build --release)"
+  trunk build --release >&2
+fi
+
+node bench/page/run.mjs
