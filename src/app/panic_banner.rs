@@ -29,12 +29,12 @@ pub fn show_error_banner(message: &str) {
     let text = document.create_element("p");
     if let Ok(text) = text {
         text.set_text_content(Some(&format!(
-            "nnplay hit an internal error and stopped: {message}. Reloading the page restarts it."
+            "nnplay hit an internal error and stopped: {message}. Reloading brings back the same scene from the link."
         )));
         let _ = banner.append_child(&text);
     }
     if let Ok(button) = document.create_element("button") {
-        button.set_text_content(Some("Reload"));
+        button.set_text_content(Some("Reload scene"));
         let _ = button.set_attribute("onclick", "location.reload()");
         let _ = banner.append_child(&button);
     }
