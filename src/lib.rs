@@ -3,6 +3,8 @@
 //! [`engine`] is plain Rust (data, models, backprop, optimizers) and builds anywhere; [`app`] is
 //! the Yew front end and exists only on `wasm32`.
 
+#![warn(missing_docs)]
+
 pub mod codec;
 pub mod engine;
 pub mod files;

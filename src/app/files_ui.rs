@@ -34,8 +34,18 @@ fn download_text(name: &str, mime: &str, text: &str) {
     };
     if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
         download_url(name, &url);
-        let _ = web_sys::Url::revoke_object_url(&url);
+        // Revoking at once can cancel the download in some browsers: keep this URL until the
+        // next download, so at most one blob is held.
+        LAST_DOWNLOAD.with(|last| {
+            if let Some(previous) = last.replace(Some(url)) {
+                let _ = web_sys::Url::revoke_object_url(&previous);
+            }
+        });
     }
+}
+
+thread_local! {
+    static LAST_DOWNLOAD: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Properties of [`FilesPanel`].

@@ -313,6 +313,9 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
             if regression {
                 { slider("Value of new points", "draw-value", -1.0, 1.0, 0.05, props.draw_value as f64,
                     format!("{:+.2}", props.draw_value), Callback::from(move |v: f64| on_draw_value.emit(v as f32))) }
+                <div class="legend" data-testid="value-legend" aria-label="Colour scale of the values">
+                    <span>{ "−1" }</span><span class="legend-bar"></span><span>{ "+1" }</span>
+                </div>
                 <p class="hint">{ "Click to add a point; keep the button down and drag up or down to set its value." }</p>
             } else {
                 <div class="row">

@@ -151,3 +151,33 @@ test('the last scene comes back on the next visit, with a way to start fresh', a
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('points, model and plot download as files a user can open again', async () => {
+  const { page, errors } = await openApp(browser, `${server.url}#dataset=ring&n=60`);
+  await page.getByTestId('step').click();
+  const fetchDownload = async (id) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(id).click()]);
+    const stream = await download.createReadStream();
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    return [download.suggestedFilename(), Buffer.concat(chunks)];
+  };
+  const [csvName, csv] = await fetchDownload('download-csv');
+  assert.equal(csvName, 'nnplay-points.csv');
+  const rows = csv.toString().trim().split('\n');
+  assert.equal(rows[0], 'x1,x2,y,split');
+  assert.equal(rows.length, 61);
+  const [, json] = await fetchDownload('download-json');
+  assert.equal(JSON.parse(json.toString()).points.length, 60);
+  const [, model] = await fetchDownload('export-model');
+  const layers = JSON.parse(model.toString()).layers;
+  assert.equal(layers.at(-1).outputs, 1);
+  const [pngName, png] = await fetchDownload('export-png');
+  assert.equal(pngName, 'nnplay-plot.png');
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  // The CSV goes back in unchanged.
+  await page.getByTestId('upload-data').setInputFiles({ name: 'again.csv', mimeType: 'text/csv', buffer: csv });
+  await page.getByTestId('notice').getByText('Loaded 60 points').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
