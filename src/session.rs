@@ -140,6 +140,8 @@ pub struct Session {
     pub metrics: Metrics,
     examples_since_rate: u64,
     probe: Option<Workspace>,
+    data_version: u64,
+    model_version: u64,
 }
 
 /// One unit of a model: `layer` 0 is the feature map φ, `layer` l + 1 the dense layer l.
@@ -206,6 +208,8 @@ impl Session {
             },
             examples_since_rate: 0,
             probe: None,
+            data_version: 0,
+            model_version: 0,
         };
         session.refresh_metrics();
         session
@@ -224,6 +228,7 @@ impl Session {
         };
         if data_changed {
             self.data = new.dataset();
+            self.data_version += 1;
         }
         if data_changed || old.model_spec() != new.model_spec() || old.seed != new.seed {
             self.rebuild();
@@ -235,6 +240,7 @@ impl Session {
 
     /// New weights from the current seed; the step count and history start over.
     pub fn rebuild(&mut self) {
+        self.model_version += 1;
         self.trainer = Trainer::new(
             self.settings.model_spec(),
             self.settings.train_config(),
@@ -327,7 +333,19 @@ impl Session {
         self.data.task
     }
 
+    /// A number that changes whenever the model is rebuilt (with the step count, it tells
+    /// whether the weights may have changed).
+    pub fn model_version(&self) -> u64 {
+        self.model_version
+    }
+
+    /// A number that changes whenever the points do (for caching what is drawn from them).
+    pub fn data_version(&self) -> u64 {
+        self.data_version
+    }
+
     fn data_edited(&mut self) {
+        self.data_version += 1;
         self.trainer.set_data(&self.data);
         self.refresh_metrics();
     }
@@ -402,6 +420,7 @@ impl Session {
         let encoded = crate::codec::encode_points(&self.data.points, task);
         if let Ok(snapped) = crate::codec::decode_points(&encoded, task) {
             if snapped != self.data.points {
+                // A move of at most 1/4096 of the plot: not worth redrawing the points for.
                 self.data.points = snapped;
                 self.trainer.set_data(&self.data);
             }
@@ -427,18 +446,23 @@ impl Session {
             Speed::Fast => u64::MAX,
         };
         let mut steps = 0;
-        // Check the clock every few steps: reading it costs more than a small step.
+        // Read the clock every four steps while steps are cheap (reading it costs more than a
+        // small step), after every step once one takes over a millisecond.
+        let mut burst = 1;
+        let mut last = now();
         while steps < cap {
-            let burst = (cap - steps).min(4);
-            for _ in 0..burst {
+            for _ in 0..burst.min(cap - steps) {
                 if !self.trainer.step() {
                     return steps;
                 }
                 steps += 1;
             }
-            if now() >= deadline {
+            let time = now();
+            if time >= deadline {
                 break;
             }
+            burst = if time - last < 1.0 { 4 } else { 1 };
+            last = time;
         }
         let batch = self.settings.batch_size.min(self.trainer.train_count()) as u64;
         self.examples_since_rate += steps * batch;
@@ -581,8 +605,18 @@ mod tests {
             clock.set(clock.get() + 1.0);
             clock.get()
         });
-        assert_eq!(steps, 40, "ten clock reads, four steps between reads");
-        assert_eq!(s.take_examples(), (1 + 10 + 40) * 10);
+        // The fake clock advances 1 ms a read, so every step counts as slow: one step a read,
+        // reads at 2, 3, … 10 ms.
+        assert_eq!(steps, 9);
+        assert_eq!(s.take_examples(), (1 + 10 + 9) * 10);
+        // Half a millisecond a read counts as cheap: after the first step, four steps a read
+        // (reads at 1.0, 1.5, … 10.0 ms: one step, then 18 bursts of four).
+        clock.set(0.0);
+        let steps = s.run_frame(10.0, &|| {
+            clock.set(clock.get() + 0.5);
+            clock.get()
+        });
+        assert_eq!(steps, 1 + 18 * 4);
     }
 
     #[test]

@@ -2,13 +2,13 @@
 //! coloured by sign and sized by magnitude), per-layer weight and gradient matrices, the
 //! gradient-norm chart, and the single-example trace with the chain rule for one link.
 
-use super::plot::{context_2d, fit_backing_store};
+use super::plot::{context_2d, fit_backing_store, new_canvas};
 use crate::engine::{Model, Trace};
 use crate::paint;
 use crate::session::{NormSample, Session, UnitRef};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::{Clamped, JsCast};
+use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 /// What the diagram's links show.
@@ -327,10 +327,7 @@ impl DiagramPainter {
 
     fn ensure_atlas(&mut self, cells: usize) -> Option<HtmlCanvasElement> {
         if self.atlas.is_none() {
-            self.atlas = web_sys::window()
-                .and_then(|win| win.document())
-                .and_then(|d| d.create_element("canvas").ok())
-                .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok());
+            self.atlas = new_canvas();
         }
         let atlas = self.atlas.clone()?;
         let width = (THUMB * cells.max(1)) as u32;
@@ -624,11 +621,7 @@ pub fn draw_matrices(canvas: &HtmlCanvasElement, session: &Session, pixels: &mut
 /// Draws `image` stretched into the rectangle, through a scratch canvas (putImageData cannot
 /// scale).
 fn draw_image_data(ctx: &CanvasRenderingContext2d, image: &ImageData, x: f64, y: f64, w: f64, h: f64) {
-    let scratch = web_sys::window()
-        .and_then(|win| win.document())
-        .and_then(|d| d.create_element("canvas").ok())
-        .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok());
-    let Some(scratch) = scratch else {
+    let Some(scratch) = new_canvas() else {
         return;
     };
     scratch.set_width(image.width());

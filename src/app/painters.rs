@@ -55,6 +55,10 @@ impl DiagramState {
 #[derive(Default)]
 pub struct Painters {
     plot: PlotPainter,
+    /// What the loss chart and the backprop views were last painted from: unchanged inputs
+    /// skip the (slow) repaint.
+    loss_key: Option<LossKey>,
+    backprop_key: Option<BackpropKey>,
     diagram: DiagramPainter,
     matrix_pixels: Vec<u8>,
     /// Display options.
@@ -72,15 +76,40 @@ impl Painters {
         }
     }
 
-    /// Paints the loss chart.
+    /// Paints the loss chart, unless nothing it shows has changed.
     pub fn paint_loss_chart(&mut self, canvases: &Canvases, session: &Session) {
         if let Some(canvas) = canvases.loss.cast::<HtmlCanvasElement>() {
-            chart::draw_loss_chart(&canvas, session.history.points(), self.view.log_scale);
+            let key = LossKey {
+                samples: session.history.points().len(),
+                last_step: session.history.points().last().map(|p| p.step),
+                model: session.model_version(),
+                log_scale: self.view.log_scale,
+                canvas: canvas_shape(&[&canvases.loss]),
+            };
+            if self.loss_key.as_ref() != Some(&key) {
+                chart::draw_loss_chart(&canvas, session.history.points(), self.view.log_scale);
+                // Painting sized the backing store: remember the shape it has now.
+                self.loss_key = Some(LossKey {
+                    canvas: canvas_shape(&[&canvases.loss]),
+                    ..key
+                });
+            }
         }
     }
 
-    /// Paints the backprop views: diagram, matrices and the gradient-norm chart.
+    /// Paints the backprop views: diagram, matrices and the gradient-norm chart, unless nothing
+    /// they show has changed (an edit of the points changes only a trace through them).
     pub fn paint_backprop(&mut self, canvases: &Canvases, session: &mut Session) {
+        let key = BackpropKey {
+            model: session.model_version(),
+            steps: session.trainer.steps(),
+            state: self.diagram_state,
+            data: self.diagram_state.trace_point.map(|_| session.data_version()),
+            canvases: canvas_shape(&[&canvases.diagram, &canvases.matrices, &canvases.norms]),
+        };
+        if self.backprop_key.as_ref() == Some(&key) {
+            return;
+        }
         if let Some(canvas) = canvases.diagram.cast::<HtmlCanvasElement>() {
             let options = self.diagram_options(session);
             self.diagram.paint(&canvas, session, &options);
@@ -92,6 +121,11 @@ impl Painters {
             let frozen: Vec<bool> = session.trainer.model.layers.iter().map(|l| l.frozen).collect();
             backprop::draw_norm_chart(&canvas, session.gradient_history.points(), &frozen);
         }
+        // Painting sized the backing stores: remember the shapes they have now.
+        self.backprop_key = Some(BackpropKey {
+            canvases: canvas_shape(&[&canvases.diagram, &canvases.matrices, &canvases.norms]),
+            ..key
+        });
     }
 
     /// What the diagram shows now: the trace of the chosen point, if it still exists.
@@ -109,6 +143,38 @@ impl Painters {
     pub fn diagram_hit(&self, x: f64, y: f64) -> Option<backprop::DiagramHit> {
         self.diagram.hit(x, y)
     }
+}
+
+/// The inputs of the loss chart's last paint.
+#[derive(Clone, Debug, PartialEq)]
+struct LossKey {
+    samples: usize,
+    last_step: Option<u64>,
+    model: u64,
+    log_scale: bool,
+    canvas: Vec<(u32, u32, i32, i32)>,
+}
+
+/// The inputs of the backprop views' last paint.
+#[derive(Clone, Debug, PartialEq)]
+struct BackpropKey {
+    model: u64,
+    steps: u64,
+    state: DiagramState,
+    data: Option<u64>,
+    canvases: Vec<(u32, u32, i32, i32)>,
+}
+
+/// Each canvas's backing store and CSS size: a canvas Yew replaced, or one the window resized,
+/// no longer matches its last paint.
+fn canvas_shape(refs: &[&NodeRef]) -> Vec<(u32, u32, i32, i32)> {
+    refs.iter()
+        .filter_map(|r| r.cast::<HtmlCanvasElement>())
+        .map(|c| {
+            let rect = c.get_bounding_client_rect();
+            (c.width(), c.height(), rect.width() as i32, rect.height() as i32)
+        })
+        .collect()
 }
 
 /// The single-example trace of point `index`, if there is such a point.

@@ -32,16 +32,20 @@ impl Default for ViewOptions {
 /// Cells per side of the heatmap grid, finest first. The painter steps down this ladder when
 /// a model is so large that evaluating the grid would hold up the frame, and back up when it
 /// is cheap again.
-pub const RESOLUTIONS: [usize; 6] = [100, 80, 64, 48, 32, 24];
-/// Milliseconds a plot paint may take before the resolution steps down.
-const SLOW_PAINT_MS: f64 = 10.0;
-/// Milliseconds under which the resolution steps back up.
-const FAST_PAINT_MS: f64 = 3.0;
+pub const RESOLUTIONS: [usize; 8] = [100, 80, 64, 48, 32, 24, 16, 12];
+/// Milliseconds evaluating the grid may take before the resolution steps down.
+const SLOW_PAINT_MS: f64 = 6.0;
+/// Milliseconds under which the resolution steps back up (a step up costs up to 1.8× more).
+const FAST_PAINT_MS: f64 = 2.5;
 
 /// Reusable buffers for painting the plot.
 pub struct PlotPainter {
     level: usize,
     offscreen: Option<HtmlCanvasElement>,
+    /// The points rasterised once, redrawn only when they (or the view) change: with
+    /// thousands of points, rasterising them every frame would cost more than training.
+    points_layer: Option<HtmlCanvasElement>,
+    points_key: Option<(u64, bool, u32, u32)>,
     scores: Vec<f32>,
     pixels: Vec<u8>,
     segments: Vec<[f32; 4]>,
@@ -53,11 +57,21 @@ impl Default for PlotPainter {
         PlotPainter {
             level: 0,
             offscreen: None,
+            points_layer: None,
+            points_key: None,
             scores: vec![0.0; cells],
             pixels: vec![0; cells * 4],
             segments: Vec::new(),
         }
     }
+}
+
+/// A canvas that is not in the page, for drawing layers off screen.
+pub fn new_canvas() -> Option<HtmlCanvasElement> {
+    web_sys::window()
+        .and_then(|win| win.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
 }
 
 /// The 2D context of a canvas.
@@ -113,10 +127,12 @@ impl PlotPainter {
         let Some(ctx) = context_2d(canvas) else {
             return;
         };
-        let started = super::now_ms();
         let (w, h, ratio) = fit_backing_store(canvas);
         let n = RESOLUTIONS[self.level];
         let cells = n * n;
+        // Only evaluating the grid counts towards the resolution choice: it is the part that
+        // grows with the model.
+        let started = super::now_ms();
         let shading = if let Some(unit) = focus {
             session.unit_grid(unit, n, &mut self.scores[..cells]);
             let scale = self.scores[..cells]
@@ -133,6 +149,7 @@ impl PlotPainter {
                 (Task::Classification, false) => Shading::Confidence,
             }
         };
+        let elapsed = super::now_ms() - started;
         paint::fill_heatmap(&self.scores[..cells], shading, &mut self.pixels[..cells * 4]);
         self.draw_heatmap(&ctx, n, w, h, view.discretize);
         draw_axes(&ctx, w, h, ratio);
@@ -148,8 +165,7 @@ impl PlotPainter {
             }
             ctx.stroke();
         }
-        draw_points(&ctx, session, view, w, h, ratio);
-        let elapsed = super::now_ms() - started;
+        self.draw_points_layer(&ctx, session, view, w, h, ratio);
         if elapsed > SLOW_PAINT_MS && self.level + 1 < RESOLUTIONS.len() {
             self.level += 1;
         } else if elapsed < FAST_PAINT_MS && self.level > 0 {
@@ -159,12 +175,39 @@ impl PlotPainter {
         let _ = canvas.set_attribute("data-resolution", &n.to_string());
     }
 
+    fn draw_points_layer(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        session: &Session,
+        view: ViewOptions,
+        w: f64,
+        h: f64,
+        ratio: f64,
+    ) {
+        if self.points_layer.is_none() {
+            self.points_layer = new_canvas();
+        }
+        let Some(layer) = &self.points_layer else {
+            return;
+        };
+        let key = (session.data_version(), view.show_test, w as u32, h as u32);
+        if self.points_key != Some(key) {
+            if layer.width() != w as u32 || layer.height() != h as u32 {
+                layer.set_width(w as u32);
+                layer.set_height(h as u32);
+            }
+            if let Some(layer_ctx) = context_2d(layer) {
+                layer_ctx.clear_rect(0.0, 0.0, w, h);
+                draw_points(&layer_ctx, session, view, w, h, ratio);
+            }
+            self.points_key = Some(key);
+        }
+        let _ = ctx.draw_image_with_html_canvas_element(layer, 0.0, 0.0);
+    }
+
     fn draw_heatmap(&mut self, ctx: &CanvasRenderingContext2d, n: usize, w: f64, h: f64, discretize: bool) {
         if self.offscreen.is_none() {
-            self.offscreen = web_sys::window()
-                .and_then(|win| win.document())
-                .and_then(|d| d.create_element("canvas").ok())
-                .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok());
+            self.offscreen = new_canvas();
         }
         let Some(offscreen) = &self.offscreen else {
             return;
@@ -216,6 +259,38 @@ fn css_rgb([r, g, b]: [u8; 3]) -> String {
     format!("rgb({r}, {g}, {b})")
 }
 
+/// A point of one style drawn on its own small canvas, centred.
+fn point_sprite(
+    colour: &str,
+    test: bool,
+    regression: bool,
+    radius: f64,
+    ratio: f64,
+) -> Option<HtmlCanvasElement> {
+    let sprite = new_canvas()?;
+    let size = (2.0 * (radius + 3.0 * ratio)).ceil();
+    sprite.set_width(size as u32);
+    sprite.set_height(size as u32);
+    let ctx = context_2d(&sprite)?;
+    ctx.begin_path();
+    let _ = ctx.arc(size / 2.0, size / 2.0, radius, 0.0, std::f64::consts::TAU);
+    if test {
+        ctx.set_fill_style_str("rgba(255, 255, 255, 0.85)");
+        ctx.fill();
+        ctx.set_stroke_style_str(colour);
+        ctx.set_line_width(2.2 * ratio);
+    } else {
+        ctx.set_fill_style_str(colour);
+        ctx.fill();
+        ctx.set_stroke_style_str(if regression { "#1d2433" } else { "#ffffff" });
+        ctx.set_line_width(1.2 * ratio);
+    }
+    ctx.stroke();
+    Some(sprite)
+}
+
+/// Draws the points grouped by style (class or value band, training and test apart), each
+/// style stamped from a sprite.
 fn draw_points(
     ctx: &CanvasRenderingContext2d,
     session: &Session,
@@ -226,41 +301,63 @@ fn draw_points(
 ) {
     let radius = 4.5 * ratio;
     let regression = session.task() == Task::Regression;
-    for p in &session.data.points {
-        if p.test && !view.show_test {
+    // Regression values are drawn in 21 colour bands; classes in two.
+    let band = |y: f32| -> i32 {
+        if regression {
+            (y.clamp(-1.0, 1.0) * 10.0).round() as i32
+        } else if y > 0.0 {
+            1
+        } else {
+            -1
+        }
+    };
+    let bands: Vec<i32> = if regression {
+        (-10..=10).collect()
+    } else {
+        vec![-1, 1]
+    };
+    let position = |x: [f32; 2]| ((x[0] as f64 + 1.0) / 2.0 * w, (1.0 - x[1] as f64) / 2.0 * h);
+    for test in [false, true] {
+        if test && !view.show_test {
             continue;
         }
-        let x = (p.x[0] as f64 + 1.0) / 2.0 * w;
-        let y = (1.0 - p.x[1] as f64) / 2.0 * h;
-        let colour = if regression {
-            css_rgb(paint::diverging(p.y, 1.0))
-        } else if p.y > 0.0 {
-            css_rgb(paint::POSITIVE)
-        } else {
-            css_rgb(paint::NEGATIVE)
-        };
-        ctx.begin_path();
-        let _ = ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
-        if p.test {
-            ctx.set_fill_style_str("rgba(255, 255, 255, 0.85)");
-            ctx.fill();
-            ctx.set_stroke_style_str(&colour);
-            ctx.set_line_width(2.2 * ratio);
-            ctx.stroke();
-            if regression {
-                // Values near zero are near white: a thin dark rim keeps them visible.
-                ctx.begin_path();
-                let _ = ctx.arc(x, y, radius + 1.6 * ratio, 0.0, std::f64::consts::TAU);
-                ctx.set_stroke_style_str("rgba(29, 36, 51, 0.7)");
-                ctx.set_line_width(ratio);
-                ctx.stroke();
+        for &b in &bands {
+            let colour = if regression {
+                css_rgb(paint::diverging(b as f32 / 10.0, 1.0))
+            } else if b > 0 {
+                css_rgb(paint::POSITIVE)
+            } else {
+                css_rgb(paint::NEGATIVE)
+            };
+            // Each style is drawn once into a small sprite, then stamped at every point of
+            // that style: far cheaper than filling and stroking a circle per point.
+            let Some(sprite) = point_sprite(&colour, test, regression, radius, ratio) else {
+                continue;
+            };
+            let half = sprite.width() as f64 / 2.0;
+            for p in session
+                .data
+                .points
+                .iter()
+                .filter(|p| p.test == test && band(p.y) == b)
+            {
+                let (x, y) = position(p.x);
+                let _ =
+                    ctx.draw_image_with_html_canvas_element(&sprite, (x - half).round(), (y - half).round());
             }
-        } else {
-            ctx.set_fill_style_str(&colour);
-            ctx.fill();
-            ctx.set_stroke_style_str(if regression { "#1d2433" } else { "#ffffff" });
-            ctx.set_line_width(1.2 * ratio);
-            ctx.stroke();
         }
+    }
+    if regression && view.show_test {
+        // Values near zero are near white: a thin dark rim keeps hollow test points visible.
+        ctx.begin_path();
+        for p in session.data.points.iter().filter(|p| p.test) {
+            let (x, y) = position(p.x);
+            let rim = radius + 1.6 * ratio;
+            ctx.move_to(x + rim, y);
+            let _ = ctx.arc(x, y, rim, 0.0, std::f64::consts::TAU);
+        }
+        ctx.set_stroke_style_str("rgba(29, 36, 51, 0.7)");
+        ctx.set_line_width(ratio);
+        ctx.stroke();
     }
 }
