@@ -1,22 +1,11 @@
 // The backprop views, as a user would check them: gradients per layer, frozen random
 // features, the chain rule for one link in a single-example trace, and the gradient check.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serve, launch, openApp, screenshot, dist, screenshots } from './harness.mjs';
+import { openApp, screenshot, screenshots, useAppServer } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useAppServer();
 
 async function stepTimes(page, n) {
   for (let i = 0; i < n; i++) await page.getByTestId('step').click();
@@ -25,7 +14,7 @@ async function stepTimes(page, n) {
 const number = async (page, id) => Number((await page.getByTestId(id).textContent()).trim());
 
 test('after a few steps every trainable layer has a non-zero gradient norm', async () => {
-  const { page, errors } = await openApp(browser, `${server.url}#dataset=xor&model=mlp&layers=8,8&act=tanh`);
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=xor&model=mlp&layers=8,8&act=tanh`);
   await stepTimes(page, 5);
   for (const l of [1, 2, 3]) {
     const norm = await number(page, `grad-norm-${l}`);
@@ -38,7 +27,7 @@ test('after a few steps every trainable layer has a non-zero gradient norm', asy
 });
 
 test('a random-feature layer shows as frozen and carries no gradient', async () => {
-  const { page, errors } = await openApp(browser, `${server.url}#dataset=circle&model=random&rf=sign&k=50`);
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=circle&model=random&rf=sign&k=50`);
   await stepTimes(page, 5);
   assert.equal((await page.getByTestId('grad-norm-1').textContent()).trim(), 'frozen');
   assert.ok((await number(page, 'grad-norm-2')) > 0);
@@ -51,7 +40,7 @@ test('a random-feature layer shows as frozen and carries no gradient', async () 
 });
 
 test('the trace shows dL/dw = delta_j * a_i for a chosen link, and a step updates it', async () => {
-  const { page, errors } = await openApp(browser, `${server.url}#dataset=xor&model=mlp&layers=8,8&act=tanh&opt=sgd&lr=0.5`);
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=xor&model=mlp&layers=8,8&act=tanh&opt=sgd&lr=0.5`);
   await stepTimes(page, 3);
   // Click a training point: add one where the plot is empty, then click it without dragging.
   await page.getByTestId('clear').click();
@@ -88,7 +77,7 @@ test('the trace shows dL/dw = delta_j * a_i for a chosen link, and a step update
 });
 
 test('the gradient check reports a small error for every trainable layer', async () => {
-  const { page, errors } = await openApp(browser, `${server.url}#dataset=spiral&model=mlp&layers=6,6&act=tanh`);
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=spiral&model=mlp&layers=6,6&act=tanh`);
   await stepTimes(page, 3);
   await page.getByTestId('check-gradients').click();
   await page.getByTestId('gradcheck-result').waitFor();
@@ -103,7 +92,7 @@ test('the gradient check reports a small error for every trainable layer', async
 });
 
 test('hovering a unit shows it on the plot', async () => {
-  const { page, errors } = await openApp(browser, `${server.url}#dataset=xor&model=mlp&layers=4&act=tanh`);
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=xor&model=mlp&layers=4&act=tanh`);
   const plotPixels = () =>
     page.evaluate(() => {
       const c = document.querySelector('[data-testid=plot]');

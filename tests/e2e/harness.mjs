@@ -5,6 +5,7 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { before, after } from 'node:test';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -86,4 +87,22 @@ export async function screenshot(page, name) {
   const path = join(screenshots, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * Registers node:test hooks that serve the bundle and launch Chromium once for a test file,
+ * and close both afterwards. Returns an object whose `server` and `browser` are set while the
+ * tests run.
+ */
+export function useAppServer() {
+  const shared = { server: undefined, browser: undefined };
+  before(async () => {
+    shared.server = await serve(dist);
+    shared.browser = await launch();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.close();
+  });
+  return shared;
 }

@@ -1,21 +1,10 @@
 // Lecture mode as a lecturer and a student use it: shared links reproduce a scene exactly,
 // every built-in scene loads and trains, shortcuts work, and a broken link loses nothing.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot, dist } from './harness.mjs';
+import { openApp, screenshot, useAppServer } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useAppServer();
 
 const text = async (page, id) => (await page.getByTestId(id).textContent()).trim();
 
@@ -24,7 +13,7 @@ async function stepTimes(page, n) {
 }
 
 test('a shared link with hand-drawn points reproduces the points and the training run', async () => {
-  const { page, errors } = await openApp(browser, `${server.url}#dataset=xor&model=mlp&layers=4&act=tanh&lr=0.3&seed=7`);
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=xor&model=mlp&layers=4&act=tanh&lr=0.3&seed=7`);
   await page.getByTestId('clear').click();
   const box = await page.getByTestId('plot').boundingBox();
   const spots = [[0.2, 0.2, '1'], [0.8, 0.8, '1'], [0.2, 0.8, '2'], [0.8, 0.2, '2'], [0.5, 0.3, '1'], [0.3, 0.6, '2']];
@@ -43,7 +32,7 @@ test('a shared link with hand-drawn points reproduces the points and the trainin
   await stepTimes(page, 20);
   const original = [await text(page, 'train-loss'), await text(page, 'train-acc')];
 
-  const { page: other, errors: otherErrors } = await openApp(browser, link);
+  const { page: other, errors: otherErrors } = await openApp(app.browser, link);
   assert.match(await text(other, 'point-count'), /^6 /);
   await stepTimes(other, 20);
   assert.deepEqual([await text(other, 'train-loss'), await text(other, 'train-acc')], original);
@@ -54,7 +43,7 @@ test('a shared link with hand-drawn points reproduces the points and the trainin
 });
 
 test('every built-in scene loads, shows its caption and trains', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await openApp(app.browser, app.server.url);
   const count = await page.getByTestId('scene').locator('option').count();
   assert.ok(count >= 10, `${count - 1} scenes`);
   for (let i = 0; i < count - 1; i++) {
@@ -73,7 +62,7 @@ test('every built-in scene loads, shows its caption and trains', async () => {
 });
 
 test('keyboard shortcuts drive the lecture', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await openApp(app.browser, app.server.url);
   await page.keyboard.press('ArrowRight');
   assert.equal(await page.getByTestId('scene').inputValue(), '0');
   await page.keyboard.press('ArrowRight');
@@ -102,7 +91,7 @@ test('keyboard shortcuts drive the lecture', async () => {
 });
 
 test('a malformed link says what it ignored and still works', async () => {
-  const { page, errors } = await openApp(browser, `${server.url}#dataset=ring&pts=1%21%21&lr=abc&layers=4,zz&bogus=%E0%A4`);
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=ring&pts=1%21%21&lr=abc&layers=4,zz&bogus=%E0%A4`);
   const notice = await text(page, 'notice');
   assert.match(notice, /points in the link/);
   assert.match(notice, /lr=abc/);
@@ -118,7 +107,7 @@ test('a malformed link says what it ignored and still works', async () => {
 });
 
 test('a bad data file shows what is wrong and keeps the points; a good one loads', async () => {
-  const { page, errors } = await openApp(browser, `${server.url}#dataset=circle&n=150`);
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=circle&n=150`);
   const before = await text(page, 'point-count');
   const upload = page.getByTestId('upload-data');
   await upload.setInputFiles({ name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('x1,x2,y\n0.5,zero,1\n') });
@@ -138,9 +127,9 @@ test('a bad data file shows what is wrong and keeps the points; a good one loads
 });
 
 test('the last scene comes back on the next visit, with a way to start fresh', async () => {
-  const { page, errors } = await openApp(browser, `${server.url}#dataset=spiral&model=linear`);
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=spiral&model=linear`);
   await page.goto('about:blank');
-  await page.goto(server.url);
+  await page.goto(app.server.url);
   await page.getByTestId('restored').waitFor();
   assert.equal(await page.getByTestId('dataset').inputValue(), 'spiral');
   assert.equal(await page.getByTestId('model').inputValue(), 'linear');
@@ -153,7 +142,7 @@ test('the last scene comes back on the next visit, with a way to start fresh', a
 });
 
 test('points, model and plot download as files a user can open again', async () => {
-  const { page, errors } = await openApp(browser, `${server.url}#dataset=ring&n=60`);
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=ring&n=60`);
   await page.getByTestId('step').click();
   const fetchDownload = async (id) => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(id).click()]);

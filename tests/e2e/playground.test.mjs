@@ -2,9 +2,9 @@
 // clicked, drags move them, training learns XOR (and a linear model does not), settings redraw
 // the plot and live in the URL hash. Every test asserts on readout text or canvas pixels and
 // collects console errors. Screenshots: target/screenshots/playground-*.png.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot, dist } from './harness.mjs';
+import { openApp, screenshot, useAppServer } from './harness.mjs';
 import {
   ORANGE,
   BLUE,
@@ -27,25 +27,14 @@ import {
   hashValue,
 } from './plotkit.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useAppServer();
 
 /**
  * Opens the app at `hash` for test `t`; the page closes when the test ends, pass or fail (so a
  * failed test never leaves training running under the next one). The caller checks `errors`.
  */
 async function open(t, hash = '', options = {}) {
-  const opened = await openApp(browser, server.url + hash, options);
+  const opened = await openApp(app.browser, app.server.url + hash, options);
   t.after(() => opened.page.close());
   return opened;
 }

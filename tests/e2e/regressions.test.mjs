@@ -1,28 +1,17 @@
 // Regression tests for page bugs the end-to-end tests found: rejected text lingering in number
 // boxes, hidden test points catching clicks, and a stale plot after a window resize.
 // Screenshots: target/screenshots/known-issue-*.png.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot, dist } from './harness.mjs';
+import { openApp, screenshot, useAppServer } from './harness.mjs';
 import { until, text, waitForText, plotBox, toPage, findPoints, hashValue } from './plotkit.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useAppServer();
 
 test(
   'the η, seed and batch boxes show the value in use after an unusable entry',
   async () => {
-    const { page, errors } = await openApp(browser, `${server.url}#dataset=xor`);
+    const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=xor`);
     const cases = [
       ['lr', 'abc', 'lr'],
       ['lr', '100', 'lr'],
@@ -52,7 +41,7 @@ test(
   'with test points hidden, a click where a hidden test point lies adds a point',
   async () => {
     // Two points: one training, one test.
-    const { page, errors } = await openApp(browser, `${server.url}#dataset=xor&n=2&split=0.5`);
+    const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=xor&n=2&split=0.5`);
     assert.equal(await text(page, 'point-count'), '2 (1 training)');
     const hollow = (await findPoints(page)).find((p) => !p.filled);
     assert.ok(hollow, 'the test point is drawn hollow');
@@ -77,7 +66,7 @@ test(
 test(
   'after a window resize while paused the plot is repainted at its new size',
   async () => {
-    const { page, errors } = await openApp(browser, `${server.url}#dataset=xor`);
+    const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=xor`);
     const sizes = () =>
       page.evaluate(() => {
         const c = document.querySelector('[data-testid="plot"]');

@@ -1,26 +1,15 @@
 // Nothing a user does breaks the page: a wild learning rate stops training with a plain
 // message and no NaN on screen; a large data set still answers clicks.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot, dist } from './harness.mjs';
+import { openApp, screenshot, useAppServer } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useAppServer();
 
 test('a learning rate of 10 stops training with a message and no NaN on the page', async () => {
   const { page, errors } = await openApp(
-    browser,
-    `${server.url}#dataset=bumps&model=mlp&layers=8,8,8,8,8,8&act=sigmoid&lr=10&opt=sgd&speed=fast&play=1`,
+    app.browser,
+    `${app.server.url}#dataset=bumps&model=mlp&layers=8,8,8,8,8,8&act=sigmoid&lr=10&opt=sgd&speed=fast&play=1`,
   );
   await page.getByTestId('divergence').waitFor({ timeout: 15_000 });
   assert.match(await page.getByTestId('divergence').textContent(), /Lower the learning rate/);
@@ -40,7 +29,7 @@ test('a learning rate of 10 stops training with a message and no NaN on the page
 });
 
 test('10 000 points load and a click still adds a point promptly', async () => {
-  const { page, errors } = await openApp(browser, `${server.url}#dataset=circle&n=10000&model=mlp&layers=8,8`);
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=circle&n=10000&model=mlp&layers=8,8`);
   assert.match((await page.getByTestId('point-count').textContent()).trim(), /^10000 /);
   await page.getByTestId('step').click();
   const box = await page.getByTestId('plot').boundingBox();
