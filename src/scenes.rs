@@ -21,6 +21,14 @@ impl Scene {
     }
 }
 
+/// The settings of scene `index` (remembering which scene they came from), if there is one.
+pub fn scene_settings(index: usize) -> Option<Settings> {
+    SCENES.get(index).map(|scene| Settings {
+        scene: Some(index),
+        ..scene.settings()
+    })
+}
+
 /// The scenes, in the lecture's order.
 pub const SCENES: &[Scene] = &[
     Scene {

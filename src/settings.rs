@@ -168,6 +168,14 @@ pub struct Settings {
     /// Points drawn or edited by hand, which replace the generated data set (the preset still
     /// says whether they are classes or values).
     pub points: Option<Vec<Point>>,
+    /// Draw the test points.
+    pub show_test: bool,
+    /// Paint hard class regions instead of confidence.
+    pub discretize: bool,
+    /// The loss chart's axis is logarithmic.
+    pub log_scale: bool,
+    /// The built-in scene these settings came from, for its caption.
+    pub scene: Option<usize>,
 }
 
 impl Default for Settings {
@@ -194,6 +202,10 @@ impl Default for Settings {
             speed: Speed::Normal,
             play: false,
             points: None,
+            show_test: true,
+            discretize: false,
+            log_scale: true,
+            scene: None,
         }
     }
 }
@@ -316,6 +328,16 @@ impl Settings {
             ("play", u8::from(self.play).to_string()),
         ];
         let mut pairs = pairs;
+        for (key, on) in [
+            ("test", self.show_test),
+            ("hard", self.discretize),
+            ("logloss", self.log_scale),
+        ] {
+            pairs.push((key, u8::from(on).to_string()));
+        }
+        if let Some(scene) = self.scene {
+            pairs.push(("scene", (scene + 1).to_string()));
+        }
         if let Some(points) = &self.points {
             pairs.push(("pts", codec::encode_points(points, self.task())));
         }
@@ -387,10 +409,22 @@ impl Settings {
                 "reg" => parse_into(&value, &mut s.regularization, &mut note, "not none, l1 or l2"),
                 "rate" => parse_range(&value, &mut s.reg_rate, limits::REG_RATE, &mut note),
                 "speed" => parse_into(&value, &mut s.speed, &mut note, "not slow, normal or fast"),
-                "play" => match value.as_str() {
-                    "1" | "true" => s.play = true,
-                    "0" | "false" => s.play = false,
-                    _ => note("not 0 or 1"),
+                "play" | "test" | "hard" | "logloss" => {
+                    let slot = match key {
+                        "play" => &mut s.play,
+                        "test" => &mut s.show_test,
+                        "hard" => &mut s.discretize,
+                        _ => &mut s.log_scale,
+                    };
+                    match value.as_str() {
+                        "1" | "true" => *slot = true,
+                        "0" | "false" => *slot = false,
+                        _ => note("not 0 or 1"),
+                    }
+                }
+                "scene" => match value.parse::<usize>() {
+                    Ok(n) if (1..=crate::scenes::SCENES.len()).contains(&n) => s.scene = Some(n - 1),
+                    _ => note("not the number of a built-in scene"),
                 },
                 "pts" => points_text = Some(value),
                 _ => notices.push(format!("Ignored unknown setting '{}'.", shorten(key))),
@@ -528,6 +562,10 @@ mod tests {
             speed: Speed::Fast,
             play: true,
             points: None,
+            show_test: false,
+            discretize: true,
+            log_scale: false,
+            scene: Some(3),
         };
         let (back, notices) = Settings::from_hash(&format!("#{}", s.to_hash()));
         assert_eq!(notices, Vec::<String>::new());

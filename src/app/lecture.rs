@@ -23,8 +23,7 @@ pub struct LectureProps {
 
 /// Applies scene `index` to the session.
 pub fn go_to_scene(updater: &Updater, index: usize) {
-    if let Some(scene) = SCENES.get(index) {
-        let next = scene.settings();
+    if let Some(next) = crate::scenes::scene_settings(index) {
         updater.settings(|s| *s = next);
     }
 }

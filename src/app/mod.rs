@@ -243,24 +243,27 @@ pub fn app() -> Html {
     let session = use_mut_ref(|| Session::new(boot.0.clone()));
     let summary = use_state(|| Summary::of(&session.borrow(), 0, 0.0));
     let revision = use_mut_ref(|| 0u64);
-    let view = use_state(ViewOptions::default);
+    let view = ViewOptions {
+        show_test: settings.show_test,
+        discretize: settings.discretize,
+        log_scale: settings.log_scale,
+    };
     let diagram_state = use_state(DiagramState::default);
     let class = use_state(|| 1.0f32);
     let draw_value = use_state(|| 0.5f32);
     let tool = use_state(|| Tool::Add);
     let drag = use_mut_ref(|| None::<Drag>);
     let painters = use_mut_ref(Painters::default);
-    let scene = use_state(|| None::<usize>);
     let projector = use_state(|| false);
     let help = use_state(|| false);
     // What the keyboard handler (registered once) needs to know of the current render.
     let keys_view = use_mut_ref(|| (None::<usize>, false, false));
-    *keys_view.borrow_mut() = (*scene, *projector, *help);
+    *keys_view.borrow_mut() = (settings.scene, *projector, *help);
     let canvases = use_memo((), |_| Canvases::default());
     // The animation loop outlives a render: it reads the view state from the painters.
     {
         let mut p = painters.borrow_mut();
-        p.view = *view;
+        p.view = view;
         p.diagram_state = *diagram_state;
     }
 
@@ -331,7 +334,7 @@ pub fn app() -> Html {
     // Keyboard shortcuts (see lecture::SHORTCUTS); links edited by hand are applied.
     {
         let (class, updater, notices) = (class.setter(), updater.clone(), notices.setter());
-        let (scene_set, projector_set, help_set) = (scene.setter(), projector.setter(), help.setter());
+        let (projector_set, help_set) = (projector.setter(), help.setter());
         let tool_set = tool.setter();
         let keys_view = keys_view.clone();
         use_effect_with((), move |_| {
@@ -350,10 +353,7 @@ pub fn app() -> Html {
                 }
                 let (scene, projector, help) = *keys_view.borrow();
                 let last = crate::scenes::SCENES.len() - 1;
-                let go = |index: usize| {
-                    lecture::go_to_scene(&key_updater, index);
-                    scene_set.set(Some(index));
-                };
+                let go = |index: usize| lecture::go_to_scene(&key_updater, index);
                 match e.key().as_str() {
                     "1" | "2" => {
                         class.set(if e.key() == "1" { 1.0 } else { -1.0 });
@@ -399,14 +399,13 @@ pub fn app() -> Html {
     let oncontextmenu = Callback::from(|e: MouseEvent| e.prevent_default());
 
     let restored_box = restored.then(|| {
-        let (updater, restored_set, scene) = (updater.clone(), restored.setter(), scene.setter());
+        let (updater, restored_set) = (updater.clone(), restored.setter());
         let keep = restored.setter();
         let fresh = Callback::from(move |_| {
             if let Some(store) = storage() {
                 let _ = store.remove_item(STORAGE_KEY);
             }
             updater.settings(|s| *s = Settings::default());
-            scene.set(None);
             restored_set.set(false);
         });
         html! {
@@ -443,11 +442,8 @@ pub fn app() -> Html {
     });
 
     let on_scene = {
-        let (updater, scene) = (updater.clone(), scene.setter());
-        Callback::from(move |index: usize| {
-            lecture::go_to_scene(&updater, index);
-            scene.set(Some(index));
-        })
+        let updater = updater.clone();
+        Callback::from(move |index: usize| lecture::go_to_scene(&updater, index))
     };
     let shortcuts = help.then(|| {
         let help = help.setter();
@@ -463,7 +459,7 @@ pub fn app() -> Html {
             { for restored_box }
             { for divergence_box }
             { for notice_box }
-            <lecture::LectureBar scene={*scene} {on_scene} projector={*projector}
+            <lecture::LectureBar scene={settings.scene} {on_scene} projector={*projector}
                 on_projector={Callback::from({ let (p, on) = (projector.setter(), *projector); move |_| p.set(!on) })}
                 on_help={Callback::from({ let h = help.setter(); move |_| h.set(true) })} />
             { for shortcuts }
@@ -474,7 +470,14 @@ pub fn app() -> Html {
                     class={*class} on_class={Callback::from({ let c = class.setter(); move |v| c.set(v) })}
                     draw_value={*draw_value} on_draw_value={Callback::from({ let d = draw_value.setter(); move |v| d.set(v) })}
                     tool={*tool} on_tool={Callback::from({ let t = tool.setter(); move |v| t.set(v) })}
-                    view={*view} on_view={Callback::from({ let v = view.setter(); move |o| v.set(o) })}
+                    view={view} on_view={Callback::from({
+                        let updater = updater.clone();
+                        move |o: ViewOptions| updater.settings(|s| {
+                            s.show_test = o.show_test;
+                            s.discretize = o.discretize;
+                            s.log_scale = o.log_scale;
+                        })
+                    })}
                     on_notice={Callback::from({ let n = notices.setter(); move |list| n.set(list) })}
                     plot={canvases.plot.clone()} />
                 <section class="centre">

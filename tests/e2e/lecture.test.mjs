@@ -170,3 +170,15 @@ test('points, model and plot download as files a user can open again', async () 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('display choices and the scene travel in the link', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=xor&model=features&features=x1,x2,x1x2&scene=4&test=0&hard=1&logloss=0`);
+  assert.match(await text(page, 'scene-caption'), /hand-made feature/i);
+  assert.equal(await page.getByTestId('show-test').isChecked(), false);
+  assert.equal(await page.getByTestId('discretize').isChecked(), true);
+  assert.equal(await page.getByTestId('log-scale').isChecked(), false);
+  await page.getByTestId('show-test').check();
+  assert.match(await page.evaluate(() => location.hash), /test=1/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
