@@ -486,9 +486,14 @@ impl Session {
         self.refresh_metrics();
     }
 
-    /// Evaluates the model on all points and records the losses in the history.
+    /// Evaluates the model and records the losses in the history: on all points, or for a model
+    /// so large that this would hold up the page, on an evenly spaced sample of them (the
+    /// metrics' counts say how many).
     pub fn refresh_metrics(&mut self) {
-        self.metrics = self.trainer.evaluate();
+        // About 30 million multiply-adds, a few milliseconds in the browser.
+        const BUDGET: usize = 30_000_000;
+        let per_point = 2 * self.trainer.model.parameter_count().max(1);
+        self.metrics = self.trainer.evaluate_sampled((BUDGET / per_point).max(64));
         let norms = &self.trainer.gradients().norms;
         if self.trainer.steps() > 0 && norms.len() <= MAX_DENSE_LAYERS {
             let mut sample = NormSample {

@@ -140,3 +140,34 @@ fn the_batch_order_depends_on_the_seed_and_the_points_only() {
     }
     assert_eq!(edited.model, fresh.model);
 }
+
+#[test]
+fn sampled_evaluation_uses_every_kth_point_and_estimates_the_full_metrics() {
+    let data = Dataset::generate(&DataSpec {
+        preset: Preset::Circle,
+        count: 1000,
+        noise: 0.1,
+        test_fraction: 0.5,
+        seed: 4,
+    });
+    let mut trainer = Trainer::new(
+        ModelSpec::mlp(&[8, 8], Activation::Tanh),
+        config(OptimizerKind::Adam, 0.01),
+        &data,
+        2,
+    );
+    for _ in 0..500 {
+        trainer.step();
+    }
+    let full = trainer.evaluate();
+    let sampled = trainer.evaluate_sampled(100);
+    assert_eq!((full.train.count, full.test.count), (500, 500));
+    assert_eq!((sampled.train.count, sampled.test.count), (100, 100));
+    // A fifth of the points: the estimate is close, not equal.
+    assert!(
+        (full.train.loss - sampled.train.loss).abs() < 0.05,
+        "{full:?} vs {sampled:?}"
+    );
+    assert!((full.test.score - sampled.test.score).abs() < 0.1);
+    assert_eq!(trainer.evaluate_sampled(usize::MAX), full);
+}

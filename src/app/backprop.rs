@@ -71,8 +71,15 @@ pub struct DiagramOptions {
 
 /// The most units of one layer the diagram draws; the rest are summarised.
 const MAX_SHOWN: usize = 10;
-/// Cells a side of each unit's thumbnail.
-const THUMB: usize = 16;
+/// Cells a side of each unit's thumbnail: 16, or 8 for models so large (over 50 000
+/// parameters) that evaluating 256 points would hold up the page.
+fn thumb_size(model: &Model) -> usize {
+    if model.parameter_count() > 50_000 {
+        8
+    } else {
+        16
+    }
+}
 
 struct Column {
     x: f64,
@@ -325,17 +332,17 @@ impl DiagramPainter {
         }
     }
 
-    fn ensure_atlas(&mut self, cells: usize) -> Option<HtmlCanvasElement> {
+    fn ensure_atlas(&mut self, cells: usize, thumb: usize) -> Option<HtmlCanvasElement> {
         if self.atlas.is_none() {
             self.atlas = new_canvas();
         }
         let atlas = self.atlas.clone()?;
-        let width = (THUMB * cells.max(1)) as u32;
-        if atlas.width() != width {
+        let width = (thumb * cells.max(1)) as u32;
+        if atlas.width() != width || atlas.height() != thumb as u32 {
             atlas.set_width(width);
-            atlas.set_height(THUMB as u32);
+            atlas.set_height(thumb as u32);
         }
-        self.pixels.resize(width as usize * THUMB * 4, 0);
+        self.pixels.resize(width as usize * thumb * 4, 0);
         Some(atlas)
     }
 
@@ -352,14 +359,15 @@ impl DiagramPainter {
             .enumerate()
             .flat_map(|(c, col)| col.units.iter().map(move |&(unit, _)| UnitRef { layer: c, unit }))
             .collect();
-        let Some(atlas) = self.ensure_atlas(units.len()) else {
+        let thumb = thumb_size(&session.trainer.model);
+        let Some(atlas) = self.ensure_atlas(units.len(), thumb) else {
             return;
         };
         // One forward pass over a small grid gives every unit's thumbnail.
-        let row_width = THUMB * units.len();
+        let row_width = thumb * units.len();
         {
-            let ws = session.probe_grid(THUMB);
-            let cells = THUMB * THUMB;
+            let ws = session.probe_grid(thumb);
+            let cells = thumb * thumb;
             for (k, unit) in units.iter().enumerate() {
                 let row = if unit.layer == 0 {
                     &ws.features[unit.unit * cells..(unit.unit + 1) * cells]
@@ -368,9 +376,9 @@ impl DiagramPainter {
                 };
                 let scale = row.iter().fold(0.0f32, |m, v| m.max(v.abs())).max(1e-6);
                 for (cell, &v) in row.iter().enumerate() {
-                    let (r, c) = (cell / THUMB, cell % THUMB);
+                    let (r, c) = (cell / thumb, cell % thumb);
                     let [red, green, blue] = paint::diverging(v / scale, 0.9);
-                    let at = (r * row_width + k * THUMB + c) * 4;
+                    let at = (r * row_width + k * thumb + c) * 4;
                     self.pixels[at..at + 4].copy_from_slice(&[red, green, blue, 255]);
                 }
             }
@@ -380,7 +388,7 @@ impl DiagramPainter {
             ImageData::new_with_u8_clamped_array_and_sh(
                 Clamped(&self.pixels),
                 row_width as u32,
-                THUMB as u32,
+                thumb as u32,
             ),
         ) {
             let _ = atlas_ctx.put_image_data(&image, 0.0, 0.0);
@@ -404,10 +412,10 @@ impl DiagramPainter {
             for &(unit, y) in &column.units {
                 let _ = ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
                     &atlas,
-                    (k * THUMB) as f64,
+                    (k * thumb) as f64,
                     0.0,
-                    THUMB as f64,
-                    THUMB as f64,
+                    thumb as f64,
+                    thumb as f64,
                     column.x - half,
                     y - half,
                     size,

@@ -288,10 +288,12 @@ pub fn app() -> Html {
     // panel repaints its own canvases after it renders.
     {
         let (session, painters, canvases) = (session.clone(), painters.clone(), canvases.clone());
+        let playing = settings.play;
         use_effect(move || {
             let mut s = session.borrow_mut();
             let mut p = painters.borrow_mut();
-            p.paint_plot(&canvases, &mut s);
+            // While training, the loop keeps the heatmap current; a render only redraws.
+            p.paint_plot(&canvases, &mut s, playing);
             p.paint_loss_chart(&canvases, &s);
         });
     }
@@ -309,7 +311,7 @@ pub fn app() -> Html {
                     let mut s = session.borrow_mut();
                     s.run_frame(start + FRAME_BUDGET_MS, &now_ms);
                     let mut p = painters.borrow_mut();
-                    p.paint_plot(&canvases, &mut s);
+                    p.paint_plot(&canvases, &mut s, false);
                     let now = now_ms();
                     let diverged = s.trainer.diverged();
                     if diverged {

@@ -69,10 +69,12 @@ pub struct Painters {
 
 impl Painters {
     /// Paints the plot (every animation frame while training).
-    pub fn paint_plot(&mut self, canvases: &Canvases, session: &mut Session) {
+    /// With `reuse_grid`, a heatmap grid that is only some training steps old is kept (the
+    /// training loop refreshes it on its next frame).
+    pub fn paint_plot(&mut self, canvases: &Canvases, session: &mut Session, reuse_grid: bool) {
         if let Some(canvas) = canvases.plot.cast::<HtmlCanvasElement>() {
             let focus = valid_unit(session, self.diagram_state.focus());
-            self.plot.paint(&canvas, session, self.view, focus);
+            self.plot.paint(&canvas, session, self.view, focus, reuse_grid);
         }
     }
 

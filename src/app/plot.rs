@@ -38,9 +38,19 @@ const SLOW_PAINT_MS: f64 = 6.0;
 /// Milliseconds under which the resolution steps back up (a step up costs up to 1.8× more).
 const FAST_PAINT_MS: f64 = 2.5;
 
+/// What a heatmap grid was computed for, and at which step.
+type GridKey = ((u64, Option<UnitRef>, Shading, usize), u64);
+
 /// Reusable buffers for painting the plot.
 pub struct PlotPainter {
     level: usize,
+    /// Frames to keep showing the last grid before evaluating a new one: when even the
+    /// coarsest grid is slow (very large models), it is refreshed every few frames instead of
+    /// every frame.
+    skip_frames: u32,
+    /// What the grid on screen was computed for: (model version, focus, shading, resolution
+    /// level) and the step count.
+    grid_key: Option<GridKey>,
     offscreen: Option<HtmlCanvasElement>,
     /// The points rasterised once, redrawn only when they (or the view) change: with
     /// thousands of points, rasterising them every frame would cost more than training.
@@ -56,6 +66,8 @@ impl Default for PlotPainter {
         let cells = RESOLUTIONS[0] * RESOLUTIONS[0];
         PlotPainter {
             level: 0,
+            skip_frames: 0,
+            grid_key: None,
             offscreen: None,
             points_layer: None,
             points_key: None,
@@ -116,45 +128,71 @@ pub fn units_per_pixel(canvas: &HtmlCanvasElement) -> f32 {
 impl PlotPainter {
     /// Paints everything: heatmap, axes, contour and points.
     /// With `focus`, the heatmap shows that unit's value over the plane (scaled to its largest
-    /// magnitude) instead of the model's output.
+    /// magnitude) instead of the model's output. With `reuse_grid`, a grid computed for the same
+    /// model some steps ago is redrawn as it is.
     pub fn paint(
         &mut self,
         canvas: &HtmlCanvasElement,
         session: &mut Session,
         view: ViewOptions,
         focus: Option<UnitRef>,
+        reuse_grid: bool,
     ) {
         let Some(ctx) = context_2d(canvas) else {
             return;
         };
         let (w, h, ratio) = fit_backing_store(canvas);
+        let shading = match (focus, session.task(), view.discretize) {
+            (Some(_), _, _) | (None, Task::Regression, _) => Shading::Value,
+            (None, Task::Classification, true) => Shading::Discrete,
+            (None, Task::Classification, false) => Shading::Confidence,
+        };
+        // The grid depends only on the model and on what is shown: edits of the points reuse
+        // it, and so do a few frames of training when even the coarsest grid is slow.
+        let what = (session.model_version(), focus, shading, self.level);
+        let steps = session.trainer.steps();
+        let fresh = self
+            .grid_key
+            .as_ref()
+            .is_some_and(|k| k.0 == what && (k.1 == steps || reuse_grid));
+        let same_view = self.grid_key.as_ref().is_some_and(|k| k.0 == what);
         let n = RESOLUTIONS[self.level];
         let cells = n * n;
-        // Only evaluating the grid counts towards the resolution choice: it is the part that
-        // grows with the model.
-        let started = super::now_ms();
-        let shading = if let Some(unit) = focus {
-            session.unit_grid(unit, n, &mut self.scores[..cells]);
-            let scale = self.scores[..cells]
-                .iter()
-                .fold(0.0f32, |m, v| m.max(v.abs()))
-                .max(1e-6);
-            self.scores[..cells].iter_mut().for_each(|v| *v /= scale);
-            Shading::Value
-        } else {
-            session.trainer.predict_grid(n, &mut self.scores[..cells]);
-            match (session.task(), view.discretize) {
-                (Task::Regression, _) => Shading::Value,
-                (Task::Classification, true) => Shading::Discrete,
-                (Task::Classification, false) => Shading::Confidence,
+        if !fresh && (!same_view || self.skip_frames == 0) {
+            // Only evaluating the grid counts towards the resolution choice: it is the part
+            // that grows with the model.
+            let started = super::now_ms();
+            if let Some(unit) = focus {
+                session.unit_grid(unit, n, &mut self.scores[..cells]);
+                let scale = self.scores[..cells]
+                    .iter()
+                    .fold(0.0f32, |m, v| m.max(v.abs()))
+                    .max(1e-6);
+                self.scores[..cells].iter_mut().for_each(|v| *v /= scale);
+            } else {
+                session.trainer.predict_grid(n, &mut self.scores[..cells]);
             }
-        };
-        let elapsed = super::now_ms() - started;
-        paint::fill_heatmap(&self.scores[..cells], shading, &mut self.pixels[..cells * 4]);
+            let elapsed = super::now_ms() - started;
+            paint::fill_heatmap(&self.scores[..cells], shading, &mut self.pixels[..cells * 4]);
+            paint::contour(&self.scores[..cells], n, 0.0, &mut self.segments);
+            self.grid_key = Some((what, steps));
+            self.skip_frames = 0;
+            if elapsed > SLOW_PAINT_MS && self.level + 1 < RESOLUTIONS.len() {
+                self.level += 1;
+            } else if elapsed < FAST_PAINT_MS && self.level > 0 {
+                self.level -= 1;
+            } else if elapsed > SLOW_PAINT_MS {
+                // Already as coarse as it goes: spread the cost, about 4 ms a frame on average.
+                self.skip_frames = (elapsed / 4.0).ceil() as u32;
+            }
+        } else if !fresh {
+            self.skip_frames -= 1;
+        }
+        // The grid on screen (which may be from a few frames ago).
+        let n = self.grid_key.as_ref().map_or(n, |k| RESOLUTIONS[k.0 .3]);
         self.draw_heatmap(&ctx, n, w, h, view.discretize);
         draw_axes(&ctx, w, h, ratio);
         if session.task() == Task::Classification && focus.is_none() {
-            paint::contour(&self.scores[..cells], n, 0.0, &mut self.segments);
             ctx.set_stroke_style_str("rgba(29, 36, 51, 0.85)");
             ctx.set_line_width(2.0 * ratio);
             ctx.begin_path();
@@ -166,11 +204,6 @@ impl PlotPainter {
             ctx.stroke();
         }
         self.draw_points_layer(&ctx, session, view, w, h, ratio);
-        if elapsed > SLOW_PAINT_MS && self.level + 1 < RESOLUTIONS.len() {
-            self.level += 1;
-        } else if elapsed < FAST_PAINT_MS && self.level > 0 {
-            self.level -= 1;
-        }
         // Visible to tests and curious users: how fine the heatmap currently is.
         let _ = canvas.set_attribute("data-resolution", &n.to_string());
     }

@@ -311,21 +311,17 @@ impl Trainer {
 
     /// Loss and accuracy (or R²) on the training and on the test points.
     pub fn evaluate(&mut self) -> Metrics {
+        self.evaluate_sampled(usize::MAX)
+    }
+
+    /// Like [`Trainer::evaluate`], but on at most `max_points` evenly spaced points of each
+    /// split (every k-th point), for models too large to evaluate on everything several times a
+    /// second. [`SplitMetrics::count`] says how many points were used.
+    pub fn evaluate_sampled(&mut self, max_points: usize) -> Metrics {
+        let (model, ws, loss, task) = (&self.model, &mut self.eval, self.config.loss, self.task);
         Metrics {
-            train: evaluate_split(
-                &self.model,
-                &mut self.eval,
-                &self.train,
-                self.config.loss,
-                self.task,
-            ),
-            test: evaluate_split(
-                &self.model,
-                &mut self.eval,
-                &self.test,
-                self.config.loss,
-                self.task,
-            ),
+            train: evaluate_split(model, ws, &self.train, loss, task, max_points),
+            test: evaluate_split(model, ws, &self.test, loss, task, max_points),
         }
     }
 
@@ -361,23 +357,38 @@ pub fn predict_grid(model: &Model, ws: &mut Workspace, resolution: usize, out: &
     }
 }
 
-fn evaluate_split(model: &Model, ws: &mut Workspace, data: &Columns, loss: Loss, task: Task) -> SplitMetrics {
-    let total = data.len();
+fn evaluate_split(
+    model: &Model,
+    ws: &mut Workspace,
+    data: &Columns,
+    loss: Loss,
+    task: Task,
+    max_points: usize,
+) -> SplitMetrics {
+    let stride = data.len().div_ceil(max_points.max(1)).max(1);
+    let sampled = || (0..data.len()).step_by(stride);
+    let total = sampled().count();
     let (mut loss_sum, mut correct, mut sse) = (0.0f64, 0usize, 0.0f64);
-    let mean_y = data.y.iter().map(|&v| v as f64).sum::<f64>() / total.max(1) as f64;
-    let sst: f64 = data.y.iter().map(|&v| (v as f64 - mean_y).powi(2)).sum();
-    let mut start = 0;
-    while start < total {
-        let n = ws.capacity().min(total - start);
-        ws.x1[..n].copy_from_slice(&data.x1[start..start + n]);
-        ws.x2[..n].copy_from_slice(&data.x2[start..start + n]);
+    let mean_y = sampled().map(|i| data.y[i] as f64).sum::<f64>() / total.max(1) as f64;
+    let sst: f64 = sampled().map(|i| (data.y[i] as f64 - mean_y).powi(2)).sum();
+    let mut indices = sampled();
+    loop {
+        let mut n = 0;
+        for i in indices.by_ref().take(ws.capacity()) {
+            ws.x1[n] = data.x1[i];
+            ws.x2[n] = data.x2[i];
+            ws.targets[n] = data.y[i];
+            n += 1;
+        }
+        if n == 0 {
+            break;
+        }
         model.forward(ws, n);
-        for (&f, &y) in ws.outputs().iter().zip(&data.y[start..start + n]) {
+        for (&f, &y) in ws.outputs().iter().zip(&ws.targets[..n]) {
             loss_sum += loss.value(f, y);
             correct += usize::from((f >= 0.0) == (y > 0.0));
             sse += (f as f64 - y as f64).powi(2);
         }
-        start += n;
     }
     let score = match task {
         Task::Classification => correct as f64 / total.max(1) as f64,
