@@ -86,6 +86,8 @@ pub struct Summary {
     pub diverged: bool,
     /// The learning rate, for the divergence message.
     pub learning_rate: f32,
+    /// The metrics come from a sample of the points (the model is too large to evaluate on all).
+    pub sampled: bool,
 }
 
 impl Summary {
@@ -104,6 +106,7 @@ impl Summary {
             examples_per_sec,
             diverged: session.trainer.diverged(),
             learning_rate: session.settings.learning_rate,
+            sampled: session.metrics.train.count < session.trainer.train_count(),
         }
     }
 }

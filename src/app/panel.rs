@@ -566,6 +566,8 @@ pub fn readouts(props: &ReadoutProps) -> Html {
     } else {
         "fit (R²)"
     };
+    // Metrics of very large models come from a sample of the points: say so.
+    let estimate = if s.sampled { " (sample)" } else { "" };
     let item = |label: String, testid: &'static str, value: String| {
         html! {
             <div class="readout">
@@ -578,10 +580,10 @@ pub fn readouts(props: &ReadoutProps) -> Html {
         <div class="readouts" aria-live="off">
             { item("Step".into(), "step-count", s.steps.to_string()) }
             { item("Epoch".into(), "epoch-count", s.epochs.to_string()) }
-            { item("Training loss".into(), "train-loss", fmt_loss(s.train_loss)) }
-            { item("Test loss".into(), "test-loss", fmt_loss(s.test_loss)) }
-            { item(format!("Training {score_name}"), "train-acc", fmt_score(s.train_score, s.task)) }
-            { item(format!("Test {score_name}"), "test-acc", fmt_score(s.test_score, s.task)) }
+            { item(format!("Training loss{estimate}"), "train-loss", fmt_loss(s.train_loss)) }
+            { item(format!("Test loss{estimate}"), "test-loss", fmt_loss(s.test_loss)) }
+            { item(format!("Training {score_name}{estimate}"), "train-acc", fmt_score(s.train_score, s.task)) }
+            { item(format!("Test {score_name}{estimate}"), "test-acc", fmt_score(s.test_score, s.task)) }
             { item("Points".into(), "point-count", format!("{} ({} training)", s.points, s.train_points)) }
             { item("Examples / s".into(), "examples-per-sec",
                 if s.examples_per_sec > 0.0 { format!("{:.0}", s.examples_per_sec) } else { "—".into() }) }
