@@ -2,7 +2,7 @@
 //! canvas, the decision contour, axes and the points. Sized to the canvas's CSS box times
 //! `devicePixelRatio`, so it stays crisp on high-DPI screens and projectors.
 
-use crate::engine::Task;
+use crate::engine::{Point, Task};
 use crate::paint::{self, Shading};
 use crate::session::{Session, UnitRef};
 use wasm_bindgen::{Clamped, JsCast};
@@ -56,6 +56,8 @@ pub struct PlotPainter {
     /// thousands of points, rasterising them every frame would cost more than training.
     points_layer: Option<HtmlCanvasElement>,
     points_key: Option<(u64, bool, u32, u32)>,
+    /// The points the layer shows.
+    layer_points: Vec<Point>,
     scores: Vec<f32>,
     pixels: Vec<u8>,
     segments: Vec<[f32; 4]>,
@@ -71,6 +73,7 @@ impl Default for PlotPainter {
             offscreen: None,
             points_layer: None,
             points_key: None,
+            layer_points: Vec::new(),
             scores: vec![0.0; cells],
             pixels: vec![0; cells * 4],
             segments: Vec::new(),
@@ -225,13 +228,28 @@ impl PlotPainter {
         };
         let key = (session.data_version(), view.show_test, w as u32, h as u32);
         if self.points_key != Some(key) {
+            let points = &session.data.points;
+            let drawn = self.layer_points.len();
+            // A click that only added points draws just those onto the layer.
+            let appended = self
+                .points_key
+                .is_some_and(|old| (old.1, old.2, old.3) == (key.1, key.2, key.3))
+                && points.len() > drawn
+                && points[..drawn] == self.layer_points[..];
             if layer.width() != w as u32 || layer.height() != h as u32 {
                 layer.set_width(w as u32);
                 layer.set_height(h as u32);
             }
             if let Some(layer_ctx) = context_2d(layer) {
-                layer_ctx.clear_rect(0.0, 0.0, w, h);
-                draw_points(&layer_ctx, session, view, w, h, ratio);
+                if appended {
+                    draw_points(&layer_ctx, &points[drawn..], session.task(), view, w, h, ratio);
+                    self.layer_points.extend_from_slice(&points[drawn..]);
+                } else {
+                    layer_ctx.clear_rect(0.0, 0.0, w, h);
+                    draw_points(&layer_ctx, points, session.task(), view, w, h, ratio);
+                    self.layer_points.clear();
+                    self.layer_points.extend_from_slice(points);
+                }
             }
             self.points_key = Some(key);
         }
@@ -326,14 +344,15 @@ fn point_sprite(
 /// style stamped from a sprite.
 fn draw_points(
     ctx: &CanvasRenderingContext2d,
-    session: &Session,
+    points: &[Point],
+    task: Task,
     view: ViewOptions,
     w: f64,
     h: f64,
     ratio: f64,
 ) {
     let radius = 4.5 * ratio;
-    let regression = session.task() == Task::Regression;
+    let regression = task == Task::Regression;
     // Regression values are drawn in 21 colour bands; classes in two.
     let band = |y: f32| -> i32 {
         if regression {
@@ -368,12 +387,7 @@ fn draw_points(
                 continue;
             };
             let half = sprite.width() as f64 / 2.0;
-            for p in session
-                .data
-                .points
-                .iter()
-                .filter(|p| p.test == test && band(p.y) == b)
-            {
+            for p in points.iter().filter(|p| p.test == test && band(p.y) == b) {
                 let (x, y) = position(p.x);
                 let _ =
                     ctx.draw_image_with_html_canvas_element(&sprite, (x - half).round(), (y - half).round());
@@ -383,7 +397,7 @@ fn draw_points(
     if regression && view.show_test {
         // Values near zero are near white: a thin dark rim keeps hollow test points visible.
         ctx.begin_path();
-        for p in session.data.points.iter().filter(|p| p.test) {
+        for p in points.iter().filter(|p| p.test) {
             let (x, y) = position(p.x);
             let rim = radius + 1.6 * ratio;
             ctx.move_to(x + rim, y);

@@ -33,8 +33,9 @@ test('10 000 points load and a click still adds a point promptly', async () => {
   assert.match((await page.getByTestId('point-count').textContent()).trim(), /^10000 /);
   await page.getByTestId('step').click();
   const box = await page.getByTestId('plot').boundingBox();
-  // Time from a click to the new count appearing, measured inside the page; five clicks in
-  // empty corners, the median counts (one slow click on a busy machine is not the page's fault).
+  // Time from a click to the new count appearing, measured inside the page; nine clicks in
+  // empty corners, the median counts (a slow click when the garbage collector runs, or on a
+  // busy machine, is not what a user waits for every time).
   const clickToCount = (x, y, expected) =>
     page.evaluate(
       ([x, y, expected]) =>
@@ -59,15 +60,19 @@ test('10 000 points load and a click still adds a point promptly', async () => {
       [x, y, expected],
     );
   // The corners of the plot are empty in the circle data set, so each click adds a point.
-  const corners = [[0.985, 0.015], [0.015, 0.015], [0.985, 0.985], [0.015, 0.985], [0.975, 0.03]];
+  // At least 0.035 of the plot (20 px) apart, so no click lands on an earlier click's point.
+  const corners = [
+    [0.985, 0.015], [0.015, 0.015], [0.985, 0.985], [0.015, 0.985], [0.95, 0.015],
+    [0.015, 0.95], [0.95, 0.985], [0.985, 0.05], [0.05, 0.015],
+  ];
   const times = [];
   for (const [i, [fx, fy]] of corners.entries()) {
     times.push(await clickToCount(box.width * fx, box.height * fy, String(10001 + i)));
   }
   times.sort((a, b) => a - b);
-  const median = times[2];
+  const median = times[4];
   console.log(`click on a 10 000-point plot to the new count on screen: median ${median.toFixed(1)} ms (${times.map((t) => t.toFixed(0)).join(', ')})`);
-  assert.ok(median < 100, `click to new count took ${median.toFixed(1)} ms (median of five)`);
+  assert.ok(median < 100, `click to new count took ${median.toFixed(1)} ms (median of nine)`);
   assert.deepEqual(errors, []);
   await page.close();
 });
