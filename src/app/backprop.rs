@@ -524,13 +524,7 @@ pub fn draw_norm_chart(canvas: &HtmlCanvasElement, history: &[NormSample], froze
             .label_style(("sans-serif", font))
             .x_labels(5)
             .y_labels(5)
-            .x_label_formatter(&|v| {
-                if v.fract() == 0.0 {
-                    format!("{v:.0}")
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&super::chart::step_label)
             .y_label_formatter(&|v| format!("{v:.0e}"))
             .light_line_style(BLACK.mix(0.04))
             .bold_line_style(BLACK.mix(0.1))

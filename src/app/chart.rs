@@ -65,6 +65,15 @@ pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log
     let _ = root.present();
 }
 
+/// A tick label on a step axis: steps are whole numbers, so ticks between them get no label.
+pub fn step_label(v: &f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        String::new()
+    }
+}
+
 /// A loss tick label: three decimals from 0.01 to 10 000, powers of ten outside.
 fn format_loss_tick(v: f64) -> String {
     if v == 0.0 || (0.01..1e4).contains(&v.abs()) {
@@ -99,14 +108,7 @@ where
         .label_style(("sans-serif", font))
         .x_labels(5)
         .y_labels(5)
-        // Steps are whole numbers: ticks between them get no label.
-        .x_label_formatter(&|v| {
-            if v.fract() == 0.0 {
-                format!("{v:.0}")
-            } else {
-                String::new()
-            }
-        })
+        .x_label_formatter(&step_label)
         .y_label_formatter(&|v| format_loss_tick(*v))
         .light_line_style(BLACK.mix(0.04))
         .bold_line_style(BLACK.mix(0.1))
