@@ -12,6 +12,7 @@ mod activation;
 mod data;
 mod features;
 mod gradcheck;
+mod kernel;
 mod math;
 mod model;
 mod optim;
@@ -26,6 +27,7 @@ pub use data::{
 };
 pub use features::{FeatureMap, HandFeature};
 pub use gradcheck::{check_gradients, reference_mean_loss, CheckBatch, LayerCheck};
+pub use kernel::{random_feature_penalty, Kernel, KernelRidge};
 pub use math::{sigmoid, tanh};
 pub use model::{
     softplus, Dense, Gradients, LayerInit, LayerSpec, Loss, Model, ModelSpec, Workspace, MAX_HIDDEN_LAYERS,
