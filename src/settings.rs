@@ -174,6 +174,8 @@ pub struct Settings {
     pub discretize: bool,
     /// The loss chart's axis is logarithmic.
     pub log_scale: bool,
+    /// Draw the lines where the first layer's units switch, m_j·x + b_j = 0.
+    pub show_lines: bool,
     /// The built-in scene these settings came from, for its caption.
     pub scene: Option<usize>,
 }
@@ -205,6 +207,7 @@ impl Default for Settings {
             show_test: true,
             discretize: false,
             log_scale: true,
+            show_lines: false,
             scene: None,
         }
     }
@@ -332,6 +335,7 @@ impl Settings {
             ("test", self.show_test),
             ("hard", self.discretize),
             ("logloss", self.log_scale),
+            ("lines", self.show_lines),
         ] {
             pairs.push((key, u8::from(on).to_string()));
         }
@@ -409,11 +413,12 @@ impl Settings {
                 "reg" => parse_into(&value, &mut s.regularization, &mut note, "not none, l1 or l2"),
                 "rate" => parse_range(&value, &mut s.reg_rate, limits::REG_RATE, &mut note),
                 "speed" => parse_into(&value, &mut s.speed, &mut note, "not slow, normal or fast"),
-                "play" | "test" | "hard" | "logloss" => {
+                "play" | "test" | "hard" | "logloss" | "lines" => {
                     let slot = match key {
                         "play" => &mut s.play,
                         "test" => &mut s.show_test,
                         "hard" => &mut s.discretize,
+                        "lines" => &mut s.show_lines,
                         _ => &mut s.log_scale,
                     };
                     match value.as_str() {
@@ -565,6 +570,7 @@ mod tests {
             show_test: false,
             discretize: true,
             log_scale: false,
+            show_lines: true,
             scene: Some(3),
         };
         let (back, notices) = Settings::from_hash(&format!("#{}", s.to_hash()));

@@ -250,6 +250,7 @@ pub fn app() -> Html {
         show_test: settings.show_test,
         discretize: settings.discretize,
         log_scale: settings.log_scale,
+        show_lines: settings.show_lines,
     };
     let diagram_state = use_state(DiagramState::default);
     let class = use_state(|| 1.0f32);
@@ -481,6 +482,7 @@ pub fn app() -> Html {
                             s.show_test = o.show_test;
                             s.discretize = o.discretize;
                             s.log_scale = o.log_scale;
+                            s.show_lines = o.show_lines;
                         })
                     })}
                     on_notice={Callback::from({ let n = notices.setter(); move |list| n.set(list) })}

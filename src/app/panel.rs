@@ -462,6 +462,10 @@ pub fn model_panel(props: &SettingsProps) -> Html {
                     { slider("Number of features k", "rf-k", 0.0, 2000f64.log10(), 0.01, (s.k as f64).log10(), s.k.to_string(), k) }
                     { slider("Scale of M", "rf-scale", -1.0, 20f64.log10(), 0.01, (s.rf_scale as f64).log10(), format!("{:.2}", s.rf_scale), scale) }
                     { button("Resample M, b", "resample", "Draw new random features (changes the seed)", resample) }
+                    { checkbox(html! { "Draw the lines Mx + b = 0" }, "show-lines", s.show_lines, {
+                        let u = u.clone();
+                        Callback::from(move |on: bool| u.settings(|s| s.show_lines = on))
+                    }) }
                     <p class="hint">{ "M and b are drawn once and frozen; only the last layer learns. With many features this behaves like a kernel method." }</p>
                 </>
             }

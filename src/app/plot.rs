@@ -17,6 +17,8 @@ pub struct ViewOptions {
     pub discretize: bool,
     /// Loss chart on a logarithmic axis.
     pub log_scale: bool,
+    /// Draw the first layer's lines m_j·x + b_j = 0.
+    pub show_lines: bool,
 }
 
 impl Default for ViewOptions {
@@ -25,6 +27,7 @@ impl Default for ViewOptions {
             show_test: true,
             discretize: false,
             log_scale: true,
+            show_lines: false,
         }
     }
 }
@@ -206,6 +209,9 @@ impl PlotPainter {
             }
             ctx.stroke();
         }
+        if view.show_lines {
+            draw_unit_lines(&ctx, session, w, h, ratio);
+        }
         self.draw_points_layer(&ctx, session, view, w, h, ratio);
         // Visible to tests and curious users: how fine the heatmap currently is.
         let _ = canvas.set_attribute("data-resolution", &n.to_string());
@@ -279,6 +285,44 @@ impl PlotPainter {
         ctx.set_image_smoothing_enabled(!discretize);
         let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(offscreen, 0.0, 0.0, w, h);
     }
+}
+
+/// The most lines drawn: beyond this they only darken the plot.
+const MAX_LINES: usize = 500;
+
+/// Draws, for each unit j of the first dense layer on the raw inputs, the line where its input
+/// m_j·x + b_j crosses zero: the cuts that random (or learned) features make in the plane.
+fn draw_unit_lines(ctx: &CanvasRenderingContext2d, session: &Session, w: f64, h: f64, ratio: f64) {
+    let model = &session.trainer.model;
+    if model.features != crate::engine::FeatureMap::Identity || model.layers.len() < 2 {
+        return;
+    }
+    let layer = &model.layers[0];
+    let to_px = |x1: f64, x2: f64| ((x1 + 1.0) / 2.0 * w, (1.0 - x2) / 2.0 * h);
+    ctx.set_stroke_style_str("rgba(29, 36, 51, 0.55)");
+    ctx.set_line_width(1.5 * ratio);
+    ctx.begin_path();
+    for j in 0..layer.outputs.min(MAX_LINES) {
+        let (m1, m2, b) = (
+            layer.weights[2 * j] as f64,
+            layer.weights[2 * j + 1] as f64,
+            layer.bias[j] as f64,
+        );
+        // Two points of the line well outside the square; the canvas clips the rest.
+        let (a, c) = if m2.abs() >= m1.abs() && m2 != 0.0 {
+            ((-3.0, (-b + 3.0 * m1) / m2), (3.0, (-b - 3.0 * m1) / m2))
+        } else if m1 != 0.0 {
+            (((-b + 3.0 * m2) / m1, -3.0), ((-b - 3.0 * m2) / m1, 3.0))
+        } else {
+            continue;
+        };
+        let (p, q) = (to_px(a.0, a.1), to_px(c.0, c.1));
+        if p.0.is_finite() && p.1.is_finite() && q.0.is_finite() && q.1.is_finite() {
+            ctx.move_to(p.0, p.1);
+            ctx.line_to(q.0, q.1);
+        }
+    }
+    ctx.stroke();
 }
 
 fn draw_axes(ctx: &CanvasRenderingContext2d, w: f64, h: f64, ratio: f64) {

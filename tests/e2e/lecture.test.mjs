@@ -182,3 +182,20 @@ test('display choices and the scene travel in the link', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the random lines Mx + b = 0 can be drawn on the plot', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=circle&model=random&rf=sign&k=5`);
+  const pixels = () =>
+    page.evaluate(() => {
+      const c = document.querySelector('[data-testid=plot]');
+      return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 13 === 0));
+    });
+  const without = await pixels();
+  await page.getByTestId('show-lines').check();
+  const withLines = await pixels();
+  const changed = without.filter((v, i) => Math.abs(v - withLines[i]) > 20).length;
+  assert.ok(changed > 200, `only ${changed} samples changed`);
+  assert.match(await page.evaluate(() => location.hash), /lines=1/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
