@@ -19,6 +19,17 @@ pub struct SettingsProps {
     pub settings: Settings,
 }
 
+/// A callback for a `<select>` whose option values are the keys of `T`: it parses the key and
+/// applies `set`; a value that does not parse (none should) changes nothing.
+fn pick<T: std::str::FromStr + 'static>(updater: &Updater, set: fn(&mut Settings, T)) -> Callback<String> {
+    let u = updater.clone();
+    Callback::from(move |key: String| {
+        if let Ok(value) = key.parse::<T>() {
+            u.settings(|s| set(s, value));
+        }
+    })
+}
+
 fn options<T: Copy>(
     all: &[T],
     key: impl Fn(T) -> &'static str,
@@ -109,22 +120,8 @@ pub fn training_bar(props: &TrainingBarProps) -> Html {
             }
         })
     };
-    let optimizer = {
-        let u = u.clone();
-        Callback::from(move |key: String| {
-            if let Ok(kind) = key.parse::<OptimizerKind>() {
-                u.settings(|s| s.optimizer = kind);
-            }
-        })
-    };
-    let regularization = {
-        let u = u.clone();
-        Callback::from(move |key: String| {
-            if let Ok(r) = key.parse::<Regularization>() {
-                u.settings(|s| s.regularization = r);
-            }
-        })
-    };
+    let optimizer = pick(&u, |s: &mut Settings, kind: OptimizerKind| s.optimizer = kind);
+    let regularization = pick(&u, |s: &mut Settings, r: Regularization| s.regularization = r);
     let rate = {
         let u = u.clone();
         Callback::from(move |log: f64| u.settings(|s| s.reg_rate = 10f64.powf(log) as f32))
@@ -143,14 +140,7 @@ pub fn training_bar(props: &TrainingBarProps) -> Html {
         let u = u.clone();
         Callback::from(move |_| u.settings(|s| s.seed = s.seed.wrapping_add(1)))
     };
-    let speed = {
-        let u = u.clone();
-        Callback::from(move |key: String| {
-            if let Ok(v) = key.parse::<Speed>() {
-                u.settings(|s| s.speed = v);
-            }
-        })
-    };
+    let speed = pick(&u, |s: &mut Settings, v: Speed| s.speed = v);
     let play_text = if s.play { "❚❚ Pause" } else { "▶ Play" };
     html! {
         <section class="bar" aria-label="Training controls">
@@ -234,17 +224,10 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
             })
         })
     };
-    let dataset = {
-        let u = u.clone();
-        Callback::from(move |key: String| {
-            if let Ok(p) = key.parse::<Preset>() {
-                u.settings(|s| {
-                    s.dataset = p;
-                    s.points = None;
-                });
-            }
-        })
-    };
+    let dataset = pick(&u, |s: &mut Settings, p: Preset| {
+        s.dataset = p;
+        s.points = None;
+    });
     let regenerate = {
         let u = u.clone();
         Callback::from(move |_| {
@@ -402,14 +385,7 @@ fn activation_label(a: Activation) -> String {
 pub fn model_panel(props: &SettingsProps) -> Html {
     let s = &props.settings;
     let u = props.updater.clone();
-    let family = {
-        let u = u.clone();
-        Callback::from(move |key: String| {
-            if let Ok(m) = key.parse::<ModelFamily>() {
-                u.settings(|s| s.model = m);
-            }
-        })
-    };
+    let family = pick(&u, |s: &mut Settings, m: ModelFamily| s.model = m);
     let body = match s.model {
         ModelFamily::Linear => html! {
             <p class="hint">{ "A straight line (a plane in 3D) through the inputs: it cannot separate XOR or the ring." }</p>
@@ -432,14 +408,7 @@ pub fn model_panel(props: &SettingsProps) -> Html {
             </fieldset>
         },
         ModelFamily::Random => {
-            let sigma = {
-                let u = u.clone();
-                Callback::from(move |key: String| {
-                    if let Ok(a) = key.parse::<Activation>() {
-                        u.settings(|s| s.rf_activation = a);
-                    }
-                })
-            };
+            let sigma = pick(&u, |s: &mut Settings, a: Activation| s.rf_activation = a);
             let k = {
                 let u = u.clone();
                 Callback::from(move |log: f64| {
@@ -471,14 +440,7 @@ pub fn model_panel(props: &SettingsProps) -> Html {
             }
         }
         ModelFamily::Mlp => {
-            let activation = {
-                let u = u.clone();
-                Callback::from(move |key: String| {
-                    if let Ok(a) = key.parse::<Activation>() {
-                        u.settings(|s| s.activation = a);
-                    }
-                })
-            };
+            let activation = pick(&u, |s: &mut Settings, a: Activation| s.activation = a);
             let add = {
                 let u = u.clone();
                 Callback::from(move |_| {
