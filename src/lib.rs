@@ -8,6 +8,7 @@
 pub mod codec;
 pub mod engine;
 pub mod files;
+pub mod labs;
 pub mod paint;
 pub mod scenes;
 pub mod session;

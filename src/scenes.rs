@@ -76,6 +76,14 @@ pub const SCENES: &[Scene] = &[
         hash: "dataset=circle&n=300&model=random&rf=sign&k=500&lr=0.01&opt=adam&speed=fast",
     },
     Scene {
+        title: "Random features approach a kernel",
+        caption: "The sweep below fits the last layer exactly for k = 1 to 2000 random ReLU features and plots \
+                  the test error against k. A handful of features underfit; as k grows the error settles on the \
+                  dashed line, kernel ridge regression with the kernel these features average to. Press Show \
+                  on a row to put those k features on the plot, with their lines Mx + b = 0.",
+        hash: "dataset=bumps&n=300&noise=0.1&split=0.5&model=random&rf=relu&k=20&rfscale=2&lines=1&lab=sweep&ridge=0.001",
+    },
+    Scene {
         title: "Learned features",
         caption: "A two-layer network σ(M₂ σ(M₁x + b₁) + b₂) learns its features too. Hover over a hidden unit \
                   in the network diagram below to see the feature it has learned; together they carve out XOR.",
@@ -87,6 +95,21 @@ pub const SCENES: &[Scene] = &[
                   σ′ ≤ ¼ at every layer, so the gradient norms of the early layers (chart below) are hundreds of \
                   times smaller and those layers barely move. Switch the activation to ReLU and compare.",
         hash: "dataset=spiral&n=400&model=mlp&layers=16,16,16,16&act=sigmoid&lr=0.1&opt=sgd&speed=fast",
+    },
+    Scene {
+        title: "The last layer is a linear model",
+        caption: "This network's last hidden layer has just two units, so every point can be drawn at its two \
+                  feature values (lab below). Press play: the learned features pull the classes apart until the \
+                  last layer — a plain linear model — separates them with one straight line.",
+        hash: "dataset=xor&n=200&model=mlp&layers=8,2&act=tanh&lr=0.03&opt=adam&speed=normal&lab=space&view=u1.2",
+    },
+    Scene {
+        title: "Pretrain, then fine-tune on a few labels",
+        caption: "The network first learns XOR from 400 points. The target task swaps the classes and gives only \
+                  8 labels. Frozen pretrained features need only a new last layer and score far better than a \
+                  network trained from scratch on the 8 points. Drag the shift to rotate the test points and \
+                  see how each holds up.",
+        hash: "dataset=xor&n=400&split=0.2&model=mlp&layers=8,8&act=tanh&lab=transfer&target=xor&swap=1&labels=8",
     },
 ];
 

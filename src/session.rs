@@ -3,8 +3,8 @@
 //! drawing to it; tests drive it natively.
 
 use crate::engine::{
-    check_gradients, CheckBatch, Dataset, Gradients, LayerCheck, Metrics, Model, Point, Rng, SplitMetrics,
-    Task, Trainer, Workspace, MAX_HIDDEN_LAYERS,
+    check_gradients, random_feature_penalty, solve_last_layer, CheckBatch, Dataset, Gradients, LayerCheck,
+    Metrics, Model, Point, RidgeError, Rng, SplitMetrics, Task, Trainer, Workspace, MAX_HIDDEN_LAYERS,
 };
 use crate::settings::{Settings, Speed};
 
@@ -486,6 +486,19 @@ impl Session {
         self.refresh_metrics();
     }
 
+    /// Replaces the last layer with the exact ridge optimum on the training points (penalty
+    /// `lambda` per point, scaled for random features as the sweep scales it), when only the last
+    /// layer trains and its output is linear.
+    pub fn fit_last_layer_exactly(&mut self, lambda: f32) -> Result<(), RidgeError> {
+        let model = &mut self.trainer.model;
+        let features = model.layers.last().map_or(0, |l| l.inputs);
+        let penalty = random_feature_penalty(lambda, features);
+        solve_last_layer(model, &self.data, penalty)?.install(model);
+        self.model_version += 1;
+        self.refresh_metrics();
+        Ok(())
+    }
+
     /// Evaluates the model and records the losses in the history: on all points, or for a model
     /// so large that this would hold up the page, on an evenly spaced sample of them (the
     /// metrics' counts say how many).
@@ -518,6 +531,30 @@ impl Session {
 mod tests {
     use super::*;
     use crate::settings::ModelFamily;
+
+    #[test]
+    fn the_exact_fit_beats_untrained_weights_and_refuses_trainable_features() {
+        let settings =
+            Settings::from_hash("dataset=bumps&n=200&noise=0.1&model=random&rf=relu&k=50&rfscale=2").0;
+        let mut session = Session::new(settings);
+        let untrained = session.metrics.train.loss;
+        let version = session.model_version();
+        session.fit_last_layer_exactly(1e-3).unwrap();
+        assert!(
+            session.metrics.train.loss < untrained / 4.0,
+            "{untrained} → {}",
+            session.metrics.train.loss
+        );
+        assert!(
+            session.model_version() > version,
+            "the plot must repaint the new fit"
+        );
+        session.apply(Settings {
+            model: ModelFamily::Mlp,
+            ..session.settings.clone()
+        });
+        assert_eq!(session.fit_last_layer_exactly(1e-3), Err(RidgeError::NotConvex));
+    }
 
     #[test]
     fn history_stays_bounded_and_spans_the_run() {

@@ -9,6 +9,8 @@ use crate::engine::{
     Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec, OptimizerConfig, OptimizerKind,
     Point, Preset, Task, TrainConfig,
 };
+use crate::labs::feature_space::Projection;
+use crate::labs::transfer::{Shift, ShiftKind, TargetSource};
 use std::fmt;
 use std::str::FromStr;
 
@@ -86,6 +88,23 @@ keyed_enum!(ModelFamily {
     Mlp => "mlp", "Neural network";
 });
 
+/// The labs below the playground.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lab {
+    /// The data seen through the features entering the last layer.
+    Space,
+    /// Random features against their kernel, for k = 1 … 2000.
+    Sweep,
+    /// Pretraining then fine-tuning on a few labels.
+    Transfer,
+}
+
+keyed_enum!(Lab {
+    Space => "space", "Feature space";
+    Sweep => "sweep", "Random features vs kernel";
+    Transfer => "transfer", "Pretrain, then fine-tune";
+});
+
 keyed_enum!(Regularization {
     None => "none", "None";
     L1 => "l1", "L1";
@@ -120,6 +139,12 @@ pub mod limits {
     pub const TEST_FRACTION: (f32, f32) = (0.0, 0.9);
     /// Regularisation rate.
     pub const REG_RATE: (f32, f32) = (0.0, 1.0);
+    /// Ridge penalty of the random-features sweep.
+    pub const SWEEP_LAMBDA: (f32, f32) = (1e-6, 10.0);
+    /// Labelled points of a fine-tuning target.
+    pub const TARGET_LABELS: (usize, usize) = crate::labs::transfer::LABELS;
+    /// Amount of the shift of the target's test points.
+    pub const SHIFT: (f32, f32) = (0.0, 1.0);
 }
 
 /// Every user setting of the playground.
@@ -178,6 +203,20 @@ pub struct Settings {
     pub show_lines: bool,
     /// The built-in scene these settings came from, for its caption.
     pub scene: Option<usize>,
+    /// The open lab, if any.
+    pub lab: Option<Lab>,
+    /// How the feature-space view projects the features.
+    pub projection: Projection,
+    /// Ridge penalty λ of the random-features sweep.
+    pub sweep_lambda: f32,
+    /// The fine-tuning target.
+    pub target: TargetSource,
+    /// Whether the target's classes (or values) are negated.
+    pub target_swap: bool,
+    /// Labelled points of a preset target.
+    pub target_labels: usize,
+    /// How the target's test points are moved.
+    pub shift: Shift,
 }
 
 impl Default for Settings {
@@ -209,6 +248,16 @@ impl Default for Settings {
             log_scale: true,
             show_lines: false,
             scene: None,
+            lab: None,
+            projection: Projection::Separator,
+            sweep_lambda: 1e-3,
+            target: TargetSource::Preset(Preset::Xor),
+            target_swap: true,
+            target_labels: 8,
+            shift: Shift {
+                kind: ShiftKind::Rotate,
+                amount: 0.0,
+            },
         }
     }
 }
@@ -329,6 +378,14 @@ impl Settings {
             ("rate", fmt_num(self.reg_rate)),
             ("speed", self.speed.key().to_string()),
             ("play", u8::from(self.play).to_string()),
+            ("lab", self.lab.map_or("none", Lab::key).to_string()),
+            ("view", self.projection.key()),
+            ("ridge", fmt_num(self.sweep_lambda)),
+            ("target", self.target.key().to_string()),
+            ("swap", u8::from(self.target_swap).to_string()),
+            ("labels", self.target_labels.to_string()),
+            ("shift", self.shift.kind.key().to_string()),
+            ("shiftby", fmt_num(self.shift.amount)),
         ];
         let mut pairs = pairs;
         for (key, on) in [
@@ -413,9 +470,28 @@ impl Settings {
                 "reg" => parse_into(&value, &mut s.regularization, &mut note, "not none, l1 or l2"),
                 "rate" => parse_range(&value, &mut s.reg_rate, limits::REG_RATE, &mut note),
                 "speed" => parse_into(&value, &mut s.speed, &mut note, "not slow, normal or fast"),
-                "play" | "test" | "hard" | "logloss" | "lines" => {
+                "lab" => match value.as_str() {
+                    "none" => s.lab = None,
+                    other => match other.parse::<Lab>() {
+                        Ok(lab) => s.lab = Some(lab),
+                        Err(_) => note("not none, space, sweep or transfer"),
+                    },
+                },
+                "view" => parse_into(&value, &mut s.projection, &mut note, "not sep, pca or u<i>.<j>"),
+                "ridge" => parse_range(&value, &mut s.sweep_lambda, limits::SWEEP_LAMBDA, &mut note),
+                "target" => parse_into(&value, &mut s.target, &mut note, "not a data set or plot"),
+                "labels" => parse_range(&value, &mut s.target_labels, limits::TARGET_LABELS, &mut note),
+                "shift" => parse_into(
+                    &value,
+                    &mut s.shift.kind,
+                    &mut note,
+                    "not rotate, translate or scale",
+                ),
+                "shiftby" => parse_range(&value, &mut s.shift.amount, limits::SHIFT, &mut note),
+                "play" | "test" | "hard" | "logloss" | "lines" | "swap" => {
                     let slot = match key {
                         "play" => &mut s.play,
+                        "swap" => &mut s.target_swap,
                         "test" => &mut s.show_test,
                         "hard" => &mut s.discretize,
                         "lines" => &mut s.show_lines,
@@ -572,6 +648,16 @@ mod tests {
             log_scale: false,
             show_lines: true,
             scene: Some(3),
+            lab: Some(Lab::Transfer),
+            projection: Projection::Units(2, 5),
+            sweep_lambda: 0.01,
+            target: TargetSource::Plot,
+            target_swap: false,
+            target_labels: 12,
+            shift: Shift {
+                kind: ShiftKind::Scale,
+                amount: 0.25,
+            },
         };
         let (back, notices) = Settings::from_hash(&format!("#{}", s.to_hash()));
         assert_eq!(notices, Vec::<String>::new());
@@ -639,6 +725,41 @@ mod tests {
         assert_eq!(notices.len(), 11, "{notices:#?}");
         assert!(notices[0].contains("lr=1e9"));
         assert!(notices.iter().any(|n| n.contains("unknown setting 'bogus'")));
+    }
+
+    #[test]
+    fn lab_keys_are_read_and_bad_ones_explained() {
+        let (s, notices) = Settings::from_hash(
+            "lab=sweep&view=pca&ridge=0.01&target=plot&swap=0&labels=12&shift=translate&shiftby=0.5",
+        );
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(s.lab, Some(Lab::Sweep));
+        assert_eq!(s.projection, Projection::Principal);
+        assert_eq!(
+            (s.sweep_lambda, s.target, s.target_swap, s.target_labels),
+            (0.01, TargetSource::Plot, false, 12)
+        );
+        assert_eq!(
+            s.shift,
+            Shift {
+                kind: ShiftKind::Translate,
+                amount: 0.5
+            }
+        );
+        let (s, notices) = Settings::from_hash(
+            "lab=moon&view=u0.3&ridge=-1&target=moons&swap=2&labels=500&shift=spin&shiftby=7",
+        );
+        let d = Settings::default();
+        assert_eq!(notices.len(), 8, "{notices:#?}");
+        assert_eq!(
+            (s.lab, s.projection, s.sweep_lambda),
+            (d.lab, d.projection, d.sweep_lambda)
+        );
+        assert_eq!(
+            (s.target, s.target_swap, s.target_labels, s.shift),
+            (d.target, d.target_swap, d.target_labels, d.shift)
+        );
+        assert!(notices[0].contains("lab=moon"));
     }
 
     #[test]

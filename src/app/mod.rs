@@ -8,6 +8,8 @@ mod chart;
 mod controls;
 mod files_ui;
 mod handles;
+mod lab_paint;
+mod labs;
 mod lecture;
 mod painters;
 mod panel;
@@ -508,6 +510,7 @@ pub fn app() -> Html {
                     let (session, painters, canvases) = (session.clone(), painters.clone(), canvases.clone());
                     move |_| painters.borrow_mut().paint_backprop(&canvases, &mut session.borrow_mut())
                 })} />
+            <labs::LabsPanel updater={updater.clone()} settings={(*settings).clone()} summary={(*summary).clone()} />
         </main>
     }
 }

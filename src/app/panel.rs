@@ -21,7 +21,10 @@ pub struct SettingsProps {
 
 /// A callback for a `<select>` whose option values are the keys of `T`: it parses the key and
 /// applies `set`; a value that does not parse (none should) changes nothing.
-fn pick<T: std::str::FromStr + 'static>(updater: &Updater, set: fn(&mut Settings, T)) -> Callback<String> {
+pub(super) fn pick<T: std::str::FromStr + 'static>(
+    updater: &Updater,
+    set: fn(&mut Settings, T),
+) -> Callback<String> {
     let u = updater.clone();
     Callback::from(move |key: String| {
         if let Ok(value) = key.parse::<T>() {
@@ -30,7 +33,7 @@ fn pick<T: std::str::FromStr + 'static>(updater: &Updater, set: fn(&mut Settings
     })
 }
 
-fn options<T: Copy>(
+pub(super) fn options<T: Copy>(
     all: &[T],
     key: impl Fn(T) -> &'static str,
     label: impl Fn(T) -> String,

@@ -269,22 +269,36 @@ impl PlotPainter {
         let Some(offscreen) = &self.offscreen else {
             return;
         };
-        let n = n as u32;
-        if offscreen.width() != n {
-            offscreen.set_width(n);
-            offscreen.set_height(n);
-        }
-        let pixels = &self.pixels[..(n * n * 4) as usize];
-        let (Some(off_ctx), Ok(image)) = (
-            context_2d(offscreen),
-            ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), n, n),
-        ) else {
-            return;
-        };
-        let _ = off_ctx.put_image_data(&image, 0.0, 0.0);
-        ctx.set_image_smoothing_enabled(!discretize);
-        let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(offscreen, 0.0, 0.0, w, h);
+        draw_grid_image(ctx, offscreen, &self.pixels, n, w, h, !discretize);
     }
+}
+
+/// Puts an n × n RGBA grid on `offscreen` and draws it stretched over `ctx`'s (0, 0, w, h),
+/// smoothed or with hard cell edges.
+pub fn draw_grid_image(
+    ctx: &CanvasRenderingContext2d,
+    offscreen: &HtmlCanvasElement,
+    pixels: &[u8],
+    n: usize,
+    w: f64,
+    h: f64,
+    smooth: bool,
+) {
+    let n = n as u32;
+    if offscreen.width() != n {
+        offscreen.set_width(n);
+        offscreen.set_height(n);
+    }
+    let pixels = &pixels[..(n * n * 4) as usize];
+    let (Some(off_ctx), Ok(image)) = (
+        context_2d(offscreen),
+        ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), n, n),
+    ) else {
+        return;
+    };
+    let _ = off_ctx.put_image_data(&image, 0.0, 0.0);
+    ctx.set_image_smoothing_enabled(smooth);
+    let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(offscreen, 0.0, 0.0, w, h);
 }
 
 /// The most lines drawn: beyond this they only darken the plot.

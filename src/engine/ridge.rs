@@ -2,7 +2,7 @@
 //! is squared, minimising (1/n)·Σ(f(xᵢ) − yᵢ)² + (λ/2)·‖w‖² is ridge regression on the features
 //! the frozen part of the model computes, solved here in closed form.
 
-use super::data::Dataset;
+use super::data::{Dataset, Point};
 use super::model::{Model, Workspace};
 use std::fmt;
 
@@ -65,23 +65,7 @@ pub fn solve_last_layer(model: &Model, data: &Dataset, l2: f32) -> Result<RidgeS
         return Err(RidgeError::NoData);
     }
     let p = model.layers[last].inputs;
-    // Φ, n × p, row-major, computed by the frozen part of the model.
-    let mut phi = vec![0.0f64; n * p];
-    let mut ws = Workspace::new(model, 256);
-    for (chunk_index, chunk) in train.chunks(256).enumerate() {
-        let m = chunk.len();
-        for (k, point) in chunk.iter().enumerate() {
-            ws.x1[k] = point.x[0];
-            ws.x2[k] = point.x[1];
-        }
-        model.forward(&mut ws, m);
-        let rows: &[f32] = if last == 0 { &ws.features } else { &ws.a[last - 1] };
-        for k in 0..m {
-            for f in 0..p {
-                phi[(chunk_index * 256 + k) * p + f] = rows[f * m + k] as f64;
-            }
-        }
-    }
+    let mut phi = last_layer_inputs(model, &train);
     let y: Vec<f64> = train.iter().map(|pt| pt.y as f64).collect();
     // Centre so the bias drops out of the penalised problem.
     let mut feature_mean = vec![0.0; p];
@@ -137,6 +121,30 @@ pub fn solve_last_layer(model: &Model, data: &Dataset, l2: f32) -> Result<RidgeS
         weights: weights.iter().map(|&v| v as f32).collect(),
         bias: bias as f32,
     })
+}
+
+/// The values entering `model`'s last layer for each of `points`: an n × p matrix, row-major
+/// (row i holds point i's p features).
+pub fn last_layer_inputs(model: &Model, points: &[&Point]) -> Vec<f64> {
+    let last = model.layers.len() - 1;
+    let p = model.layers[last].inputs;
+    let mut phi = vec![0.0f64; points.len() * p];
+    let mut ws = Workspace::new(model, 256);
+    for (chunk_index, chunk) in points.chunks(256).enumerate() {
+        let m = chunk.len();
+        for (k, point) in chunk.iter().enumerate() {
+            ws.x1[k] = point.x[0];
+            ws.x2[k] = point.x[1];
+        }
+        model.forward(&mut ws, m);
+        let rows: &[f32] = if last == 0 { &ws.features } else { &ws.a[last - 1] };
+        for k in 0..m {
+            for f in 0..p {
+                phi[(chunk_index * 256 + k) * p + f] = rows[f * m + k] as f64;
+            }
+        }
+    }
+    phi
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {

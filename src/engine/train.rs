@@ -110,10 +110,16 @@ pub struct Trainer {
 const INIT_STREAM: u64 = 1;
 const ORDER_STREAM: u64 = 2;
 
+/// The weights a [`Trainer`] seeded with `seed` starts from (for random features: the features
+/// it keeps).
+pub fn initial_model(spec: &ModelSpec, seed: u64) -> Model {
+    Model::new(spec, &mut Rng::stream(seed, INIT_STREAM))
+}
+
 impl Trainer {
     /// A fresh model drawn from `seed`, ready to train on `data`.
     pub fn new(spec: ModelSpec, config: TrainConfig, data: &Dataset, seed: u64) -> Self {
-        let model = Model::new(&spec, &mut Rng::stream(seed, INIT_STREAM));
+        let model = initial_model(&spec, seed);
         let batch_capacity = config.batch_size.max(1);
         let mut trainer = Trainer {
             batch: Workspace::new(&model, batch_capacity),
@@ -355,6 +361,15 @@ pub fn predict_grid(model: &Model, ws: &mut Workspace, resolution: usize, out: &
         out[start..start + n].copy_from_slice(ws.outputs());
         start += n;
     }
+}
+
+/// Loss and accuracy (or R²) of `model` on `points`, test or not: for points no trainer holds,
+/// such as a shifted copy of a test set.
+pub fn evaluate_points(model: &Model, points: &[super::data::Point], loss: Loss, task: Task) -> SplitMetrics {
+    let mut columns = Columns::default();
+    columns.fill(points.iter());
+    let mut ws = Workspace::new(model, CHUNK);
+    evaluate_split(model, &mut ws, &columns, loss, task, usize::MAX)
 }
 
 fn evaluate_split(

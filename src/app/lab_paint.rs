@@ -1,0 +1,348 @@
+//! Drawing for the labs: the feature-space view, the sweep chart, and the small maps of the
+//! pretraining lab (a model's output, or one unit's value, over the input square).
+
+use super::plot::{context_2d, draw_grid_image, fit_backing_store, new_canvas};
+use crate::engine::{predict_grid, Model, Point, Task, Workspace};
+use crate::labs::feature_space::FeatureView;
+use crate::labs::sweep::{Sweep, SWEEP_SIZES};
+use crate::paint::{self, Shading, NEGATIVE, POSITIVE};
+use crate::session::{unit_grid, UnitRef};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+const INK: &str = "rgba(29, 36, 51, 0.85)";
+
+fn class_colour(y: f32, task: Task) -> String {
+    let [r, g, b] = match task {
+        Task::Classification if y > 0.0 => POSITIVE,
+        Task::Classification => NEGATIVE,
+        Task::Regression => paint::diverging(y, 1.0),
+    };
+    format!("rgb({r}, {g}, {b})")
+}
+
+/// A point: filled for training, hollow for test.
+fn dot(ctx: &CanvasRenderingContext2d, x: f64, y: f64, radius: f64, colour: &str, test: bool, ratio: f64) {
+    ctx.begin_path();
+    let _ = ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
+    if test {
+        ctx.set_fill_style_str("rgba(255, 255, 255, 0.8)");
+        ctx.fill();
+        ctx.set_stroke_style_str(colour);
+        ctx.set_line_width(1.8 * ratio);
+    } else {
+        ctx.set_fill_style_str(colour);
+        ctx.fill();
+        ctx.set_stroke_style_str("#ffffff");
+        ctx.set_line_width(ratio);
+    }
+    ctx.stroke();
+}
+
+/// Reusable off-screen canvas and pixels for painting grids.
+#[derive(Default)]
+pub struct GridPainter {
+    offscreen: Option<HtmlCanvasElement>,
+    scores: Vec<f32>,
+    pixels: Vec<u8>,
+    segments: Vec<[f32; 4]>,
+}
+
+impl GridPainter {
+    /// Paints `scores` (an n × n grid, top row first) into the whole of `ctx`'s w × h area,
+    /// with the zero contour when `contour` is set.
+    fn paint_scores(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        n: usize,
+        shading: Shading,
+        contour: bool,
+        size: (f64, f64, f64),
+    ) {
+        let (w, h, ratio) = size;
+        let cells = n * n;
+        self.pixels.resize(cells * 4, 0);
+        paint::fill_heatmap(&self.scores[..cells], shading, &mut self.pixels);
+        if self.offscreen.is_none() {
+            self.offscreen = new_canvas();
+        }
+        if let Some(offscreen) = &self.offscreen {
+            draw_grid_image(ctx, offscreen, &self.pixels, n, w, h, true);
+        }
+        if contour {
+            paint::contour(&self.scores[..cells], n, 0.0, &mut self.segments);
+            ctx.set_stroke_style_str(INK);
+            ctx.set_line_width(1.5 * ratio);
+            ctx.begin_path();
+            let (sx, sy) = (w / n as f64, h / n as f64);
+            for s in &self.segments {
+                ctx.move_to(s[0] as f64 * sx, s[1] as f64 * sy);
+                ctx.line_to(s[2] as f64 * sx, s[3] as f64 * sy);
+            }
+            ctx.stroke();
+        }
+    }
+
+    /// Paints `model`'s output over [-1, 1]² on `canvas`, with `points` on top (test points
+    /// hollow; those outside the square are not drawn).
+    pub fn paint_model(&mut self, canvas: &HtmlCanvasElement, model: &Model, task: Task, points: &[Point]) {
+        let Some(ctx) = context_2d(canvas) else {
+            return;
+        };
+        let (w, h, ratio) = fit_backing_store(canvas);
+        let n = 40;
+        self.scores.resize(n * n, 0.0);
+        let mut ws = Workspace::new(model, 256);
+        predict_grid(model, &mut ws, n, &mut self.scores);
+        let shading = match task {
+            Task::Classification => Shading::Confidence,
+            Task::Regression => Shading::Value,
+        };
+        self.paint_scores(&ctx, n, shading, task == Task::Classification, (w, h, ratio));
+        for test in [true, false] {
+            for p in points.iter().filter(|p| p.test == test) {
+                let x = (p.x[0] as f64 + 1.0) / 2.0 * w;
+                let y = (1.0 - p.x[1] as f64) / 2.0 * h;
+                let colour = class_colour(p.y, task);
+                if test {
+                    dot(&ctx, x, y, 2.2 * ratio, &colour, true, ratio);
+                } else {
+                    // The few labels must stand out from the many test points: large, ringed dark.
+                    ctx.begin_path();
+                    let _ = ctx.arc(x, y, 7.0 * ratio, 0.0, std::f64::consts::TAU);
+                    ctx.set_fill_style_str(INK);
+                    ctx.fill();
+                    dot(&ctx, x, y, 5.5 * ratio, &colour, false, ratio);
+                }
+            }
+        }
+    }
+
+    /// Paints up to `units` units of layer `layer` (0-based dense layer) of `model` side by
+    /// side on `canvas`, each scaled to its largest magnitude.
+    pub fn paint_units(&mut self, canvas: &HtmlCanvasElement, model: &Model, layer: usize, units: usize) {
+        let Some(ctx) = context_2d(canvas) else {
+            return;
+        };
+        let (w, h, ratio) = fit_backing_store(canvas);
+        ctx.clear_rect(0.0, 0.0, w, h);
+        let n = 28;
+        self.scores.resize(n * n, 0.0);
+        let mut ws = Workspace::new(model, n * n);
+        let gap = 4.0 * ratio;
+        let side = ((w + gap) / units.max(1) as f64 - gap).min(h);
+        for unit in 0..units {
+            unit_grid(
+                model,
+                &mut ws,
+                n,
+                UnitRef {
+                    layer: layer + 1,
+                    unit,
+                },
+                &mut self.scores,
+            );
+            let scale = self.scores.iter().fold(0.0f32, |m, v| m.max(v.abs())).max(1e-6);
+            self.scores.iter_mut().for_each(|v| *v /= scale);
+            ctx.save();
+            let _ = ctx.translate(unit as f64 * (side + gap), 0.0);
+            self.paint_scores(&ctx, n, Shading::Value, false, (side, side, ratio));
+            ctx.set_stroke_style_str("rgba(29, 36, 51, 0.25)");
+            ctx.set_line_width(ratio);
+            ctx.stroke_rect(0.0, 0.0, side, side);
+            ctx.restore();
+        }
+    }
+
+    /// Paints the feature-space view: the last layer's rule as the background, its zero line,
+    /// and the points at their projected features.
+    pub fn paint_feature_space(&mut self, canvas: &HtmlCanvasElement, view: &FeatureView, task: Task) {
+        let Some(ctx) = context_2d(canvas) else {
+            return;
+        };
+        let (w, h, ratio) = fit_backing_store(canvas);
+        // The view's window: the points' extent with a margin (a unit square when empty).
+        let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+        for p in &view.points {
+            for axis in 0..2 {
+                lo[axis] = lo[axis].min(p.at[axis] as f64);
+                hi[axis] = hi[axis].max(p.at[axis] as f64);
+            }
+        }
+        for axis in 0..2 {
+            if !lo[axis].is_finite() {
+                (lo[axis], hi[axis]) = (-1.0, 1.0);
+            }
+            let pad = ((hi[axis] - lo[axis]) * 0.12).max(0.05);
+            lo[axis] -= pad;
+            hi[axis] += pad;
+        }
+        let to_px = |a: f64, b: f64| {
+            (
+                (a - lo[0]) / (hi[0] - lo[0]) * w,
+                (hi[1] - b) / (hi[1] - lo[1]) * h,
+            )
+        };
+        let n = 64;
+        self.scores.resize(n * n, 0.0);
+        let [c, wa, wb] = view.rule;
+        for r in 0..n {
+            for col in 0..n {
+                let a = lo[0] + (col as f64 + 0.5) / n as f64 * (hi[0] - lo[0]);
+                let b = hi[1] - (r as f64 + 0.5) / n as f64 * (hi[1] - lo[1]);
+                self.scores[r * n + col] = (c + wa * a + wb * b) as f32;
+            }
+        }
+        let shading = match task {
+            Task::Classification => Shading::Confidence,
+            Task::Regression => Shading::Value,
+        };
+        self.paint_scores(&ctx, n, shading, false, (w, h, ratio));
+        // The line c + wa·a + wb·b = 0, through two points far outside the window.
+        if wa.abs() + wb.abs() > 1e-12 {
+            let span = (hi[0] - lo[0]).max(hi[1] - lo[1]) * 10.0;
+            let (ends_a, ends_b) = if wb.abs() > wa.abs() {
+                let mid = (lo[0] + hi[0]) / 2.0;
+                let (a0, a1) = (mid - span, mid + span);
+                ((a0, a1), ((-c - wa * a0) / wb, (-c - wa * a1) / wb))
+            } else {
+                let mid = (lo[1] + hi[1]) / 2.0;
+                let (b0, b1) = (mid - span, mid + span);
+                (((-c - wb * b0) / wa, (-c - wb * b1) / wa), (b0, b1))
+            };
+            let (p, q) = (to_px(ends_a.0, ends_b.0), to_px(ends_a.1, ends_b.1));
+            ctx.set_stroke_style_str(INK);
+            ctx.set_line_width(2.5 * ratio);
+            ctx.begin_path();
+            ctx.move_to(p.0, p.1);
+            ctx.line_to(q.0, q.1);
+            ctx.stroke();
+        }
+        for test in [true, false] {
+            for p in view.points.iter().filter(|p| p.test == test) {
+                let (x, y) = to_px(p.at[0] as f64, p.at[1] as f64);
+                let radius = if test { 3.0 } else { 4.5 } * ratio;
+                dot(&ctx, x, y, radius, &class_colour(p.y, task), test, ratio);
+            }
+        }
+        ctx.set_fill_style_str("rgba(29, 36, 51, 0.75)");
+        ctx.set_font(&format!("{}px system-ui, sans-serif", (12.0 * ratio).round()));
+        let _ = ctx.fill_text(&format!("{} →", view.axes[0]), 6.0 * ratio, h - 6.0 * ratio);
+        let _ = ctx.fill_text(&format!("↑ {}", view.axes[1]), 6.0 * ratio, 16.0 * ratio);
+    }
+}
+
+const TEST_COLOUR: RGBColor = RGBColor(138, 92, 214);
+const TRAIN_COLOUR: RGBColor = RGBColor(29, 36, 51);
+const KERNEL_COLOUR: RGBColor = RGBColor(214, 39, 40);
+
+/// Draws the sweep's errors against k (log axis), with the kernel ridge errors as dashed
+/// reference lines.
+pub fn paint_sweep(canvas: &HtmlCanvasElement, sweep: &Sweep) {
+    let (_, _, ratio) = fit_backing_store(canvas);
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+        return;
+    };
+    let root = backend.into_drawing_area();
+    let _ = root.fill(&WHITE);
+    if let Err(e) = draw_sweep(&root, sweep, ratio) {
+        web_sys::console::warn_1(&format!("sweep chart: {e}").into());
+    }
+    let _ = root.present();
+}
+
+fn draw_sweep(
+    root: &DrawingArea<CanvasBackend, plotters::coord::Shift>,
+    sweep: &Sweep,
+    ratio: f64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let font = (12.0 * ratio) as u32;
+    let kernel = sweep.kernel_result();
+    let top = sweep
+        .rows()
+        .iter()
+        .flat_map(|r| r.draws.iter().copied().chain([r.train_error]))
+        .chain(kernel.iter().flat_map(|k| [k.test_error, k.train_error]))
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, f64::max);
+    let top = match sweep.task() {
+        Task::Classification => top.clamp(0.1, 1.0) * 1.08,
+        Task::Regression => top.max(1e-3) * 1.08,
+    };
+    let last_k = *SWEEP_SIZES.last().unwrap_or(&1) as f64;
+    let mut chart = ChartBuilder::on(root)
+        .margin(font / 2)
+        .x_label_area_size(font * 3)
+        .y_label_area_size(font * 4)
+        .build_cartesian_2d((0.8..last_k * 1.25).log_scale(), 0.0..top)?;
+    let error_name = match sweep.task() {
+        Task::Classification => "error rate",
+        Task::Regression => "mean squared error",
+    };
+    chart
+        .configure_mesh()
+        .label_style(("sans-serif", font))
+        .x_desc("k, the number of random features (log scale)")
+        .y_desc(error_name)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v:.2}"))
+        .light_line_style(BLACK.mix(0.04))
+        .bold_line_style(BLACK.mix(0.1))
+        .draw()?;
+    let width = (2.0 * ratio).round().max(1.0) as u32;
+    let swatch = (16.0 * ratio).round() as i32;
+    let radius = (3.5 * ratio) as i32;
+    if let Some(k) = kernel {
+        for (value, colour, label) in [
+            (k.test_error, KERNEL_COLOUR.mix(1.0), "kernel ridge, test"),
+            (k.train_error, KERNEL_COLOUR.mix(0.45), "kernel ridge, training"),
+        ] {
+            let dashes = (0..40).map(|i| {
+                let (a, b) = (
+                    0.8 * (last_k * 1.6f64).powf(i as f64 / 40.0),
+                    0.8 * (last_k * 1.6f64).powf((i as f64 + 0.5) / 40.0),
+                );
+                PathElement::new(vec![(a, value), (b, value)], colour.stroke_width(width))
+            });
+            chart.draw_series(dashes)?.label(label).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + swatch, y)], colour.stroke_width(width))
+            });
+        }
+    }
+    let rows = sweep.rows();
+    let draws = rows
+        .iter()
+        .flat_map(|r| r.draws.iter().map(move |&e| (r.k as f64, e)))
+        .filter(|p| p.1.is_finite());
+    chart.draw_series(draws.map(|p| Circle::new(p, radius / 2 + 1, TEST_COLOUR.mix(0.35).filled())))?;
+    for (colour, label, pick) in [
+        (
+            TRAIN_COLOUR.mix(0.5),
+            "random features, training",
+            (|r: &crate::labs::sweep::SweepRow| r.train_error) as fn(&crate::labs::sweep::SweepRow) -> f64,
+        ),
+        (TEST_COLOUR.mix(1.0), "random features, test", |r| r.test_error),
+    ] {
+        let line: Vec<(f64, f64)> = rows
+            .iter()
+            .map(|r| (r.k as f64, pick(r)))
+            .filter(|p| p.1.is_finite())
+            .collect();
+        chart
+            .draw_series(LineSeries::new(line.clone(), colour.stroke_width(width)))?
+            .label(label)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + swatch, y)], colour.stroke_width(width))
+            });
+        chart.draw_series(line.into_iter().map(|p| Circle::new(p, radius, colour.filled())))?;
+    }
+    chart
+        .configure_series_labels()
+        .label_font(("sans-serif", font))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.15))
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()?;
+    Ok(())
+}
