@@ -139,6 +139,14 @@ where
                 PathElement::new(vec![(x, y), (x + swatch, y)], colour.stroke_width(width))
             });
     }
+    draw_legend(&mut chart, font)
+}
+
+/// Draws the legend of a chart's labelled series in its upper right corner.
+pub fn draw_legend<CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'_, CanvasBackend, CT>,
+    font: u32,
+) -> Result<(), Box<dyn std::error::Error>> {
     chart
         .configure_series_labels()
         .label_font(("sans-serif", font))

@@ -337,12 +337,5 @@ fn draw_sweep(
             });
         chart.draw_series(line.into_iter().map(|p| Circle::new(p, radius, colour.filled())))?;
     }
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", font))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.15))
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()?;
-    Ok(())
+    super::chart::draw_legend(&mut chart, font)
 }

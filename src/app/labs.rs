@@ -89,13 +89,7 @@ fn feature_space_lab(props: &LabProps) -> Html {
         });
     }
     let train: Vec<_> = view.points.iter().filter(|p| !p.test).collect();
-    let correct = train
-        .iter()
-        .filter(|p| {
-            let z = view.rule[0] + view.rule[1] * p.at[0] as f64 + view.rule[2] * p.at[1] as f64;
-            (z >= 0.0) == (p.y > 0.0)
-        })
-        .count();
+    let correct = train.iter().filter(|p| (p.score >= 0.0) == (p.y > 0.0)).count();
     let kind = match view.projection {
         Projection::Separator => "sep",
         Projection::Principal => "pca",
@@ -150,9 +144,18 @@ fn feature_space_lab(props: &LabProps) -> Html {
          projected onto it, so a point may sit on the wrong side here yet be classified correctly. \
          Choose 'Along w' for the exact picture."
     };
+    let total = props.updater.with_session(|s| s.data.points.len());
+    let sample = if view.points.len() < total {
+        format!(
+            " (an evenly spaced sample of {} of the {total} points, to keep this large network quick)",
+            view.points.len()
+        )
+    } else {
+        String::new()
+    };
     let verdict = match task {
         Task::Classification => format!(
-            "Training points on the correct side of the line: {correct} of {}.",
+            "Training points the last layer classifies correctly: {correct} of {}{sample}.",
             train.len()
         ),
         Task::Regression => "Colour: the last layer's output; the line is where it is zero.".to_string(),
@@ -421,16 +424,16 @@ fn sweep_lab(props: &LabProps) -> Html {
 }
 
 /// The target task the settings describe, drawn from the plot when it says so.
-fn target_of(settings: &Settings, updater: &Updater) -> Result<crate::engine::Dataset, TransferError> {
+fn target_of(settings: &Settings, updater: &Updater) -> crate::engine::Dataset {
     match settings.target {
-        TargetSource::Plot => Ok(updater.with_session(|s| s.data.clone())),
-        TargetSource::Preset(p) => Ok(preset_target(
+        TargetSource::Plot => updater.with_session(|s| s.data.clone()),
+        TargetSource::Preset(p) => preset_target(
             p,
             settings.target_labels,
             settings.target_swap,
             settings.noise,
             settings.data_seed.wrapping_add(1),
-        )),
+        ),
     }
 }
 
@@ -458,7 +461,7 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
             let Some(lab) = slot.as_mut() else {
                 return;
             };
-            match target_of(&settings, &updater).and_then(|t| lab.fine_tune(t)) {
+            match lab.fine_tune(target_of(&settings, &updater)) {
                 Ok(()) => {
                     error.set(None);
                     running.set(true);

@@ -147,10 +147,20 @@ fn top_direction(h: &[f64], p: usize, basis: &[&[f64]]) -> Vec<f64> {
     v
 }
 
-/// Projects (at most [`MAX_VIEW_POINTS`] of) `data` into the space of the features entering
-/// `model`'s last layer.
+/// Multiply-adds one view may spend running points through the model: a large network shows
+/// fewer points rather than slowing the page.
+pub const VIEW_WORK: usize = 20_000_000;
+
+/// How many points a view of `model` shows at most: [`MAX_VIEW_POINTS`], fewer for a model so
+/// large that those would cost more than [`VIEW_WORK`], and never fewer than 50.
+pub fn view_points_for(model: &Model) -> usize {
+    (VIEW_WORK / model.parameter_count().max(1)).clamp(50, MAX_VIEW_POINTS)
+}
+
+/// Projects `data` (every point, or evenly spaced ones when there are more than
+/// [`view_points_for`] the model) into the space of the features entering `model`'s last layer.
 pub fn project(model: &Model, data: &Dataset, projection: Projection) -> FeatureView {
-    let stride = data.points.len().div_ceil(MAX_VIEW_POINTS).max(1);
+    let stride = data.points.len().div_ceil(view_points_for(model)).max(1);
     let points: Vec<Point> = data.points.iter().step_by(stride).copied().collect();
     let n = points.len();
     let last = model.layers.len() - 1;
@@ -215,10 +225,7 @@ pub fn project(model: &Model, data: &Dataset, projection: Projection) -> Feature
                 u,
                 v,
                 mean.clone(),
-                [
-                    "along w (distance to the separator)".into(),
-                    "most spread across w".into(),
-                ],
+                ["along w".into(), "most spread across w".into()],
             )
         }
     };

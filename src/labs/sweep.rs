@@ -3,8 +3,8 @@
 //! features approach. The work is cut into small units so the page stays responsive.
 
 use crate::engine::{
-    initial_model, random_feature_penalty, solve_last_layer, Activation, Dataset, Kernel, KernelRidge,
-    ModelSpec, Point, Task,
+    initial_model, random_feature_penalty, solve_last_layer, Activation, Dataset, Kernel, KernelRidge, Model,
+    ModelSpec, Point, Task, Workspace,
 };
 use std::fmt;
 
@@ -118,6 +118,21 @@ fn error(task: Task, predictions: &[f64], points: &[Point]) -> f64 {
                 / n
         }
     }
+}
+
+/// The model's outputs for `points`, a chunk at a time.
+fn predict_all(model: &Model, points: &[Point]) -> Vec<f64> {
+    let mut ws = Workspace::new(model, 256);
+    let mut out = Vec::with_capacity(points.len());
+    for chunk in points.chunks(256) {
+        for (k, p) in chunk.iter().enumerate() {
+            ws.x1[k] = p.x[0];
+            ws.x2[k] = p.x[1];
+        }
+        model.forward(&mut ws, chunk.len());
+        out.extend(ws.outputs().iter().map(|&f| f as f64));
+    }
+    out
 }
 
 fn as_f64(x: [f32; 2]) -> [f64; 2] {
@@ -265,8 +280,7 @@ impl Sweep {
             Ok(solution) => solution.install(&mut model),
             Err(_) => return (f64::NAN, f64::NAN),
         }
-        let predict =
-            |points: &[Point]| -> Vec<f64> { points.iter().map(|p| model.predict(p.x) as f64).collect() };
+        let predict = |points: &[Point]| predict_all(&model, points);
         (
             error(self.task, &predict(&self.train.points), &self.train.points),
             error(self.task, &predict(&self.test), &self.test),
