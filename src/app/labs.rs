@@ -423,9 +423,18 @@ fn sweep_lab(props: &LabProps) -> Html {
     }
 }
 
+/// The target the settings ask for, or the source's own data set when the chosen preset is
+/// the other kind of task (classes against values).
+fn effective_target(settings: &Settings) -> TargetSource {
+    match settings.target {
+        TargetSource::Preset(p) if p.task() != settings.task() => TargetSource::Preset(settings.dataset),
+        other => other,
+    }
+}
+
 /// The target task the settings describe, drawn from the plot when it says so.
 fn target_of(settings: &Settings, updater: &Updater) -> crate::engine::Dataset {
-    match settings.target {
+    match effective_target(settings) {
         TargetSource::Plot => updater.with_session(|s| s.data.clone()),
         TargetSource::Preset(p) => preset_target(
             p,
@@ -680,7 +689,7 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
         let u = props.updater.clone();
         Callback::from(move |v: f64| u.settings(|s| s.shift.amount = (v as f32).clamp(0.0, 1.0)))
     };
-    let is_preset = matches!(settings.target, TargetSource::Preset(_));
+    let is_preset = matches!(effective_target(&settings), TargetSource::Preset(_));
     let score_name = match task {
         Task::Classification => "accuracy",
         Task::Regression => "R²",
@@ -697,7 +706,7 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
                         let (fine_tune, settings) = (fine_tune.clone(), settings.clone());
                         Callback::from(move |_| fine_tune.emit(settings.clone()))
                     }) }
-                { select("Target task", "transfer-target", targets, settings.target.key(), pick(u, |s, t| s.target = t)) }
+                { select("Target task", "transfer-target", targets, effective_target(&settings).key(), pick(u, |s, t| s.target = t)) }
                 if is_preset {
                     { slider("Labelled points", "transfer-labels", limits::TARGET_LABELS.0 as f64, limits::TARGET_LABELS.1 as f64, 1.0,
                         settings.target_labels as f64, settings.target_labels.to_string(), labels_input) }
@@ -715,10 +724,18 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
             <p class="lab-status" data-testid="transfer-status" data-done={done.to_string()}>{ status }</p>
             <p class="lab-text">{ format!(
                 "The neural network set in the Model panel (its shape, activation and seed) first learns the points on the plot for {PRETRAIN_STEPS} steps. \
-                 Then it learns the target from only {} labelled points in three ways, each for {FINE_TUNE_STEPS} full-batch steps (Adam, η = {}), \
-                 and is scored ({score_name}) on the target's {} other points. Drag the shift to move those test points away from where the labels were.",
+                 Then it learns the target from only {} labelled points in three ways, each for {FINE_TUNE_STEPS} full-batch steps (Adam, η = {}){}",
                 labels.map_or("a few".to_string(), |l| l.0.to_string()), format_rate(LAB_LEARNING_RATE),
-                labels.map_or(0, |l| l.1)) }</p>
+                match labels {
+                    Some((_, 0)) => ".".to_string(),
+                    Some((_, tests)) => format!(", and is scored ({score_name}) on the target's {tests} other points. \
+                        Drag the shift to move those test points away from where the labels were."),
+                    None => format!(", and is scored ({score_name}) on the target's other points."),
+                }) }</p>
+            if labels.is_some_and(|l| l.1 == 0) {
+                <p class="lab-note" data-testid="transfer-note">{ "The target has no test points (every point on the plot is \
+                    labelled), so only the labelled points are scored: compare how the three maps below fill the rest of the plane." }</p>
+            }
             { for table }
             <div class="transfer-maps">
                 { for Strategy::ALL.into_iter().zip(maps.iter()).map(|(s, node)| html! {

@@ -175,3 +175,37 @@ test('the feature space shows a linear separator that training makes correct', a
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a target drawn by hand after pretraining is learned from four clicks', async () => {
+  const { page, errors } = await openApp(app.browser, app.server.url);
+  await chooseScene(page, 'Pretrain, then fine-tune');
+  await waitDone(page, 'transfer-status');
+  // Draw the swapped XOR with one point per quadrant.
+  await page.getByTestId('clear').click();
+  const box = await page.getByTestId('plot').boundingBox();
+  const at = ([x1, x2]) => [box.x + ((x1 + 1) / 2) * box.width, box.y + ((1 - x2) / 2) * box.height];
+  const drawn = [[[0.5, -0.5], '1'], [[-0.5, 0.5], '1'], [[0.5, 0.5], '2'], [[-0.5, -0.5], '2']];
+  for (const [x, key] of drawn) {
+    await page.keyboard.press(key);
+    await page.mouse.click(...at(x));
+  }
+  assert.match(await text(page, 'point-count'), /^4 /);
+  await page.getByTestId('transfer-target').selectOption('plot');
+  await waitDone(page, 'transfer-status');
+  assert.match(await text(page, 'transfer-note'), /no test points/);
+  for (const strategy of ['frozen', 'finetune', 'scratch']) {
+    assert.equal(await text(page, `transfer-train-${strategy}`), '100%');
+    assert.equal(await text(page, `transfer-test-${strategy}`), '—');
+  }
+  // The frozen run's map colours each quadrant as its drawn point: orange (class 1) at top left.
+  const colour = await page.evaluate(() => {
+    const c = document.querySelector('[data-testid="transfer-map-frozen"]');
+    const [x, y] = [Math.round(c.width * 0.1), Math.round(c.height * 0.1)];
+    return Array.from(c.getContext('2d').getImageData(x, y, 1, 1).data.slice(0, 3));
+  });
+  assert.ok(colour[0] > colour[2], `top-left corner of the frozen map is orange-ish: ${colour}`);
+  await page.getByTestId('transfer-table').scrollIntoViewIfNeeded();
+  await screenshot(page, 'lab-transfer-drawn');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
