@@ -5,6 +5,8 @@
 # step count and the page's own readout). Prints a table and writes target/bench/page.json.
 #   bash scripts/bench-page.sh                about 40 s once built
 #   bash scripts/bench-page.sh --build        rebuild dist/ first (default: only when missing)
+#   bash scripts/bench-page.sh --labs         the labs instead: frame times while each lab works
+#                                             under a heavy load (bench/page/labs.mjs, about 40 s)
 #   BENCH_SECONDS=20 bash scripts/bench-page.sh        measured seconds per speed (default 10)
 #   BENCH_SPEEDS=idle,slow,normal,fast bash scripts/bench-page.sh
 #   NNPLAY_DIST=target/e2e-dist bash scripts/bench-page.sh   benchmark another bundle (never built here)
@@ -15,10 +17,12 @@ cd "$root"
 say() { printf '\033[1;34m[bench-page]\033[0m %s\n' "$*" >&2; }
 
 build=0
+bench=bench/page/run.mjs
 for arg in "$@"; do
   case "$arg" in
     --build) build=1 ;;
-    *) echo "usage: bash scripts/bench-page.sh [--build]" >&2; exit 2 ;;
+    --labs) bench=bench/page/labs.mjs ;;
+    *) echo "usage: bash scripts/bench-page.sh [--build] [--labs]" >&2; exit 2 ;;
   esac
 done
 
@@ -34,4 +38,4 @@ elif [ "$build" = 1 ] || [ ! -f dist/index.html ]; then
   trunk build --release >&2
 fi
 
-node bench/page/run.mjs
+node "$bench"
