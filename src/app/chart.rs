@@ -27,7 +27,7 @@ pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
     });
-    let font = (12.0 * ratio) as u32;
+    let font = (12.0 * ratio * super::plot::text_scale()) as u32;
     if !lo.is_finite() {
         let grey = BLACK.mix(0.5);
         let style = TextStyle::from(("sans-serif", font).into_font()).color(&grey);

@@ -1,7 +1,7 @@
 //! Drawing for the labs: the feature-space view, the sweep chart, and the small maps of the
 //! pretraining lab (a model's output, or one unit's value, over the input square).
 
-use super::plot::{context_2d, draw_grid_image, fit_backing_store, new_canvas};
+use super::plot::{context_2d, draw_grid_image, fit_backing_store, new_canvas, text_scale};
 use crate::engine::{predict_grid, Model, Point, Task, Workspace};
 use crate::labs::feature_space::FeatureView;
 use crate::labs::sweep::{Sweep, SWEEP_SIZES};
@@ -227,9 +227,16 @@ impl GridPainter {
             }
         }
         ctx.set_fill_style_str("rgba(29, 36, 51, 0.75)");
-        ctx.set_font(&format!("{}px system-ui, sans-serif", (12.0 * ratio).round()));
+        ctx.set_font(&format!(
+            "{}px system-ui, sans-serif",
+            (12.0 * ratio * text_scale()).round()
+        ));
         let _ = ctx.fill_text(&format!("{} →", view.axes[0]), 6.0 * ratio, h - 6.0 * ratio);
-        let _ = ctx.fill_text(&format!("↑ {}", view.axes[1]), 6.0 * ratio, 16.0 * ratio);
+        let _ = ctx.fill_text(
+            &format!("↑ {}", view.axes[1]),
+            6.0 * ratio,
+            16.0 * ratio * text_scale(),
+        );
     }
 }
 
@@ -257,7 +264,7 @@ fn draw_sweep(
     sweep: &Sweep,
     ratio: f64,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let font = (12.0 * ratio) as u32;
+    let font = (12.0 * ratio * text_scale()) as u32;
     let kernel = sweep.kernel_result();
     let top = sweep
         .rows()

@@ -116,6 +116,19 @@ pub fn fit_backing_store(canvas: &HtmlCanvasElement) -> (f64, f64, f64) {
     (w, h, ratio)
 }
 
+/// How much larger the page's type is than its normal 15 px (projector mode enlarges it), so
+/// text drawn on canvases can grow with it.
+pub fn text_scale() -> f64 {
+    web_sys::window()
+        .and_then(|w| {
+            let root = w.document()?.document_element()?;
+            w.get_computed_style(&root).ok().flatten()
+        })
+        .and_then(|style| style.get_property_value("font-size").ok())
+        .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+        .map_or(1.0, |px| (px / 15.0).clamp(0.5, 3.0))
+}
+
 /// Converts a position in CSS pixels within the canvas to plot coordinates in [-1, 1]².
 pub fn to_plot(canvas: &HtmlCanvasElement, offset_x: f64, offset_y: f64) -> [f32; 2] {
     let rect = canvas.get_bounding_client_rect();
