@@ -11,8 +11,8 @@ use crate::engine::{Preset, Task};
 use crate::labs::feature_space::{project, Projection};
 use crate::labs::sweep::{kernel_name, Sweep, SweepSpec, MAX_SWEEP_TRAIN, SWEEP_DRAWS};
 use crate::labs::transfer::{
-    preset_target, ShiftKind, Strategy, TargetSource, TransferError, TransferLab, FINE_TUNE_STEPS,
-    LAB_LEARNING_RATE, PRETRAIN_STEPS,
+    preset_target, Shift, ShiftKind, Strategy, StrategyResult, TargetSource, TransferError, TransferLab,
+    FINE_TUNE_STEPS, LAB_LEARNING_RATE, PRETRAIN_STEPS,
 };
 use crate::settings::{limits, Lab, ModelFamily, Settings, RANDOM_ACTIVATIONS};
 use std::cell::RefCell;
@@ -289,8 +289,10 @@ fn sweep_lab(props: &LabProps) -> Html {
         use_effect_with((), move |_| start.emit(inputs));
     }
     {
+        // Repainted when the sweep advances, and on edits and resizes (which bump the readouts'
+        // revision), not on every readout refresh while the playground trains.
         let (canvas, sweep) = (canvas.clone(), sweep.clone());
-        use_effect(move || {
+        use_effect_with((*tick, *running, props.summary.revision), move |_| {
             if let (Some(c), Some((s, _))) = (canvas.cast::<HtmlCanvasElement>(), sweep.borrow().as_ref()) {
                 paint_sweep(&c, s);
             }
@@ -553,7 +555,7 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
         let (pretrain, settings) = (pretrain.clone(), settings.clone());
         use_effect_with((), move |_| pretrain.emit(settings));
     }
-    // Paint the maps and units after each render.
+    // Paint the maps and units when the lab or the shift changes, and on edits and resizes.
     {
         let (work, painter, maps, units, shift) = (
             work.clone(),
@@ -562,7 +564,8 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
             units.clone(),
             settings.shift,
         );
-        use_effect(move || {
+        let key = (*tick, *running, shift_key(&settings), props.summary.revision);
+        use_effect_with(key, move |_| {
             let lab = work.borrow();
             let Some(lab) = lab.as_ref() else {
                 return;
@@ -605,46 +608,20 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
         });
     }
 
-    let mut lab_ref = work.borrow_mut();
-    let status = match lab_ref.as_mut() {
-        None => "Not started.".to_string(),
-        Some(lab) if !lab.is_pretrained() => {
-            format!(
-                "Pretraining on the plot's points: step {} of {PRETRAIN_STEPS}…",
-                lab.pretrain_steps()
-            )
-        }
-        Some(lab) => {
-            let source = lab.source_metrics().test;
-            let source_note = if source.count > 0 {
-                format!(" (source test score {})", score_text(lab.task(), source.score))
-            } else {
-                String::new()
-            };
-            let phase = if lab.is_fine_tuned() {
-                "fine-tuning done.".to_string()
-            } else if lab.target().is_some() {
-                format!(
-                    "fine-tuning: step {} of {FINE_TUNE_STEPS}…",
-                    lab.fine_tune_steps()
-                )
-            } else {
-                "waiting for a target.".to_string()
-            };
-            format!("Pretrained for {PRETRAIN_STEPS} steps{source_note}; {phase}")
-        }
+    let numbers = {
+        let (work, shift, task) = (work.clone(), settings.shift, settings.task());
+        let key = (*tick, *running, shift_key(&settings), (*error).clone());
+        use_memo(key, move |_| {
+            TransferNumbers::of(work.borrow_mut().as_mut(), shift, task)
+        })
     };
-    let done = lab_ref.as_ref().is_some_and(|l| l.is_fine_tuned());
-    let task = lab_ref.as_ref().map_or(settings.task(), |l| l.task());
-    let results = lab_ref
-        .as_mut()
-        .map(|l| l.results(settings.shift))
-        .unwrap_or_default();
-    let labels = lab_ref
-        .as_ref()
-        .and_then(|l| l.target())
-        .map(|t| (t.train_count(), t.test_count()));
-    drop(lab_ref);
+    let TransferNumbers {
+        status,
+        done,
+        task,
+        results,
+        labels,
+    } = (*numbers).clone();
     let shifted = settings.shift.amount > 0.0;
     let table = (!results.is_empty()).then(|| html! {
         <table class="lab-table" data-testid="transfer-table">
@@ -758,6 +735,68 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
                 }) }
             </div>
         </div>
+    }
+}
+
+/// The shift as a comparable key.
+fn shift_key(settings: &Settings) -> (ShiftKind, u32) {
+    (settings.shift.kind, settings.shift.amount.to_bits())
+}
+
+/// What the pretraining lab's text and table show, recomputed only when the lab or the shift
+/// changes (evaluating the three runs costs as much as a few training steps).
+#[derive(Clone, PartialEq)]
+struct TransferNumbers {
+    status: String,
+    done: bool,
+    task: Task,
+    results: Vec<StrategyResult>,
+    /// Labelled and test points of the target.
+    labels: Option<(usize, usize)>,
+}
+
+impl TransferNumbers {
+    fn of(lab: Option<&mut TransferLab>, shift: Shift, default_task: Task) -> Self {
+        let Some(lab) = lab else {
+            return TransferNumbers {
+                status: "Not started.".into(),
+                done: false,
+                task: default_task,
+                results: Vec::new(),
+                labels: None,
+            };
+        };
+        let status = if !lab.is_pretrained() {
+            format!(
+                "Pretraining on the plot's points: step {} of {PRETRAIN_STEPS}…",
+                lab.pretrain_steps()
+            )
+        } else {
+            let source = lab.source_metrics().test;
+            let source_note = if source.count > 0 {
+                format!(" (source test score {})", score_text(lab.task(), source.score))
+            } else {
+                String::new()
+            };
+            let phase = if lab.is_fine_tuned() {
+                "fine-tuning done.".to_string()
+            } else if lab.target().is_some() {
+                format!(
+                    "fine-tuning: step {} of {FINE_TUNE_STEPS}…",
+                    lab.fine_tune_steps()
+                )
+            } else {
+                "waiting for a target.".to_string()
+            };
+            format!("Pretrained for {PRETRAIN_STEPS} steps{source_note}; {phase}")
+        };
+        TransferNumbers {
+            status,
+            done: lab.is_fine_tuned(),
+            task: lab.task(),
+            labels: lab.target().map(|t| (t.train_count(), t.test_count())),
+            results: lab.results(shift),
+        }
     }
 }
 
