@@ -28,6 +28,16 @@ pub fn go_to_scene(updater: &Updater, index: usize) {
     }
 }
 
+/// Scrolls the labs section into view.
+fn scroll_to_labs() {
+    if let Some(labs) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("[data-testid=labs]").ok().flatten())
+    {
+        labs.scroll_into_view();
+    }
+}
+
 /// Asks the browser for full screen.
 pub fn toggle_fullscreen() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
@@ -69,9 +79,18 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
             .map(|(i, s)| (i.to_string(), format!("{}. {}", i + 1, s.title))),
     );
     let caption = current.and_then(|i| SCENES.get(i)).map(|scene| {
+        // Scenes that open a lab point to it: it sits below the network views.
+        let to_lab = scene.settings().lab.map(|lab| {
+            html! {
+                <>{ " " }<a href="#labs" class="scene-lab" data-testid="scene-lab" onclick={Callback::from(|e: MouseEvent| {
+                    e.prevent_default();
+                    scroll_to_labs();
+                })}>{ format!("Go to the lab: {} ↓", lab.label()) }</a></>
+            }
+        });
         html! {
             <p class="scene-caption" data-testid="scene-caption">
-                <strong>{ scene.title }{ ". " }</strong>{ scene.caption }
+                <strong>{ scene.title }{ ". " }</strong>{ scene.caption }{ for to_lab }
             </p>
         }
     });

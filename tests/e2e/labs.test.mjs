@@ -38,6 +38,12 @@ test('the sweep plots test error against k and settles on the kernel ridge line'
   const { page, errors } = await openApp(app.browser, app.server.url);
   await chooseScene(page, 'Random features approach a kernel');
   await page.getByTestId('lab-sweep').waitFor();
+  // The caption leads to the lab, which sits below the network views.
+  await page.getByTestId('scene-lab').click();
+  await until(() => page.getByTestId('labs').evaluate((el) => el.getBoundingClientRect().top), (top) => top < 300, {
+    what: 'the labs to scroll into view',
+  });
+  assert.equal(await hashValue(page, 'lab'), 'sweep', 'the link stays a settings link');
   await waitDone(page, 'sweep-progress');
   const rows = page.locator('[data-testid^="sweep-row-"]');
   assert.equal(await rows.count(), 11);
