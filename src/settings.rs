@@ -207,6 +207,9 @@ pub struct Settings {
     pub lab: Option<Lab>,
     /// How the feature-space view projects the features.
     pub projection: Projection,
+    /// Which dense layer's inputs the feature-space view shows (0: the features φ); `None`:
+    /// the last layer's, whatever the model's depth.
+    pub space_layer: Option<usize>,
     /// Ridge penalty λ of the random-features sweep.
     pub sweep_lambda: f32,
     /// The fine-tuning target.
@@ -250,6 +253,7 @@ impl Default for Settings {
             scene: None,
             lab: None,
             projection: Projection::Separator,
+            space_layer: None,
             sweep_lambda: 1e-3,
             target: TargetSource::Preset(Preset::Xor),
             target_swap: true,
@@ -380,6 +384,10 @@ impl Settings {
             ("play", u8::from(self.play).to_string()),
             ("lab", self.lab.map_or("none", Lab::key).to_string()),
             ("view", self.projection.key()),
+            (
+                "vlayer",
+                self.space_layer.map_or("last".to_string(), |l| l.to_string()),
+            ),
             ("ridge", fmt_num(self.sweep_lambda)),
             ("target", self.target.key().to_string()),
             ("swap", u8::from(self.target_swap).to_string()),
@@ -478,6 +486,13 @@ impl Settings {
                     },
                 },
                 "view" => parse_into(&value, &mut s.projection, &mut note, "not sep, pca or u<i>.<j>"),
+                "vlayer" => match value.as_str() {
+                    "last" => s.space_layer = None,
+                    other => match other.parse::<usize>() {
+                        Ok(l) if l <= crate::engine::MAX_HIDDEN_LAYERS => s.space_layer = Some(l),
+                        _ => note("not last or a layer from 0 to 8"),
+                    },
+                },
                 "ridge" => parse_range(&value, &mut s.sweep_lambda, limits::SWEEP_LAMBDA, &mut note),
                 "target" => parse_into(&value, &mut s.target, &mut note, "not a data set or plot"),
                 "labels" => parse_range(&value, &mut s.target_labels, limits::TARGET_LABELS, &mut note),
@@ -650,6 +665,7 @@ mod tests {
             scene: Some(3),
             lab: Some(Lab::Transfer),
             projection: Projection::Units(2, 5),
+            space_layer: Some(2),
             sweep_lambda: 0.01,
             target: TargetSource::Plot,
             target_swap: false,
@@ -747,10 +763,10 @@ mod tests {
             }
         );
         let (s, notices) = Settings::from_hash(
-            "lab=moon&view=u0.3&ridge=-1&target=moons&swap=2&labels=500&shift=spin&shiftby=7",
+            "lab=moon&view=u0.3&ridge=-1&target=moons&swap=2&labels=500&shift=spin&shiftby=7&vlayer=9",
         );
         let d = Settings::default();
-        assert_eq!(notices.len(), 8, "{notices:#?}");
+        assert_eq!(notices.len(), 9, "{notices:#?}");
         assert_eq!(
             (s.lab, s.projection, s.sweep_lambda),
             (d.lab, d.projection, d.sweep_lambda)

@@ -184,9 +184,52 @@ impl GridPainter {
                 (hi[1] - b) / (hi[1] - lo[1]) * h,
             )
         };
+        if let Some(rule) = view.rule {
+            self.paint_rule(&ctx, rule, task, (lo, hi), (w, h, ratio));
+        } else {
+            ctx.set_fill_style_str("#ffffff");
+            ctx.fill_rect(0.0, 0.0, w, h);
+        }
+        for test in [true, false] {
+            for p in view.points.iter().filter(|p| p.test == test) {
+                let (x, y) = to_px(p.at[0] as f64, p.at[1] as f64);
+                let radius = if test { 3.0 } else { 4.5 } * ratio;
+                dot(&ctx, x, y, radius, &class_colour(p.y, task), test, ratio);
+            }
+        }
+        ctx.set_fill_style_str("rgba(29, 36, 51, 0.75)");
+        ctx.set_font(&format!(
+            "{}px system-ui, sans-serif",
+            (12.0 * ratio * text_scale()).round()
+        ));
+        let _ = ctx.fill_text(&format!("{} →", view.axes[0]), 6.0 * ratio, h - 6.0 * ratio);
+        let _ = ctx.fill_text(
+            &format!("↑ {}", view.axes[1]),
+            6.0 * ratio,
+            16.0 * ratio * text_scale(),
+        );
+    }
+}
+
+impl GridPainter {
+    /// Paints the last layer's rule z = c + wa·a + wb·b over the view window `lo`…`hi` and draws
+    /// its zero line.
+    fn paint_rule(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        [c, wa, wb]: [f64; 3],
+        task: Task,
+        (lo, hi): ([f64; 2], [f64; 2]),
+        (w, h, ratio): (f64, f64, f64),
+    ) {
+        let to_px = |a: f64, b: f64| {
+            (
+                (a - lo[0]) / (hi[0] - lo[0]) * w,
+                (hi[1] - b) / (hi[1] - lo[1]) * h,
+            )
+        };
         let n = 64;
         self.scores.resize(n * n, 0.0);
-        let [c, wa, wb] = view.rule;
         for r in 0..n {
             for col in 0..n {
                 let a = lo[0] + (col as f64 + 0.5) / n as f64 * (hi[0] - lo[0]);
@@ -198,7 +241,7 @@ impl GridPainter {
             Task::Classification => Shading::Confidence,
             Task::Regression => Shading::Value,
         };
-        self.paint_scores(&ctx, n, shading, false, (w, h, ratio));
+        self.paint_scores(ctx, n, shading, false, (w, h, ratio));
         // The line c + wa·a + wb·b = 0, through two points far outside the window.
         if wa.abs() + wb.abs() > 1e-12 {
             let span = (hi[0] - lo[0]).max(hi[1] - lo[1]) * 10.0;
@@ -219,24 +262,6 @@ impl GridPainter {
             ctx.line_to(q.0, q.1);
             ctx.stroke();
         }
-        for test in [true, false] {
-            for p in view.points.iter().filter(|p| p.test == test) {
-                let (x, y) = to_px(p.at[0] as f64, p.at[1] as f64);
-                let radius = if test { 3.0 } else { 4.5 } * ratio;
-                dot(&ctx, x, y, radius, &class_colour(p.y, task), test, ratio);
-            }
-        }
-        ctx.set_fill_style_str("rgba(29, 36, 51, 0.75)");
-        ctx.set_font(&format!(
-            "{}px system-ui, sans-serif",
-            (12.0 * ratio * text_scale()).round()
-        ));
-        let _ = ctx.fill_text(&format!("{} →", view.axes[0]), 6.0 * ratio, h - 6.0 * ratio);
-        let _ = ctx.fill_text(
-            &format!("↑ {}", view.axes[1]),
-            6.0 * ratio,
-            16.0 * ratio * text_scale(),
-        );
     }
 }
 

@@ -75,10 +75,16 @@ pub fn labs_panel(props: &LabProps) -> Html {
 fn feature_space_lab(props: &LabProps) -> Html {
     let canvas = use_node_ref();
     let painter = use_mut_ref(GridPainter::default);
-    let projection = props.settings.projection;
-    let (view, task) = props
-        .updater
-        .with_session(|s| (project(&s.trainer.model, &s.data, projection), s.task()));
+    let (projection, layer) = (props.settings.projection, props.settings.space_layer);
+    let (view, task, depth, linear) = props.updater.with_session(|s| {
+        (
+            project(&s.trainer.model, &s.data, projection, layer),
+            s.task(),
+            s.trainer.model.layers.len(),
+            s.settings.model == ModelFamily::Linear,
+        )
+    });
+    let last = depth - 1;
     let view = Rc::new(view);
     {
         let (canvas, painter, view) = (canvas.clone(), painter.clone(), view.clone());
@@ -130,19 +136,54 @@ fn feature_space_lab(props: &LabProps) -> Html {
         }
         _ => html! {},
     };
-    let layer_name = props
-        .updater
-        .with_session(|s| match s.trainer.model.layers.len() {
-            1 if s.settings.model == ModelFamily::Linear => "the inputs x₁, x₂".to_string(),
-            1 => "the features φ(x)".to_string(),
-            l => format!("hidden layer {}", l - 1),
-        });
-    let exactness = if view.exact {
-        "Every point sits on its true side of the line: the view keeps everything the last layer uses."
+    // What dense layer l reads: the inputs or features for l = 0, hidden layer l otherwise.
+    let layer_name = |l: usize| match l {
+        0 if linear => "the inputs x₁, x₂".to_string(),
+        0 if depth == 1 => "the features φ(x)".to_string(),
+        0 => "the inputs (x₁, x₂)".to_string(),
+        l => format!("hidden layer {l}"),
+    };
+    let layers: Vec<(String, String)> = (0..depth)
+        .map(|l| {
+            let key = if l == last {
+                "last".to_string()
+            } else {
+                l.to_string()
+            };
+            let text = if l == last {
+                format!("{} (what the output reads)", layer_name(l))
+            } else {
+                layer_name(l)
+            };
+            (key, text)
+        })
+        .collect();
+    let choose_layer = {
+        let u = props.updater.clone();
+        Callback::from(move |key: String| u.settings(|s| s.space_layer = key.parse::<usize>().ok()))
+    };
+    let layer_key = if view.layer == last {
+        "last".to_string()
     } else {
-        "The background and line are the last layer on this plane through the mean features; points are \
-         projected onto it, so a point may sit on the wrong side here yet be classified correctly. \
-         Choose 'Along w' for the exact picture."
+        view.layer.to_string()
+    };
+    let exactness = match (view.rule.is_some(), view.exact) {
+        (true, true) => {
+            "Every point sits on its true side of the line: the view keeps everything the last layer uses."
+        }
+        (true, false) => {
+            "The background and line are the last layer on this plane through the mean features; points are \
+            projected onto it, so a point may sit on the wrong side here yet be classified correctly. \
+            Choose 'Along w' for the exact picture."
+        }
+        (false, true) => {
+            "The output does not read this layer directly, so there is no line: see how far this layer \
+            has pulled the classes apart, and compare the layers after it."
+        }
+        (false, false) => {
+            "The output does not read this layer directly, so there is no line, and a plane shows only \
+            part of its values. Compare the layers after it."
+        }
     };
     let total = props.updater.with_session(|s| s.data.points.len());
     let sample = if view.points.len() < total {
@@ -155,10 +196,13 @@ fn feature_space_lab(props: &LabProps) -> Html {
     };
     let verdict = match task {
         Task::Classification => format!(
-            "Training points the last layer classifies correctly: {correct} of {}{sample}.",
+            "Training points the network classifies correctly: {correct} of {}{sample}.",
             train.len()
         ),
-        Task::Regression => "Colour: the last layer's output; the line is where it is zero.".to_string(),
+        Task::Regression if view.rule.is_some() => {
+            "Colour: the last layer's output; the line is where it is zero.".to_string()
+        }
+        Task::Regression => "Colour of each point: its target value.".to_string(),
     };
     html! {
         <div class="lab lab-space" data-testid="lab-space">
@@ -169,15 +213,20 @@ fn feature_space_lab(props: &LabProps) -> Html {
                     ("units".into(), "Two chosen units".into()),
                 ], kind, choose) }
                 { unit_pickers }
+                { select("Layer", "space-layer", layers, &layer_key, choose_layer) }
             </div>
             <div class="lab-body">
                 <canvas ref={canvas} class="lab-canvas square" data-testid="feature-space"
                     data-exact={view.exact.to_string()} aria-label="The points drawn at their feature values" />
                 <div class="lab-text">
-                    <p>{ format!("Each point is drawn at the {} values of {} — the inputs of the last layer — \
-                        projected on a plane. The last layer is a linear model w·h + b on them: the dark line is \
-                        w·h + b = 0. Press Play and watch the features move the classes apart until a line \
-                        separates them.", view.width, layer_name) }</p>
+                    <p>{ if view.rule.is_some() {
+                        format!("Each point is drawn at the {} values of {} — what the last layer reads — \
+                            projected on a plane. The last layer is a linear model w·h + b on them: the dark line is \
+                            w·h + b = 0. Press Play and watch the features move the classes apart until a line \
+                            separates them.", view.width, layer_name(view.layer))
+                    } else {
+                        format!("Each point is drawn at the {} values of {}, projected on a plane.", view.width, layer_name(view.layer))
+                    } }</p>
                     <p data-testid="space-exactness">{ exactness }</p>
                     <p data-testid="space-correct" data-correct={correct.to_string()} data-total={train.len().to_string()}>
                         <strong>{ verdict }</strong></p>

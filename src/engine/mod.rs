@@ -34,7 +34,9 @@ pub use model::{
     MAX_RANDOM_FEATURES, MAX_UNITS,
 };
 pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, MOMENTUM};
-pub use ridge::{last_layer_inputs, solve_last_layer, solve_spd, RidgeError, RidgeSolution};
+pub use ridge::{layer_inputs, solve_last_layer, solve_spd, RidgeError, RidgeSolution};
 pub use rng::Rng;
 pub use trace::Trace;
-pub use train::{evaluate_points, initial_model, predict_grid, Metrics, SplitMetrics, TrainConfig, Trainer};
+pub use train::{
+    evaluate_points, initial_model, predict_grid, predict_points, Metrics, SplitMetrics, TrainConfig, Trainer,
+};

@@ -65,7 +65,7 @@ pub fn solve_last_layer(model: &Model, data: &Dataset, l2: f32) -> Result<RidgeS
         return Err(RidgeError::NoData);
     }
     let p = model.layers[last].inputs;
-    let mut phi = last_layer_inputs(model, &train);
+    let mut phi = layer_inputs(model, &train, last);
     let y: Vec<f64> = train.iter().map(|pt| pt.y as f64).collect();
     // Centre so the bias drops out of the penalised problem.
     let mut feature_mean = vec![0.0; p];
@@ -123,11 +123,10 @@ pub fn solve_last_layer(model: &Model, data: &Dataset, l2: f32) -> Result<RidgeS
     })
 }
 
-/// The values entering `model`'s last layer for each of `points`: an n × p matrix, row-major
-/// (row i holds point i's p features).
-pub fn last_layer_inputs(model: &Model, points: &[&Point]) -> Vec<f64> {
-    let last = model.layers.len() - 1;
-    let p = model.layers[last].inputs;
+/// The values entering dense layer `layer` of `model` (0 reads the features φ) for each of
+/// `points`: an n × p matrix, row-major (row i holds point i's p values).
+pub fn layer_inputs(model: &Model, points: &[&Point], layer: usize) -> Vec<f64> {
+    let p = model.layers[layer].inputs;
     let mut phi = vec![0.0f64; points.len() * p];
     let mut ws = Workspace::new(model, 256);
     for (chunk_index, chunk) in points.chunks(256).enumerate() {
@@ -137,7 +136,11 @@ pub fn last_layer_inputs(model: &Model, points: &[&Point]) -> Vec<f64> {
             ws.x2[k] = point.x[1];
         }
         model.forward(&mut ws, m);
-        let rows: &[f32] = if last == 0 { &ws.features } else { &ws.a[last - 1] };
+        let rows: &[f32] = if layer == 0 {
+            &ws.features
+        } else {
+            &ws.a[layer - 1]
+        };
         for k in 0..m {
             for f in 0..p {
                 phi[(chunk_index * 256 + k) * p + f] = rows[f * m + k] as f64;

@@ -363,6 +363,21 @@ pub fn predict_grid(model: &Model, ws: &mut Workspace, resolution: usize, out: &
     }
 }
 
+/// The outputs f(x) of `model` for `points`, a chunk at a time.
+pub fn predict_points(model: &Model, points: &[super::data::Point]) -> Vec<f32> {
+    let mut ws = Workspace::new(model, CHUNK);
+    let mut out = Vec::with_capacity(points.len());
+    for chunk in points.chunks(CHUNK) {
+        for (k, p) in chunk.iter().enumerate() {
+            ws.x1[k] = p.x[0];
+            ws.x2[k] = p.x[1];
+        }
+        model.forward(&mut ws, chunk.len());
+        out.extend_from_slice(ws.outputs());
+    }
+    out
+}
+
 /// Loss and accuracy (or R²) of `model` on `points`, test or not: for points no trainer holds,
 /// such as a shifted copy of a test set.
 pub fn evaluate_points(model: &Model, points: &[super::data::Point], loss: Loss, task: Task) -> SplitMetrics {

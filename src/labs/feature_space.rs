@@ -2,7 +2,7 @@
 //! layer), projected on a plane, with the last layer's linear rule w·h + b on that plane. It
 //! shows that the last layer is a linear model on whatever features come before it.
 
-use crate::engine::{last_layer_inputs, Dataset, Model, Point};
+use crate::engine::{layer_inputs, predict_points, Dataset, Model, Point};
 use std::fmt;
 
 /// How the features are projected on the view's plane.
@@ -70,24 +70,26 @@ pub struct ViewPoint {
     pub y: f32,
     /// Whether it is a test point.
     pub test: bool,
-    /// The last layer's pre-activation w·h + b for it (the model's output f(x) when the
-    /// output unit is linear, as it always is here).
+    /// The model's output f(x) for it (the last layer's w·h + b: the output unit is linear).
     pub score: f64,
 }
 
-/// The projected data and the last layer's rule on the plane.
+/// The projected data and, for the last layer's inputs, that layer's rule on the plane.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FeatureView {
     /// The points.
     pub points: Vec<ViewPoint>,
-    /// The last layer's pre-activation on the plane: z(a, b) = c + wa·a + wb·b, as [c, wa, wb].
-    pub rule: [f64; 3],
+    /// The last layer's pre-activation on the plane, z(a, b) = c + wa·a + wb·b, as [c, wa, wb];
+    /// `None` for an earlier layer, which the output does not read directly.
+    pub rule: Option<[f64; 3]>,
     /// Names of the horizontal and vertical axes.
     pub axes: [String; 2],
-    /// How many features enter the last layer.
+    /// Which dense layer's inputs are shown (0: the features φ; the last: what the output reads).
+    pub layer: usize,
+    /// How many values each point has at that layer.
     pub width: usize,
-    /// Whether the rule on the plane is the rule for every point (the points' positions lose
-    /// nothing the last layer uses), so each point sits on its true side of the line.
+    /// Whether the plane loses nothing that matters: with a rule, nothing the last layer uses
+    /// (each point sits on its true side of the line); without one, nothing at all (width ≤ 2).
     pub exact: bool,
     /// The projection used (units out of range fall back to the first two).
     pub projection: Projection,
@@ -158,18 +160,28 @@ pub fn view_points_for(model: &Model) -> usize {
 }
 
 /// Projects `data` (every point, or evenly spaced ones when there are more than
-/// [`view_points_for`] the model) into the space of the features entering `model`'s last layer.
-pub fn project(model: &Model, data: &Dataset, projection: Projection) -> FeatureView {
+/// [`view_points_for`] the model) into the space of the values entering dense layer `layer` of
+/// `model` (the last layer when `None` or out of range).
+pub fn project(model: &Model, data: &Dataset, projection: Projection, layer: Option<usize>) -> FeatureView {
     let stride = data.points.len().div_ceil(view_points_for(model)).max(1);
     let points: Vec<Point> = data.points.iter().step_by(stride).copied().collect();
     let n = points.len();
     let last = model.layers.len() - 1;
-    let p = model.layers[last].inputs;
+    let layer = layer.map_or(last, |l| l.min(last));
+    let p = model.layers[layer].inputs;
     let w: Vec<f64> = model.layers[last].weights.iter().map(|&v| v as f64).collect();
     let bias = model.layers[last].bias[0] as f64;
 
     // h: n × p, row-major.
-    let h = last_layer_inputs(model, &points.iter().collect::<Vec<_>>());
+    let h = layer_inputs(model, &points.iter().collect::<Vec<_>>(), layer);
+    let scores: Vec<f64> = if layer == last {
+        h.chunks_exact(p.max(1)).map(|row| dot(row, &w) + bias).collect()
+    } else {
+        predict_points(model, &points)
+            .into_iter()
+            .map(f64::from)
+            .collect()
+    };
     let mut mean = vec![0.0; p];
     for row in h.chunks_exact(p) {
         mean.iter_mut()
@@ -182,6 +194,8 @@ pub fn project(model: &Model, data: &Dataset, projection: Projection) -> Feature
     }
 
     let projection = match projection {
+        // Only the last layer's inputs have a w to project along.
+        Projection::Separator if layer != last => Projection::Principal,
         Projection::Units(i, j) if i.max(j) >= p || p < 2 => {
             if p >= 2 {
                 Projection::Units(0, 1)
@@ -233,21 +247,28 @@ pub fn project(model: &Model, data: &Dataset, projection: Projection) -> Feature
     let view_points = points
         .iter()
         .zip(h.chunks_exact(p.max(1)))
-        .map(|(pt, row)| ViewPoint {
+        .zip(scores)
+        .map(|((pt, row), score)| ViewPoint {
             at: [along(row, &u) as f32, along(row, &v) as f32],
             y: pt.y,
             test: pt.test,
-            score: dot(row, &w) + bias,
+            score,
         })
         .collect();
-    // w outside the plane's directions is what the view loses.
-    let mut residual = w.clone();
-    deflate(&mut residual, &[&u, &v]);
-    let exact = dot(&residual, &residual).sqrt() <= 1e-6 * dot(&w, &w).sqrt().max(1e-12) || p <= 2;
+    let (rule, exact) = if layer == last {
+        // w outside the plane's directions is what the view loses.
+        let mut residual = w.clone();
+        deflate(&mut residual, &[&u, &v]);
+        let exact = dot(&residual, &residual).sqrt() <= 1e-6 * dot(&w, &w).sqrt().max(1e-12) || p <= 2;
+        (Some([dot(&w, &base) + bias, dot(&w, &u), dot(&w, &v)]), exact)
+    } else {
+        (None, p <= 2)
+    };
     FeatureView {
         points: view_points,
-        rule: [dot(&w, &base) + bias, dot(&w, &u), dot(&w, &v)],
+        rule,
         axes,
+        layer,
         width: p,
         exact,
         projection,
@@ -271,13 +292,14 @@ mod tests {
 
     /// The pre-activation the view's rule gives at a point's position.
     fn rule_at(view: &FeatureView, p: &ViewPoint) -> f64 {
-        view.rule[0] + view.rule[1] * p.at[0] as f64 + view.rule[2] * p.at[1] as f64
+        let [c, wa, wb] = view.rule.expect("the last layer has a rule");
+        c + wa * p.at[0] as f64 + wb * p.at[1] as f64
     }
 
     #[test]
     fn along_the_separator_every_point_sits_on_its_true_side() {
         let model = Model::new(&ModelSpec::mlp(&[6, 5], Activation::Tanh), &mut Rng::new(2));
-        let view = project(&model, &xor(), Projection::Separator);
+        let view = project(&model, &xor(), Projection::Separator, None);
         assert!(view.exact);
         assert_eq!(view.width, 5);
         assert_eq!(view.points.len(), 100);
@@ -292,7 +314,7 @@ mod tests {
     #[test]
     fn principal_components_are_orthogonal_and_spread_most() {
         let model = Model::new(&ModelSpec::mlp(&[7], Activation::Relu), &mut Rng::new(5));
-        let view = project(&model, &xor(), Projection::Principal);
+        let view = project(&model, &xor(), Projection::Principal, None);
         let var = |axis: usize| {
             let m = view.points.iter().map(|p| p.at[axis] as f64).sum::<f64>() / 100.0;
             view.points
@@ -301,7 +323,7 @@ mod tests {
                 .sum::<f64>()
         };
         assert!(var(0) >= var(1) - 1e-9);
-        let separator = project(&model, &xor(), Projection::Separator);
+        let separator = project(&model, &xor(), Projection::Separator, None);
         // No direction spreads more than the first principal component.
         assert!(
             var(0) + 1e-6
@@ -316,7 +338,7 @@ mod tests {
     #[test]
     fn with_two_units_the_view_is_the_units_and_exact() {
         let model = Model::new(&ModelSpec::mlp(&[2], Activation::Tanh), &mut Rng::new(1));
-        let view = project(&model, &xor(), Projection::Units(0, 1));
+        let view = project(&model, &xor(), Projection::Units(0, 1), None);
         assert!(view.exact);
         for (p, point) in view.points.iter().zip(&xor().points) {
             assert!(
@@ -328,7 +350,7 @@ mod tests {
         // Units beyond the layer fall back to the first two; the linear model shows its inputs.
         let linear = Model::new(&ModelSpec::linear(), &mut Rng::new(1));
         let data = xor();
-        let view = project(&linear, &data, Projection::Units(3, 9));
+        let view = project(&linear, &data, Projection::Units(3, 9), None);
         assert_eq!(view.projection, Projection::Units(0, 1));
         assert_eq!(view.points[0].at, data.points[0].x);
         assert_eq!(Dataset::empty(Task::Classification).points.len(), 0);
@@ -355,8 +377,27 @@ mod tests {
             &model,
             &Dataset::empty(Task::Classification),
             Projection::Principal,
+            None,
         );
         assert!(view.points.is_empty());
-        assert!(view.rule.iter().all(|v| v.is_finite()));
+        assert!(view.rule.unwrap().iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn an_earlier_layer_has_no_line_and_its_points_keep_the_outputs() {
+        let model = Model::new(&ModelSpec::mlp(&[2, 5], Activation::Tanh), &mut Rng::new(4));
+        let data = xor();
+        // Dense layer 1 reads hidden layer 1: two units, so the view is exact but has no rule.
+        let view = project(&model, &data, Projection::Separator, Some(1));
+        assert_eq!((view.layer, view.width, view.rule), (1, 2, None));
+        assert!(view.exact);
+        assert_eq!(view.projection, Projection::Principal, "no w to project along");
+        for (p, point) in view.points.iter().zip(&data.points) {
+            assert!((p.score - model.predict(point.x) as f64).abs() < 1e-5);
+        }
+        // Dense layer 0 reads the inputs themselves; a layer past the last means the last.
+        let inputs = project(&model, &data, Projection::Units(0, 1), Some(0));
+        assert_eq!(inputs.points[3].at, data.points[3].x);
+        assert_eq!(project(&model, &data, Projection::Principal, Some(9)).layer, 2);
     }
 }

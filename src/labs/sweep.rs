@@ -3,8 +3,8 @@
 //! features approach. The work is cut into small units so the page stays responsive.
 
 use crate::engine::{
-    initial_model, random_feature_penalty, solve_last_layer, Activation, Dataset, Kernel, KernelRidge, Model,
-    ModelSpec, Point, Task, Workspace,
+    initial_model, predict_points, random_feature_penalty, solve_last_layer, Activation, Dataset, Kernel,
+    KernelRidge, Model, ModelSpec, Point, Task,
 };
 use std::fmt;
 
@@ -120,19 +120,9 @@ fn error(task: Task, predictions: &[f64], points: &[Point]) -> f64 {
     }
 }
 
-/// The model's outputs for `points`, a chunk at a time.
+/// The model's outputs for `points`, in `f64`.
 fn predict_all(model: &Model, points: &[Point]) -> Vec<f64> {
-    let mut ws = Workspace::new(model, 256);
-    let mut out = Vec::with_capacity(points.len());
-    for chunk in points.chunks(256) {
-        for (k, p) in chunk.iter().enumerate() {
-            ws.x1[k] = p.x[0];
-            ws.x2[k] = p.x[1];
-        }
-        model.forward(&mut ws, chunk.len());
-        out.extend(ws.outputs().iter().map(|&f| f as f64));
-    }
-    out
+    predict_points(model, points).into_iter().map(f64::from).collect()
 }
 
 fn as_f64(x: [f32; 2]) -> [f64; 2] {

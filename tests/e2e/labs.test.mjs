@@ -178,6 +178,13 @@ test('the feature space shows a linear separator that training makes correct', a
   await page.getByTestId('space-projection').selectOption('sep');
   await until(() => view.getAttribute('data-exact'), (v) => v === 'true', { what: 'the exact view' });
   assert.equal(await hashValue(page, 'view'), 'sep');
+
+  // An earlier layer has no line (the output does not read it); its choice travels in the link.
+  await page.getByTestId('space-layer').selectOption('1');
+  await until(() => text(page, 'space-exactness'), (t) => /no line/.test(t), { what: 'the no-line note' });
+  assert.equal(await hashValue(page, 'vlayer'), '1');
+  await page.getByTestId('space-layer').selectOption('last');
+  assert.equal(await hashValue(page, 'vlayer'), 'last');
   assert.deepEqual(errors, []);
   await page.close();
 });
