@@ -85,8 +85,16 @@ impl GridPainter {
     }
 
     /// Paints `model`'s output over [-1, 1]² on `canvas`, with `points` on top (test points
-    /// hollow; those outside the square are not drawn).
-    pub fn paint_model(&mut self, canvas: &HtmlCanvasElement, model: &Model, task: Task, points: &[Point]) {
+    /// hollow; those outside the square are not drawn). With `few_labels`, the training points
+    /// are drawn large so a handful stand out among many test points.
+    pub fn paint_model(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        model: &Model,
+        task: Task,
+        points: &[Point],
+        few_labels: bool,
+    ) {
         let Some(ctx) = context_2d(canvas) else {
             return;
         };
@@ -105,8 +113,8 @@ impl GridPainter {
                 let x = (p.x[0] as f64 + 1.0) / 2.0 * w;
                 let y = (1.0 - p.x[1] as f64) / 2.0 * h;
                 let colour = class_colour(p.y, task);
-                if test {
-                    dot(&ctx, x, y, 2.2 * ratio, &colour, true, ratio);
+                if test || !few_labels {
+                    dot(&ctx, x, y, 2.2 * ratio, &colour, test, ratio);
                 } else {
                     // The few labels must stand out from the many test points: large, ringed dark.
                     ctx.begin_path();

@@ -507,6 +507,7 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
     let painter = use_mut_ref(GridPainter::default);
     let maps: Rc<[NodeRef; 3]> = use_memo((), |_| Default::default());
     let units: Rc<[NodeRef; 3]> = use_memo((), |_| Default::default());
+    let source_map = use_node_ref();
     let settings = props.settings.clone();
 
     let fine_tune = {
@@ -606,12 +607,13 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
     }
     // Paint the maps and units when the lab or the shift changes, and on edits and resizes.
     {
-        let (work, painter, maps, units, shift) = (
+        let (work, painter, maps, units, shift, source_map) = (
             work.clone(),
             painter.clone(),
             maps.clone(),
             units.clone(),
             settings.shift,
+            source_map.clone(),
         );
         let key = (*tick, *running, shift_key(&settings), props.summary.revision);
         use_effect_with(key, move |_| {
@@ -636,9 +638,12 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
                     })
                     .collect()
             });
+            if let Some(c) = source_map.cast::<HtmlCanvasElement>() {
+                painter.paint_model(&c, lab.source_model(), task, lab.source_points(), false);
+            }
             for (strategy, node) in Strategy::ALL.into_iter().zip(maps.iter()) {
                 if let (Some(model), Some(c)) = (lab.model(strategy), node.cast::<HtmlCanvasElement>()) {
-                    painter.paint_model(&c, model, task, &shown);
+                    painter.paint_model(&c, model, task, &shown, true);
                 }
             }
             let source = lab.pretrained().unwrap_or(lab.source_model());
@@ -764,6 +769,11 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
             }
             { for table }
             <div class="transfer-maps">
+                <figure class="source">
+                    <canvas ref={source_map} class="lab-canvas thumb" data-testid="transfer-map-source"
+                        aria-label="The pretrained network's output over the plane, with the source points" />
+                    <figcaption>{ "Pretrained, on its source" }</figcaption>
+                </figure>
                 { for Strategy::ALL.into_iter().zip(maps.iter()).map(|(s, node)| html! {
                     <figure>
                         <canvas ref={node.clone()} class="lab-canvas thumb" data-testid={format!("transfer-map-{}", s.key())}

@@ -260,6 +260,7 @@ pub struct TransferLab {
     seed: u64,
     loss: Loss,
     source: Trainer,
+    source_points: Vec<Point>,
     pretrained: Option<Model>,
     target: Option<Dataset>,
     runs: Vec<(Strategy, Trainer)>,
@@ -285,6 +286,7 @@ impl TransferLab {
             seed,
             loss,
             source: trainer,
+            source_points: source.points.clone(),
             pretrained: None,
             target: None,
             runs: Vec::new(),
@@ -312,6 +314,11 @@ impl TransferLab {
     /// The network being pretrained (the pretrained one when done).
     pub fn source_model(&self) -> &Model {
         &self.source.model
+    }
+
+    /// The points pretraining learns from (training and test), as they were when it started.
+    pub fn source_points(&self) -> &[Point] {
+        &self.source_points
     }
 
     /// Metrics of the pretrained network on its source.

@@ -99,6 +99,7 @@ test('pretrained frozen features beat training from scratch on eight labels, and
     assert.ok((await inkedFraction(page, `transfer-map-${strategy}`)) > 0.5, `${strategy} map drawn`);
   }
   assert.ok((await inkedFraction(page, 'transfer-units-pretrained')) > 0.3, 'pretrained units drawn');
+  assert.ok((await inkedFraction(page, 'transfer-map-source')) > 0.5, 'the source map drawn');
   await page.getByTestId('transfer-table').scrollIntoViewIfNeeded();
   await screenshot(page, 'lab-transfer');
 
