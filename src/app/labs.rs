@@ -676,6 +676,15 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
         results,
         labels,
     } = (*numbers).clone();
+    // Pretraining learned from the plot and the network as they were; say so once they differ
+    // (edits to the plot are expected when the plot is the target, so those alone pass).
+    let stale = props.updater.with_session(|s| {
+        work.borrow().as_ref().is_some_and(|lab| {
+            let network_changed = lab.network() != (&settings.model_spec(), settings.seed);
+            let points_changed = lab.source_points() != s.data.points.as_slice();
+            network_changed || (points_changed && settings.target != TargetSource::Plot)
+        })
+    });
     let shifted = settings.shift.amount > 0.0;
     let table = (!results.is_empty()).then(|| html! {
         <table class="lab-table" data-testid="transfer-table">
@@ -753,6 +762,10 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
                 <p class="lab-error" role="alert" data-testid="transfer-error">{ why }</p>
             }
             <p class="lab-status" data-testid="transfer-status" data-done={done.to_string()}>{ status }</p>
+            if stale {
+                <p class="lab-note" data-testid="transfer-stale">{ "The plot or the network has changed since pretraining: \
+                    press 'Pretrain, then fine-tune' to start again from them as they are now." }</p>
+            }
             <p class="lab-text">{ format!(
                 "The neural network set in the Model panel (its shape, activation and seed) first learns the points on the plot for {PRETRAIN_STEPS} steps. \
                  Then it learns the target from only {} labelled points in three ways, each for {FINE_TUNE_STEPS} full-batch steps (Adam, η = {}){}",

@@ -293,6 +293,11 @@ impl TransferLab {
         })
     }
 
+    /// The shape of the network and the seed it was drawn from.
+    pub fn network(&self) -> (&ModelSpec, u64) {
+        (&self.spec, self.seed)
+    }
+
     /// The task of the source.
     pub fn task(&self) -> Task {
         match self.loss {

@@ -139,6 +139,10 @@ test('the plot can be the target, and a model without hidden layers is refused w
   await waitDone(page, 'transfer-status');
   assert.ok(num(await text(page, 'transfer-test-frozen')) > 50, 'scored on the plot\'s test points');
 
+  // Changing the network after pretraining is pointed out.
+  assert.equal(await page.getByTestId('transfer-stale').count(), 0);
+  await page.getByTestId('activation').selectOption('relu');
+  await page.getByTestId('transfer-stale').waitFor();
   await page.getByTestId('model').selectOption('linear');
   await page.getByTestId('transfer-run').click();
   await until(() => page.getByTestId('transfer-error').count(), (n) => n === 1, { what: 'the error' });
