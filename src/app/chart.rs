@@ -139,16 +139,19 @@ where
                 PathElement::new(vec![(x, y), (x + swatch, y)], colour.stroke_width(width))
             });
     }
-    draw_legend(&mut chart, font)
+    draw_legend(&mut chart, font, swatch)
 }
 
-/// Draws the legend of a chart's labelled series in its upper right corner.
+/// Draws the legend of a chart's labelled series in its upper right corner, leaving room for
+/// swatches `swatch` pixels long before the labels.
 pub fn draw_legend<CT: plotters::coord::CoordTranslate>(
     chart: &mut ChartContext<'_, CanvasBackend, CT>,
     font: u32,
+    swatch: i32,
 ) -> Result<(), Box<dyn std::error::Error>> {
     chart
         .configure_series_labels()
+        .legend_area_size(swatch.max(0) as u32 + font / 2)
         .label_font(("sans-serif", font))
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.15))

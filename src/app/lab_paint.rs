@@ -377,5 +377,5 @@ fn draw_sweep(
             });
         chart.draw_series(line.into_iter().map(|p| Circle::new(p, radius, colour.filled())))?;
     }
-    super::chart::draw_legend(&mut chart, font)
+    super::chart::draw_legend(&mut chart, font, swatch)
 }
