@@ -206,10 +206,23 @@ impl GridPainter {
             }
         }
         ctx.set_fill_style_str("rgba(29, 36, 51, 0.75)");
-        ctx.set_font(&format!(
-            "{}px system-ui, sans-serif",
-            (12.0 * ratio * text_scale()).round()
-        ));
+        let font = (12.0 * ratio * text_scale()).round();
+        ctx.set_font(&format!("{font}px system-ui, sans-serif"));
+        // Faint gridlines with their values, so the scale of the features can be read.
+        ctx.set_stroke_style_str("rgba(29, 36, 51, 0.15)");
+        ctx.set_line_width(ratio);
+        for t in [0.25, 0.5, 0.75] {
+            let (a, b) = (lo[0] + t * (hi[0] - lo[0]), lo[1] + t * (hi[1] - lo[1]));
+            let (x, y) = to_px(a, b);
+            ctx.begin_path();
+            ctx.move_to(x, 0.0);
+            ctx.line_to(x, h);
+            ctx.move_to(0.0, y);
+            ctx.line_to(w, y);
+            ctx.stroke();
+            let _ = ctx.fill_text(&tick(a, hi[0] - lo[0]), x + 3.0 * ratio, h - font - 10.0 * ratio);
+            let _ = ctx.fill_text(&tick(b, hi[1] - lo[1]), 6.0 * ratio, y - 3.0 * ratio);
+        }
         let _ = ctx.fill_text(&format!("{} →", view.axes[0]), 6.0 * ratio, h - 6.0 * ratio);
         let _ = ctx.fill_text(
             &format!("↑ {}", view.axes[1]),
@@ -270,6 +283,23 @@ impl GridPainter {
             ctx.line_to(q.0, q.1);
             ctx.stroke();
         }
+    }
+}
+
+/// A tick value with about two significant digits; values tiny against the axis's `span`
+/// read as 0.
+fn tick(v: f64, span: f64) -> String {
+    let magnitude = v.abs();
+    if magnitude < 1e-3 * span {
+        "0".to_string()
+    } else if magnitude >= 100.0 || (magnitude < 0.01 && magnitude > 0.0) {
+        format!("{v:.1e}")
+    } else if magnitude >= 10.0 {
+        format!("{v:.0}")
+    } else if magnitude >= 1.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
     }
 }
 
