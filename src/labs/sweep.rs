@@ -157,11 +157,6 @@ impl Sweep {
         })
     }
 
-    /// What the sweep fits.
-    pub fn spec(&self) -> SweepSpec {
-        self.spec
-    }
-
     /// Classification (error = misclassified fraction) or regression (error = mean squared error).
     pub fn task(&self) -> Task {
         self.task
