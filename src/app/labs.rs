@@ -11,8 +11,8 @@ use crate::engine::{Preset, Task};
 use crate::labs::feature_space::{project, Projection};
 use crate::labs::sweep::{kernel_name, Sweep, SweepSpec, MAX_SWEEP_TRAIN, SWEEP_DRAWS};
 use crate::labs::transfer::{
-    preset_target, Shift, ShiftKind, Strategy, StrategyResult, TargetSource, TransferError, TransferLab,
-    FINE_TUNE_STEPS, LAB_LEARNING_RATE, PRETRAIN_STEPS,
+    preset_target, Shift, ShiftKind, Strategy, StrategyResult, TargetSource, TransferLab, FINE_TUNE_STEPS,
+    LAB_LEARNING_RATE, PRETRAIN_STEPS,
 };
 use crate::settings::{limits, Lab, ModelFamily, Settings, RANDOM_ACTIVATIONS};
 use std::cell::RefCell;
@@ -540,13 +540,7 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
         );
         Callback::from(move |settings: Settings| {
             let source = updater.with_session(|s| s.data.clone());
-            let spec = settings.model_spec();
-            let started = if settings.model == ModelFamily::Mlp {
-                TransferLab::new(spec, &source, settings.seed)
-            } else {
-                Err(TransferError::NoHiddenLayer)
-            };
-            match started {
+            match TransferLab::new(settings.model_spec(), &source, settings.seed) {
                 Ok(lab) => {
                     // Fine-tuning follows by itself when pretraining ends (see below).
                     *work.borrow_mut() = Some(lab);

@@ -28,7 +28,7 @@ pub use data::{
 pub use features::{FeatureMap, HandFeature};
 pub use gradcheck::{check_gradients, reference_mean_loss, CheckBatch, LayerCheck};
 pub use kernel::{random_feature_penalty, Kernel, KernelRidge};
-pub use math::{sigmoid, tanh};
+pub use math::{dot_f64, sigmoid, tanh};
 pub use model::{
     softplus, Dense, Gradients, LayerInit, LayerSpec, Loss, Model, ModelSpec, Workspace, MAX_HIDDEN_LAYERS,
     MAX_RANDOM_FEATURES, MAX_UNITS,
@@ -38,5 +38,6 @@ pub use ridge::{layer_inputs, solve_last_layer, solve_spd, RidgeError, RidgeSolu
 pub use rng::Rng;
 pub use trace::Trace;
 pub use train::{
-    evaluate_points, initial_model, predict_grid, predict_points, Metrics, SplitMetrics, TrainConfig, Trainer,
+    evaluate_points, forward_points, initial_model, predict_grid, predict_points, Metrics, SplitMetrics,
+    TrainConfig, Trainer,
 };

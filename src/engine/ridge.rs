@@ -3,7 +3,9 @@
 //! the frozen part of the model computes, solved here in closed form.
 
 use super::data::{Dataset, Point};
-use super::model::{Model, Workspace};
+use super::math::dot_f64 as dot;
+use super::model::Model;
+use super::train::forward_points;
 use std::fmt;
 
 /// Why a closed-form solution does not apply.
@@ -128,14 +130,8 @@ pub fn solve_last_layer(model: &Model, data: &Dataset, l2: f32) -> Result<RidgeS
 pub fn layer_inputs(model: &Model, points: &[&Point], layer: usize) -> Vec<f64> {
     let p = model.layers[layer].inputs;
     let mut phi = vec![0.0f64; points.len() * p];
-    let mut ws = Workspace::new(model, 256);
-    for (chunk_index, chunk) in points.chunks(256).enumerate() {
-        let m = chunk.len();
-        for (k, point) in chunk.iter().enumerate() {
-            ws.x1[k] = point.x[0];
-            ws.x2[k] = point.x[1];
-        }
-        model.forward(&mut ws, m);
+    forward_points(model, points, |ws, first| {
+        let m = ws.len();
         let rows: &[f32] = if layer == 0 {
             &ws.features
         } else {
@@ -143,30 +139,11 @@ pub fn layer_inputs(model: &Model, points: &[&Point], layer: usize) -> Vec<f64> 
         };
         for k in 0..m {
             for f in 0..p {
-                phi[(chunk_index * 256 + k) * p + f] = rows[f * m + k] as f64;
+                phi[(first + k) * p + f] = rows[f * m + k] as f64;
             }
         }
-    }
+    });
     phi
-}
-
-/// a·b with four independent partial sums, which the compiler can vectorise (a single running
-/// sum must be added in order and cannot be).
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut sums = [0.0f64; 4];
-    let (a4, b4) = (a.chunks_exact(4), b.chunks_exact(4));
-    let tail: f64 = a4
-        .remainder()
-        .iter()
-        .zip(b4.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in a4.zip(b4) {
-        for lane in 0..4 {
-            sums[lane] += x[lane] * y[lane];
-        }
-    }
-    (sums[0] + sums[1]) + (sums[2] + sums[3]) + tail
 }
 
 fn symmetrize(m: &mut [f64], n: usize) {

@@ -363,18 +363,28 @@ pub fn predict_grid(model: &Model, ws: &mut Workspace, resolution: usize, out: &
     }
 }
 
-/// The outputs f(x) of `model` for `points`, a chunk at a time.
-pub fn predict_points(model: &Model, points: &[super::data::Point]) -> Vec<f32> {
+/// Runs `points` through `model` a chunk at a time, handing `visit` each chunk's workspace
+/// (its [`Workspace::len`] is the chunk's size) and the index of the chunk's first point.
+pub fn forward_points<P: std::borrow::Borrow<super::data::Point>>(
+    model: &Model,
+    points: &[P],
+    mut visit: impl FnMut(&Workspace, usize),
+) {
     let mut ws = Workspace::new(model, CHUNK);
-    let mut out = Vec::with_capacity(points.len());
-    for chunk in points.chunks(CHUNK) {
+    for (c, chunk) in points.chunks(CHUNK).enumerate() {
         for (k, p) in chunk.iter().enumerate() {
-            ws.x1[k] = p.x[0];
-            ws.x2[k] = p.x[1];
+            ws.x1[k] = p.borrow().x[0];
+            ws.x2[k] = p.borrow().x[1];
         }
         model.forward(&mut ws, chunk.len());
-        out.extend_from_slice(ws.outputs());
+        visit(&ws, c * CHUNK);
     }
+}
+
+/// The outputs f(x) of `model` for `points`.
+pub fn predict_points(model: &Model, points: &[super::data::Point]) -> Vec<f32> {
+    let mut out = Vec::with_capacity(points.len());
+    forward_points(model, points, |ws, _| out.extend_from_slice(ws.outputs()));
     out
 }
 

@@ -2,7 +2,8 @@
 //! layer), projected on a plane, with the last layer's linear rule w·h + b on that plane. It
 //! shows that the last layer is a linear model on whatever features come before it.
 
-use crate::engine::{layer_inputs, predict_points, Dataset, Model, Point};
+use super::thin;
+use crate::engine::{dot_f64 as dot, layer_inputs, predict_points, Dataset, Model, Point};
 use std::fmt;
 
 /// How the features are projected on the view's plane.
@@ -95,10 +96,6 @@ pub struct FeatureView {
     pub projection: Projection,
 }
 
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
 fn normalize(v: &mut [f64]) -> bool {
     let norm = dot(v, v).sqrt();
     if norm > 1e-12 {
@@ -163,8 +160,7 @@ pub fn view_points_for(model: &Model) -> usize {
 /// [`view_points_for`] the model) into the space of the values entering dense layer `layer` of
 /// `model` (the last layer when `None` or out of range).
 pub fn project(model: &Model, data: &Dataset, projection: Projection, layer: Option<usize>) -> FeatureView {
-    let stride = data.points.len().div_ceil(view_points_for(model)).max(1);
-    let points: Vec<Point> = data.points.iter().step_by(stride).copied().collect();
+    let points: Vec<Point> = thin(&data.points, view_points_for(model));
     let n = points.len();
     let last = model.layers.len() - 1;
     let layer = layer.map_or(last, |l| l.min(last));

@@ -2,6 +2,7 @@
 //! (ridge, in closed form) and measure the test error, next to kernel ridge with the kernel the
 //! features approach. The work is cut into small units so the page stays responsive.
 
+use super::thin;
 use crate::engine::{
     initial_model, predict_points, random_feature_penalty, solve_last_layer, Activation, Dataset, Kernel,
     KernelRidge, Model, ModelSpec, Point, Task,
@@ -89,12 +90,6 @@ pub struct Sweep {
     done: usize,
     pending_train: f64,
     pending_draws: Vec<f64>,
-}
-
-/// Every `stride`-th element so that at most `max` remain.
-fn thin<T: Copy>(items: &[T], max: usize) -> Vec<T> {
-    let stride = items.len().div_ceil(max.max(1)).max(1);
-    items.iter().step_by(stride).copied().collect()
 }
 
 /// The error measure: the misclassified fraction, or the mean squared error.

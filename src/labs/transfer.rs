@@ -206,7 +206,7 @@ pub fn preset_target(preset: Preset, labels: usize, swap: bool, noise: f32, seed
 /// Why the lab cannot start.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TransferError {
-    /// The model has no hidden layer, so there are no features to pretrain.
+    /// The model has no hidden layer that trains, so there are no features to pretrain.
     NoHiddenLayer,
     /// No training points to pretrain or fine-tune on.
     NoTrainingPoints(&'static str),
@@ -270,7 +270,8 @@ impl TransferLab {
     /// Starts pretraining a network of shape `spec` (seeded with `seed`) on the training points
     /// of `source`.
     pub fn new(spec: ModelSpec, source: &Dataset, seed: u64) -> Result<Self, TransferError> {
-        if spec.hidden.is_empty() {
+        // Random features have a hidden layer, but a frozen one: nothing to pretrain.
+        if spec.hidden.iter().all(|layer| layer.frozen) {
             return Err(TransferError::NoHiddenLayer);
         }
         if source.train_count() == 0 {
@@ -539,6 +540,9 @@ mod tests {
     fn bad_starts_are_explained() {
         let flat = TransferLab::new(ModelSpec::linear(), &xor_source(), 1);
         assert_eq!(flat.unwrap_err(), TransferError::NoHiddenLayer);
+        let random = ModelSpec::random_features(Activation::Relu, 50, 1.0);
+        let frozen = TransferLab::new(random, &xor_source(), 1);
+        assert_eq!(frozen.unwrap_err(), TransferError::NoHiddenLayer);
         let empty = Dataset::empty(Task::Classification);
         let spec = ModelSpec::mlp(&[4], Activation::Tanh);
         assert!(matches!(
