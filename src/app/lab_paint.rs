@@ -1,11 +1,13 @@
 //! Drawing for the labs: the feature-space view, the sweep chart, and the small maps of the
 //! pretraining lab (a model's output, or one unit's value, over the input square).
 
-use super::plot::{context_2d, draw_grid_image, fit_backing_store, new_canvas, text_scale};
+use super::plot::{
+    context_2d, draw_grid_image, draw_point, fit_backing_store, new_canvas, point_colour, text_scale,
+};
 use crate::engine::{predict_grid, Model, Point, Task, Workspace};
 use crate::labs::feature_space::FeatureView;
 use crate::labs::sweep::{Sweep, SWEEP_SIZES};
-use crate::paint::{self, Shading, NEGATIVE, POSITIVE};
+use crate::paint::{self, Shading};
 use crate::session::{unit_grid, UnitRef};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -13,31 +15,26 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 const INK: &str = "rgba(29, 36, 51, 0.85)";
 
-fn class_colour(y: f32, task: Task) -> String {
-    let [r, g, b] = match task {
-        Task::Classification if y > 0.0 => POSITIVE,
-        Task::Classification => NEGATIVE,
-        Task::Regression => paint::diverging(y, 1.0),
-    };
-    format!("rgb({r}, {g}, {b})")
-}
-
-/// A point: filled for training, hollow for test.
-fn dot(ctx: &CanvasRenderingContext2d, x: f64, y: f64, radius: f64, colour: &str, test: bool, ratio: f64) {
-    ctx.begin_path();
-    let _ = ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
-    if test {
-        ctx.set_fill_style_str("rgba(255, 255, 255, 0.8)");
-        ctx.fill();
-        ctx.set_stroke_style_str(colour);
-        ctx.set_line_width(1.8 * ratio);
-    } else {
-        ctx.set_fill_style_str(colour);
-        ctx.fill();
-        ctx.set_stroke_style_str("#ffffff");
-        ctx.set_line_width(ratio);
-    }
-    ctx.stroke();
+/// A point as the labs draw it: smaller rims than on the plot, to suit smaller points.
+fn dot(
+    ctx: &CanvasRenderingContext2d,
+    at: (f64, f64),
+    radius: f64,
+    y: f32,
+    task: Task,
+    test: bool,
+    ratio: f64,
+) {
+    let rim = if test { 1.8 } else { 1.0 } * ratio;
+    draw_point(
+        ctx,
+        at,
+        radius,
+        rim,
+        &point_colour(y, task),
+        test,
+        task == Task::Regression,
+    );
 }
 
 /// Reusable off-screen canvas and pixels for painting grids.
@@ -110,18 +107,16 @@ impl GridPainter {
         self.paint_scores(&ctx, n, shading, task == Task::Classification, (w, h, ratio));
         for test in [true, false] {
             for p in points.iter().filter(|p| p.test == test) {
-                let x = (p.x[0] as f64 + 1.0) / 2.0 * w;
-                let y = (1.0 - p.x[1] as f64) / 2.0 * h;
-                let colour = class_colour(p.y, task);
+                let at = ((p.x[0] as f64 + 1.0) / 2.0 * w, (1.0 - p.x[1] as f64) / 2.0 * h);
                 if test || !few_labels {
-                    dot(&ctx, x, y, 2.2 * ratio, &colour, test, ratio);
+                    dot(&ctx, at, 2.2 * ratio, p.y, task, test, ratio);
                 } else {
                     // The few labels must stand out from the many test points: large, ringed dark.
                     ctx.begin_path();
-                    let _ = ctx.arc(x, y, 7.0 * ratio, 0.0, std::f64::consts::TAU);
+                    let _ = ctx.arc(at.0, at.1, 7.0 * ratio, 0.0, std::f64::consts::TAU);
                     ctx.set_fill_style_str(INK);
                     ctx.fill();
-                    dot(&ctx, x, y, 5.5 * ratio, &colour, false, ratio);
+                    dot(&ctx, at, 5.5 * ratio, p.y, task, false, ratio);
                 }
             }
         }
@@ -170,7 +165,113 @@ impl GridPainter {
             return;
         };
         let (w, h, ratio) = fit_backing_store(canvas);
-        // The view's window: the points' extent with a margin (a unit square when empty).
+        let window = ViewWindow::around(view, w, h);
+        if let Some(rule) = view.rule {
+            self.paint_rule(&ctx, rule, task, window, ratio);
+        } else {
+            ctx.set_fill_style_str("#ffffff");
+            ctx.fill_rect(0.0, 0.0, w, h);
+        }
+        for test in [true, false] {
+            for p in view.points.iter().filter(|p| p.test == test) {
+                let radius = if test { 3.0 } else { 4.5 } * ratio;
+                dot(
+                    &ctx,
+                    window.to_px(p.at[0] as f64, p.at[1] as f64),
+                    radius,
+                    p.y,
+                    task,
+                    test,
+                    ratio,
+                );
+            }
+        }
+        ctx.set_fill_style_str("rgba(29, 36, 51, 0.75)");
+        let font = (12.0 * ratio * text_scale()).round();
+        ctx.set_font(&format!("{font}px system-ui, sans-serif"));
+        // Faint gridlines with their values, so the scale of the features can be read.
+        ctx.set_stroke_style_str("rgba(29, 36, 51, 0.15)");
+        ctx.set_line_width(ratio);
+        for t in [0.25, 0.5, 0.75] {
+            let (a, b) = window.at(t, t);
+            let (x, y) = window.to_px(a, b);
+            ctx.begin_path();
+            ctx.move_to(x, 0.0);
+            ctx.line_to(x, h);
+            ctx.move_to(0.0, y);
+            ctx.line_to(w, y);
+            ctx.stroke();
+            let [span_a, span_b] = window.spans();
+            let _ = ctx.fill_text(&tick(a, span_a), x + 3.0 * ratio, h - font - 10.0 * ratio);
+            let _ = ctx.fill_text(&tick(b, span_b), 6.0 * ratio, y - 3.0 * ratio);
+        }
+        let _ = ctx.fill_text(&format!("{} →", view.axes[0]), 6.0 * ratio, h - 6.0 * ratio);
+        let _ = ctx.fill_text(
+            &format!("↑ {}", view.axes[1]),
+            6.0 * ratio,
+            16.0 * ratio * text_scale(),
+        );
+    }
+
+    /// Paints the last layer's rule z = c + wa·a + wb·b over the view's window and draws its
+    /// zero line.
+    fn paint_rule(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        [c, wa, wb]: [f64; 3],
+        task: Task,
+        window: ViewWindow,
+        ratio: f64,
+    ) {
+        let n = 64;
+        self.scores.resize(n * n, 0.0);
+        for r in 0..n {
+            for col in 0..n {
+                let (a, b) = window.at((col as f64 + 0.5) / n as f64, (r as f64 + 0.5) / n as f64);
+                self.scores[r * n + col] = (c + wa * a + wb * b) as f32;
+            }
+        }
+        let shading = match task {
+            Task::Classification => Shading::Confidence,
+            Task::Regression => Shading::Value,
+        };
+        self.paint_scores(ctx, n, shading, false, (window.w, window.h, ratio));
+        // The line c + wa·a + wb·b = 0, through two points far outside the window.
+        if wa.abs() + wb.abs() > 1e-12 {
+            let (lo, hi) = (window.lo, window.hi);
+            let span = (hi[0] - lo[0]).max(hi[1] - lo[1]) * 10.0;
+            let (ends_a, ends_b) = if wb.abs() > wa.abs() {
+                let mid = (lo[0] + hi[0]) / 2.0;
+                let (a0, a1) = (mid - span, mid + span);
+                ((a0, a1), ((-c - wa * a0) / wb, (-c - wa * a1) / wb))
+            } else {
+                let mid = (lo[1] + hi[1]) / 2.0;
+                let (b0, b1) = (mid - span, mid + span);
+                (((-c - wb * b0) / wa, (-c - wb * b1) / wa), (b0, b1))
+            };
+            let (p, q) = (window.to_px(ends_a.0, ends_b.0), window.to_px(ends_a.1, ends_b.1));
+            ctx.set_stroke_style_str(INK);
+            ctx.set_line_width(2.5 * ratio);
+            ctx.begin_path();
+            ctx.move_to(p.0, p.1);
+            ctx.line_to(q.0, q.1);
+            ctx.stroke();
+        }
+    }
+}
+
+/// The part of the feature plane the view shows, and the w × h canvas pixels it maps to.
+#[derive(Clone, Copy)]
+struct ViewWindow {
+    lo: [f64; 2],
+    hi: [f64; 2],
+    w: f64,
+    h: f64,
+}
+
+impl ViewWindow {
+    /// The points' extent with a margin (a square around the origin when there are none).
+    fn around(view: &FeatureView, w: f64, h: f64) -> Self {
         let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
         for p in &view.points {
             for axis in 0..2 {
@@ -186,103 +287,24 @@ impl GridPainter {
             lo[axis] -= pad;
             hi[axis] += pad;
         }
-        let to_px = |a: f64, b: f64| {
-            (
-                (a - lo[0]) / (hi[0] - lo[0]) * w,
-                (hi[1] - b) / (hi[1] - lo[1]) * h,
-            )
-        };
-        if let Some(rule) = view.rule {
-            self.paint_rule(&ctx, rule, task, (lo, hi), (w, h, ratio));
-        } else {
-            ctx.set_fill_style_str("#ffffff");
-            ctx.fill_rect(0.0, 0.0, w, h);
-        }
-        for test in [true, false] {
-            for p in view.points.iter().filter(|p| p.test == test) {
-                let (x, y) = to_px(p.at[0] as f64, p.at[1] as f64);
-                let radius = if test { 3.0 } else { 4.5 } * ratio;
-                dot(&ctx, x, y, radius, &class_colour(p.y, task), test, ratio);
-            }
-        }
-        ctx.set_fill_style_str("rgba(29, 36, 51, 0.75)");
-        let font = (12.0 * ratio * text_scale()).round();
-        ctx.set_font(&format!("{font}px system-ui, sans-serif"));
-        // Faint gridlines with their values, so the scale of the features can be read.
-        ctx.set_stroke_style_str("rgba(29, 36, 51, 0.15)");
-        ctx.set_line_width(ratio);
-        for t in [0.25, 0.5, 0.75] {
-            let (a, b) = (lo[0] + t * (hi[0] - lo[0]), lo[1] + t * (hi[1] - lo[1]));
-            let (x, y) = to_px(a, b);
-            ctx.begin_path();
-            ctx.move_to(x, 0.0);
-            ctx.line_to(x, h);
-            ctx.move_to(0.0, y);
-            ctx.line_to(w, y);
-            ctx.stroke();
-            let _ = ctx.fill_text(&tick(a, hi[0] - lo[0]), x + 3.0 * ratio, h - font - 10.0 * ratio);
-            let _ = ctx.fill_text(&tick(b, hi[1] - lo[1]), 6.0 * ratio, y - 3.0 * ratio);
-        }
-        let _ = ctx.fill_text(&format!("{} →", view.axes[0]), 6.0 * ratio, h - 6.0 * ratio);
-        let _ = ctx.fill_text(
-            &format!("↑ {}", view.axes[1]),
-            6.0 * ratio,
-            16.0 * ratio * text_scale(),
-        );
+        ViewWindow { lo, hi, w, h }
     }
-}
 
-impl GridPainter {
-    /// Paints the last layer's rule z = c + wa·a + wb·b over the view window `lo`…`hi` and draws
-    /// its zero line.
-    fn paint_rule(
-        &mut self,
-        ctx: &CanvasRenderingContext2d,
-        [c, wa, wb]: [f64; 3],
-        task: Task,
-        (lo, hi): ([f64; 2], [f64; 2]),
-        (w, h, ratio): (f64, f64, f64),
-    ) {
-        let to_px = |a: f64, b: f64| {
-            (
-                (a - lo[0]) / (hi[0] - lo[0]) * w,
-                (hi[1] - b) / (hi[1] - lo[1]) * h,
-            )
-        };
-        let n = 64;
-        self.scores.resize(n * n, 0.0);
-        for r in 0..n {
-            for col in 0..n {
-                let a = lo[0] + (col as f64 + 0.5) / n as f64 * (hi[0] - lo[0]);
-                let b = hi[1] - (r as f64 + 0.5) / n as f64 * (hi[1] - lo[1]);
-                self.scores[r * n + col] = (c + wa * a + wb * b) as f32;
-            }
-        }
-        let shading = match task {
-            Task::Classification => Shading::Confidence,
-            Task::Regression => Shading::Value,
-        };
-        self.paint_scores(ctx, n, shading, false, (w, h, ratio));
-        // The line c + wa·a + wb·b = 0, through two points far outside the window.
-        if wa.abs() + wb.abs() > 1e-12 {
-            let span = (hi[0] - lo[0]).max(hi[1] - lo[1]) * 10.0;
-            let (ends_a, ends_b) = if wb.abs() > wa.abs() {
-                let mid = (lo[0] + hi[0]) / 2.0;
-                let (a0, a1) = (mid - span, mid + span);
-                ((a0, a1), ((-c - wa * a0) / wb, (-c - wa * a1) / wb))
-            } else {
-                let mid = (lo[1] + hi[1]) / 2.0;
-                let (b0, b1) = (mid - span, mid + span);
-                (((-c - wb * b0) / wa, (-c - wb * b1) / wa), (b0, b1))
-            };
-            let (p, q) = (to_px(ends_a.0, ends_b.0), to_px(ends_a.1, ends_b.1));
-            ctx.set_stroke_style_str(INK);
-            ctx.set_line_width(2.5 * ratio);
-            ctx.begin_path();
-            ctx.move_to(p.0, p.1);
-            ctx.line_to(q.0, q.1);
-            ctx.stroke();
-        }
+    /// The width and height of the window in plane units.
+    fn spans(self) -> [f64; 2] {
+        [self.hi[0] - self.lo[0], self.hi[1] - self.lo[1]]
+    }
+
+    /// Canvas pixels of the plane point (a, b).
+    fn to_px(self, a: f64, b: f64) -> (f64, f64) {
+        let [sa, sb] = self.spans();
+        ((a - self.lo[0]) / sa * self.w, (self.hi[1] - b) / sb * self.h)
+    }
+
+    /// The plane point a fraction `across` from the left and `down` from the top.
+    fn at(self, across: f64, down: f64) -> (f64, f64) {
+        let [sa, sb] = self.spans();
+        (self.lo[0] + across * sa, self.hi[1] - down * sb)
     }
 }
 

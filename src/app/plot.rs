@@ -381,6 +381,42 @@ fn css_rgb([r, g, b]: [u8; 3]) -> String {
     format!("rgb({r}, {g}, {b})")
 }
 
+/// The colour a point with target `y` is drawn in: its class, or its value on the diverging
+/// scale.
+pub fn point_colour(y: f32, task: Task) -> String {
+    css_rgb(match task {
+        Task::Classification if y > 0.0 => paint::POSITIVE,
+        Task::Classification => paint::NEGATIVE,
+        Task::Regression => paint::diverging(y, 1.0),
+    })
+}
+
+/// Draws one point centred at `at` with an outline `rim` wide: a training point filled with a
+/// white rim (dark for regression values, which can be near white), a test point hollow.
+pub fn draw_point(
+    ctx: &CanvasRenderingContext2d,
+    at: (f64, f64),
+    radius: f64,
+    rim: f64,
+    colour: &str,
+    test: bool,
+    regression: bool,
+) {
+    ctx.begin_path();
+    let _ = ctx.arc(at.0, at.1, radius, 0.0, std::f64::consts::TAU);
+    if test {
+        ctx.set_fill_style_str("rgba(255, 255, 255, 0.85)");
+        ctx.fill();
+        ctx.set_stroke_style_str(colour);
+    } else {
+        ctx.set_fill_style_str(colour);
+        ctx.fill();
+        ctx.set_stroke_style_str(if regression { "#1d2433" } else { "#ffffff" });
+    }
+    ctx.set_line_width(rim);
+    ctx.stroke();
+}
+
 /// A point of one style drawn on its own small canvas, centred.
 fn point_sprite(
     colour: &str,
@@ -394,20 +430,16 @@ fn point_sprite(
     sprite.set_width(size as u32);
     sprite.set_height(size as u32);
     let ctx = context_2d(&sprite)?;
-    ctx.begin_path();
-    let _ = ctx.arc(size / 2.0, size / 2.0, radius, 0.0, std::f64::consts::TAU);
-    if test {
-        ctx.set_fill_style_str("rgba(255, 255, 255, 0.85)");
-        ctx.fill();
-        ctx.set_stroke_style_str(colour);
-        ctx.set_line_width(2.2 * ratio);
-    } else {
-        ctx.set_fill_style_str(colour);
-        ctx.fill();
-        ctx.set_stroke_style_str(if regression { "#1d2433" } else { "#ffffff" });
-        ctx.set_line_width(1.2 * ratio);
-    }
-    ctx.stroke();
+    let rim = if test { 2.2 } else { 1.2 } * ratio;
+    draw_point(
+        &ctx,
+        (size / 2.0, size / 2.0),
+        radius,
+        rim,
+        colour,
+        test,
+        regression,
+    );
     Some(sprite)
 }
 
@@ -445,13 +477,7 @@ fn draw_points(
             continue;
         }
         for &b in &bands {
-            let colour = if regression {
-                css_rgb(paint::diverging(b as f32 / 10.0, 1.0))
-            } else if b > 0 {
-                css_rgb(paint::POSITIVE)
-            } else {
-                css_rgb(paint::NEGATIVE)
-            };
+            let colour = point_colour(if regression { b as f32 / 10.0 } else { b as f32 }, task);
             // Each style is drawn once into a small sprite, then stamped at every point of
             // that style: far cheaper than filling and stroking a circle per point.
             let Some(sprite) = point_sprite(&colour, test, regression, radius, ratio) else {
