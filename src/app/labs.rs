@@ -361,7 +361,8 @@ fn sweep_lab(props: &LabProps) -> Html {
         None => String::new(),
     };
     let finished = shown.is_some_and(Sweep::is_done);
-    let task = props.updater.with_session(|s| s.task());
+    // The sweep's own task: the plot may have changed kind since it ran.
+    let task = shown.map_or(Task::Classification, Sweep::task);
     let fmt_error = |v: f64| match task {
         Task::Classification => format!("{:.1}%", 100.0 * v),
         Task::Regression => format!("{v:.4}"),
@@ -640,7 +641,7 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
                     painter.paint_model(&c, model, task, &shown, true);
                 }
             }
-            let source = lab.pretrained().unwrap_or(lab.source_model());
+            let source = lab.source_model();
             let layer = source.layers.len().saturating_sub(2);
             let count = source.layers[layer].outputs.min(8);
             let models = [
@@ -838,11 +839,11 @@ impl TransferNumbers {
                 lab.pretrain_steps()
             )
         } else {
-            let source = lab.source_metrics().test;
-            let source_note = if source.count > 0 {
-                format!(" (source test score {})", score_text(lab.task(), source.score))
-            } else {
-                String::new()
+            let source_note = match lab.source_test() {
+                Some(source) if source.count > 0 => {
+                    format!(" (source test score {})", score_text(lab.task(), source.score))
+                }
+                _ => String::new(),
             };
             let phase = if lab.is_fine_tuned() {
                 "fine-tuning done.".to_string()

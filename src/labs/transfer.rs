@@ -261,7 +261,9 @@ pub struct TransferLab {
     loss: Loss,
     source: Trainer,
     source_points: Vec<Point>,
-    pretrained: Option<Model>,
+    /// The pretrained network's score on the source's test points, set when pretraining ends
+    /// (the source trainer's model is then the pretrained network and never changes again).
+    source_test: Option<SplitMetrics>,
     target: Option<Dataset>,
     runs: Vec<(Strategy, Trainer)>,
 }
@@ -288,7 +290,7 @@ impl TransferLab {
             loss,
             source: trainer,
             source_points: source.points.clone(),
-            pretrained: None,
+            source_test: None,
             target: None,
             runs: Vec::new(),
         })
@@ -314,7 +316,7 @@ impl TransferLab {
 
     /// The pretrained network, once pretraining is over.
     pub fn pretrained(&self) -> Option<&Model> {
-        self.pretrained.as_ref()
+        self.is_pretrained().then_some(&self.source.model)
     }
 
     /// The network being pretrained (the pretrained one when done).
@@ -327,9 +329,9 @@ impl TransferLab {
         &self.source_points
     }
 
-    /// Metrics of the pretrained network on its source.
-    pub fn source_metrics(&mut self) -> crate::engine::Metrics {
-        self.source.evaluate()
+    /// The pretrained network's loss and score on the source's test points, once pretrained.
+    pub fn source_test(&self) -> Option<SplitMetrics> {
+        self.source_test
     }
 
     /// The target in use, once fine-tuning started.
@@ -340,7 +342,7 @@ impl TransferLab {
     /// Starts the three fine-tuning runs on `target` (pretraining must be over). Restarting
     /// with another target keeps the pretrained network.
     pub fn fine_tune(&mut self, target: Dataset) -> Result<(), TransferError> {
-        let Some(pretrained) = &self.pretrained else {
+        let Some(pretrained) = self.pretrained() else {
             return Ok(());
         };
         if target.task != self.task() {
@@ -377,7 +379,7 @@ impl TransferLab {
 
     /// Whether pretraining is over.
     pub fn is_pretrained(&self) -> bool {
-        self.pretrained.is_some()
+        self.source_test.is_some()
     }
 
     /// Whether the fine-tuning runs are over.
@@ -393,13 +395,13 @@ impl TransferLab {
 
     /// Does up to `steps` steps of the current phase (pretraining, or every fine-tuning run).
     pub fn advance(&mut self, steps: u64) {
-        if self.pretrained.is_none() {
+        if !self.is_pretrained() {
             let todo = steps.min(PRETRAIN_STEPS - self.source.steps());
             for _ in 0..todo {
                 self.source.step();
             }
             if self.source.steps() >= PRETRAIN_STEPS {
-                self.pretrained = Some(self.source.model.clone());
+                self.source_test = Some(self.source.evaluate().test);
             }
             return;
         }
@@ -501,7 +503,7 @@ mod tests {
         assert!(lab.target().is_none(), "fine-tuning waits for pretraining");
         finish(&mut lab);
         assert!(lab.is_pretrained());
-        assert!(lab.source_metrics().test.score > 0.9);
+        assert!(lab.source_test().unwrap().score > 0.9);
         lab.fine_tune(preset_target(Preset::Xor, 8, true, 0.0, 5))
             .unwrap();
         finish(&mut lab);
