@@ -339,10 +339,19 @@ fn transposed_block<const U: usize>(
 /// Batch values transposed at a time by [`weight_gradients`].
 pub const GRADIENT_SLICE: usize = 32;
 
+/// The number of `scratch` values [`weight_gradients`] needs for `inputs` inputs and batches of
+/// up to `n`: a slice of at most [`GRADIENT_SLICE`] batch values, each row padded to whole vectors.
+pub fn gradient_scratch_len(inputs: usize, n: usize) -> usize {
+    inputs.next_multiple_of(LANES) * n.min(GRADIENT_SLICE)
+}
+
 /// `dw[j·inputs + i] = Σ_b delta[j·n + b] · x[i·n + b]` (δ·xᵀ) for every unit j < `outputs` and
 /// input i < `inputs`, the sum taken over the batch in order starting from 0. `scratch` (at
-/// least `inputs · min(n, GRADIENT_SLICE)` values) receives slices of x transposed, so that the
-/// sums run along contiguous rows; each slice continues the sums where the last one stopped.
+/// least [`gradient_scratch_len`] values) receives slices of x transposed, each row padded with
+/// zeros to a whole number of vectors, so that the sums run along contiguous rows; each slice
+/// continues the sums where the last one stopped. The inputs are covered by disjoint vectors
+/// (the last one partly outside the row, reading the zero padding and writing back only the
+/// inputs it covers), so no sum is ever continued twice.
 pub fn weight_gradients(
     delta: &[f32],
     x: &[f32],
@@ -366,43 +375,54 @@ pub fn weight_gradients(
         }
         return;
     }
-    let chunks = inputs.div_ceil(LANES);
-    let start = |c: usize| (c * LANES).min(inputs - LANES);
+    let stride = inputs.next_multiple_of(LANES);
+    let whole = inputs / LANES;
+    let tail = inputs % LANES;
+    assert!(
+        scratch.len() >= gradient_scratch_len(inputs, n),
+        "scratch too small"
+    );
     let mut b0 = 0;
     while b0 < n {
         let m = GRADIENT_SLICE.min(n - b0);
-        let xt = &mut scratch[..inputs * m];
+        let xt = &mut scratch[..stride * m];
         for (i, x_row) in x.chunks_exact(n).take(inputs).enumerate() {
             for (b, &v) in x_row[b0..b0 + m].iter().enumerate() {
-                xt[b * inputs + i] = v;
+                xt[b * stride + i] = v;
             }
+        }
+        for xt_row in xt.chunks_exact_mut(stride) {
+            xt_row[inputs..].fill(0.0);
         }
         let xt = &*xt;
         let first = b0 == 0;
         for (j, dw_row) in dw.chunks_exact_mut(inputs).enumerate() {
             let d = &delta[j * n + b0..j * n + b0 + m];
             let mut c = 0;
-            while c + 4 <= chunks {
-                let starts = [start(c), start(c + 1), start(c + 2), start(c + 3)];
-                gradient_block::<4>(d, xt, inputs, dw_row, starts, first);
+            while c + 4 <= whole {
+                let starts = [c, c + 1, c + 2, c + 3].map(|c| c * LANES);
+                gradient_block::<4>(d, xt, stride, dw_row, starts, first);
                 c += 4;
             }
-            while c < chunks {
-                gradient_block::<1>(d, xt, inputs, dw_row, [start(c)], first);
+            while c < whole {
+                gradient_block::<1>(d, xt, stride, dw_row, [c * LANES], first);
                 c += 1;
+            }
+            if tail > 0 {
+                gradient_tail(d, xt, stride, &mut dw_row[whole * LANES..], first);
             }
         }
         b0 += m;
     }
 }
 
-/// One unit's weight gradients at the `U` chunks of inputs starting at `starts`, over one slice
-/// of the batch: from 0 for the `first` slice, else continuing the sums already in `dw_row`.
+/// One unit's weight gradients at the `U` whole vectors of inputs starting at `starts`, over one
+/// slice of the batch: from 0 for the `first` slice, else continuing the sums already in `dw_row`.
 #[inline(always)]
 fn gradient_block<const U: usize>(
     d: &[f32],
     xt: &[f32],
-    inputs: usize,
+    stride: usize,
     dw_row: &mut [f32],
     starts: [usize; U],
     first: bool,
@@ -414,7 +434,7 @@ fn gradient_block<const U: usize>(
             lanes_at(dw_row, s)
         }
     });
-    for (&dv, xt_row) in d.iter().zip(xt.chunks_exact(inputs)) {
+    for (&dv, xt_row) in d.iter().zip(xt.chunks_exact(stride)) {
         let dv = F4::splat(dv);
         for (a, &s) in acc.iter_mut().zip(&starts) {
             *a = a.mul_add(dv, lanes_at(xt_row, s));
@@ -423,6 +443,23 @@ fn gradient_block<const U: usize>(
     for (a, &s) in acc.into_iter().zip(&starts) {
         store_at(a, dw_row, s);
     }
+}
+
+/// [`gradient_block`] for the last `dw_tail.len()` (< `LANES`) inputs: one vector whose lanes
+/// beyond the row read the transposed slice's zero padding and are never written back.
+#[inline(always)]
+fn gradient_tail(d: &[f32], xt: &[f32], stride: usize, dw_tail: &mut [f32], first: bool) {
+    let s = stride - LANES;
+    let mut lanes = [0.0f32; LANES];
+    if !first {
+        lanes[..dw_tail.len()].copy_from_slice(dw_tail);
+    }
+    let mut acc = F4::load(&lanes);
+    for (&dv, xt_row) in d.iter().zip(xt.chunks_exact(stride)) {
+        acc = acc.mul_add(F4::splat(dv), lanes_at(xt_row, s));
+    }
+    acc.store(&mut lanes);
+    dw_tail.copy_from_slice(&lanes[..dw_tail.len()]);
 }
 
 #[cfg(test)]
@@ -485,7 +522,7 @@ mod tests {
                 let mut back = vec![f32::NAN; inputs * n];
                 transposed_affine(&w, inputs, &delta, n, &mut back);
                 let mut dw = vec![f32::NAN; outputs * inputs];
-                let mut scratch = vec![0.0; inputs * n.min(GRADIENT_SLICE)];
+                let mut scratch = vec![0.0; gradient_scratch_len(inputs, n)];
                 weight_gradients(&delta, &x, outputs, inputs, n, &mut dw, &mut scratch);
 
                 for j in 0..outputs {
@@ -525,6 +562,132 @@ mod tests {
                             want.to_bits(),
                             "transposed {inputs}x{outputs} n={n}"
                         );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Property tests (host only: proptest is not built for wasm).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::*;
+
+        /// Proptest settings: `cases` cases from a fixed seed, so every run tries the same shapes
+        /// (set `PROPTEST_RNG_SEED` to explore others, `PROPTEST_CASES` for more).
+        fn property_config(cases: u32) -> proptest::test_runner::Config {
+            let mut config = proptest::test_runner::Config::with_cases(cases);
+            if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+                config.rng_seed = proptest::test_runner::RngSeed::Fixed(0x6e6e_706c_6179);
+            }
+            config
+        }
+
+        /// Values from `seed` in [−2, 2), with exact zeros and negative zeros mixed in (they are
+        /// where the order of additions shows in the bits).
+        fn generated(len: usize, seed: u64) -> Vec<f32> {
+            let mut rng = crate::engine::rng::Rng::new(seed);
+            (0..len)
+                .map(|_| match (rng.uniform(0.0, 1.0) * 20.0) as u32 {
+                    0 => 0.0,
+                    1 => -0.0,
+                    _ => rng.uniform(-2.0, 2.0) as f32,
+                })
+                .collect()
+        }
+
+        proptest::proptest! {
+            #![proptest_config(property_config(400))]
+
+            /// Every blocked layer kernel gives exactly the bits of the scalar loop that defines
+            /// it, for every layer shape up to 40 × 40 and every batch up to 200 (all the block
+            /// tails, vector tails and gradient slices).
+            #[test]
+            fn layer_kernels_equal_their_scalar_definitions(
+                inputs in 1usize..=40,
+                outputs in 1usize..=40,
+                n in 1usize..=200,
+                seed in proptest::prelude::any::<u64>(),
+            ) {
+                let w = generated(outputs * inputs, seed);
+                let bias = generated(outputs, seed ^ 1);
+                let x = generated(inputs * n, seed ^ 2);
+                let delta = generated(outputs * n, seed ^ 3);
+
+                let mut z = vec![f32::NAN; outputs * n];
+                affine(&w, &bias, inputs, &x, n, &mut z);
+                let mut back = vec![f32::NAN; inputs * n];
+                transposed_affine(&w, inputs, &delta, n, &mut back);
+                let mut dw = vec![f32::NAN; outputs * inputs];
+                let mut scratch = vec![f32::NAN; gradient_scratch_len(inputs, n)];
+                weight_gradients(&delta, &x, outputs, inputs, n, &mut dw, &mut scratch);
+
+                for j in 0..outputs {
+                    for b in 0..n {
+                        let mut want = bias[j];
+                        for i in 0..inputs {
+                            want += w[j * inputs + i] * x[i * n + b];
+                        }
+                        proptest::prop_assert_eq!(z[j * n + b].to_bits(), want.to_bits(), "affine z[{}][{}]", j, b);
+                    }
+                    for i in 0..inputs {
+                        let mut want = 0.0f32;
+                        for b in 0..n {
+                            want += delta[j * n + b] * x[i * n + b];
+                        }
+                        proptest::prop_assert_eq!(dw[j * inputs + i].to_bits(), want.to_bits(), "dw[{}][{}]", j, i);
+                    }
+                }
+                for i in 0..inputs {
+                    for b in 0..n {
+                        let mut want = 0.0f32;
+                        for j in 0..outputs {
+                            want += w[j * inputs + i] * delta[j * n + b];
+                        }
+                        proptest::prop_assert_eq!(back[i * n + b].to_bits(), want.to_bits(), "wt·δ[{}][{}]", i, b);
+                    }
+                }
+            }
+
+            /// The lane-parallel reductions equal their plain definitions: the sum and dot product
+            /// up to rounding, the norm of any split of a vector up to rounding.
+            #[test]
+            fn reductions_equal_their_plain_definitions(
+                len in 0usize..=300,
+                split in 0usize..=300,
+                seed in proptest::prelude::any::<u64>(),
+            ) {
+                let a = generated(len, seed);
+                let b = generated(len, seed ^ 7);
+                let magnitude: f64 = a.iter().map(|&v| (v as f64).abs()).sum::<f64>() + 1e-30;
+                let plain_sum: f64 = a.iter().map(|&v| v as f64).sum();
+                proptest::prop_assert!((sum(&a) as f64 - plain_sum).abs() <= 1e-6 * magnitude);
+
+                let (a64, b64): (Vec<f64>, Vec<f64>) =
+                    a.iter().zip(&b).map(|(&x, &y)| (x as f64, y as f64)).unzip();
+                let plain_dot: f64 = a64.iter().zip(&b64).map(|(x, y)| x * y).sum();
+                let dot_magnitude: f64 = a64.iter().zip(&b64).map(|(x, y)| (x * y).abs()).sum::<f64>() + 1e-300;
+                proptest::prop_assert!((dot_f64(&a64, &b64) - plain_dot).abs() <= 1e-14 * dot_magnitude);
+
+                let split = split.min(len);
+                let plain_norm = a64.iter().map(|v| v * v).sum::<f64>().sqrt();
+                proptest::prop_assert!((norm(&[&a[..split], &a[split..]]) - plain_norm).abs() <= 1e-12 * (1.0 + plain_norm));
+            }
+
+            /// Every activation's row functions equal its scalar σ and σ′ bit for bit.
+            #[test]
+            fn activation_rows_equal_their_scalars(len in 0usize..=100, seed in proptest::prelude::any::<u64>()) {
+                let z: Vec<f32> = generated(len, seed).iter().map(|v| v * 4.0).collect();
+                for act in crate::engine::Activation::ALL {
+                    let mut out = vec![f32::NAN; len];
+                    act.apply_row(&z, &mut out);
+                    let mut delta = generated(len, seed ^ 5);
+                    let before = delta.clone();
+                    act.scale_by_derivative(&z, &out, &mut delta);
+                    for i in 0..len {
+                        proptest::prop_assert_eq!(out[i].to_bits(), act.apply(z[i]).to_bits());
+                        let want = before[i] * act.derivative(z[i], out[i]);
+                        proptest::prop_assert_eq!(delta[i].to_bits(), want.to_bits(), "{} σ′ at {}", act, z[i]);
                     }
                 }
             }

@@ -250,7 +250,7 @@ impl Dense {
     }
 
     /// Gradients of this layer from its deltas and inputs: dW = δ·inputᵀ, db = Σ δ. `scratch`
-    /// holds at least `inputs × min(n, GRADIENT_SLICE)` values.
+    /// holds at least [`math::gradient_scratch_len`] values.
     fn parameter_gradients(
         &self,
         delta: &[f32],
@@ -349,8 +349,12 @@ impl Workspace {
             feature_delta: vec![0.0; model.features.width() * capacity],
             scratch: vec![
                 0.0;
-                model.layers.iter().map(|l| l.inputs).max().unwrap_or(0)
-                    * capacity.min(math::GRADIENT_SLICE)
+                model
+                    .layers
+                    .iter()
+                    .map(|l| math::gradient_scratch_len(l.inputs, capacity))
+                    .max()
+                    .unwrap_or(0)
             ],
         }
     }
