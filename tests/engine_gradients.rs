@@ -161,3 +161,57 @@ fn the_single_example_trace_agrees_with_backprop() {
         );
     }
 }
+
+/// The check tells exact gradients from wrong ones on a deep ReLU network, where half the
+/// nudges of a coarser step would flip a unit: exact gradients report at most 1e-4, one entry
+/// off by 1% reports about 1e-2.
+#[test]
+fn the_check_separates_exact_gradients_from_one_percent_errors_on_a_deep_relu_network() {
+    let model = Model::new(&ModelSpec::mlp(&[64; 8], Activation::Relu), &mut Rng::new(21));
+    let data = Dataset::generate(&DataSpec {
+        preset: Preset::Spiral,
+        count: 50,
+        noise: 0.1,
+        test_fraction: 0.0,
+        seed: 21,
+    });
+    let n = data.points.len();
+    let mut ws = Workspace::new(&model, n);
+    for (k, p) in data.points.iter().enumerate() {
+        ws.x1[k] = p.x[0];
+        ws.x2[k] = p.x[1];
+        ws.targets[k] = p.y;
+    }
+    model.forward(&mut ws, n);
+    let mut grads = Gradients::zeros(&model);
+    model.backward(&mut ws, Loss::Logistic, &mut grads, false);
+    let batch = CheckBatch {
+        x1: &ws.x1[..n],
+        x2: &ws.x2[..n],
+        y: &ws.targets[..n],
+    };
+    let output = model.layers.len() - 1;
+    // Every one of the output layer's 65 parameters, and a sample of each hidden layer's.
+    let check =
+        |grads: &Gradients| check_gradients(&model, &batch, Loss::Logistic, grads, 65, &mut Rng::new(3));
+    let exact = check(&grads);
+    for c in &exact {
+        assert!(c.max_relative_error <= 1e-4, "{c:?}");
+    }
+    assert_eq!(exact[output].checked + exact[output].kinks_skipped, 65);
+
+    let largest = (0..grads.weights[output].len())
+        .max_by(|&a, &b| {
+            grads.weights[output][a]
+                .abs()
+                .total_cmp(&grads.weights[output][b].abs())
+        })
+        .unwrap();
+    grads.weights[output][largest] *= 1.01;
+    let wrong = check(&grads);
+    let error = wrong[output].max_relative_error;
+    assert!(
+        (0.5e-2..=1.5e-2).contains(&error),
+        "one entry 1% off reports {error}"
+    );
+}

@@ -132,21 +132,37 @@ pub fn backprop_panel(props: &BackpropProps) -> Html {
     });
     let check_results = checks.as_ref().map(|results| {
         let worst = results.iter().map(|c| c.max_relative_error).fold(0.0, f64::max);
+        let skipped: usize = results.iter().map(|c| c.kinks_skipped).sum();
         let verdict = if worst < 1e-3 {
             "Backprop agrees with finite differences."
         } else {
-            "Backprop and finite differences disagree somewhere: a kink (ReLU, sign) near a data point can cause this."
+            "Backprop and finite differences disagree: a gradient on the page is wrong."
         };
+        let kink_note = (skipped > 0).then(|| {
+            format!(
+                "{skipped} sampled {} left out: nudging {} moved a ReLU or sign unit across its kink for some point, where the loss has no derivative to compare.",
+                if skipped == 1 { "parameter was" } else { "parameters were" },
+                if skipped == 1 { "it" } else { "them" },
+            )
+        });
         html! {
             <div class="gradcheck" data-testid="gradcheck-result">
                 <p>{ verdict }</p>
+                if let Some(note) = kink_note {
+                    <p class="hint" data-testid="gradcheck-kinks">{ note }</p>
+                }
                 <ul>
                     { for results.iter().map(|c| html! {
                         <li data-testid={format!("gradcheck-layer-{}", c.layer + 1)}>
-                            { if c.checked == 0 {
+                            { if c.checked == 0 && c.kinks_skipped == 0 {
                                 format!("Layer {}: frozen, nothing to check", c.layer + 1)
                             } else {
-                                format!("Layer {}: largest relative error {:.1e} over {} parameters", c.layer + 1, c.max_relative_error, c.checked)
+                                let left_out = if c.kinks_skipped > 0 {
+                                    format!(" ({} left out at a kink)", c.kinks_skipped)
+                                } else {
+                                    String::new()
+                                };
+                                format!("Layer {}: largest relative error {:.1e} over {} parameters{left_out}", c.layer + 1, c.max_relative_error, c.checked)
                             } }
                         </li>
                     }) }
