@@ -58,7 +58,8 @@ pub fn decode_points(text: &str, task: Task) -> Result<Vec<Point>, String> {
     let body = text
         .strip_prefix(VERSION)
         .ok_or("the points were written by a different version of nnplay")?;
-    if body.len() > (MAX_LINK_POINTS * 4).div_ceil(3) + 4 {
+    // Four bytes a point, four characters for every three bytes.
+    if body.len() > (MAX_LINK_POINTS * 4 * 4).div_ceil(3) {
         return Err(format!("the link carries more than {MAX_LINK_POINTS} points"));
     }
     let mut bytes = Vec::with_capacity(body.len() * 3 / 4);
@@ -141,6 +142,28 @@ mod tests {
             decode_points(&encode_points(&[], Task::Classification), Task::Classification),
             Ok(vec![])
         );
+    }
+
+    /// A link holds as many points as the plot does, and refuses one more.
+    #[test]
+    fn the_largest_point_set_round_trips_and_one_more_is_refused() {
+        let data = Dataset::generate(&DataSpec {
+            preset: Preset::Gauss,
+            count: MAX_LINK_POINTS,
+            noise: 0.3,
+            test_fraction: 0.5,
+            seed: 8,
+        });
+        assert_eq!(data.points.len(), MAX_LINK_POINTS);
+        let text = encode_points(&data.points, data.task);
+        let back = decode_points(&text, data.task).expect("the largest set decodes");
+        assert_eq!(back.len(), MAX_LINK_POINTS);
+        assert_eq!(encode_points(&back, data.task), text);
+
+        let mut more = data.points.clone();
+        more.push(data.points[0]);
+        let err = decode_points(&encode_points(&more, data.task), data.task).unwrap_err();
+        assert!(err.contains("more than"), "{err}");
     }
 
     #[test]
