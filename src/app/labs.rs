@@ -833,7 +833,9 @@ impl TransferNumbers {
                 labels: None,
             };
         };
-        let status = if !lab.is_pretrained() {
+        let status = if let Some(divergence) = lab.divergence() {
+            divergence
+        } else if !lab.is_pretrained() {
             format!(
                 "Pretraining on the plot's points: step {} of {PRETRAIN_STEPS}…",
                 lab.pretrain_steps()

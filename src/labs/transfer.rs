@@ -372,9 +372,9 @@ impl TransferLab {
         Ok(())
     }
 
-    /// Fine-tuning steps done by each run (they advance together).
+    /// Fine-tuning steps done by each run (they advance together until one diverges).
     pub fn fine_tune_steps(&self) -> u64 {
-        self.runs.first().map_or(0, |(_, t)| t.steps())
+        self.runs.iter().map(|(_, t)| t.steps()).max().unwrap_or(0)
     }
 
     /// Whether pretraining is over.
@@ -382,23 +382,56 @@ impl TransferLab {
         self.source_test.is_some()
     }
 
-    /// Whether the fine-tuning runs are over.
+    /// Whether the fine-tuning runs are over: each has done its steps or diverged.
     pub fn is_fine_tuned(&self) -> bool {
-        !self.runs.is_empty() && self.fine_tune_steps() >= FINE_TUNE_STEPS
+        !self.runs.is_empty()
+            && self
+                .runs
+                .iter()
+                .all(|(_, t)| t.steps() >= FINE_TUNE_STEPS || t.diverged())
+    }
+
+    /// What diverged (the loss or a weight stopped being a finite number), in words for the
+    /// page: pretraining, or the fine-tuning runs that did. A diverged run stops where it was.
+    pub fn divergence(&self) -> Option<String> {
+        if self.source.diverged() {
+            return Some(format!(
+                "Pretraining diverged at step {}: the loss stopped being a finite number.",
+                self.source.steps()
+            ));
+        }
+        let diverged: Vec<&str> = self
+            .runs
+            .iter()
+            .filter(|(_, t)| t.diverged())
+            .map(|(s, _)| s.key())
+            .collect();
+        (!diverged.is_empty()).then(|| {
+            format!(
+                "Fine-tuning diverged ({}): the loss stopped being a finite number; those runs stopped.",
+                diverged.join(", ")
+            )
+        })
     }
 
     /// Whether there is work left until the next thing to press: pretraining, or fine-tuning
-    /// once started.
+    /// once started. A lab whose pretraining diverged has none.
     pub fn is_busy(&self) -> bool {
+        if self.source.diverged() {
+            return false;
+        }
         !self.is_pretrained() || (!self.runs.is_empty() && !self.is_fine_tuned())
     }
 
-    /// Does up to `steps` steps of the current phase (pretraining, or every fine-tuning run).
+    /// Does up to `steps` steps of the current phase (pretraining, or every fine-tuning run);
+    /// a run that diverges stops.
     pub fn advance(&mut self, steps: u64) {
         if !self.is_pretrained() {
             let todo = steps.min(PRETRAIN_STEPS - self.source.steps());
             for _ in 0..todo {
-                self.source.step();
+                if !self.source.step() {
+                    return;
+                }
             }
             if self.source.steps() >= PRETRAIN_STEPS {
                 self.source_test = Some(self.source.evaluate().test);
@@ -408,7 +441,9 @@ impl TransferLab {
         for (_, trainer) in &mut self.runs {
             let todo = steps.min(FINE_TUNE_STEPS.saturating_sub(trainer.steps()));
             for _ in 0..todo {
-                trainer.step();
+                if !trainer.step() {
+                    break;
+                }
             }
         }
     }
@@ -474,6 +509,39 @@ mod tests {
             lab.advance(100);
         }
         panic!("the lab never finishes");
+    }
+
+    /// A run whose weights stop being finite stops and says so, in either phase, instead of
+    /// keeping the lab busy for ever.
+    #[test]
+    fn a_diverging_run_finishes_and_says_so() {
+        let spec = ModelSpec::mlp(&[8, 8], Activation::Tanh);
+        let mut lab = TransferLab::new(spec.clone(), &xor_source(), 3).unwrap();
+        lab.advance(10);
+        lab.source.model.layers[0].weights[0] = f32::INFINITY;
+        lab.advance(10);
+        assert!(!lab.is_busy(), "a diverged pretraining is not busy");
+        assert!(lab.divergence().unwrap().contains("Pretraining diverged"));
+
+        let mut lab = TransferLab::new(spec, &xor_source(), 3).unwrap();
+        finish(&mut lab);
+        lab.fine_tune(xor_source()).unwrap();
+        lab.advance(10);
+        let (_, scratch) = lab
+            .runs
+            .iter_mut()
+            .find(|(s, _)| *s == Strategy::Scratch)
+            .unwrap();
+        scratch.model.layers[1].weights[0] = f32::NAN;
+        finish(&mut lab);
+        assert!(lab.is_fine_tuned());
+        let message = lab.divergence().unwrap();
+        assert!(
+            message.contains("scratch") && !message.contains("frozen"),
+            "{message}"
+        );
+        let frozen = lab.runs.iter().find(|(s, _)| *s == Strategy::Frozen).unwrap();
+        assert_eq!(frozen.1.steps(), FINE_TUNE_STEPS, "the other runs finish");
     }
 
     #[test]
