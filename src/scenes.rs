@@ -135,8 +135,11 @@ mod tests {
             for _ in 0..300 {
                 session.trainer.step();
             }
+            // The trainer restores the last finite weights when it diverges, so finite weights
+            // prove nothing: every step must have been taken, and none must have diverged.
+            assert!(!session.trainer.diverged(), "{} diverged", scene.title);
+            assert_eq!(session.trainer.steps(), 300, "{}", scene.title);
             session.refresh_metrics();
-            assert!(session.trainer.model.is_finite(), "{}", scene.title);
             assert!(session.metrics.train.loss.is_finite(), "{}", scene.title);
         }
     }

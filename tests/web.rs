@@ -33,8 +33,19 @@ async fn mount_app() -> Element {
     root
 }
 
+/// Waits for the browser's next animation frame (the app paints in its frame callback).
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .request_animation_frame(&resolve)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
 #[wasm_bindgen_test]
-async fn the_app_mounts_with_a_title_and_a_sized_plot() {
+async fn the_app_mounts_with_a_title_and_paints_the_decision_map_at_screen_resolution() {
     let root = mount_app().await;
     let title = root
         .query_selector("[data-testid=title]")
@@ -47,7 +58,40 @@ async fn the_app_mounts_with_a_title_and_a_sized_plot() {
         .expect("a plot canvas")
         .dyn_into()
         .unwrap();
-    assert!(canvas.width() > 0 && canvas.height() > 0);
+    // The backing store follows the CSS box times the device pixel ratio (a default canvas is
+    // 300 × 150 whatever its box), and the decision map and points have been painted.
+    let mut colours = std::collections::HashSet::new();
+    for _ in 0..120 {
+        next_frame().await;
+        let rect = canvas.get_bounding_client_rect();
+        let ratio = web_sys::window().unwrap().device_pixel_ratio();
+        let sized = rect.width() > 0.0
+            && (canvas.width() as f64 - (rect.width() * ratio).round()).abs() <= 1.0
+            && (canvas.height() as f64 - (rect.height() * ratio).round()).abs() <= 1.0;
+        if !sized {
+            continue;
+        }
+        let context: web_sys::CanvasRenderingContext2d =
+            canvas.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+        let (w, h) = (canvas.width(), canvas.height());
+        let pixels = context
+            .get_image_data(0.0, 0.0, w as f64, h as f64)
+            .unwrap()
+            .data();
+        colours = pixels
+            .chunks_exact(4)
+            .step_by(97)
+            .map(|p| (p[0], p[1], p[2], p[3]))
+            .collect();
+        if colours.len() > 20 {
+            break;
+        }
+    }
+    assert!(
+        colours.len() > 20,
+        "the plot shows {} colours: not painted, or not sized to its box",
+        colours.len()
+    );
 }
 
 #[wasm_bindgen_test]
