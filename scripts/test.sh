@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line `N passed, N failed` summing them all:
 #   formatting, clippy (host and wasm32), native `cargo test`, wasm tests in headless Chromium
-#   (wasm-bindgen-test), and end-to-end tests (playwright-core) against the release build.
+#   (wasm-bindgen-test), end-to-end tests (playwright-core) against the release build, and
+#   `scripts/serve.sh` run on a fresh clone of HEAD (tests/fresh_clone/serve.mjs, one test).
 # Installs what the tests need when missing (see scripts/setup.sh). Exit code 1 on any failure.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -62,6 +63,11 @@ else
   cat "$logs/trunk-build.log"; echo "FAILED: trunk build --release"
   failed=$((failed + 1))
 fi
+
+# The README's first command as a newcomer meets it: clone HEAD into a temporary folder, run
+# `bash scripts/serve.sh` there, load the page, watch it train, stop the server. After the
+# end-to-end build, whose compiled dependencies the clone's build reuses.
+check fresh-clone-serve node tests/fresh_clone/serve.mjs
 
 echo
 echo "$passed passed, $failed failed"
