@@ -49,39 +49,7 @@ pub enum Speed {
     Fast,
 }
 
-macro_rules! keyed_enum {
-    ($ty:ident { $($variant:ident => $key:literal, $label:literal;)+ }) => {
-        impl $ty {
-            /// Every value, in menu order.
-            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
-            /// The short name used in links and as the value of menu options.
-            pub fn key(self) -> &'static str {
-                match self { $($ty::$variant => $key),+ }
-            }
-            /// The name shown to people.
-            pub fn label(self) -> &'static str {
-                match self { $($ty::$variant => $label),+ }
-            }
-        }
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.key())
-            }
-        }
-        impl FromStr for $ty {
-            type Err = crate::engine::UnknownName;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                $ty::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.key() == s)
-                    .ok_or_else(|| crate::engine::UnknownName(s.to_string()))
-            }
-        }
-    };
-}
-
-keyed_enum!(ModelFamily {
+crate::keyed_enum!(ModelFamily {
     Linear => "linear", "Linear model";
     Features => "features", "Hand-made features";
     Random => "random", "Random features";
@@ -99,19 +67,19 @@ pub enum Lab {
     Transfer,
 }
 
-keyed_enum!(Lab {
+crate::keyed_enum!(Lab {
     Space => "space", "Feature space";
     Sweep => "sweep", "Random features vs kernel";
     Transfer => "transfer", "Pretrain, then fine-tune";
 });
 
-keyed_enum!(Regularization {
+crate::keyed_enum!(Regularization {
     None => "none", "None";
     L1 => "l1", "L1";
     L2 => "l2", "L2";
 });
 
-keyed_enum!(Speed {
+crate::keyed_enum!(Speed {
     Slow => "slow", "Slow (1 step per frame)";
     Normal => "normal", "Normal (10 steps per frame)";
     Fast => "fast", "Fast (as many as fit)";

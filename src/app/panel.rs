@@ -166,7 +166,7 @@ pub fn training_bar(props: &TrainingBarProps) -> Html {
                     OptimizerKind::Momentum => "Momentum".into(),
                     OptimizerKind::Adam => "Adam".into(),
                 }), s.optimizer.key(), optimizer) }
-                { select("Penalty", "regularization", options(Regularization::ALL, |r| r.key(), |r| r.label().into()),
+                { select("Penalty", "regularization", options(&Regularization::ALL, |r| r.key(), |r| r.label().into()),
                     s.regularization.key(), regularization) }
                 if s.regularization != Regularization::None {
                     { slider("Penalty rate λ", "reg-rate", -5.0, 0.0, 0.1, (s.reg_rate.max(1e-5) as f64).log10(),
@@ -177,7 +177,7 @@ pub fn training_bar(props: &TrainingBarProps) -> Html {
             <div class="bar-group advanced">
                 { number_box("Seed", "seed", s.seed.to_string(), seed) }
                 { button("New seed", "new-seed", "Draw different initial weights (and random features)", new_seed) }
-                { select("Speed", "speed", options(Speed::ALL, |v| v.key(), |v| v.label().into()), s.speed.key(), speed) }
+                { select("Speed", "speed", options(&Speed::ALL, |v| v.key(), |v| v.label().into()), s.speed.key(), speed) }
             </div>
         </section>
     }
@@ -492,7 +492,7 @@ pub fn model_panel(props: &SettingsProps) -> Html {
     html! {
         <aside class="panel" aria-label="Model">
             <h2>{ "Model" }</h2>
-            { select("Model", "model", options(ModelFamily::ALL, |m| m.key(), |m| m.label().into()), s.model.key(), family) }
+            { select("Model", "model", options(&ModelFamily::ALL, |m| m.key(), |m| m.label().into()), s.model.key(), family) }
             <p class="formula-line" data-testid="model-formula">{ model_formula(s) }</p>
             { body }
             <p class="hint">{ "Changing the model starts training over; changing the learning rate does not." }</p>

@@ -3,8 +3,6 @@
 
 use super::math;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// An element-wise non-linearity applied after a dense layer's affine map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -24,16 +22,6 @@ pub enum Activation {
 }
 
 impl Activation {
-    /// Every activation, in the order the page lists them.
-    pub const ALL: [Activation; 6] = [
-        Activation::Relu,
-        Activation::Tanh,
-        Activation::Sigmoid,
-        Activation::Linear,
-        Activation::Sign,
-        Activation::Cos,
-    ];
-
     /// σ(z).
     #[inline(always)]
     pub fn apply(self, z: f32) -> f32 {
@@ -122,45 +110,16 @@ impl Activation {
     pub fn passes_gradient(self) -> bool {
         self != Activation::Sign
     }
-
-    /// The short name used in links and menus.
-    pub fn key(self) -> &'static str {
-        match self {
-            Activation::Linear => "linear",
-            Activation::Relu => "relu",
-            Activation::Tanh => "tanh",
-            Activation::Sigmoid => "sigmoid",
-            Activation::Sign => "sign",
-            Activation::Cos => "cos",
-        }
-    }
 }
 
-impl fmt::Display for Activation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
-
-/// The error for a name that is not an activation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnknownName(pub String);
-
-impl fmt::Display for UnknownName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown name '{}'", self.0)
-    }
-}
-
-impl FromStr for Activation {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Activation::ALL
-            .into_iter()
-            .find(|a| a.key() == s)
-            .ok_or_else(|| UnknownName(s.to_string()))
-    }
-}
+crate::keyed_enum!(Activation {
+    Relu => "relu";
+    Tanh => "tanh";
+    Sigmoid => "sigmoid";
+    Linear => "linear";
+    Sign => "sign";
+    Cos => "cos";
+});
 
 #[cfg(test)]
 mod tests {

@@ -1,11 +1,8 @@
 //! Data: labelled points in the square [-1, 1]², and seeded generators for the lecture's data
 //! sets. Every generator is a pure function of its [`DataSpec`].
 
-use super::activation::UnknownName;
 use super::rng::Rng;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// One data point: a position, a target and whether it is held out for testing.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,17 +44,6 @@ pub enum Preset {
 }
 
 impl Preset {
-    /// Every preset, classification first.
-    pub const ALL: [Preset; 7] = [
-        Preset::Xor,
-        Preset::Circle,
-        Preset::Ring,
-        Preset::Gauss,
-        Preset::Spiral,
-        Preset::Plane,
-        Preset::Bumps,
-    ];
-
     /// The task this preset poses.
     pub fn task(self) -> Task {
         match self {
@@ -65,49 +51,18 @@ impl Preset {
             _ => Task::Classification,
         }
     }
-
-    /// The short name used in links and menus.
-    pub fn key(self) -> &'static str {
-        match self {
-            Preset::Xor => "xor",
-            Preset::Circle => "circle",
-            Preset::Ring => "ring",
-            Preset::Gauss => "gauss",
-            Preset::Spiral => "spiral",
-            Preset::Plane => "plane",
-            Preset::Bumps => "bumps",
-        }
-    }
-
-    /// A readable name for menus.
-    pub fn label(self) -> &'static str {
-        match self {
-            Preset::Xor => "XOR",
-            Preset::Circle => "Circle",
-            Preset::Ring => "Ring",
-            Preset::Gauss => "Two Gaussians",
-            Preset::Spiral => "Two spirals",
-            Preset::Plane => "Plane (regression)",
-            Preset::Bumps => "Bumps (regression)",
-        }
-    }
 }
 
-impl fmt::Display for Preset {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
-
-impl FromStr for Preset {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Preset::ALL
-            .into_iter()
-            .find(|p| p.key() == s)
-            .ok_or_else(|| UnknownName(s.to_string()))
-    }
-}
+// Classification first.
+crate::keyed_enum!(Preset {
+    Xor => "xor", "XOR";
+    Circle => "circle", "Circle";
+    Ring => "ring", "Ring";
+    Gauss => "gauss", "Two Gaussians";
+    Spiral => "spiral", "Two spirals";
+    Plane => "plane", "Plane (regression)";
+    Bumps => "bumps", "Bumps (regression)";
+});
 
 /// Everything that determines a generated data set.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

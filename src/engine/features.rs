@@ -1,10 +1,7 @@
 //! Fixed feature maps φ(x): the identity (x1, x2) or a hand-picked set of formulas. They have
 //! no parameters; learned and random features are dense layers that follow them.
 
-use super::activation::UnknownName;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// One hand-made feature of the input x = (x1, x2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -28,18 +25,6 @@ pub enum HandFeature {
 }
 
 impl HandFeature {
-    /// Every feature, in the order the page lists them.
-    pub const ALL: [HandFeature; 8] = [
-        HandFeature::X1,
-        HandFeature::X2,
-        HandFeature::X1Squared,
-        HandFeature::X2Squared,
-        HandFeature::X1X2,
-        HandFeature::Sin1,
-        HandFeature::Sin2,
-        HandFeature::Ring,
-    ];
-
     /// φ(x) for this feature.
     #[inline(always)]
     pub fn eval(self, x1: f32, x2: f32) -> f32 {
@@ -52,20 +37,6 @@ impl HandFeature {
             HandFeature::Sin1 => libm::sinf(std::f32::consts::PI * x1),
             HandFeature::Sin2 => libm::sinf(std::f32::consts::PI * x2),
             HandFeature::Ring => (x1 * x1 + x2 * x2 - 0.6).abs(),
-        }
-    }
-
-    /// The short name used in links.
-    pub fn key(self) -> &'static str {
-        match self {
-            HandFeature::X1 => "x1",
-            HandFeature::X2 => "x2",
-            HandFeature::X1Squared => "x1sq",
-            HandFeature::X2Squared => "x2sq",
-            HandFeature::X1X2 => "x1x2",
-            HandFeature::Sin1 => "sin1",
-            HandFeature::Sin2 => "sin2",
-            HandFeature::Ring => "ring",
         }
     }
 
@@ -84,21 +55,16 @@ impl HandFeature {
     }
 }
 
-impl fmt::Display for HandFeature {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
-
-impl FromStr for HandFeature {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        HandFeature::ALL
-            .into_iter()
-            .find(|h| h.key() == s)
-            .ok_or_else(|| UnknownName(s.to_string()))
-    }
-}
+crate::keyed_enum!(HandFeature {
+    X1 => "x1";
+    X2 => "x2";
+    X1Squared => "x1sq";
+    X2Squared => "x2sq";
+    X1X2 => "x1x2";
+    Sin1 => "sin1";
+    Sin2 => "sin2";
+    Ring => "ring";
+});
 
 /// The fixed first stage of every model.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,13 +15,14 @@ mod gradcheck;
 mod kernel;
 mod math;
 mod model;
+mod names;
 mod optim;
 mod ridge;
 mod rng;
 mod trace;
 mod train;
 
-pub use activation::{Activation, UnknownName};
+pub use activation::Activation;
 pub use data::{
     regression_target, split_train_test, DataSpec, Dataset, Point, Preset, Task, RING_HALF_WIDTH,
 };
@@ -33,6 +34,7 @@ pub use model::{
     softplus, Dense, Gradients, LayerInit, LayerSpec, Loss, Model, ModelSpec, Workspace, MAX_HIDDEN_LAYERS,
     MAX_RANDOM_FEATURES, MAX_UNITS,
 };
+pub use names::UnknownName;
 pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, MOMENTUM};
 pub use ridge::{layer_inputs, solve_last_layer, solve_spd, RidgeError, RidgeSolution};
 pub use rng::Rng;

@@ -7,8 +7,6 @@ use super::features::FeatureMap;
 use super::math;
 use super::rng::Rng;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// The loss a model is trained on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -40,31 +38,12 @@ impl Loss {
             Loss::Squared => 2.0 * (f - y),
         }
     }
-
-    /// The short name used in links and menus.
-    pub fn key(self) -> &'static str {
-        match self {
-            Loss::Logistic => "logistic",
-            Loss::Squared => "squared",
-        }
-    }
 }
 
-impl fmt::Display for Loss {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
-
-impl FromStr for Loss {
-    type Err = super::activation::UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [Loss::Logistic, Loss::Squared]
-            .into_iter()
-            .find(|l| l.key() == s)
-            .ok_or_else(|| super::activation::UnknownName(s.to_string()))
-    }
-}
+crate::keyed_enum!(Loss {
+    Logistic => "logistic";
+    Squared => "squared";
+});
 
 /// log(1 + e^m), without overflow for large |m|.
 pub fn softplus(m: f64) -> f64 {

@@ -1,11 +1,8 @@
 //! Optimizers: they read gradients and update parameters, and own whatever state they need
 //! (velocities, moment estimates). Regularisation is applied here, on weights only.
 
-use super::activation::UnknownName;
 use super::model::{Gradients, Model};
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// Which update rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -18,35 +15,11 @@ pub enum OptimizerKind {
     Adam,
 }
 
-impl OptimizerKind {
-    /// Every optimizer, in menu order.
-    pub const ALL: [OptimizerKind; 3] = [OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Adam];
-
-    /// The short name used in links and menus.
-    pub fn key(self) -> &'static str {
-        match self {
-            OptimizerKind::Sgd => "sgd",
-            OptimizerKind::Momentum => "momentum",
-            OptimizerKind::Adam => "adam",
-        }
-    }
-}
-
-impl fmt::Display for OptimizerKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
-
-impl FromStr for OptimizerKind {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        OptimizerKind::ALL
-            .into_iter()
-            .find(|o| o.key() == s)
-            .ok_or_else(|| UnknownName(s.to_string()))
-    }
-}
+crate::keyed_enum!(OptimizerKind {
+    Sgd => "sgd";
+    Momentum => "momentum";
+    Adam => "adam";
+});
 
 /// The momentum coefficient μ of [`OptimizerKind::Momentum`].
 pub const MOMENTUM: f32 = 0.9;
