@@ -71,10 +71,8 @@ pub fn backprop_panel(props: &BackpropProps) -> Html {
     let hit_at = {
         let painters = props.painters.clone();
         move |e: &PointerEvent| {
-            painters
-                .0
-                .borrow()
-                .diagram_hit(e.offset_x() as f64, e.offset_y() as f64)
+            let painters = painters.0.try_borrow().ok()?;
+            painters.diagram_hit(e.offset_x() as f64, e.offset_y() as f64)
         }
     };
     let on_move = {

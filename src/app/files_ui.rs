@@ -66,22 +66,25 @@ pub fn files_panel(props: &FilesProps) -> Html {
     let csv = {
         let u = u.clone();
         Callback::from(move |_: MouseEvent| {
-            let text = u.with_session(|s| files::to_csv(&s.data));
-            download_text("nnplay-points.csv", "text/csv", &text);
+            if let Some(text) = u.try_with_session(|s| files::to_csv(&s.data)) {
+                download_text("nnplay-points.csv", "text/csv", &text);
+            }
         })
     };
     let json = {
         let u = u.clone();
         Callback::from(move |_: MouseEvent| {
-            let text = u.with_session(|s| files::to_json(&s.data));
-            download_text("nnplay-points.json", "application/json", &text);
+            if let Some(text) = u.try_with_session(|s| files::to_json(&s.data)) {
+                download_text("nnplay-points.json", "application/json", &text);
+            }
         })
     };
     let model = {
         let u = u.clone();
         Callback::from(move |_: MouseEvent| {
-            let text = u.with_session(|s| files::model_to_json(&s.trainer.model));
-            download_text("nnplay-model.json", "application/json", &text);
+            if let Some(text) = u.try_with_session(|s| files::model_to_json(&s.trainer.model)) {
+                download_text("nnplay-model.json", "application/json", &text);
+            }
         })
     };
     let png = {

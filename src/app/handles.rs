@@ -28,15 +28,20 @@ impl AnimationLoop {
         let request_id = Rc::new(Cell::new(0));
         let closure: Rc<RefCell<Option<FrameClosure>>> = Rc::new(RefCell::new(None));
         // The closure re-arms itself through a weak reference, so dropping the loop frees it.
+        // It asks for the next frame before doing this one's work: when the browser cuts a
+        // frame short (Firefox's slow-script "Stop"), the loop still comes back next frame,
+        // where `frame` finds what the cut-short frame left borrowed and can say so.
         let weak = Rc::downgrade(&closure);
         let id = request_id.clone();
         *closure.borrow_mut() = Some(Closure::new(move |timestamp: f64| {
-            frame(timestamp);
             if let Some(slot) = weak.upgrade() {
-                if let Some(c) = slot.borrow().as_ref() {
-                    id.set(request_frame(c));
+                if let Ok(slot) = slot.try_borrow() {
+                    if let Some(c) = slot.as_ref() {
+                        id.set(request_frame(c));
+                    }
                 }
             }
+            frame(timestamp);
         }));
         if let Some(c) = closure.borrow().as_ref() {
             request_id.set(request_frame(c));
@@ -50,8 +55,22 @@ impl Drop for AnimationLoop {
         if let Some(w) = web_sys::window() {
             let _ = w.cancel_animation_frame(self.request_id.get());
         }
-        self.closure.borrow_mut().take();
+        if let Ok(mut slot) = self.closure.try_borrow_mut() {
+            slot.take();
+        }
     }
+}
+
+/// Runs `work` on the value in `cell` and returns its result, or returns `None` without
+/// running it when the value is already borrowed.
+///
+/// Every callback of the page (animation frames, pointer and keyboard events, timers) takes
+/// the shared state this way. Callbacks run one at a time, so a borrow still held when one
+/// starts means an earlier callback never finished: the browser stopped it part-way (closing
+/// the page, or Firefox's slow-script "Stop"), and what it borrowed stays borrowed. A plain
+/// `borrow_mut` would panic there; this skips the work instead.
+pub fn try_with<T, R>(cell: &RefCell<T>, work: impl FnOnce(&mut T) -> R) -> Option<R> {
+    cell.try_borrow_mut().ok().map(|mut value| work(&mut value))
 }
 
 /// An event listener that is removed when dropped.

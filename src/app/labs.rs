@@ -23,6 +23,12 @@ use yew::prelude::*;
 /// Milliseconds of lab work per animation frame.
 const LAB_BUDGET_MS: f64 = 10.0;
 
+/// What a lab says when a slice of its work was cut short by the browser (Firefox's
+/// slow-script "Stop", for example): the work stays borrowed and may be half changed.
+const CUT_SHORT: &str =
+    "The browser stopped this lab part-way through its work, so it cannot carry on safely: \
+    reload the page to use it again (the link keeps the scene).";
+
 /// Properties shared by the labs.
 #[derive(Properties, PartialEq, Clone)]
 pub struct LabProps {
@@ -89,8 +95,9 @@ fn feature_space_lab(props: &LabProps) -> Html {
     {
         let (canvas, painter, view) = (canvas.clone(), painter.clone(), view.clone());
         use_effect(move || {
-            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                painter.borrow_mut().paint_feature_space(&c, &view, task);
+            if let (Some(c), Ok(mut painter)) = (canvas.cast::<HtmlCanvasElement>(), painter.try_borrow_mut())
+            {
+                painter.paint_feature_space(&c, &view, task);
             }
         });
     }
@@ -274,7 +281,11 @@ fn use_work_loop<T, S, B>(
             let (running, tick) = (running.clone(), tick.clone());
             let mut frames = 0u64;
             AnimationLoop::start(move |_| {
-                let mut slot = work.borrow_mut();
+                // Still borrowed: the browser cut the last slice short. Stop; the lab says why.
+                let Ok(mut slot) = work.try_borrow_mut() else {
+                    running.set(false);
+                    return;
+                };
                 let Some(w) = slot.as_mut() else {
                     running.set(false);
                     return;
@@ -311,15 +322,20 @@ fn sweep_lab(props: &LabProps) -> Html {
             error.clone(),
         );
         Callback::from(move |inputs: SweepInputs| {
-            let data = updater.with_session(|s| s.data.clone());
+            let Some(data) = updater.try_with_session(|s| s.data.clone()) else {
+                return;
+            };
+            let Ok(mut slot) = sweep.try_borrow_mut() else {
+                return error.set(Some(CUT_SHORT.into()));
+            };
             match Sweep::new(inputs.spec, &data) {
                 Ok(s) => {
-                    *sweep.borrow_mut() = Some((s, inputs));
+                    *slot = Some((s, inputs));
                     error.set(None);
                     running.set(true);
                 }
                 Err(why) => {
-                    *sweep.borrow_mut() = None;
+                    *slot = None;
                     error.set(Some(format!("The sweep cannot run: {why}.")));
                 }
             }
@@ -342,14 +358,18 @@ fn sweep_lab(props: &LabProps) -> Html {
         // revision), not on every readout refresh while the playground trains.
         let (canvas, sweep) = (canvas.clone(), sweep.clone());
         use_effect_with((*tick, *running, props.summary.revision), move |_| {
-            if let (Some(c), Some((s, _))) = (canvas.cast::<HtmlCanvasElement>(), sweep.borrow().as_ref()) {
-                paint_sweep(&c, s);
+            if let (Some(c), Ok(sweep)) = (canvas.cast::<HtmlCanvasElement>(), sweep.try_borrow()) {
+                if let Some((s, _)) = sweep.as_ref() {
+                    paint_sweep(&c, s);
+                }
             }
         });
     }
-    let current = sweep.borrow();
-    let shown: Option<&Sweep> = current.as_ref().map(|(s, _)| s);
-    let stale = current.as_ref().is_some_and(|(_, ran)| *ran != inputs);
+    let current = sweep.try_borrow().ok();
+    let cut_short = current.is_none();
+    let current = current.as_deref().and_then(Option::as_ref);
+    let shown: Option<&Sweep> = current.map(|(s, _)| s);
+    let stale = current.is_some_and(|(_, ran)| *ran != inputs);
     let status = match shown {
         Some(s) if !s.is_done() => format!("Fitting… {:.0}% done", 100.0 * s.progress()),
         Some(_) if stale => "The settings changed since this sweep ran: run it again to update.".into(),
@@ -455,7 +475,9 @@ fn sweep_lab(props: &LabProps) -> Html {
                 { button(if finished { "Run sweep" } else { "Restart sweep" }, "sweep-run",
                     "Fit every k again on the current points", rerun) }
             </div>
-            if let Some(why) = &*error {
+            if cut_short {
+                <p class="lab-error" role="alert" data-testid="sweep-error">{ CUT_SHORT }</p>
+            } else if let Some(why) = &*error {
                 <p class="lab-error" role="alert" data-testid="sweep-error">{ why }</p>
             }
             <p class="lab-status" data-testid="sweep-progress" data-done={finished.to_string()}>{ status }</p>
@@ -519,7 +541,9 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
             props.updater.clone(),
         );
         Callback::from(move |settings: Settings| {
-            let mut slot = work.borrow_mut();
+            let Ok(mut slot) = work.try_borrow_mut() else {
+                return error.set(Some(CUT_SHORT.into()));
+            };
             let Some(lab) = slot.as_mut() else {
                 return;
             };
@@ -540,16 +564,21 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
             props.updater.clone(),
         );
         Callback::from(move |settings: Settings| {
-            let source = updater.with_session(|s| s.data.clone());
+            let Some(source) = updater.try_with_session(|s| s.data.clone()) else {
+                return;
+            };
+            let Ok(mut slot) = work.try_borrow_mut() else {
+                return error.set(Some(CUT_SHORT.into()));
+            };
             match TransferLab::new(settings.model_spec(), &source, settings.seed) {
                 Ok(lab) => {
                     // Fine-tuning follows by itself when pretraining ends (see below).
-                    *work.borrow_mut() = Some(lab);
+                    *slot = Some(lab);
                     error.set(None);
                     running.set(true);
                 }
                 Err(why) => {
-                    *work.borrow_mut() = None;
+                    *slot = None;
                     error.set(Some(format!("Cannot pretrain: {why}.")));
                 }
             }
@@ -573,10 +602,10 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
             |lab| lab.is_busy(),
         );
         // When pretraining ends, fine-tuning starts on the target chosen now.
-        let pretrained_now = work
-            .borrow()
-            .as_ref()
-            .is_some_and(|l| l.is_pretrained() && l.target().is_none());
+        let pretrained_now = work.try_borrow().is_ok_and(|w| {
+            w.as_ref()
+                .is_some_and(|l| l.is_pretrained() && l.target().is_none())
+        });
         use_effect_with(pretrained_now, move |&now| {
             if now {
                 fine_tune.emit(settings);
@@ -590,7 +619,10 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
         let work = work.clone();
         let settings = settings.clone();
         use_effect_with(key, move |_| {
-            if work.borrow().as_ref().is_some_and(|l| l.target().is_some()) {
+            if work
+                .try_borrow()
+                .is_ok_and(|w| w.as_ref().is_some_and(|l| l.target().is_some()))
+            {
                 fine_tune.emit(settings);
             }
         });
@@ -612,11 +644,12 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
         );
         let key = (*tick, *running, shift_key(&settings), props.summary.revision);
         use_effect_with(key, move |_| {
-            let lab = work.borrow();
+            let (Ok(lab), Ok(mut painter)) = (work.try_borrow(), painter.try_borrow_mut()) else {
+                return;
+            };
             let Some(lab) = lab.as_ref() else {
                 return;
             };
-            let mut painter = painter.borrow_mut();
             let task = lab.task();
             let shown: Vec<crate::engine::Point> = lab.target().map_or_else(Vec::new, |t| {
                 t.points
@@ -660,8 +693,12 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
     let numbers = {
         let (work, shift, task) = (work.clone(), settings.shift, settings.task());
         let key = (*tick, *running, shift_key(&settings), (*error).clone());
-        use_memo(key, move |_| {
-            TransferNumbers::of(work.borrow_mut().as_mut(), shift, task)
+        use_memo(key, move |_| match work.try_borrow_mut() {
+            Ok(mut lab) => TransferNumbers::of(lab.as_mut(), shift, task),
+            Err(_) => TransferNumbers {
+                status: CUT_SHORT.into(),
+                ..TransferNumbers::of(None, shift, task)
+            },
         })
     };
     let TransferNumbers {
@@ -674,7 +711,10 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
     // Pretraining learned from the plot and the network as they were; say so once they differ
     // (edits to the plot are expected when the plot is the target, so those alone pass).
     let stale = props.updater.with_session(|s| {
-        work.borrow().as_ref().is_some_and(|lab| {
+        work.try_borrow().is_ok_and(|w| {
+            let Some(lab) = w.as_ref() else {
+                return false;
+            };
             let network_changed = lab.network() != (&settings.model_spec(), settings.seed);
             let points_changed = lab.source_points() != s.data.points.as_slice();
             network_changed || (points_changed && settings.target != TargetSource::Plot)

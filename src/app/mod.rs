@@ -22,7 +22,7 @@ use crate::engine::Task;
 use crate::session::{EditOutcome, Session};
 use crate::settings::Settings;
 use backprop_panel::{BackpropPanel, SharedPainters};
-use handles::{AnimationLoop, Listener};
+use handles::{try_with, AnimationLoop, Listener};
 use painters::{Canvases, DiagramState, Painters};
 use plot::ViewOptions;
 use std::cell::RefCell;
@@ -118,12 +118,23 @@ pub type SharedSession = Rc<RefCell<Session>>;
 
 /// Everything a control needs to change settings: it always starts from the session's current
 /// settings (never a stale copy), applies the change to the session, then re-renders.
+///
+/// Its methods never panic when the session is still borrowed by a callback the browser cut
+/// short (see [`handles::try_with`]): they skip the work and re-render the page, which then
+/// says what happened (see [`stopped_view`]).
 #[derive(Clone)]
 pub struct Updater {
     session: SharedSession,
     settings: UseStateSetter<Settings>,
     summary: UseStateSetter<Summary>,
     revision: Rc<RefCell<u64>>,
+    stuck: UseForceUpdateHandle,
+}
+
+thread_local! {
+    /// What renders read in place of a session left borrowed by a cut-short callback, for the
+    /// one render before the page replaces itself with [`stopped_view`].
+    static STAND_IN: Session = Session::new(Settings::default());
 }
 
 impl PartialEq for Updater {
@@ -135,40 +146,106 @@ impl PartialEq for Updater {
 impl Updater {
     /// Changes the settings with `change` and brings the session up to date.
     pub fn settings(&self, change: impl FnOnce(&mut Settings)) {
-        let mut next = self.session.borrow().settings.clone();
+        let Some(mut next) = try_with(&self.session, |s| s.settings.clone()) else {
+            return self.stuck();
+        };
         change(&mut next);
-        self.session.borrow_mut().apply(next.clone());
+        if try_with(&self.session, |s| s.apply(next.clone())).is_none() {
+            return self.stuck();
+        }
         self.settings.set(next);
         self.refresh();
     }
 
     /// Works on the session directly (editing points, stepping), then re-renders.
     pub fn session(&self, work: impl FnOnce(&mut Session)) {
-        work(&mut self.session.borrow_mut());
+        if try_with(&self.session, work).is_none() {
+            return self.stuck();
+        }
         self.refresh();
     }
 
     /// Records the plot's points in the settings (and so in the link) after an edit.
     pub fn commit_points(&self) {
-        let settings = {
-            let mut session = self.session.borrow_mut();
-            session.commit_points();
-            session.settings.clone()
-        };
-        self.settings.set(settings);
+        let settings = try_with(&self.session, |s| {
+            s.commit_points();
+            s.settings.clone()
+        });
+        match settings {
+            Some(settings) => self.settings.set(settings),
+            None => self.stuck(),
+        }
     }
 
-    /// Reads the session.
+    /// Reads the session from a callback (a click, a download); `None`, doing nothing, when a
+    /// callback the browser cut short left it borrowed.
+    pub fn try_with_session<R>(&self, read: impl FnOnce(&Session) -> R) -> Option<R> {
+        match self.session.try_borrow() {
+            Ok(s) => Some(read(&s)),
+            Err(_) => {
+                self.stuck();
+                None
+            }
+        }
+    }
+
+    /// Reads the session while rendering. Renders never run inside a callback, so the session
+    /// is free unless a callback was cut short; then this reads a stand-in session for the one
+    /// render before the page shows [`stopped_view`] instead.
     pub fn with_session<R>(&self, read: impl FnOnce(&Session) -> R) -> R {
-        read(&self.session.borrow())
+        match self.session.try_borrow() {
+            Ok(s) => read(&s),
+            Err(_) => {
+                self.stuck();
+                STAND_IN.with(read)
+            }
+        }
     }
 
     /// Re-renders the readouts (and so repaints), keeping the last throughput figure.
     pub fn refresh(&self) {
-        let mut revision = self.revision.borrow_mut();
-        *revision += 1;
-        self.summary
-            .set(Summary::of(&self.session.borrow(), *revision, 0.0));
+        let Some(revision) = try_with(&self.revision, |r| {
+            *r += 1;
+            *r
+        }) else {
+            return self.stuck();
+        };
+        match self.try_with_session(|s| Summary::of(s, revision, 0.0)) {
+            Some(summary) => self.summary.set(summary),
+            None => self.stuck(),
+        }
+    }
+
+    /// Re-renders the page, which shows [`stopped_view`] when the session is stuck borrowed.
+    pub(crate) fn stuck(&self) {
+        self.stuck.force_update();
+    }
+}
+
+/// Whether a callback the browser cut short left the page's state borrowed for good. Renders
+/// never run inside a callback, so at render time any borrow is such a leftover.
+fn is_stuck(session: &RefCell<Session>, painters: &RefCell<Painters>) -> bool {
+    session.try_borrow_mut().is_err() || painters.try_borrow_mut().is_err()
+}
+
+/// What the page shows once a callback was cut short: the state it was changing may be half
+/// changed and stays borrowed, so the page cannot carry on; the link keeps the scene.
+fn stopped_view() -> Html {
+    html! {
+        <main class="page">
+            <header class="masthead">
+                <h1 data-testid="title">{ "nnplay" }</h1>
+            </header>
+            <div class="notice alarm" role="alert" data-testid="stopped">
+                <p><strong>{ "The browser stopped nnplay part-way through its work." }</strong>
+                    { " This happens when a script is stopped (Firefox's “Stop” for a slow script, for example).                        What it was changing may be half changed, so the page cannot carry on safely.                        Reload to continue: the link keeps the scene, its settings and the points you drew." }</p>
+                <button type="button" class="button primary" data-testid="stopped-reload" onclick={Callback::from(|_| {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().reload();
+                    }
+                })}>{ "Reload" }</button>
+            </div>
+        </main>
     }
 }
 
@@ -266,9 +343,9 @@ pub fn app() -> Html {
     let keys_view = use_mut_ref(|| (None::<usize>, false, false));
     *keys_view.borrow_mut() = (settings.scene, *projector, *help);
     let canvases = use_memo((), |_| Canvases::default());
+    let stuck = use_force_update();
     // The animation loop outlives a render: it reads the view state from the painters.
-    {
-        let mut p = painters.borrow_mut();
+    if let Ok(mut p) = painters.try_borrow_mut() {
         p.view = view;
         p.diagram_state = *diagram_state;
     }
@@ -278,6 +355,7 @@ pub fn app() -> Html {
         settings: settings.setter(),
         summary: summary.setter(),
         revision: revision.clone(),
+        stuck: stuck.clone(),
     };
 
     // Keep the address bar's hash, and the copy kept for the next visit, in step with the
@@ -296,11 +374,11 @@ pub fn app() -> Html {
         let (session, painters, canvases) = (session.clone(), painters.clone(), canvases.clone());
         let playing = settings.play;
         use_effect(move || {
-            let mut s = session.borrow_mut();
-            let mut p = painters.borrow_mut();
             // While training, the loop keeps the heatmap current; a render only redraws.
-            p.paint_plot(&canvases, &mut s, playing);
-            p.paint_loss_chart(&canvases, &s);
+            if let (Ok(mut s), Ok(mut p)) = (session.try_borrow_mut(), painters.try_borrow_mut()) {
+                p.paint_plot(&canvases, &mut s, playing);
+                p.paint_loss_chart(&canvases, &s);
+            }
         });
     }
 
@@ -309,14 +387,22 @@ pub fn app() -> Html {
         let (session, painters, canvases) = (session.clone(), painters.clone(), canvases.clone());
         let (summary_setter, revision, settings_setter) =
             (summary.setter(), revision.clone(), settings.setter());
+        let stuck = stuck.clone();
         use_effect_with(settings.play, move |&play| {
             let handle = play.then(|| {
                 let mut last_summary = now_ms();
+                let mut reported = false;
                 AnimationLoop::start(move |_| {
                     let start = now_ms();
-                    let mut s = session.borrow_mut();
+                    // Still borrowed at the start of a frame: the browser cut an earlier
+                    // callback short. Skip the frame, and have the page say so once.
+                    let (Ok(mut s), Ok(mut p)) = (session.try_borrow_mut(), painters.try_borrow_mut()) else {
+                        if !std::mem::replace(&mut reported, true) {
+                            stuck.force_update();
+                        }
+                        return;
+                    };
                     s.run_frame(start + FRAME_BUDGET_MS, &now_ms);
-                    let mut p = painters.borrow_mut();
                     p.paint_plot(&canvases, &mut s, false);
                     let now = now_ms();
                     let diverged = s.trainer.diverged();
@@ -330,7 +416,7 @@ pub fn app() -> Html {
                         last_summary = now;
                         s.refresh_metrics();
                         // Re-rendering the readouts repaints the charts and backprop views.
-                        let r = *revision.borrow();
+                        let r = revision.try_borrow().map_or(0, |r| *r);
                         summary_setter.set(Summary::of(&s, r, rate));
                     }
                 })
@@ -390,6 +476,10 @@ pub fn app() -> Html {
             });
             move || drop((keys, resize, hash))
         });
+    }
+
+    if is_stuck(&session, &painters) {
+        return stopped_view();
     }
 
     let (onpointerdown, onpointermove, onpointerup) = plot_pointer_handlers(PlotInput {
@@ -508,7 +598,11 @@ pub fn app() -> Html {
                 canvases={(*canvases).clone()} painters={SharedPainters(painters.clone())}
                 repaint={Callback::from({
                     let (session, painters, canvases) = (session.clone(), painters.clone(), canvases.clone());
-                    move |_| painters.borrow_mut().paint_backprop(&canvases, &mut session.borrow_mut())
+                    move |_| {
+                        if let (Ok(mut p), Ok(mut s)) = (painters.try_borrow_mut(), session.try_borrow_mut()) {
+                            p.paint_backprop(&canvases, &mut s);
+                        }
+                    }
                 })} />
             <labs::LabsPanel updater={updater.clone()} settings={(*settings).clone()} summary={(*summary).clone()} />
         </main>
@@ -552,7 +646,9 @@ fn plot_pointer_handlers(
             let (px, py) = (e.offset_x() as f64, e.offset_y() as f64);
             let at = plot::to_plot(&canvas, px, py);
             let hit = plot::units_per_pixel(&canvas) * 9.0;
-            let mut s = input.session.borrow_mut();
+            let Ok(mut s) = input.session.try_borrow_mut() else {
+                return input.updater.stuck();
+            };
             let gesture = if e.button() == 2 || input.tool == Tool::Erase {
                 if let Some(i) = s.nearest_point(at, hit, input.show_test) {
                     s.remove_point(i);

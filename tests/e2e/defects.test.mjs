@@ -1,0 +1,88 @@
+// Small defects found giving the lecture in Chromium and Firefox (issue 21): a frame cut short
+// by the browser, a refused full screen, controls that cannot reach their ends or name the
+// wrong row, the random features' lines, the sweep's zero line, and the pretraining scene's
+// shift. Screenshots: target/screenshots/defect-*.png.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp, screenshot, useAppServer } from './harness.mjs';
+import { until, hashValue, waitForText } from './plotkit.mjs';
+
+const app = useAppServer();
+
+const text = async (page, id) => (await page.getByTestId(id).textContent()).trim();
+
+/** Colour of the lines Mx + b = 0 on the plot (src/app/plot.rs, UNIT_LINE_RGB). */
+const UNIT_LINE = [128, 0, 128];
+/** Colour of the sweep chart's kernel ridge line (src/app/lab_paint.rs, KERNEL_COLOUR). */
+const KERNEL = [214, 39, 40];
+
+/** Chooses the built-in scene whose title contains `title`. */
+async function chooseScene(page, title) {
+  const options = await page.getByTestId('scene').locator('option').allTextContents();
+  const index = options.findIndex((o) => o.includes(title));
+  assert.ok(index > 0, `no scene titled ${title}: ${options}`);
+  await page.getByTestId('scene').selectOption({ index });
+}
+
+/**
+ * Makes the page's next-but-one call of performance.now() throw, the way a browser that stops
+ * a script (Firefox's slow-script "Stop") cuts the running callback short: the Rust code that
+ * called it never gets to release what it borrowed.
+ */
+function cutTheNextCallbackShort(page) {
+  return page.evaluate(() => {
+    const now = performance.now.bind(performance);
+    let calls = 0;
+    window.__cutShort = false;
+    performance.now = () => {
+      calls += 1;
+      if (calls === 2) {
+        window.__cutShort = true;
+        throw new Error('script stopped by the test');
+      }
+      return now();
+    };
+  });
+}
+
+/** Errors other than the one the test threw on purpose. */
+const unexpected = (errors) =>
+  errors.filter((e) => !e.includes('script stopped by the test')).map((e) => e.split('\n').slice(0, 2).join(' '));
+
+test('a frame cut short by the browser makes no later callback panic, and the page says to reload', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=xor&play=1`);
+  await waitForText(page, 'step-count', (t) => Number(t) > 0);
+  await cutTheNextCallbackShort(page);
+  await until(() => page.evaluate(() => window.__cutShort), Boolean, { what: 'a frame to be cut short' });
+  // Frames keep coming; keys and clicks arrive as usual.
+  await page.waitForTimeout(300);
+  for (const key of ['s', ' ', 'r', 'ArrowRight']) await page.keyboard.press(key);
+  await page.evaluate(() => {
+    const plot = document.querySelector('[data-testid=plot]');
+    for (const type of ['pointerdown', 'pointermove', 'pointerup']) {
+      plot?.dispatchEvent(new PointerEvent(type, { bubbles: true, clientX: 300, clientY: 300 }));
+    }
+  });
+  await page.waitForTimeout(300);
+  await screenshot(page, 'defect-1-cut-short-frame');
+  const stopped = page.getByTestId('stopped');
+  const shown = (await stopped.count()) > 0 ? await stopped.textContent() : '';
+  await page.close();
+  assert.deepEqual(unexpected(errors), [], 'no callback panics after a frame was cut short');
+  assert.match(shown, /stopped/i);
+  assert.match(shown, /reload/i);
+});
+
+test('a lab whose work was cut short says so instead of panicking on the next run', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=circle&n=1000&lab=sweep`);
+  await page.getByTestId('sweep-progress').waitFor();
+  await cutTheNextCallbackShort(page);
+  await until(() => page.evaluate(() => window.__cutShort), Boolean, { what: 'a lab frame to be cut short' });
+  await page.waitForTimeout(300);
+  await page.getByTestId('sweep-run').click();
+  await page.waitForTimeout(300);
+  const message = (await page.getByTestId('sweep-error').count()) > 0 ? await text(page, 'sweep-error') : '';
+  await page.close();
+  assert.deepEqual(unexpected(errors), []);
+  assert.match(message, /stopped/i);
+});
