@@ -4,7 +4,17 @@
 use super::controls::{button, select};
 use super::Updater;
 use crate::scenes::SCENES;
+use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
+
+/// Calls `target.name()` and returns what it returns: `Element.requestFullscreen()` and
+/// `Document.exitFullscreen()` return a promise that rejects when the browser refuses, which
+/// web-sys's bindings drop.
+fn call_for_promise(target: &JsValue, name: &str) -> Result<JsValue, JsValue> {
+    js_sys::Reflect::get(target, &JsValue::from_str(name))?
+        .dyn_into::<js_sys::Function>()?
+        .call0(target)
+}
 
 /// Properties of [`LectureBar`].
 #[derive(Properties, PartialEq, Clone)]
@@ -19,6 +29,8 @@ pub struct LectureProps {
     pub on_projector: Callback<()>,
     /// Opens the shortcuts overlay.
     pub on_help: Callback<()>,
+    /// Shows a notice (when the browser refuses full screen).
+    pub on_notice: Callback<Vec<String>>,
 }
 
 /// Applies scene `index` to the session.
@@ -38,15 +50,54 @@ fn scroll_to_labs() {
     }
 }
 
-/// Asks the browser for full screen.
-pub fn toggle_fullscreen() {
+/// What the page says when the browser refuses to enter (or leave) full screen for `why`.
+fn refused(entering: bool, why: &JsValue) -> String {
+    let reason = why
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| why.as_string())
+        .filter(|r| !r.is_empty())
+        .map_or(String::new(), |r| format!(" ({r})"));
+    if entering {
+        format!(
+            "The browser refused full screen{reason}. Browsers allow it only straight after a click or a key \
+             press on the page (not, for example, right after a download): press F or Full screen again, or use \
+             the browser's own full-screen command (F11)."
+        )
+    } else {
+        format!("The browser did not leave full screen{reason}: press Esc.")
+    }
+}
+
+/// Asks the browser for full screen, or to leave it; a refusal (the request's promise
+/// rejects, or it throws) is reported through `on_notice` instead of going uncaught.
+pub fn toggle_fullscreen(on_notice: Callback<Vec<String>>) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    if document.fullscreen_element().is_some() {
-        document.exit_fullscreen();
-    } else if let Some(root) = document.document_element() {
-        let _ = root.request_fullscreen();
+    let entering = document.fullscreen_element().is_none();
+    let request = if entering {
+        match document.document_element() {
+            Some(root) => call_for_promise(&root, "requestFullscreen"),
+            None => return,
+        }
+    } else {
+        call_for_promise(&document, "exitFullscreen")
+    };
+    match request.map(JsCast::dyn_into::<js_sys::Promise>) {
+        Ok(Ok(promise)) => {
+            // Handle the promise now, not in the spawned task: a rejection that has no handler
+            // when it happens is reported as uncaught.
+            let outcome = wasm_bindgen_futures::JsFuture::from(promise);
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Err(why) = outcome.await {
+                    on_notice.emit(vec![refused(entering, &why)]);
+                }
+            });
+        }
+        // Older browsers return nothing and report a refusal with an event only.
+        Ok(Err(_)) => {}
+        Err(why) => on_notice.emit(vec![refused(entering, &why)]),
     }
 }
 
@@ -106,7 +157,10 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
                 <button type="button" class={classes!("button", props.projector.then_some("active"))} data-testid="projector"
                     aria-pressed={props.projector.to_string()} title="Large type and fewer controls, for a projector (p)"
                     onclick={Callback::from(move |_| projector.emit(()))}>{ "Projector mode" }</button>
-                { button("Full screen", "fullscreen", "Full screen (f)", Callback::from(|_| toggle_fullscreen())) }
+                { button("Full screen", "fullscreen", "Full screen (f)", {
+                    let on_notice = props.on_notice.clone();
+                    Callback::from(move |_| toggle_fullscreen(on_notice.clone()))
+                }) }
                 { button("Shortcuts ?", "help", "Keyboard shortcuts (?)", Callback::from(move |_| help.emit(()))) }
             </div>
             { for caption }

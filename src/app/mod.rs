@@ -431,6 +431,10 @@ pub fn app() -> Html {
         let (projector_set, help_set) = (projector.setter(), help.setter());
         let tool_set = tool.setter();
         let keys_view = keys_view.clone();
+        let fullscreen_notice = Callback::from({
+            let notices = notices.clone();
+            move |list: Vec<String>| notices.set(list)
+        });
         use_effect_with((), move |_| {
             let window: web_sys::EventTarget = web_sys::window().expect("a window").into();
             let key_updater = updater.clone();
@@ -459,7 +463,7 @@ pub fn app() -> Html {
                     "ArrowRight" => go(scene.map_or(0, |i| (i + 1).min(last))),
                     "ArrowLeft" => go(scene.map_or(0, |i| i.saturating_sub(1))),
                     "p" | "P" => projector_set.set(!projector),
-                    "f" | "F" => lecture::toggle_fullscreen(),
+                    "f" | "F" => lecture::toggle_fullscreen(fullscreen_notice.clone()),
                     "?" => help_set.set(!help),
                     "Escape" => help_set.set(false),
                     _ => return,
@@ -559,7 +563,8 @@ pub fn app() -> Html {
             { for notice_box }
             <lecture::LectureBar scene={settings.scene} {on_scene} projector={*projector}
                 on_projector={Callback::from({ let (p, on) = (projector.setter(), *projector); move |_| p.set(!on) })}
-                on_help={Callback::from({ let h = help.setter(); move |_| h.set(true) })} />
+                on_help={Callback::from({ let h = help.setter(); move |_| h.set(true) })}
+                on_notice={Callback::from({ let n = notices.setter(); move |list| n.set(list) })} />
             { for shortcuts }
             <panel::TrainingBar updater={updater.clone()} settings={(*settings).clone()}
                 on_notice={Callback::from({ let n = notices.setter(); move |list| n.set(list) })} />

@@ -86,3 +86,25 @@ test('a lab whose work was cut short says so instead of panicking on the next ru
   assert.deepEqual(unexpected(errors), []);
   assert.match(message, /stopped/i);
 });
+
+test('full screen that the browser refuses is explained in a notice', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=xor`);
+  // Headless Chromium grants every request; refuse the way Firefox does right after a download.
+  await page.evaluate(() => {
+    Element.prototype.requestFullscreen = () => Promise.reject(new TypeError('Fullscreen request denied'));
+  });
+  await page.getByTestId('fullscreen').click();
+  const notice = page.getByTestId('notice');
+  await notice.waitFor({ timeout: 3000 }).catch(() => {});
+  const said = (await notice.count()) > 0 ? await notice.textContent() : '';
+  await page.getByTestId('dismiss-notice').click().catch(() => {});
+  await page.keyboard.press('f');
+  await notice.waitFor({ timeout: 3000 }).catch(() => {});
+  const saidForKey = (await notice.count()) > 0 ? await notice.textContent() : '';
+  await screenshot(page, 'defect-2-fullscreen-refused');
+  await page.close();
+  assert.deepEqual(errors, [], 'no uncaught promise rejection');
+  assert.match(said, /full screen/i);
+  assert.match(said, /Fullscreen request denied/);
+  assert.match(saidForKey, /full screen/i);
+});
