@@ -29,6 +29,10 @@ pub fn select(
 
 /// A labelled range slider with its current value shown beside it; `on_input` receives the
 /// slider position while it moves.
+///
+/// A range input only takes values `min + n·step`, so when `max` is not one of them the slider
+/// would stop short of it (k at 1995 instead of 2000 on a log scale): its end is then moved out
+/// to the next step, and `on_input` must clamp what it gets to the real range.
 #[allow(clippy::too_many_arguments)]
 pub fn slider(
     label: &str,
@@ -49,12 +53,24 @@ pub fn slider(
             on_input.emit(v);
         }
     });
+    let max = reachable_max(min, max, step);
     html! {
         <label class="control">
             <span class="control-label">{ label }<output class="control-value">{ shown }</output></span>
             <input type="range" data-testid={testid.into()} min={min.to_string()} max={max.to_string()}
                 step={step.to_string()} value={position.to_string()} {oninput} />
         </label>
+    }
+}
+
+/// The first value `min + n·step` at or above `max`.
+fn reachable_max(min: f64, max: f64, step: f64) -> f64 {
+    let steps = (max - min) / step;
+    // Ranges like 0 to 0.9 in steps of 0.05 are whole numbers of steps but for rounding.
+    if (steps - steps.round()).abs() < 1e-6 {
+        max
+    } else {
+        min + steps.ceil() * step
     }
 }
 

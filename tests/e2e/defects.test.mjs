@@ -108,3 +108,24 @@ test('full screen that the browser refuses is explained in a notice', async () =
   assert.match(said, /Fullscreen request denied/);
   assert.match(saidForKey, /full screen/i);
 });
+
+test('the k and scale sliders reach their largest values', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#model=random&k=100&lab=sweep`);
+  const reached = {};
+  for (const [id, key] of [
+    ['rf-k', 'k'],
+    ['rf-scale', 'rfscale'],
+    ['sweep-scale', 'rfscale'],
+  ]) {
+    await page.getByTestId(id).focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('End');
+    const top = id === 'rf-k' ? '2000' : '20';
+    reached[id] = await until(() => hashValue(page, key), (v) => v === top, { timeout: 1500, what: key }).catch(() =>
+      hashValue(page, key),
+    );
+  }
+  await page.close();
+  assert.deepEqual(errors, []);
+  assert.deepEqual(reached, { 'rf-k': '2000', 'rf-scale': '20', 'sweep-scale': '20' });
+});
