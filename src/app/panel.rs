@@ -474,9 +474,9 @@ pub fn model_panel(props: &SettingsProps) -> Html {
                             html! {
                                 <li class="layer">
                                     <span>{ format!("Hidden layer {}", i + 1) }</span>
-                                    <button type="button" class="button small" data-testid={format!("layer-{i}-fewer")} title="Halve the units" onclick={fewer}>{ "−" }</button>
-                                    <span class="units" data-testid={format!("layer-{i}-units")}>{ format!("{w} units") }</span>
-                                    <button type="button" class="button small" data-testid={format!("layer-{i}-more")} title="Double the units" onclick={more}>{ "+" }</button>
+                                    <button type="button" class="button small" data-testid={format!("layer-{}-fewer", i + 1)} title="Halve the units" onclick={fewer}>{ "−" }</button>
+                                    <span class="units" data-testid={format!("layer-{}-units", i + 1)}>{ format!("{w} units") }</span>
+                                    <button type="button" class="button small" data-testid={format!("layer-{}-more", i + 1)} title="Double the units" onclick={more}>{ "+" }</button>
                                 </li>
                             }
                         }) }

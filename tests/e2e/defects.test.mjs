@@ -129,3 +129,22 @@ test('the k and scale sliders reach their largest values', async () => {
   assert.deepEqual(errors, []);
   assert.deepEqual(reached, { 'rf-k': '2000', 'rf-scale': '20', 'sweep-scale': '20' });
 });
+
+test('each hidden layer row carries the test ids of its own number, counted from 1', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#model=mlp&layers=4,8,16`);
+  const rows = await page.locator('[data-testid=layers] li').evaluateAll((items) =>
+    items.map((li) => ({
+      label: li.querySelector('span').textContent,
+      ids: Array.from(li.querySelectorAll('[data-testid]')).map((e) => e.getAttribute('data-testid')),
+      units: li.querySelector('.units').textContent,
+    })),
+  );
+  assert.deepEqual(
+    rows.map((r) => `${r.label}: ${r.ids.join(' ')}`),
+    [1, 2, 3].map((l) => `Hidden layer ${l}: layer-${l}-fewer layer-${l}-units layer-${l}-more`),
+  );
+  await page.getByTestId('layer-1-more').click();
+  await until(() => hashValue(page, 'layers'), (v) => v === '8,8,16', { what: 'layer 1 doubled' });
+  await page.close();
+  assert.deepEqual(errors, []);
+});

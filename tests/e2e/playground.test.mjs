@@ -343,15 +343,15 @@ test('a learning-rate edit keeps training going; an architecture edit starts ove
   await page.getByTestId('add-layer').click();
   await waitForText(page, 'step-count', (t) => t === '0');
   assert.equal(await text(page, 'model-formula'), '2 → 8 → 8 → 8 → 1, σ = tanh; every layer trains');
-  assert.equal(await text(page, 'layer-2-units'), '8 units');
+  assert.equal(await text(page, 'layer-3-units'), '8 units');
   assert.equal(await hashValue(page, 'layers'), '8,8,8');
   assert.equal(await text(page, 'epoch-count'), '0');
 
   await page.getByTestId('step').click();
   await waitForText(page, 'step-count', (t) => t === '1');
-  await page.getByTestId('layer-0-more').click();
+  await page.getByTestId('layer-1-more').click();
   await waitForText(page, 'step-count', (t) => t === '0');
-  assert.equal(await text(page, 'layer-0-units'), '16 units');
+  assert.equal(await text(page, 'layer-1-units'), '16 units');
   await screenshot(page, 'playground-6-architecture');
   assert.deepEqual(errors, []);
 });
