@@ -101,6 +101,14 @@ pub fn toggle_fullscreen(on_notice: Callback<Vec<String>>) {
     }
 }
 
+/// A previous/next button, disabled when there is no scene that way.
+fn stepper(text: &str, testid: &'static str, title: &str, disabled: bool, on_click: Callback<()>) -> Html {
+    let onclick = Callback::from(move |_: MouseEvent| on_click.emit(()));
+    html! {
+        <button type="button" class="button" data-testid={testid} title={title.to_string()} {disabled} {onclick}>{ text }</button>
+    }
+}
+
 /// The scene bar at the top of the page.
 #[function_component(LectureBar)]
 pub fn lecture_bar(props: &LectureProps) -> Html {
@@ -122,6 +130,8 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
         let on_scene = props.on_scene.clone();
         Callback::from(move |_| on_scene.emit(current.map_or(0, |i| (i + 1).min(count - 1))))
     };
+    // There is nothing before the first scene or after the last.
+    let (at_first, at_last) = (current == Some(0), current == Some(count - 1));
     let mut options = vec![(String::new(), "Free play (no scene)".to_string())];
     options.extend(
         SCENES
@@ -150,9 +160,9 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
     html! {
         <section class="lecture" aria-label="Lecture">
             <div class="row lecture-row">
-                { button("◀ Previous", "scene-prev", "Previous scene (←)", previous) }
+                { stepper("◀ Previous", "scene-prev", "Previous scene (←)", at_first, previous) }
                 { select("Scene", "scene", options, &current.map(|i| i.to_string()).unwrap_or_default(), choose) }
-                { button("Next ▶", "scene-next", "Next scene (→)", next) }
+                { stepper("Next ▶", "scene-next", "Next scene (→)", at_last, next) }
                 <span class="spacer"></span>
                 <button type="button" class={classes!("button", props.projector.then_some("active"))} data-testid="projector"
                     aria-pressed={props.projector.to_string()} title="Large type and fewer controls, for a projector (p)"

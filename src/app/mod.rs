@@ -451,7 +451,12 @@ pub fn app() -> Html {
                 }
                 let (scene, projector, help) = *keys_view.borrow();
                 let last = crate::scenes::SCENES.len() - 1;
-                let go = |index: usize| lecture::go_to_scene(&key_updater, index);
+                // Moving past the first or last scene does nothing (it would reset the scene).
+                let go = |index: usize| {
+                    if scene != Some(index) {
+                        lecture::go_to_scene(&key_updater, index)
+                    }
+                };
                 match e.key().as_str() {
                     "1" | "2" => {
                         class.set(if e.key() == "1" { 1.0 } else { -1.0 });

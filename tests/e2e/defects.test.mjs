@@ -148,3 +148,17 @@ test('each hidden layer row carries the test ids of its own number, counted from
   await page.close();
   assert.deepEqual(errors, []);
 });
+
+test('Next is disabled at the last scene and Previous at the first', async () => {
+  const { page, errors } = await openApp(app.browser, app.server.url);
+  const count = (await page.getByTestId('scene').locator('option').count()) - 1;
+  await page.getByTestId('scene').selectOption(String(count - 1));
+  await until(() => page.getByTestId('scene').inputValue(), (v) => v === String(count - 1));
+  const atLast = [await page.getByTestId('scene-next').isDisabled(), await page.getByTestId('scene-prev').isDisabled()];
+  await page.getByTestId('scene').selectOption('0');
+  await until(() => page.getByTestId('scene').inputValue(), (v) => v === '0');
+  const atFirst = [await page.getByTestId('scene-next').isDisabled(), await page.getByTestId('scene-prev').isDisabled()];
+  await page.close();
+  assert.deepEqual(errors, []);
+  assert.deepEqual({ atLast, atFirst }, { atLast: [true, false], atFirst: [false, true] });
+});
