@@ -293,6 +293,9 @@ fn gradient_norms(session: &Session) -> Html {
             { for model.layers.iter().enumerate().map(|(l, layer)| {
                 let value = if layer.frozen {
                     "frozen".to_string()
+                } else if session.trainer.steps() == 0 {
+                    // No step yet, so no gradient: not a norm of zero.
+                    "—".to_string()
                 } else if grads.norms[l].is_finite() {
                     format!("{:.3e}", grads.norms[l])
                 } else {

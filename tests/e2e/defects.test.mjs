@@ -162,3 +162,15 @@ test('Next is disabled at the last scene and Previous at the first', async () =>
   assert.deepEqual(errors, []);
   assert.deepEqual({ atLast, atFirst }, { atLast: [true, false], atFirst: [false, true] });
 });
+
+test('gradient norms read "—" until the first step', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#model=mlp&layers=4`);
+  const before = [await text(page, 'grad-norm-1'), await text(page, 'grad-norm-2')];
+  await page.getByTestId('step').click();
+  await waitForText(page, 'step-count', (t) => t === '1');
+  const after = await text(page, 'grad-norm-1');
+  await page.close();
+  assert.deepEqual(errors, []);
+  assert.deepEqual(before, ['—', '—']);
+  assert.match(after, /^\d\.\d{3}e-?\d+$/);
+});
