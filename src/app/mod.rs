@@ -504,6 +504,13 @@ pub fn app() -> Html {
         show_test: view.show_test,
     });
     let oncontextmenu = Callback::from(|e: MouseEvent| e.prevent_default());
+    let lines_legend = view
+        .show_lines
+        .then(|| {
+            let s = session.try_borrow().ok()?;
+            plot::has_unit_lines(&s).then(|| plot::lines_legend(&s, diagram_state.focus().is_some()))
+        })
+        .flatten();
 
     let restored_box = restored.then(|| {
         let (updater, restored_set) = (updater.clone(), restored.setter());
@@ -594,6 +601,7 @@ pub fn app() -> Html {
                         aria-label="The input plane: click to add a point, drag a point to move it, right-click to delete"
                         {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup}
                         {oncontextmenu} />
+                    { for lines_legend }
                     <panel::Readouts summary={(*summary).clone()} />
                     <div class="chart-box">
                         <p class="chart-caption">{ "Loss against training steps: " }

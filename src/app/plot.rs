@@ -315,19 +315,25 @@ pub fn draw_grid_image(
 }
 
 /// The most lines drawn: beyond this they only darken the plot.
-const MAX_LINES: usize = 500;
+pub const MAX_LINES: usize = 500;
+
+/// Colour of the lines m·x + b = 0: a purple apart from both classes and from the dark ink of
+/// the decision boundary (they are dashed too). The legend under the plot (`.key.unit-lines`
+/// in the stylesheet) uses the same colour.
+pub const UNIT_LINE_RGB: [u8; 3] = [128, 0, 128];
 
 /// Draws, for each unit j of the first dense layer on the raw inputs, the line where its input
 /// m_j·x + b_j crosses zero: the cuts that random (or learned) features make in the plane.
 fn draw_unit_lines(ctx: &CanvasRenderingContext2d, session: &Session, w: f64, h: f64, ratio: f64) {
-    let model = &session.trainer.model;
-    if model.features != crate::engine::FeatureMap::Identity || model.layers.len() < 2 {
+    if !has_unit_lines(session) {
         return;
     }
-    let layer = &model.layers[0];
+    let layer = &session.trainer.model.layers[0];
     let to_px = |x1: f64, x2: f64| ((x1 + 1.0) / 2.0 * w, (1.0 - x2) / 2.0 * h);
-    ctx.set_stroke_style_str("rgba(29, 36, 51, 0.55)");
-    ctx.set_line_width(1.5 * ratio);
+    ctx.set_stroke_style_str(&css_rgb(UNIT_LINE_RGB));
+    ctx.set_line_width(2.0 * ratio);
+    let dashes = js_sys::Array::of2(&(7.0 * ratio).into(), &(4.0 * ratio).into());
+    let _ = ctx.set_line_dash(&dashes);
     ctx.begin_path();
     for j in 0..layer.outputs.min(MAX_LINES) {
         let (m1, m2, b) = (
@@ -350,6 +356,14 @@ fn draw_unit_lines(ctx: &CanvasRenderingContext2d, session: &Session, w: f64, h:
         }
     }
     ctx.stroke();
+    let _ = ctx.set_line_dash(&js_sys::Array::new());
+}
+
+/// Whether the plot can draw the lines m·x + b = 0 of this model: its first dense layer reads
+/// the raw inputs and is followed by another layer (see `draw_unit_lines`).
+pub fn has_unit_lines(session: &Session) -> bool {
+    let model = &session.trainer.model;
+    model.features == crate::engine::FeatureMap::Identity && model.layers.len() >= 2
 }
 
 fn draw_axes(ctx: &CanvasRenderingContext2d, w: f64, h: f64, ratio: f64) {
@@ -375,6 +389,32 @@ fn draw_axes(ctx: &CanvasRenderingContext2d, w: f64, h: f64, ratio: f64) {
     }
     let _ = ctx.fill_text("x₁ →", w - 34.0 * ratio, h - 4.0 * ratio);
     let _ = ctx.fill_text("x₂ ↑", 3.0 * ratio, 13.0 * ratio);
+}
+
+/// The legend under the plot while it draws the lines m·x + b = 0, telling them from the
+/// decision boundary (shown unless the plot shows a unit or a regression).
+pub fn lines_legend(session: &Session, focused: bool) -> yew::Html {
+    use yew::html;
+    let boundary = (session.task() == Task::Classification && !focused).then(|| {
+        html! { <span class="key boundary">{ "decision boundary f(x) = 0" }</span> }
+    });
+    let units = session.trainer.model.layers[0].outputs;
+    let (whose, line) = if session.settings.model == crate::settings::ModelFamily::Random {
+        (["random feature", "random features"], "Mx + b = 0")
+    } else {
+        (["first-layer unit", "first-layer units"], "m·x + b = 0")
+    };
+    let lines = match units {
+        1 => format!("the {}'s line {line}", whose[0]),
+        n if n <= MAX_LINES => format!("the {n} {}' lines {line}", whose[1]),
+        n => format!("the first {MAX_LINES} of the {n} {}' lines {line}", whose[1]),
+    };
+    html! {
+        <p class="plot-legend" data-testid="plot-legend">
+            { for boundary }
+            <span class="key unit-lines">{ lines }</span>
+        </p>
+    }
 }
 
 fn css_rgb([r, g, b]: [u8; 3]) -> String {

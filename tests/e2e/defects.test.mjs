@@ -174,3 +174,25 @@ test('gradient norms read "—" until the first step', async () => {
   assert.deepEqual(before, ['—', '—']);
   assert.match(after, /^\d\.\d{3}e-?\d+$/);
 });
+
+test('the lines Mx + b = 0 have their own colour and a legend beside the decision boundary', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=circle&model=random&rf=sign&k=5&lines=1`);
+  const legend = page.getByTestId('plot-legend');
+  await legend.waitFor({ timeout: 3000 }).catch(() => {});
+  const entries = (await legend.count()) > 0 ? await legend.locator('.key').allTextContents() : [];
+  const lineColoured = await page.evaluate((rgb) => {
+    const c = document.querySelector('[data-testid=plot]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (rgb.every((v, k) => Math.abs(d[i + k] - v) <= 30)) n += 1;
+    return n;
+  }, UNIT_LINE);
+  await page.getByTestId('plot').scrollIntoViewIfNeeded();
+  await screenshot(page, 'defect-4-unit-lines');
+  await page.close();
+  assert.deepEqual(errors, []);
+  assert.ok(lineColoured > 300, `${lineColoured} pixels in the lines' colour`);
+  assert.equal(entries.length, 2, JSON.stringify(entries));
+  assert.match(entries[0], /decision boundary/);
+  assert.match(entries[1], /Mx \+ b = 0/);
+});
