@@ -362,12 +362,14 @@ fn draw_sweep(
         Task::Classification => top.clamp(0.1, 1.0) * 1.08,
         Task::Regression => top.max(1e-3) * 1.08,
     };
+    // A little room below zero, so a line at 0% error shows above the axis instead of on it.
+    let bottom = -0.04 * top;
     let last_k = *SWEEP_SIZES.last().unwrap_or(&1) as f64;
     let mut chart = ChartBuilder::on(root)
         .margin(font / 2)
         .x_label_area_size(font * 3)
         .y_label_area_size(font * 4)
-        .build_cartesian_2d((0.8..last_k * 1.25).log_scale(), 0.0..top)?;
+        .build_cartesian_2d((0.8..last_k * 1.25).log_scale(), bottom..top)?;
     let error_name = match sweep.task() {
         Task::Classification => "error rate",
         Task::Regression => "mean squared error",
@@ -378,7 +380,14 @@ fn draw_sweep(
         .x_desc("k, the number of random features (log scale)")
         .y_desc(error_name)
         .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| format!("{v:.2}"))
+        // No labels in the padding below zero.
+        .y_label_formatter(&|v| {
+            if *v < -1e-9 {
+                String::new()
+            } else {
+                format!("{:.2}", v.abs())
+            }
+        })
         .light_line_style(BLACK.mix(0.04))
         .bold_line_style(BLACK.mix(0.1))
         .draw()?;

@@ -196,3 +196,38 @@ test('the lines Mx + b = 0 have their own colour and a legend beside the decisio
   assert.match(entries[0], /decision boundary/);
   assert.match(entries[1], /Mx \+ b = 0/);
 });
+
+test('a kernel line at 0% error is drawn above the sweep chart’s axis', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=circle&noise=0&n=300&lab=sweep&rf=relu`);
+  await until(() => page.getByTestId('sweep-progress').getAttribute('data-done'), (v) => v === 'true', {
+    timeout: 60000,
+    what: 'the sweep',
+  });
+  assert.equal(await text(page, 'sweep-kernel-test'), '0.0%');
+  const rows = await page.evaluate((rgb) => {
+    const c = document.querySelector('[data-testid=sweep-chart]');
+    const { width: w, height: h } = c;
+    const d = c.getContext('2d').getImageData(0, 0, w, h).data;
+    // The x axis: the lowest row that is dark across most of the width.
+    let axis = -1;
+    let kernel = -1;
+    for (let y = 0; y < h; y++) {
+      let dark = 0;
+      let red = 0;
+      for (let x = 0; x < w; x++) {
+        const i = (y * w + x) * 4;
+        if (d[i] < 150 && d[i + 1] < 150 && d[i + 2] < 150) dark += 1;
+        if (rgb.every((v, k) => Math.abs(d[i + k] - v) <= 30)) red += 1;
+      }
+      if (dark > w / 2) axis = y;
+      if (red > w / 5) kernel = y; // the dashed line, not the legend's swatch
+    }
+    return { axis, kernel, ratio: devicePixelRatio };
+  }, KERNEL);
+  await page.getByTestId('sweep-chart').scrollIntoViewIfNeeded();
+  await screenshot(page, 'defect-5-sweep-zero');
+  await page.close();
+  assert.deepEqual(errors, []);
+  assert.ok(rows.kernel > 0, `the kernel line is drawn: ${JSON.stringify(rows)}`);
+  assert.ok(rows.kernel <= rows.axis - 3 * rows.ratio, `the kernel line sits clear of the axis: ${JSON.stringify(rows)}`);
+});
