@@ -192,6 +192,25 @@ fn feature_space_lab(props: &LabProps) -> Html {
             part of its values. Compare the layers after it."
         }
     };
+    // One value is drawn across the plot as it is; more are projected (or turned) onto a plane.
+    let (drawn_at, projected, them) = match view.width {
+        1 => (
+            format!(
+                "Each point is drawn across the plot at the one value of {}",
+                layer_name(view.layer)
+            ),
+            "",
+            "it",
+        ),
+        n => (
+            format!(
+                "Each point is drawn at the {n} values of {}",
+                layer_name(view.layer)
+            ),
+            ", projected on a plane",
+            "them",
+        ),
+    };
     let total = props.updater.with_session(|s| s.data.points.len());
     let sample = if view.points.len() < total {
         format!(
@@ -227,12 +246,11 @@ fn feature_space_lab(props: &LabProps) -> Html {
                     data-exact={view.exact.to_string()} aria-label="The points drawn at their feature values" />
                 <div class="lab-text">
                     <p>{ if view.rule.is_some() {
-                        format!("Each point is drawn at the {} values of {} — what the last layer reads — \
-                            projected on a plane. The last layer is a linear model w·h + b on them: the dark line is \
-                            w·h + b = 0. Press Play and watch the features move the classes apart until a line \
-                            separates them.", view.width, layer_name(view.layer))
+                        format!("{drawn_at} — what the last layer reads{projected}. The last layer is a linear model \
+                            w·h + b on {them}: the dark line is w·h + b = 0. Press Play and watch the features move the \
+                            classes apart until a line separates them.")
                     } else {
-                        format!("Each point is drawn at the {} values of {}, projected on a plane.", view.width, layer_name(view.layer))
+                        format!("{drawn_at}{projected}.")
                     } }</p>
                     <p data-testid="space-exactness">{ exactness }</p>
                     <p data-testid="space-correct" data-correct={correct.to_string()} data-total={train.len().to_string()}>

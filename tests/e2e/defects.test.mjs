@@ -231,3 +231,13 @@ test('a kernel line at 0% error is drawn above the sweep chart’s axis', async 
   assert.ok(rows.kernel > 0, `the kernel line is drawn: ${JSON.stringify(rows)}`);
   assert.ok(rows.kernel <= rows.axis - 3 * rows.ratio, `the kernel line sits clear of the axis: ${JSON.stringify(rows)}`);
 });
+
+test('the feature-space text agrees in number with a one-unit layer', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#model=mlp&layers=4,1&lab=space`);
+  await page.getByTestId('lab-space').waitFor();
+  const said = await page.locator('.lab-space .lab-text p').first().textContent();
+  await page.close();
+  assert.deepEqual(errors, []);
+  assert.doesNotMatch(said, /\b1 values\b/);
+  assert.match(said, /the one value of hidden layer 2/);
+});
