@@ -119,9 +119,133 @@ pub fn contour(values: &[f32], resolution: usize, level: f32, out: &mut Vec<[f32
     }
 }
 
+/// Gridline values and their labels for an axis from `lo` to `hi`: round values (whole
+/// multiples of 1, 2 or 5 × 10ⁿ), the finest such step that gives at most six, labelled with
+/// as many decimals as the step needs and with a minus sign (−), as on the plot's axes. Very
+/// small or very large values read like 2.5e−5. Empty when the range is empty or not finite.
+pub fn axis_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
+    let span = hi - lo;
+    if !(span.is_finite() && span > 0.0) {
+        return Vec::new();
+    }
+    // Steps m × 10^e from about a tenth of the span upwards.
+    let mut e = (span / 10.0).log10().floor() as i32;
+    let mut candidates = std::iter::from_fn(move || {
+        let steps = [(1, e), (2, e), (5, e)];
+        e += 1;
+        Some(steps)
+    })
+    .flatten();
+    let (m, e, first, last) = loop {
+        let Some((m, e)) = candidates.next() else {
+            return Vec::new();
+        };
+        let step = m as f64 * 10f64.powi(e);
+        let (first, last) = ((lo / step - 1e-9).ceil(), (hi / step + 1e-9).floor());
+        if last - first < 6.0 {
+            break (m, e, first as i64, last as i64);
+        }
+    };
+    // Each tick is k × 10^e for a whole number k, computed and printed exactly.
+    let value = |k: i64| {
+        if e >= 0 {
+            k as f64 * 10f64.powi(e)
+        } else {
+            k as f64 / 10f64.powi(-e)
+        }
+    };
+    let ticks: Vec<i64> = (first..=last)
+        .map(|i| i * m)
+        .filter(|&k| (lo..=hi).contains(&value(k)))
+        .collect();
+    let largest = ticks.iter().map(|&k| value(k).abs()).fold(0.0, f64::max);
+    let scientific = largest >= 1e6 || (largest > 0.0 && largest < 1e-3);
+    ticks
+        .into_iter()
+        .map(|k| (value(k), tick_label(k, e, scientific)))
+        .collect()
+}
+
+/// k × 10^e written out: with −e decimals, or as a mantissa and an exponent.
+fn tick_label(k: i64, e: i32, scientific: bool) -> String {
+    if k == 0 {
+        return "0".into();
+    }
+    let sign = if k < 0 { "−" } else { "" };
+    let mut digits = k.unsigned_abs().to_string();
+    if scientific {
+        let mut e = e;
+        while digits.len() > 1 && digits.ends_with('0') {
+            digits.pop();
+            e += 1;
+        }
+        let exponent = e + digits.len() as i32 - 1;
+        let (lead, rest) = digits.split_at(1);
+        let mantissa = if rest.is_empty() {
+            lead.to_string()
+        } else {
+            format!("{lead}.{rest}")
+        };
+        let exponent = exponent.to_string().replace('-', "−");
+        format!("{sign}{mantissa}e{exponent}")
+    } else if e >= 0 {
+        format!("{sign}{digits}{}", "0".repeat(e as usize))
+    } else {
+        let decimals = (-e) as usize;
+        if digits.len() <= decimals {
+            digits = format!("{}{digits}", "0".repeat(decimals + 1 - digits.len()));
+        }
+        let (whole, fraction) = digits.split_at(digits.len() - decimals);
+        format!("{sign}{whole}.{fraction}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The feature space's gridlines sit at round values (whole multiples of 1, 2 or 5 × 10ⁿ)
+    /// and their labels write negatives with a minus sign, as the plot's axes do.
+    #[test]
+    fn axis_ticks_are_round_and_negatives_have_a_minus_sign() {
+        let labels = |lo, hi| axis_ticks(lo, hi).into_iter().map(|t| t.1).collect::<Vec<_>>();
+        assert_eq!(labels(-0.4637, 0.4512), ["−0.4", "−0.2", "0", "0.2", "0.4"]);
+        assert_eq!(labels(-0.05, 0.05), ["−0.04", "−0.02", "0", "0.02", "0.04"]);
+        assert_eq!(
+            labels(0.0213, 0.0871),
+            ["0.03", "0.04", "0.05", "0.06", "0.07", "0.08"]
+        );
+        assert_eq!(labels(-2.3, 7.9), ["−2", "0", "2", "4", "6"]);
+        assert_eq!(labels(-1234.0, 56.0), ["−1000", "−500", "0"]);
+        assert_eq!(labels(-7.0, -6.2), ["−7.0", "−6.8", "−6.6", "−6.4", "−6.2"]);
+        assert_eq!(labels(1.1e-5, 3.2e-5), ["1.5e−5", "2e−5", "2.5e−5", "3e−5"]);
+        for (lo, hi) in [
+            (-0.91, 0.37),
+            (-3e4, 2e5),
+            (0.5, 0.5001),
+            (-7.0, -6.2),
+            (-1e-7, 1e-7),
+        ] {
+            let ticks = axis_ticks(lo, hi);
+            assert!((3..=6).contains(&ticks.len()), "{lo}..{hi}: {ticks:?}");
+            let step = ticks[1].0 - ticks[0].0;
+            let mantissa = step / 10f64.powf(step.log10().floor());
+            assert!(
+                [1.0, 2.0, 5.0].iter().any(|m| (mantissa - m).abs() < 1e-6),
+                "{lo}..{hi}: step {step}"
+            );
+            for (v, label) in &ticks {
+                assert!(lo <= *v && *v <= hi, "{lo}..{hi}: {v}");
+                assert!(
+                    (v / step - (v / step).round()).abs() < 1e-6,
+                    "{lo}..{hi}: {v} is not a whole step"
+                );
+                assert!(!label.contains('-'), "{label}: a hyphen for a minus sign");
+                let read: f64 = label.replace('−', "-").parse().unwrap();
+                assert!((read - v).abs() <= 1e-9 * step.abs().max(1.0), "{label} for {v}");
+            }
+        }
+    }
 
     #[test]
     fn the_scale_runs_from_blue_through_neutral_to_orange() {

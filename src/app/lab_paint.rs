@@ -189,21 +189,29 @@ impl GridPainter {
         ctx.set_fill_style_str("rgba(29, 36, 51, 0.75)");
         let font = (12.0 * ratio * text_scale()).round();
         ctx.set_font(&format!("{font}px system-ui, sans-serif"));
-        // Faint gridlines with their values, so the scale of the features can be read.
+        // Faint gridlines at round values, labelled, so the scale of the features can be read.
         ctx.set_stroke_style_str("rgba(29, 36, 51, 0.15)");
         ctx.set_line_width(ratio);
-        for t in [0.25, 0.5, 0.75] {
-            let (a, b) = window.at(t, t);
-            let (x, y) = window.to_px(a, b);
+        for (a, label) in paint::axis_ticks(window.lo[0], window.hi[0]) {
+            let (x, _) = window.to_px(a, window.lo[1]);
             ctx.begin_path();
             ctx.move_to(x, 0.0);
             ctx.line_to(x, h);
+            ctx.stroke();
+            let _ = ctx.fill_text(&label, x + 3.0 * ratio, h - font - 10.0 * ratio);
+        }
+        for (b, label) in paint::axis_ticks(window.lo[1], window.hi[1]) {
+            let (_, y) = window.to_px(window.lo[0], b);
+            // Labels sit above their line: keep clear of the axis title at the top and of the
+            // row of labels at the bottom.
+            if y < font + 22.0 * ratio || y > h - 2.0 * font - 12.0 * ratio {
+                continue;
+            }
+            ctx.begin_path();
             ctx.move_to(0.0, y);
             ctx.line_to(w, y);
             ctx.stroke();
-            let [span_a, span_b] = window.spans();
-            let _ = ctx.fill_text(&tick(a, span_a), x + 3.0 * ratio, h - font - 10.0 * ratio);
-            let _ = ctx.fill_text(&tick(b, span_b), 6.0 * ratio, y - 3.0 * ratio);
+            let _ = ctx.fill_text(&label, 6.0 * ratio, y - 3.0 * ratio);
         }
         let _ = ctx.fill_text(&format!("{} →", view.axes[0]), 6.0 * ratio, h - 6.0 * ratio);
         let _ = ctx.fill_text(
@@ -305,23 +313,6 @@ impl ViewWindow {
     fn at(self, across: f64, down: f64) -> (f64, f64) {
         let [sa, sb] = self.spans();
         (self.lo[0] + across * sa, self.hi[1] - down * sb)
-    }
-}
-
-/// A tick value with about two significant digits; values tiny against the axis's `span`
-/// read as 0.
-fn tick(v: f64, span: f64) -> String {
-    let magnitude = v.abs();
-    if magnitude < 1e-3 * span {
-        "0".to_string()
-    } else if magnitude >= 100.0 || (magnitude < 0.01 && magnitude > 0.0) {
-        format!("{v:.1e}")
-    } else if magnitude >= 10.0 {
-        format!("{v:.0}")
-    } else if magnitude >= 1.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
     }
 }
 
