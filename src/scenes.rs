@@ -117,6 +117,36 @@ pub const SCENES: &[Scene] = &[
 mod tests {
     use super::*;
 
+    /// The README lists the scenes as the menu does: same titles, same order, and the same
+    /// labs opened.
+    #[test]
+    fn the_readme_lists_the_scenes_in_the_menu_order() {
+        let readme = include_str!("../README.md");
+        let section = readme
+            .split("\n## Lecture mode\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .expect("a Lecture mode section");
+        let listed: Vec<(usize, &str)> = section
+            .lines()
+            .filter_map(|line| {
+                let (number, text) = line.split_once(". ")?;
+                Some((number.parse().ok()?, text.trim()))
+            })
+            .collect();
+        let expected: Vec<(usize, String)> = SCENES
+            .iter()
+            .enumerate()
+            .map(|(i, scene)| {
+                let lab = scene.settings().lab;
+                let opens = lab.map_or(String::new(), |lab| format!(" — opens the lab *{}*", lab.label()));
+                (i + 1, format!("{}{opens}", scene.title))
+            })
+            .collect();
+        let listed: Vec<(usize, String)> = listed.into_iter().map(|(n, t)| (n, t.to_string())).collect();
+        assert_eq!(listed, expected);
+    }
+
     #[test]
     fn every_scene_parses_cleanly_and_differs_from_the_others() {
         for (i, scene) in SCENES.iter().enumerate() {
