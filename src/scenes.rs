@@ -107,15 +107,46 @@ pub const SCENES: &[Scene] = &[
         title: "Pretrain, then fine-tune on a few labels",
         caption: "The network first learns XOR from 400 points. The target task swaps the classes and gives only \
                   8 labels. Frozen pretrained features need only a new last layer and score far better than a \
-                  network trained from scratch on the 8 points. Drag the shift to rotate the test points and \
-                  see how each holds up.",
-        hash: "dataset=xor&n=400&split=0.2&model=mlp&layers=8,8&act=tanh&lab=transfer&target=xor&swap=1&labels=8",
+                  network trained from scratch on the 8 points. Drag the shift to stretch the test points \
+                  and see how each holds up.",
+        hash: "dataset=xor&n=400&split=0.2&model=mlp&layers=8,8&act=tanh&lab=transfer&target=xor&swap=1&labels=8&shift=scale",
     },
 ];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pretraining scene's shift moves the test points without changing the rule that
+    /// labels them (rotating XOR by 90° would swap its classes, and every run would sink).
+    #[test]
+    fn the_pretraining_scene_shifts_its_test_points_without_changing_their_rule() {
+        use crate::engine::Preset;
+        use crate::labs::transfer::{preset_target, Shift, TargetSource};
+        let scene = SCENES
+            .iter()
+            .find(|s| s.settings().lab == Some(crate::settings::Lab::Transfer));
+        let s = scene.expect("a pretraining scene").settings();
+        assert_eq!(s.target, TargetSource::Preset(Preset::Xor));
+        let target = preset_target(Preset::Xor, s.target_labels, s.target_swap, s.noise, 7);
+        let rule = |x: [f32; 2]| x[0] * x[1] > 0.0;
+        for amount in [0.5, 1.0] {
+            let shift = Shift { amount, ..s.shift };
+            let tests: Vec<_> = target.points.iter().filter(|p| p.test).collect();
+            let changed = tests
+                .iter()
+                .filter(|p| rule(p.x) != rule(shift.apply(p.x)))
+                .count();
+            assert_eq!(
+                changed,
+                0,
+                "{} of {} test points change class when {}",
+                changed,
+                tests.len(),
+                shift.describe()
+            );
+        }
+    }
 
     /// The README lists the scenes as the menu does: same titles, same order, and the same
     /// labs opened.

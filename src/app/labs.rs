@@ -833,6 +833,12 @@ fn transfer_lab_panel(props: &LabProps) -> Html {
                 <p class="lab-note" data-testid="transfer-note">{ "The target has no test points (every point on the plot is \
                     labelled), so only the labelled points are scored: compare how the three maps below fill the rest of the plane." }</p>
             }
+            if settings.shift.kind == ShiftKind::Rotate {
+                <p class="lab-note" data-testid="transfer-shift-note">{ "A rotation moves each test point with its label, so it can \
+                    change the task itself: XOR turned by 90° swaps its classes, and then all three runs sink together — because the \
+                    task changed, not because pretraining failed. Scale keeps XOR's rule (every point stays in its quadrant) and \
+                    tests how each run does beyond the square it learned on." }</p>
+            }
             { for table }
             <div class="transfer-maps">
                 <figure class="source">

@@ -241,3 +241,22 @@ test('the feature-space text agrees in number with a one-unit layer', async () =
   assert.doesNotMatch(said, /\b1 values\b/);
   assert.match(said, /the one value of hidden layer 2/);
 });
+
+test('the pretraining scene stretches its test points; rotating XOR says that it swaps the classes', async () => {
+  const { page, errors } = await openApp(app.browser, app.server.url);
+  await chooseScene(page, 'Pretrain, then fine-tune');
+  await page.getByTestId('lab-transfer').waitFor();
+  const kind = await page.getByTestId('transfer-shift-kind').inputValue();
+  const caption = await text(page, 'scene-caption');
+  await page.getByTestId('transfer-shift-kind').selectOption('rotate');
+  const note = page.getByTestId('transfer-shift-note');
+  await note.waitFor({ timeout: 3000 }).catch(() => {});
+  const said = (await note.count()) > 0 ? await note.textContent() : '';
+  await page.getByTestId('lab-transfer').scrollIntoViewIfNeeded();
+  await screenshot(page, 'defect-7-transfer-rotation');
+  await page.close();
+  assert.deepEqual(errors, []);
+  assert.equal(kind, 'scale');
+  assert.match(caption, /stretch/);
+  assert.match(said, /swaps? (its|the) classes/);
+});

@@ -103,7 +103,11 @@ test('pretrained frozen features beat training from scratch on eight labels, and
   await page.getByTestId('transfer-table').scrollIntoViewIfNeeded();
   await screenshot(page, 'lab-transfer');
 
-  // A quarter turn of XOR swaps its quadrants: every strategy now gets most test points wrong.
+  // The scene stretches the test points; a quarter turn of XOR instead swaps its quadrants,
+  // so every strategy now gets most test points wrong, and the lab says why.
+  assert.equal(await page.getByTestId('transfer-shift-kind').inputValue(), 'scale');
+  await page.getByTestId('transfer-shift-kind').selectOption('rotate');
+  await page.getByTestId('transfer-shift-note').waitFor();
   const before = await snapshotCanvas(page, 'transfer-map-frozen');
   await page.getByTestId('transfer-shift').fill('1');
   await until(() => text(page, 'transfer-shift-kind').then(() => score('shifted', 'frozen')), (s) => s < 0.3, {
