@@ -1,6 +1,6 @@
 //! The engine benchmark's workloads run natively: `cargo run --release --example native_bench`.
 //!
-//! Prints examples/s for training W1 and W2, grids/s for the W1 grid and MFLOP/s, with the
+//! Prints examples/s for training W1, W2 and W3, grids/s for the W1 grid and MFLOP/s, with the
 //! training MSE after the protocol's check run, and writes the same to `target/bench/native.json`
 //! (read by `bench/engine/run.mjs` to show native beside wasm). The protocol is in
 //! `bench_protocol`; `BENCH_SECONDS` sets the seconds timed per workload (default 2).
@@ -77,9 +77,9 @@ fn main() {
                 trainer.step();
             }
         });
-        let rate = steps_per_s * bench_protocol::BATCH as f64;
+        let rate = steps_per_s * net.batch() as f64;
         rows.push(Row {
-            workload: format!("train {}", net.name()),
+            workload: format!("train {}, batch {}", net.name(), net.batch()),
             unit: "examples/s",
             rate,
             mflops: rate * (bench_protocol::TRAIN_FLOPS_PER_WEIGHT * net.weights()) as f64 / 1e6,
@@ -105,13 +105,13 @@ fn main() {
     let cpu = cpu_model();
     println!("nnplay engine, native ({}, {cpu})", std::env::consts::ARCH);
     println!(
-        "{:<32} {:>14} {:<11} {:>10} {:>18}",
+        "{:<34} {:>14} {:<11} {:>10} {:>18}",
         "workload", "rate", "unit", "MFLOP/s", "MSE@2000 steps"
     );
     for r in &rows {
         let mse = r.check_mse.map_or("-".to_string(), |m| format!("{m:.6}"));
         println!(
-            "{:<32} {:>14.0} {:<11} {:>10.1} {:>18}",
+            "{:<34} {:>14.0} {:<11} {:>10.1} {:>18}",
             r.workload, r.rate, r.unit, r.mflops, mse
         );
     }

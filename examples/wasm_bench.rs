@@ -2,8 +2,8 @@
 //!
 //! Built with `cargo build --release --target wasm32-unknown-unknown --example wasm_bench` and
 //! loaded in Node.js with `WebAssembly.instantiate`; no wasm-bindgen. Every export is a plain C-ABI
-//! function on numbers and pointers into the module's memory. Networks are numbered 0 (W1) and
-//! 1 (W2); see `bench_protocol` for the protocol. Each timed call runs many steps or grids, so
+//! function on numbers and pointers into the module's memory. Networks are numbered 0 (W1),
+//! 1 (W2) and 2 (W3), their index in `Net::ALL`; see `bench_protocol` for the protocol. Each timed call runs many steps or grids, so
 //! the cost of crossing from JavaScript into wasm does not show in the figures.
 
 #[allow(dead_code)] // each benchmark uses its part of the shared protocol
@@ -18,7 +18,7 @@ struct State {
     /// x1, x2, y of each point, interleaved.
     points: Vec<f32>,
     order: Vec<u32>,
-    trainers: [Trainer; 2],
+    trainers: [Trainer; Net::ALL.len()],
     /// A W1 model that keeps its initial weights, for the grid workload.
     grid_model: Trainer,
     grid: Vec<f32>,
@@ -49,10 +49,10 @@ fn with<T>(f: impl FnOnce(&mut State) -> T) -> T {
 }
 
 fn trainer(state: &mut State, net: u32) -> &mut Trainer {
-    &mut state.trainers[(net as usize).min(1)]
+    &mut state.trainers[(net as usize).min(Net::ALL.len() - 1)]
 }
 
-/// Builds the data, the minibatch order and both networks (later calls do it on first use too).
+/// Builds the data, the minibatch order and the networks (later calls do it on first use too).
 #[no_mangle]
 pub extern "C" fn bench_init() {
     with(|_| ());
@@ -70,13 +70,15 @@ pub extern "C" fn bench_points() -> *const f32 {
     with(|s| s.points.as_ptr())
 }
 
-/// The length of the engine's minibatch order (`CHECK_STEPS × 10` point indices).
+/// The length of the engine's minibatch order (`CHECK_STEPS × MAX_BATCH` point indices; a
+/// network with minibatches of b points trains step s on indices s·b .. (s + 1)·b).
 #[no_mangle]
 pub extern "C" fn bench_order_len() -> u32 {
     with(|s| s.order.len() as u32)
 }
 
-/// The point indices in the order the engine's trainer visits them (u32 each).
+/// The point indices in the order the engine's trainers visit them, whatever their batch size
+/// (u32 each).
 #[no_mangle]
 pub extern "C" fn bench_order() -> *const u32 {
     with(|s| s.order.as_ptr())
@@ -92,6 +94,18 @@ pub extern "C" fn bench_check_steps() -> u32 {
 #[no_mangle]
 pub extern "C" fn bench_reset(net: u32) {
     with(|s| *trainer(s, net) = bench_protocol::trainer(Net::from_index(net), &s.data));
+}
+
+/// The number of points in each minibatch of network `net`.
+#[no_mangle]
+pub extern "C" fn bench_batch(net: u32) -> u32 {
+    Net::from_index(net).batch() as u32
+}
+
+/// The number of networks (indices `0..bench_net_count()`).
+#[no_mangle]
+pub extern "C" fn bench_net_count() -> u32 {
+    Net::ALL.len() as u32
 }
 
 /// The number of dense layers of network `net`.

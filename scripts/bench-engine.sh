@@ -2,7 +2,7 @@
 # The engine benchmark: nnplay's training engine natively, then compiled to wasm and run in
 # Node.js beside JavaScript peers (plain typed-array JS, convnetjs, tfjs cpu and tfjs wasm) on
 # the same work. Prints the tables and writes target/bench/native.json and target/bench/engine.json.
-#   bash scripts/bench-engine.sh                   1 to 1.5 minutes on two cores once built
+#   bash scripts/bench-engine.sh                   1.5 to 2 minutes on two cores once built
 #   BENCH_SECONDS=4 bash scripts/bench-engine.sh   seconds timed per workload (default 2)
 # The first run installs the pinned npm packages into bench/node_modules (bench/package-lock.json)
 # and builds the wasm module; later runs only check that both are up to date.

@@ -26,7 +26,7 @@ function buildNet(net) {
 
 /** The convnetjs peer. */
 export function convnetImpl(protocol) {
-  const { points, order, batch, lr } = protocol;
+  const { points, order, lr } = protocol;
   const { x1, x2, y } = points;
   const state = {};
   const input = new convnetjs.Vol(1, 1, 2, 0);
@@ -46,22 +46,24 @@ export function convnetImpl(protocol) {
       const trainer = new convnetjs.Trainer(model, {
         method: 'sgd',
         learning_rate: 2 * lr,
-        batch_size: batch,
+        // It sums the gradients of batch_size train() calls, divides by batch_size and updates.
+        batch_size: protocol.nets[net].batch,
         momentum: 0,
         l1_decay: 0,
         l2_decay: 0,
       });
-      state[net] = { model, trainer, cursor: 0 };
+      // The cursor cycles over the protocol's minibatches (a whole number of them).
+      state[net] = { model, trainer, cursor: 0, span: protocol.checkSteps * protocol.nets[net].batch };
     },
     train(net, steps) {
       const s = state[net];
-      for (let k = 0; k < steps * batch; k++) {
+      for (let k = 0; k < steps * protocol.nets[net].batch; k++) {
         const i = order[s.cursor];
         input.w[0] = x1[i];
         input.w[1] = x2[i];
         target[0] = y[i];
         s.trainer.train(input, target);
-        s.cursor = s.cursor + 1 === order.length ? 0 : s.cursor + 1;
+        s.cursor = s.cursor + 1 === s.span ? 0 : s.cursor + 1;
       }
     },
     mse(net) {

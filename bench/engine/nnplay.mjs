@@ -1,14 +1,15 @@
 // The nnplay engine compiled to wasm (examples/wasm_bench.rs), loaded with plain
 // WebAssembly.instantiate. It also hands out the protocol every peer follows: the 500 circle
-// points, the shared initial weights and the engine's own minibatch order.
+// points, the shared initial weights, each network's minibatch size and the engine's own
+// minibatch order (one flat list of point indices: a network with minibatches of b points trains
+// its step s on order[s·b .. (s + 1)·b]; the engine checks that this is its order for every b).
 import { readFile } from 'node:fs/promises';
 
 /** Networks as the wasm exports number them. */
-export const NET_INDEX = { W1: 0, W2: 1 };
-/** Hidden-layer activation of each network (the output unit is tanh in both). */
-export const HIDDEN = { W1: 'tanh', W2: 'relu' };
-/** Mirrors examples/bench_protocol: minibatch size and learning rate. */
-export const BATCH = 10;
+export const NET_INDEX = { W1: 0, W2: 1, W3: 2 };
+/** Hidden-layer activation of each network (the output unit is tanh in all). */
+export const HIDDEN = { W1: 'tanh', W2: 'relu', W3: 'tanh' };
+/** Mirrors examples/bench_protocol: the learning rate (batch sizes come from the module). */
 export const LEARNING_RATE = 0.03;
 export const GRID = 100;
 
@@ -42,6 +43,7 @@ export async function loadEngine(path) {
     points.y[i] = flat[3 * i + 2];
   }
   const order = u32(e.bench_order(), e.bench_order_len());
+  if (e.bench_net_count() !== Object.keys(NET_INDEX).length) throw new Error('unexpected number of networks');
   const nets = {};
   for (const [name, index] of Object.entries(NET_INDEX)) {
     e.bench_reset(index);
@@ -56,10 +58,16 @@ export async function loadEngine(path) {
         bias: f32(e.bench_layer_bias(index, l), outputs),
       });
     }
-    nets[name] = { hidden: HIDDEN[name], layers };
+    const weights = layers.reduce((sum, l) => sum + l.inputs * l.outputs, 0);
+    const widths = [layers[0].inputs, ...layers.map((l) => l.outputs)];
+    nets[name] = { hidden: HIDDEN[name], batch: e.bench_batch(index), layers, weights, widths };
   }
-  const protocol = { points, order, nets, checkSteps: e.bench_check_steps(), batch: BATCH, lr: LEARNING_RATE };
-  if (order.length !== protocol.checkSteps * BATCH) throw new Error('unexpected order length');
+  const checkSteps = e.bench_check_steps();
+  const protocol = { points, order, nets, checkSteps, lr: LEARNING_RATE };
+  // Every network's CHECK_STEPS minibatches lie within the order; the peers cycle over them.
+  for (const [name, net] of Object.entries(nets)) {
+    if (checkSteps * net.batch > order.length) throw new Error(`the order is too short for ${name}`);
+  }
 
   /** The engine as one of the benchmarked implementations. */
   const impl = {

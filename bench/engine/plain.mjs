@@ -85,7 +85,7 @@ class PlainNet {
 
 /** The plain JavaScript peer. */
 export function plainImpl(protocol) {
-  const { points, order, batch, lr } = protocol;
+  const { points, order, lr } = protocol;
   const { x1, x2, y } = points;
   const nets = {};
   const cursor = {};
@@ -103,6 +103,8 @@ export function plainImpl(protocol) {
     },
     train(net, steps) {
       const model = nets[net];
+      const { batch } = protocol.nets[net];
+      const span = protocol.checkSteps * batch; // cycles over the protocol's minibatches
       let c = cursor[net];
       for (let s = 0; s < steps; s++) {
         for (let k = 0; k < batch; k++) {
@@ -112,7 +114,7 @@ export function plainImpl(protocol) {
         }
         model.update(lr, batch);
         c += batch;
-        if (c >= order.length) c = 0;
+        if (c >= span) c = 0;
       }
       cursor[net] = c;
     },

@@ -19,14 +19,12 @@ if (!wasmPath) {
   process.exit(2);
 }
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
-const WEIGHTS = { W1: 2 * 8 + 8 * 8 + 8, W2: 2 * 64 + 64 * 64 + 64 };
 const TRAIN_FLOPS = 6; // per weight per example: forward 2, input deltas 2, weight gradient 2
 const FORWARD_FLOPS = 2; // per weight per example
-const FLOP_CONVENTION =
-  'MFLOP/s counts weights only: 2 FLOPs per weight per example forward (grid), 6 per weight per ' +
-  'example for a training step (forward + input deltas + weight gradient); biases, activations, ' +
-  `loss and update not counted. W1 has ${WEIGHTS.W1} weights, W2 ${WEIGHTS.W2}.`;
-const TARGETS = { 'train W1': 5, 'train W2': 5, grid: 10 }; // nnplay-wasm ÷ plain-js
+const TARGETS = { 'train W1': 5, 'train W2': 5, grid: 10 }; // nnplay-wasm ÷ plain-js (none for W3)
+// The largest relative difference from nnplay-wasm's check MSE that still counts as agreement
+// (the peers compute in f64 or in another order of f32 additions; a wrong gradient is far off).
+const MSE_AGREEMENT = 1e-3;
 
 const ROUND_SECONDS = 0.2;
 const ROUNDS = Math.max(3, Math.round(SECONDS / ROUND_SECONDS));
@@ -46,6 +44,12 @@ function calibrate(run, roundSeconds) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 const { protocol, impl: nnplay } = await loadEngine(wasmPath);
+const NETS = Object.keys(protocol.nets); // W1, W2, W3
+const weightCounts = NETS.map((n, i) => `${n}${i ? '' : ' has'} ${protocol.nets[n].weights}${i ? '' : ' weights'}`);
+const FLOP_CONVENTION =
+  'MFLOP/s counts weights only: 2 FLOPs per weight per example forward (grid), 6 per weight per ' +
+  'example for a training step (forward + input deltas + weight gradient); biases, activations, ' +
+  `loss and update not counted. ${weightCounts.join(', ')}.`;
 const only = process.env.BENCH_ONLY?.split(',');
 const wanted = (impl) => !only || only.includes(impl.name);
 // tfjs has one backend at a time, so the peers run in phases; nnplay-wasm takes part in every
@@ -62,17 +66,20 @@ const impls = [nnplay, ...phases.flat()];
 // Slow peers get shorter rounds (their rates are still medians of ROUNDS rounds).
 const roundShare = { 'tfjs-cpu': 0.5, convnetjs: 0.75 };
 const WORKLOADS = {
-  'train W1': { unit: 'examples/s', run: (impl, k) => impl.train('W1', k), per: protocol.batch },
-  'train W2': { unit: 'examples/s', run: (impl, k) => impl.train('W2', k), per: protocol.batch },
+  ...Object.fromEntries(
+    NETS.map((net) => [
+      `train ${net}`,
+      { unit: 'examples/s', run: (impl, k) => impl.train(net, k), per: protocol.nets[net].batch },
+    ]),
+  ),
   grid: { unit: 'grids/s', run: (impl, k) => impl.grid(k), per: 1 },
 };
 const FLOPS = {
-  'train W1': TRAIN_FLOPS * WEIGHTS.W1,
-  'train W2': TRAIN_FLOPS * WEIGHTS.W2,
-  grid: GRID * GRID * FORWARD_FLOPS * WEIGHTS.W1,
+  ...Object.fromEntries(NETS.map((net) => [`train ${net}`, TRAIN_FLOPS * protocol.nets[net].weights])),
+  grid: GRID * GRID * FORWARD_FLOPS * protocol.nets.W1.weights,
 };
 
-const checks = new Map(); // impl name → { W1: {mse, seconds}, W2: …, grid: max |Δ| }
+const checks = new Map(); // impl name → { W1: {mse, seconds}, W2: …, W3: …, grid: max |Δ| }
 const rates = new Map(); // `${impl}|${workload}` → every round's rate
 const ratios = new Map(); // `${peer}|${workload}` → nnplay-wasm ÷ peer within the phase
 let referenceGrid;
@@ -80,7 +87,7 @@ let referenceGrid;
 /** Trains each network CHECK_STEPS steps from the shared start and records the MSE and grid. */
 function check(impl) {
   const c = {};
-  for (const net of ['W1', 'W2']) {
+  for (const net of NETS) {
     impl.reset(net);
     const t0 = performance.now();
     impl.train(net, protocol.checkSteps);
@@ -150,8 +157,12 @@ const nativeResult = (workload) =>
 const find = (impl, workload) => results.find((r) => r.impl === impl && r.workload === workload);
 
 const titles = {
-  'train W1': 'train W1 = 2-8-8-1 tanh, minibatch 10 (examples/s)',
-  'train W2': 'train W2 = 2-64-64-1 relu, minibatch 10 (examples/s)',
+  ...Object.fromEntries(
+    NETS.map((net) => {
+      const n = protocol.nets[net];
+      return [`train ${net}`, `train ${net} = ${n.widths.join('-')} ${n.hidden}, minibatch ${n.batch} (examples/s)`];
+    }),
+  ),
   grid: `grid: W1 forward on ${GRID}x${GRID} points over [-1,1]^2 (grids/s)`,
 };
 const fmt = (v, d = 0) => v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
@@ -190,10 +201,31 @@ lines.push(
     'the grid is the initial W1 evaluated by each implementation, compared with nnplay-wasm.',
 );
 if (native) {
-  const same = ['W1', 'W2'].every((net) => nativeResult(`train ${net}`)?.check_mse === checks.get('nnplay-wasm')[net].mse);
+  const differ = NETS.filter((net) => nativeResult(`train ${net}`)?.check_mse !== checks.get('nnplay-wasm')[net].mse);
   lines.push(
     `nnplay-wasm and nnplay native after ${protocol.checkSteps} steps: ` +
-      (same ? 'identical MSE bits for W1 and W2.' : 'MSE bits DIFFER (determinism broken?).'),
+      (differ.length === 0
+        ? `identical MSE bits for ${NETS.join(', ')}.`
+        : `MSE bits DIFFER for ${differ.join(', ')} (determinism broken?).`),
+  );
+}
+// Agreement: every peer's check MSE against nnplay-wasm's, as the largest relative difference.
+const agreement = {};
+lines.push(
+  `MSE agreement after ${protocol.checkSteps} steps (largest |MSE - nnplay-wasm| / nnplay-wasm over the peers):`,
+);
+for (const net of NETS) {
+  const ref = checks.get('nnplay-wasm')[net].mse;
+  let worst = { impl: '-', rel: 0 };
+  for (const impl of impls.slice(1)) {
+    const rel = Math.abs(checks.get(impl.name)[net].mse - ref) / ref;
+    if (!(rel <= worst.rel)) worst = { impl: impl.name, rel }; // NaN counts as the worst
+  }
+  const agree = worst.rel <= MSE_AGREEMENT;
+  agreement[net] = { worst_impl: worst.impl, worst_relative_difference: worst.rel, agree };
+  lines.push(
+    `  ${net}  ${worst.rel.toExponential(1)} (${worst.impl}): ` +
+      (agree ? `agree (≤ ${MSE_AGREEMENT.toExponential(0)})` : `DISAGREE (> ${MSE_AGREEMENT.toExponential(0)})`),
   );
 }
 const targets = {};
@@ -204,6 +236,9 @@ if (find('plain-js', 'grid')) {
     targets[workload] = { want, got, met: got >= want };
     const verdict = got >= want ? 'met' : `NOT met (${fmt((100 * got) / want, 0)}% of the target)`;
     lines.push(`  ${workload.padEnd(9)} ${fmt(got, 2)}× (target ≥ ${want}×): ${verdict}`);
+  }
+  for (const workload of Object.keys(WORKLOADS).filter((w) => !(w in TARGETS))) {
+    lines.push(`  ${workload.padEnd(9)} ${fmt(find('plain-js', workload).nnplay_wasm_ratio, 2)}× (no target)`);
   }
 }
 lines.push('Implementations:');
@@ -223,6 +258,7 @@ const report = {
   implementations: Object.fromEntries(impls.map((i) => [i.name, i.note])),
   results,
   targets,
+  agreement,
   native,
 };
 writeFileSync(outPath, JSON.stringify(report, null, 2) + '\n');

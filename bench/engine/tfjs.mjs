@@ -1,8 +1,9 @@
 // TensorFlow.js 4.22.0 as a peer, on its `cpu` backend (plain JavaScript kernels) and on its
 // `wasm` backend (XNNPACK compiled to wasm; in Node.js the SIMD, single-threaded binary that
 // ships in @tensorflow/tfjs-backend-wasm/dist). The model is written with the core ops and
-// trained with tf.train.sgd().minimize(); every minibatch is a tensor made once up front, so
-// the timed loop is only the optimizer step.
+// trained with tf.train.sgd().minimize(); every minibatch (the protocol's CHECK_STEPS of each
+// batch size, cycled over) is a tensor made once up front, so the timed loop is only the
+// optimizer step.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { GRID } from './nnplay.mjs';
@@ -21,10 +22,10 @@ async function loadTf() {
 
 /** A tfjs peer on the given backend ('cpu' or 'wasm'). */
 export function tfjsImpl(protocol, backend) {
-  const { points, order, batch, lr } = protocol;
+  const { points, order, lr } = protocol;
   let tf;
   let data; // all points, for the MSE
-  let batches; // [x, y] tensors of every minibatch in the engine's order
+  let batches; // batch size → [x, y] tensors of the first checkSteps minibatches in the engine's order
   let gridX;
   let gridParams;
   const state = {};
@@ -77,17 +78,22 @@ export function tfjsImpl(protocol, backend) {
         xy[2 * i + 1] = points.x2[i];
       }
       data = [tf.tensor2d(xy, [points.count, 2]), tf.tensor2d(Float32Array.from(points.y), [points.count, 1])];
-      batches = [];
-      for (let start = 0; start < order.length; start += batch) {
-        const bx = new Float32Array(2 * batch);
-        const by = new Float32Array(batch);
-        for (let k = 0; k < batch; k++) {
-          const i = order[start + k];
-          bx[2 * k] = points.x1[i];
-          bx[2 * k + 1] = points.x2[i];
-          by[k] = points.y[i];
+      batches = new Map();
+      for (const { batch } of Object.values(protocol.nets)) {
+        if (batches.has(batch)) continue;
+        const list = [];
+        for (let start = 0; start < protocol.checkSteps * batch; start += batch) {
+          const bx = new Float32Array(2 * batch);
+          const by = new Float32Array(batch);
+          for (let k = 0; k < batch; k++) {
+            const i = order[start + k];
+            bx[2 * k] = points.x1[i];
+            bx[2 * k + 1] = points.x2[i];
+            by[k] = points.y[i];
+          }
+          list.push([tf.tensor2d(bx, [batch, 2]), tf.tensor2d(by, [batch, 1])]);
         }
-        batches.push([tf.tensor2d(bx, [batch, 2]), tf.tensor2d(by, [batch, 1])]);
+        batches.set(batch, list);
       }
       const grid = new Float32Array(2 * GRID * GRID);
       const step = 2 / GRID;
@@ -105,6 +111,7 @@ export function tfjsImpl(protocol, backend) {
       state[net] = {
         params: makeParams(protocol.nets[net]),
         hidden: protocol.nets[net].hidden,
+        batches: batches.get(protocol.nets[net].batch),
         optimizer: tf.train.sgd(lr),
         cursor: 0,
       };
@@ -113,9 +120,9 @@ export function tfjsImpl(protocol, backend) {
       const s = state[net];
       const vars = s.params.flatMap((p) => [p.w, p.b]);
       for (let k = 0; k < steps; k++) {
-        const [x, y] = batches[s.cursor];
+        const [x, y] = s.batches[s.cursor];
         s.optimizer.minimize(() => tf.mean(tf.square(tf.sub(forward(s.params, s.hidden, x), y))), false, vars);
-        s.cursor = s.cursor + 1 === batches.length ? 0 : s.cursor + 1;
+        s.cursor = s.cursor + 1 === s.batches.length ? 0 : s.cursor + 1;
       }
       s.params[0].b.dataSync(); // make sure the work is done before the clock stops
     },
@@ -135,7 +142,7 @@ export function tfjsImpl(protocol, backend) {
     teardown() {
       for (const s of Object.values(state)) dispose(s.params);
       dispose(gridParams);
-      tf.dispose([...data, ...batches.flat(), gridX]);
+      tf.dispose([...data, ...[...batches.values()].flat(2), gridX]);
     },
   };
 }

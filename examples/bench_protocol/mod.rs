@@ -3,10 +3,18 @@
 //! minibatch order from the wasm module so that every implementation does the same work).
 //!
 //! * Data: 500 "circle" points (`Dataset::generate`, noise 0, no test points, seed 1).
-//! * W1 = 2-8-8-1 with tanh hidden units; W2 = 2-64-64-1 with ReLU hidden units; tanh output.
+//! * W1 = 2-8-8-1 with tanh hidden units and W2 = 2-64-64-1 with ReLU hidden units, both in
+//!   minibatches of 10; W3 = 2-6-6-1 with tanh hidden units in minibatches of 50 (6 inputs and
+//!   batches over 32 are the shapes whose weight gradients the blocked kernel once got wrong, so
+//!   its agreement check guards them); tanh output.
 //! * Weights uniform(−0.5, 0.5) in row-major order layer by layer, biases 0.1.
-//! * Plain SGD, learning rate 0.03, minibatches of 10 (gradient = mean over the batch), squared loss.
+//! * Plain SGD, learning rate 0.03 (gradient = mean over the batch), squared loss.
 //! * Grid: forward-only evaluation of W1 on a 100 × 100 grid over [−1, 1]².
+//!
+//! The minibatch order is one flat list of point indices for every network: the trainer draws a
+//! new permutation of the 500 points at the end of each epoch whatever the batch size, and 10
+//! and 50 both divide 500, so a network trained in batches of 50 visits the points in the same
+//! sequence as one trained in batches of 10 (checked by [`engine_order`]).
 
 use nnplay::engine::{
     Activation, DataSpec, Dataset, Loss, ModelSpec, OptimizerConfig, OptimizerKind, Preset, Rng, TrainConfig,
@@ -16,14 +24,14 @@ use std::collections::HashMap;
 
 /// Points in the training set.
 pub const POINTS: usize = 500;
-/// Points per minibatch.
-pub const BATCH: usize = 10;
+/// The largest minibatch of the protocol's networks (W3's).
+pub const MAX_BATCH: usize = 50;
 /// The SGD learning rate.
 pub const LEARNING_RATE: f32 = 0.03;
 /// The grid is `GRID × GRID` points.
 pub const GRID: usize = 100;
 /// Every implementation trains this many steps from the shared initialisation, in the engine's
-/// own minibatch order, before its training MSE is compared (40 epochs).
+/// own minibatch order, before its training MSE is compared (40 epochs of W1 and W2, 200 of W3).
 pub const CHECK_STEPS: usize = 2000;
 /// The seed of the data set.
 const DATA_SEED: u64 = 1;
@@ -34,26 +42,26 @@ const INIT_SEED: u64 = 7;
 /// The initial value of every bias.
 pub const INIT_BIAS: f32 = 0.1;
 
-/// The two networks of the protocol.
+/// The three networks of the protocol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Net {
-    /// 2-8-8-1, tanh hidden layers.
+    /// 2-8-8-1, tanh hidden layers, minibatches of 10.
     W1,
-    /// 2-64-64-1, ReLU hidden layers.
+    /// 2-64-64-1, ReLU hidden layers, minibatches of 10.
     W2,
+    /// 2-6-6-1, tanh hidden layers, minibatches of 50.
+    W3,
 }
 
 impl Net {
-    /// Both networks, in the order of the tables.
-    pub const ALL: [Net; 2] = [Net::W1, Net::W2];
+    /// Every network, in the order of the tables; a network's index here is its number in the
+    /// wasm exports.
+    pub const ALL: [Net; 3] = [Net::W1, Net::W2, Net::W3];
 
-    /// The network with index 0 (W1) or 1 (W2), as the wasm exports number them.
+    /// The network with index 0 (W1), 1 (W2) or 2 (W3), as the wasm exports number them; larger
+    /// indices give the last network.
     pub fn from_index(index: u32) -> Net {
-        if index == 0 {
-            Net::W1
-        } else {
-            Net::W2
-        }
+        Net::ALL[(index as usize).min(Net::ALL.len() - 1)]
     }
 
     /// Its name in the tables.
@@ -61,6 +69,7 @@ impl Net {
         match self {
             Net::W1 => "W1 2-8-8-1 tanh",
             Net::W2 => "W2 2-64-64-1 relu",
+            Net::W3 => "W3 2-6-6-1 tanh",
         }
     }
 
@@ -69,6 +78,15 @@ impl Net {
         match self {
             Net::W1 => [2, 8, 8, 1],
             Net::W2 => [2, 64, 64, 1],
+            Net::W3 => [2, 6, 6, 1],
+        }
+    }
+
+    /// Points per minibatch.
+    pub fn batch(self) -> usize {
+        match self {
+            Net::W1 | Net::W2 => 10,
+            Net::W3 => MAX_BATCH,
         }
     }
 
@@ -81,6 +99,7 @@ impl Net {
         let (hidden, activation) = match self {
             Net::W1 => ([8, 8], Activation::Tanh),
             Net::W2 => ([64, 64], Activation::Relu),
+            Net::W3 => ([6, 6], Activation::Tanh),
         };
         let mut spec = ModelSpec::mlp(&hidden, activation);
         spec.output_activation = Activation::Tanh;
@@ -97,7 +116,7 @@ pub const TRAIN_FLOPS_PER_WEIGHT: usize = 6;
 /// The convention the MFLOP/s columns use, printed with every table.
 pub const FLOP_CONVENTION: &str = "MFLOP/s counts weights only: 2 FLOPs per weight per example forward \
 (grid), 6 per weight per example for a training step (forward + input deltas + weight gradient); \
-biases, activations, loss and update not counted. W1 has 88 weights, W2 4288.";
+biases, activations, loss and update not counted. W1 has 88 weights, W2 4288, W3 54.";
 
 /// The 500 circle points.
 pub fn dataset() -> Dataset {
@@ -114,7 +133,7 @@ pub fn dataset() -> Dataset {
 pub fn trainer(net: Net, data: &Dataset) -> Trainer {
     let config = TrainConfig {
         loss: Loss::Squared,
-        batch_size: BATCH,
+        batch_size: net.batch(),
         optimizer: OptimizerConfig {
             kind: OptimizerKind::Sgd,
             learning_rate: LEARNING_RATE,
@@ -133,8 +152,11 @@ pub fn trainer(net: Net, data: &Dataset) -> Trainer {
     trainer
 }
 
-/// The indices of the points the engine's trainer visits in its first `steps` minibatches, read
-/// back from [`Trainer::last_batch`], so the JavaScript peers can follow the same order.
+/// The indices of the points the engine's trainers visit in their first `steps` minibatches
+/// (`steps × MAX_BATCH` indices), read back from [`Trainer::last_batch`], so the JavaScript
+/// peers can follow the same order: network `net` trains its step s on the indices
+/// `s·b .. (s + 1)·b` with `b = net.batch()`. Panics unless every network's trainer visits
+/// exactly that prefix of the list, i.e. unless the order really is independent of the batch size.
 pub fn engine_order(data: &Dataset, steps: usize) -> Vec<u32> {
     let index: HashMap<(u32, u32), u32> = data
         .points
@@ -142,13 +164,35 @@ pub fn engine_order(data: &Dataset, steps: usize) -> Vec<u32> {
         .enumerate()
         .map(|(i, p)| ((p.x[0].to_bits(), p.x[1].to_bits()), i as u32))
         .collect();
-    let mut trainer = trainer(Net::W1, data);
-    let mut order = Vec::with_capacity(steps * BATCH);
-    for _ in 0..steps {
-        trainer.step();
-        let batch = trainer.last_batch();
-        for k in 0..batch.len() {
-            order.push(index[&(batch.x1[k].to_bits(), batch.x2[k].to_bits())]);
+    let visited = |net: Net| {
+        let mut trainer = trainer(net, data);
+        let mut order = Vec::with_capacity(steps * net.batch());
+        for _ in 0..steps {
+            assert!(trainer.step(), "{} stopped training", net.name());
+            let batch = trainer.last_batch();
+            assert_eq!(batch.len(), net.batch(), "{}: a short minibatch", net.name());
+            for k in 0..batch.len() {
+                order.push(index[&(batch.x1[k].to_bits(), batch.x2[k].to_bits())]);
+            }
+        }
+        order
+    };
+    let longest = Net::ALL
+        .into_iter()
+        .max_by_key(|net| net.batch())
+        .expect("a network");
+    let order = visited(longest);
+    let mut checked = vec![longest.batch()];
+    for net in Net::ALL {
+        if !checked.contains(&net.batch()) {
+            checked.push(net.batch());
+            let own = visited(net);
+            assert!(
+                order[..own.len()] == own[..],
+                "{} visits the points in another order than {}",
+                net.name(),
+                longest.name()
+            );
         }
     }
     order
