@@ -376,8 +376,7 @@ pub fn weight_gradients(
         return;
     }
     let stride = inputs.next_multiple_of(LANES);
-    let whole = inputs / LANES;
-    let tail = inputs % LANES;
+    let chunks = stride / LANES;
     assert!(
         scratch.len() >= gradient_scratch_len(inputs, n),
         "scratch too small"
@@ -398,26 +397,29 @@ pub fn weight_gradients(
         let first = b0 == 0;
         for (j, dw_row) in dw.chunks_exact_mut(inputs).enumerate() {
             let d = &delta[j * n + b0..j * n + b0 + m];
+            // Every vector of the row in blocks of up to 4, one pass over the slice per block;
+            // the last vector of the last block is partial when inputs % LANES ≠ 0.
             let mut c = 0;
-            while c + 4 <= whole {
+            while c + 4 <= chunks {
                 let starts = [c, c + 1, c + 2, c + 3].map(|c| c * LANES);
                 gradient_block::<4>(d, xt, stride, dw_row, starts, first);
                 c += 4;
             }
-            while c < whole {
-                gradient_block::<1>(d, xt, stride, dw_row, [c * LANES], first);
-                c += 1;
-            }
-            if tail > 0 {
-                gradient_tail(d, xt, stride, &mut dw_row[whole * LANES..], first);
+            match chunks - c {
+                3 => gradient_block::<3>(d, xt, stride, dw_row, [c, c + 1, c + 2].map(|c| c * LANES), first),
+                2 => gradient_block::<2>(d, xt, stride, dw_row, [c, c + 1].map(|c| c * LANES), first),
+                1 => gradient_block::<1>(d, xt, stride, dw_row, [c * LANES], first),
+                _ => {}
             }
         }
         b0 += m;
     }
 }
 
-/// One unit's weight gradients at the `U` whole vectors of inputs starting at `starts`, over one
-/// slice of the batch: from 0 for the `first` slice, else continuing the sums already in `dw_row`.
+/// One unit's weight gradients at the `U` vectors of inputs starting at `starts`, over one slice
+/// of the batch: from 0 for the `first` slice, else continuing the sums already in `dw_row`. A
+/// vector that reaches past the end of `dw_row` (the last one, when the row is not a whole number
+/// of vectors) reads the transposed slice's zero padding and writes back only the inputs it covers.
 #[inline(always)]
 fn gradient_block<const U: usize>(
     d: &[f32],
@@ -427,39 +429,60 @@ fn gradient_block<const U: usize>(
     starts: [usize; U],
     first: bool,
 ) {
-    let mut acc = starts.map(|s| {
-        if first {
-            F4::splat(0.0)
-        } else {
-            lanes_at(dw_row, s)
+    let inputs = dw_row.len();
+    let mut acc = [F4::splat(0.0); U];
+    if !first {
+        for (a, &s) in acc.iter_mut().zip(&starts) {
+            *a = if s + LANES <= inputs {
+                lanes_at(dw_row, s)
+            } else {
+                load_partial(&dw_row[s..])
+            };
         }
-    });
+    }
     for (&dv, xt_row) in d.iter().zip(xt.chunks_exact(stride)) {
         let dv = F4::splat(dv);
         for (a, &s) in acc.iter_mut().zip(&starts) {
             *a = a.mul_add(dv, lanes_at(xt_row, s));
         }
     }
-    for (a, &s) in acc.into_iter().zip(&starts) {
-        store_at(a, dw_row, s);
+    for (&a, &s) in acc.iter().zip(&starts) {
+        if s + LANES <= inputs {
+            store_at(a, dw_row, s);
+        } else {
+            store_partial(a, &mut dw_row[s..]);
+        }
     }
 }
 
-/// [`gradient_block`] for the last `dw_tail.len()` (< `LANES`) inputs: one vector whose lanes
-/// beyond the row read the transposed slice's zero padding and are never written back.
+/// The 1 to 3 values of `r` in the first lanes of a vector, zeros in the others (element by
+/// element: a variable-length copy would be a call to `memcpy` in wasm).
 #[inline(always)]
-fn gradient_tail(d: &[f32], xt: &[f32], stride: usize, dw_tail: &mut [f32], first: bool) {
-    let s = stride - LANES;
+fn load_partial(r: &[f32]) -> F4 {
+    F4::load(&match r.len() {
+        1 => [r[0], 0.0, 0.0, 0.0],
+        2 => [r[0], r[1], 0.0, 0.0],
+        _ => [r[0], r[1], r[2], 0.0],
+    })
+}
+
+/// Writes the first `r.len()` (1 to 3) lanes of `v` to `r`.
+#[inline(always)]
+fn store_partial(v: F4, r: &mut [f32]) {
     let mut lanes = [0.0f32; LANES];
-    if !first {
-        lanes[..dw_tail.len()].copy_from_slice(dw_tail);
+    v.store(&mut lanes);
+    match r.len() {
+        1 => r[0] = lanes[0],
+        2 => {
+            r[0] = lanes[0];
+            r[1] = lanes[1];
+        }
+        _ => {
+            r[0] = lanes[0];
+            r[1] = lanes[1];
+            r[2] = lanes[2];
+        }
     }
-    let mut acc = F4::load(&lanes);
-    for (&dv, xt_row) in d.iter().zip(xt.chunks_exact(stride)) {
-        acc = acc.mul_add(F4::splat(dv), lanes_at(xt_row, s));
-    }
-    acc.store(&mut lanes);
-    dw_tail.copy_from_slice(&lanes[..dw_tail.len()]);
 }
 
 #[cfg(test)]
