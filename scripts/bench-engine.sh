@@ -36,13 +36,13 @@ if ! peers_installed; then
   (cd bench && npm ci --no-audit --no-fund >&2)
 fi
 
-say "building the wasm module (examples/wasm_bench.rs)"
-cargo build --release --target wasm32-unknown-unknown --example wasm_bench >&2
+say "building the wasm module (crates/engine/examples/wasm_bench.rs)"
+cargo build --release --target wasm32-unknown-unknown -p nnplay-engine --example wasm_bench >&2
 wasm="$target_dir/wasm32-unknown-unknown/release/examples/wasm_bench.wasm"
 
 mkdir -p target/bench
 say "native"
-cargo run --quiet --release --example native_bench
+cargo run --quiet --release -p nnplay-engine --example native_bench
 echo
 say "wasm in Node.js $(node --version) against the JavaScript peers"
 node bench/engine/run.mjs "$wasm" target/bench/engine.json target/bench/native.json

@@ -46,9 +46,9 @@ cargo_suite() {
 }
 
 check fmt cargo fmt --all -- --check
-check clippy-host cargo clippy --all-targets -- -D warnings
-check clippy-wasm cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
-cargo_suite native cargo test
+check clippy-host cargo clippy --workspace --all-targets -- -D warnings
+check clippy-wasm cargo clippy --workspace --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo_suite native cargo test --workspace
 cargo_suite wasm-browser cargo test --target wasm32-unknown-unknown --test web
 
 banner "end-to-end"

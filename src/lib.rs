@@ -1,18 +1,15 @@
 //! nnplay: a neural-network playground that trains in the browser.
 //!
-//! [`engine`] is plain Rust (data, models, backprop, optimizers) and builds anywhere; [`app`] is
-//! the Yew front end and exists only on `wasm32`.
+//! [`engine`] is the `nnplay-engine` crate (data, models, backprop, optimizers, the labs'
+//! numerics), plain Rust that builds anywhere; [`page`] is the page logic without web types
+//! (settings and the link, session, scenes, files, paint); [`app`] is the Yew front end and
+//! exists only on `wasm32`.
 
 #![warn(missing_docs)]
 
-pub mod codec;
-pub mod engine;
-pub mod files;
-pub mod labs;
-pub mod paint;
-pub mod scenes;
-pub mod session;
-pub mod settings;
+pub use nnplay_engine as engine;
+
+pub mod page;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -1,4 +1,4 @@
-// The nnplay engine compiled to wasm (examples/wasm_bench.rs), loaded with plain
+// The nnplay engine compiled to wasm (crates/engine/examples/wasm_bench.rs), loaded with plain
 // WebAssembly.instantiate. It also hands out the protocol every peer follows: the 500 circle
 // points, the shared initial weights, each network's minibatch size and the engine's own
 // minibatch order (one flat list of point indices: a network with minibatches of b points trains
@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 export const NET_INDEX = { W1: 0, W2: 1, W3: 2 };
 /** Hidden-layer activation of each network (the output unit is tanh in all). */
 export const HIDDEN = { W1: 'tanh', W2: 'relu', W3: 'tanh' };
-/** Mirrors examples/bench_protocol: the learning rate (batch sizes come from the module). */
+/** Mirrors crates/engine/examples/bench_protocol: the learning rate (batch sizes come from the module). */
 export const LEARNING_RATE = 0.03;
 export const GRID = 100;
 

@@ -1,5 +1,5 @@
 // The engine benchmark, JavaScript side: nnplay compiled to wasm against its JavaScript peers,
-// all in one Node.js process and on the same work (see examples/bench_protocol/mod.rs).
+// all in one Node.js process and on the same work (see crates/engine/examples/bench_protocol/mod.rs).
 //   node bench/engine/run.mjs <wasm_bench.wasm> [out.json] [native.json]
 // Normally run by `bash scripts/bench-engine.sh`. BENCH_SECONDS sets the seconds timed per
 // workload (default 2; tfjs-cpu gets half as long and convnetjs three quarters); BENCH_ONLY, a

@@ -4,8 +4,8 @@
 
 use super::plot::{context_2d, fit_backing_store, new_canvas};
 use crate::engine::{Model, Trace};
-use crate::paint;
-use crate::session::{NormSample, Session, UnitRef};
+use crate::page::paint;
+use crate::page::session::{NormSample, Session, UnitRef};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::Clamped;
@@ -22,28 +22,11 @@ pub enum LinkMode {
     Updates,
 }
 
-impl LinkMode {
-    /// Every mode, in menu order.
-    pub const ALL: [LinkMode; 3] = [LinkMode::Weights, LinkMode::Gradients, LinkMode::Updates];
-
-    /// The value of a `<select>` option.
-    pub fn key(self) -> &'static str {
-        match self {
-            LinkMode::Weights => "weights",
-            LinkMode::Gradients => "gradients",
-            LinkMode::Updates => "updates",
-        }
-    }
-
-    /// The text of a `<select>` option.
-    pub fn label(self) -> &'static str {
-        match self {
-            LinkMode::Weights => "Weights w",
-            LinkMode::Gradients => "Gradients ∂L/∂w (last step)",
-            LinkMode::Updates => "Updates Δw (last step)",
-        }
-    }
-}
+nnplay_engine::keyed_enum!(LinkMode {
+    Weights => "weights", "Weights w";
+    Gradients => "gradients", "Gradients ∂L/∂w (last step)";
+    Updates => "updates", "Updates Δw (last step)";
+});
 
 /// One weight: from input `from` to unit `to` of dense layer `layer`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

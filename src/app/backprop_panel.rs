@@ -7,7 +7,7 @@ use super::controls::{button, select};
 use super::painters::{link_exists, trace_of, Canvases, DiagramState, Painters};
 use super::{Summary, Updater};
 use crate::engine::{LayerCheck, OptimizerKind};
-use crate::session::Session;
+use crate::page::session::Session;
 use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::PointerEvent;
@@ -64,7 +64,7 @@ pub fn backprop_panel(props: &BackpropProps) -> Html {
     let mode = {
         let on_state = on_state.clone();
         Callback::from(move |key: String| {
-            let mode = LinkMode::ALL.into_iter().find(|m| m.key() == key);
+            let mode = key.parse::<LinkMode>().ok();
             on_state.emit(DiagramState { mode, ..state });
         })
     };

@@ -1,7 +1,7 @@
 //! The loss chart: training and test loss against the step count, drawn with plotters on a
 //! canvas, on a linear or logarithmic axis.
 
-use crate::session::HistoryPoint;
+use crate::page::session::HistoryPoint;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;

@@ -3,7 +3,7 @@
 
 use super::Updater;
 use crate::engine::{Preset, Task};
-use crate::files;
+use crate::page::files;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, HtmlInputElement};
 use yew::prelude::*;

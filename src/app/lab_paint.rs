@@ -4,11 +4,11 @@
 use super::plot::{
     context_2d, draw_grid_image, draw_point, fit_backing_store, new_canvas, point_colour, text_scale,
 };
+use crate::engine::labs::feature_space::FeatureView;
+use crate::engine::labs::sweep::{Sweep, SWEEP_SIZES};
 use crate::engine::{predict_grid, Model, Point, Task, Workspace};
-use crate::labs::feature_space::FeatureView;
-use crate::labs::sweep::{Sweep, SWEEP_SIZES};
-use crate::paint::{self, Shading};
-use crate::session::{unit_grid, UnitRef};
+use crate::page::paint::{self, Shading};
+use crate::page::session::{unit_grid, UnitRef};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -412,7 +412,8 @@ fn draw_sweep(
         (
             TRAIN_COLOUR.mix(0.5),
             "random features, training",
-            (|r: &crate::labs::sweep::SweepRow| r.train_error) as fn(&crate::labs::sweep::SweepRow) -> f64,
+            (|r: &crate::engine::labs::sweep::SweepRow| r.train_error)
+                as fn(&crate::engine::labs::sweep::SweepRow) -> f64,
         ),
         (TEST_COLOUR.mix(1.0), "random features, test", |r| r.test_error),
     ] {

@@ -7,14 +7,15 @@ use super::handles::AnimationLoop;
 use super::lab_paint::{paint_sweep, GridPainter};
 use super::panel::{format_rate, options, pick};
 use super::{now_ms, Summary, Updater};
-use crate::engine::{Preset, Task};
-use crate::labs::feature_space::{project, Projection};
-use crate::labs::sweep::{kernel_name, Sweep, SweepSpec, MAX_SWEEP_TRAIN, SWEEP_DRAWS};
-use crate::labs::transfer::{
+use crate::engine::labs::feature_space::{project, Projection};
+use crate::engine::labs::sweep::{kernel_name, Sweep, SweepSpec, MAX_SWEEP_TRAIN, SWEEP_DRAWS};
+use crate::engine::labs::transfer::{
     preset_target, Shift, ShiftKind, Strategy, StrategyResult, TargetSource, TransferLab, FINE_TUNE_STEPS,
     LAB_LEARNING_RATE, PRETRAIN_STEPS,
 };
-use crate::settings::{limits, Lab, ModelFamily, Settings, RANDOM_ACTIVATIONS};
+use crate::engine::{Preset, Task};
+use crate::page::limits;
+use crate::page::settings::{Lab, ModelFamily, Settings, RANDOM_ACTIVATIONS};
 use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::HtmlCanvasElement;

@@ -3,7 +3,7 @@
 
 use super::controls::{button, select};
 use super::Updater;
-use crate::scenes::SCENES;
+use crate::page::scenes::SCENES;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
@@ -35,7 +35,7 @@ pub struct LectureProps {
 
 /// Applies scene `index` to the session.
 pub fn go_to_scene(updater: &Updater, index: usize) {
-    if let Some(next) = crate::scenes::scene_settings(index) {
+    if let Some(next) = crate::page::scenes::scene_settings(index) {
         updater.settings(|s| *s = next);
     }
 }

@@ -19,8 +19,8 @@ mod plot;
 pub use panic_banner::show_error_banner;
 
 use crate::engine::Task;
-use crate::session::{EditOutcome, Session};
-use crate::settings::Settings;
+use crate::page::session::{EditOutcome, Session};
+use crate::page::settings::Settings;
 use backprop_panel::{BackpropPanel, SharedPainters};
 use handles::{try_with, AnimationLoop, Listener};
 use painters::{Canvases, DiagramState, Painters};
@@ -450,7 +450,7 @@ pub fn app() -> Html {
                     return;
                 }
                 let (scene, projector, help) = *keys_view.borrow();
-                let last = crate::scenes::SCENES.len() - 1;
+                let last = crate::page::scenes::SCENES.len() - 1;
                 // Moving past the first or last scene does nothing (it would reset the scene).
                 let go = |index: usize| {
                     if scene != Some(index) {

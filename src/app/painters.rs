@@ -5,7 +5,7 @@
 use super::backprop::{self, DiagramOptions, DiagramPainter, LinkMode, LinkRef};
 use super::chart;
 use super::plot::{PlotPainter, ViewOptions};
-use crate::session::{Session, UnitRef};
+use crate::page::session::{Session, UnitRef};
 use web_sys::HtmlCanvasElement;
 use yew::NodeRef;
 

@@ -5,8 +5,9 @@ use super::controls::{button, checkbox, number_box, select, slider};
 use super::plot::ViewOptions;
 use super::{Summary, Tool, Updater};
 use crate::engine::{Activation, HandFeature, OptimizerKind, Preset, Task};
-use crate::settings::{
-    limits, ModelFamily, Regularization, Settings, Speed, HIDDEN_ACTIVATIONS, RANDOM_ACTIVATIONS,
+use crate::page::limits;
+use crate::page::settings::{
+    ModelFamily, Regularization, Settings, Speed, HIDDEN_ACTIVATIONS, RANDOM_ACTIVATIONS,
 };
 use yew::prelude::*;
 

@@ -3,8 +3,8 @@
 //! `devicePixelRatio`, so it stays crisp on high-DPI screens and projectors.
 
 use crate::engine::{Point, Task};
-use crate::paint::{self, Shading};
-use crate::session::{Session, UnitRef};
+use crate::page::paint::{self, Shading};
+use crate::page::session::{Session, UnitRef};
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
@@ -399,7 +399,7 @@ pub fn lines_legend(session: &Session, focused: bool) -> yew::Html {
         html! { <span class="key boundary">{ "decision boundary f(x) = 0" }</span> }
     });
     let units = session.trainer.model.layers[0].outputs;
-    let (whose, line) = if session.settings.model == crate::settings::ModelFamily::Random {
+    let (whose, line) = if session.settings.model == crate::page::settings::ModelFamily::Random {
         (["random feature", "random features"], "Mx + b = 0")
     } else {
         (["first-layer unit", "first-layer units"], "m·x + b = 0")

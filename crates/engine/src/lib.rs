@@ -1,0 +1,49 @@
+//! nnplay's training engine: pure Rust with no web dependencies, built and tested on the host,
+//! compiled at opt-level 3 (the page around it is built for size).
+//!
+//! Every model is one pipeline: a fixed [`FeatureMap`] (identity or hand-made) followed by
+//! [`Dense`] layers, any of which may be frozen. The lecture's four families are four ways of
+//! filling it in ([`ModelSpec::linear`], [`ModelSpec::on_features`],
+//! [`ModelSpec::random_features`], [`ModelSpec::mlp`]). A [`Trainer`] runs minibatch SGD on a
+//! [`Dataset`] with reusable buffers; [`Model::trace`] follows one example through the network;
+//! [`check_gradients`] compares backprop with finite differences; [`solve_last_layer`] gives
+//! the exact optimum of the convex cases. [`labs`] holds the numerics of the page's labs.
+
+#![warn(missing_docs)]
+
+mod activation;
+mod data;
+mod features;
+mod gradcheck;
+mod kernel;
+pub mod labs;
+mod math;
+mod model;
+mod names;
+mod optim;
+mod ridge;
+mod rng;
+mod trace;
+mod train;
+
+pub use activation::Activation;
+pub use data::{
+    regression_target, split_train_test, DataSpec, Dataset, Point, Preset, Task, RING_HALF_WIDTH,
+};
+pub use features::{FeatureMap, HandFeature};
+pub use gradcheck::{check_gradients, reference_mean_loss, CheckBatch, LayerCheck};
+pub use kernel::{random_feature_penalty, Kernel, KernelRidge};
+pub use math::{dot_f64, sigmoid, tanh};
+pub use model::{
+    softplus, Dense, Gradients, LayerInit, LayerSpec, Loss, Model, ModelSpec, Workspace, MAX_HIDDEN_LAYERS,
+    MAX_RANDOM_FEATURES, MAX_UNITS,
+};
+pub use names::UnknownName;
+pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, MOMENTUM};
+pub use ridge::{layer_inputs, solve_last_layer, solve_spd, RidgeError, RidgeSolution};
+pub use rng::Rng;
+pub use trace::Trace;
+pub use train::{
+    evaluate_points, forward_points, initial_model, predict_grid, predict_points, Metrics, SplitMetrics,
+    TrainConfig, Trainer,
+};

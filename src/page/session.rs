@@ -1,0 +1,758 @@
+//! One playground session without any web types: the settings, the editable points, the
+//! trainer, the loss history and the frame's training work. The page wires events and
+//! drawing to it; tests drive it natively.
+
+use crate::engine::{
+    check_gradients, random_feature_penalty, solve_last_layer, CheckBatch, Dataset, Gradients, LayerCheck,
+    Metrics, Model, Point, RidgeError, Rng, SplitMetrics, Task, Trainer, Workspace, MAX_HIDDEN_LAYERS,
+};
+use crate::page::settings::{Settings, Speed};
+
+/// A sample of something over training time.
+pub trait Sample: Copy {
+    /// The step count when sampled.
+    fn step(&self) -> u64;
+}
+
+/// Samples over time, thinned as they grow so memory stays bounded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct History<T: Sample> {
+    capacity: usize,
+    stride: u64,
+    points: Vec<T>,
+}
+
+/// Training and test loss over time.
+pub type LossHistory = History<HistoryPoint>;
+
+/// The largest number of dense layers a model has (hidden layers and the output).
+pub const MAX_DENSE_LAYERS: usize = MAX_HIDDEN_LAYERS + 1;
+
+/// The gradient norm of every dense layer at one step (zero for frozen layers).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NormSample {
+    /// The step count when sampled.
+    pub step: u64,
+    /// ‖∂L/∂(W, b)‖ of each layer; only the first `layers` entries are used.
+    pub norms: [f64; MAX_DENSE_LAYERS],
+    /// How many layers the model has.
+    pub layers: usize,
+}
+
+impl Sample for NormSample {
+    fn step(&self) -> u64 {
+        self.step
+    }
+}
+
+impl Sample for HistoryPoint {
+    fn step(&self) -> u64 {
+        self.step
+    }
+}
+
+/// One sample of the loss history.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HistoryPoint {
+    /// The step count when sampled.
+    pub step: u64,
+    /// Mean training loss.
+    pub train: f64,
+    /// Mean test loss (NaN without test points).
+    pub test: f64,
+}
+
+impl<T: Sample> History<T> {
+    /// An empty history keeping at most `capacity` samples (at least 4).
+    pub fn new(capacity: usize) -> Self {
+        let capacity = capacity.max(4);
+        History {
+            capacity,
+            stride: 1,
+            points: Vec::with_capacity(capacity + 1),
+        }
+    }
+
+    /// Records a sample unless it falls within the current stride of the previous one. When
+    /// full, every other sample is dropped and the stride doubles, so the history always
+    /// spans the whole run at an even spacing.
+    pub fn record(&mut self, point: T) {
+        if let Some(last) = self.points.last() {
+            if point.step() < last.step() + self.stride && point.step() >= last.step() {
+                return;
+            }
+            if point.step() < last.step() {
+                self.points.clear();
+                self.stride = 1;
+            }
+        }
+        self.points.push(point);
+        if self.points.len() > self.capacity {
+            let mut keep = 0;
+            for i in (0..self.points.len()).step_by(2) {
+                self.points[keep] = self.points[i];
+                keep += 1;
+            }
+            self.points.truncate(keep);
+            self.stride *= 2;
+        }
+    }
+
+    /// The samples, oldest first.
+    pub fn points(&self) -> &[T] {
+        &self.points
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        self.points.clear();
+        self.stride = 1;
+    }
+}
+
+pub use super::limits::MAX_POINTS;
+
+/// What happened to a click on the plot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EditOutcome {
+    /// A point was added at this index.
+    Added(usize),
+    /// Nothing changed, and why.
+    Refused(&'static str),
+}
+
+/// The most multiply-adds one press of "Check gradients" may spend (about a second in the
+/// browser): a large network on a large batch checks fewer parameters a layer.
+pub const GRADIENT_CHECK_BUDGET: u64 = 400_000_000;
+
+/// A playground session.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// The settings the trainer and data currently reflect.
+    pub settings: Settings,
+    /// The points on the plot.
+    pub data: Dataset,
+    /// The model in training.
+    pub trainer: Trainer,
+    /// Loss over time.
+    pub history: LossHistory,
+    /// Per-layer gradient norms over time.
+    pub gradient_history: History<NormSample>,
+    /// Metrics at the last refresh.
+    pub metrics: Metrics,
+    examples_since_rate: u64,
+    probe: Option<Workspace>,
+    data_version: u64,
+    model_version: u64,
+}
+
+/// One unit of a model: `layer` 0 is the feature map φ, `layer` l + 1 the dense layer l.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct UnitRef {
+    /// 0 for a feature, l + 1 for dense layer l.
+    pub layer: usize,
+    /// The unit's index within its layer.
+    pub unit: usize,
+}
+
+/// Points a probe workspace evaluates at once.
+const PROBE_CAPACITY: usize = 1024;
+
+/// Fills `out` with the values of `unit` over a `resolution²` grid laid out like
+/// [`Trainer::predict_grid`], evaluating `ws.capacity()` points at a time.
+pub fn unit_grid(model: &Model, ws: &mut Workspace, resolution: usize, unit: UnitRef, out: &mut [f32]) {
+    let total = resolution * resolution;
+    let step = 2.0 / resolution as f32;
+    let mut start = 0;
+    while start < total {
+        let n = ws.capacity().min(total - start);
+        for k in 0..n {
+            let cell = start + k;
+            ws.x1[k] = -1.0 + ((cell % resolution) as f32 + 0.5) * step;
+            ws.x2[k] = 1.0 - ((cell / resolution) as f32 + 0.5) * step;
+        }
+        model.forward(ws, n);
+        let row = if unit.layer == 0 {
+            &ws.features[unit.unit * n..(unit.unit + 1) * n]
+        } else {
+            ws.activation_row(unit.layer - 1, unit.unit)
+        };
+        out[start..start + n].copy_from_slice(row);
+        start += n;
+    }
+}
+
+const NO_METRICS: SplitMetrics = SplitMetrics {
+    count: 0,
+    loss: f64::NAN,
+    score: f64::NAN,
+};
+
+impl Session {
+    /// A session for `settings`, with the preset's points and a fresh model.
+    pub fn new(settings: Settings) -> Self {
+        let data = settings.dataset();
+        let trainer = Trainer::new(
+            settings.model_spec(),
+            settings.train_config(),
+            &data,
+            settings.seed,
+        );
+        let mut session = Session {
+            settings,
+            data,
+            trainer,
+            history: LossHistory::new(600),
+            gradient_history: History::new(400),
+            metrics: Metrics {
+                train: NO_METRICS,
+                test: NO_METRICS,
+            },
+            examples_since_rate: 0,
+            probe: None,
+            data_version: 0,
+            model_version: 0,
+        };
+        session.refresh_metrics();
+        session
+    }
+
+    /// Moves to `new` settings, doing only the work the change needs: new data when the data
+    /// settings change, new weights when the model, seed or task changes, and otherwise just
+    /// the optimizer settings (so changing the learning rate keeps training where it is).
+    pub fn apply(&mut self, new: Settings) {
+        let old = std::mem::replace(&mut self.settings, new);
+        let new = &self.settings;
+        let data_changed = match &new.points {
+            // Points from a link (or an undo of edits): only a change if they differ from the plot.
+            Some(points) => *points != self.data.points || old.task() != new.task(),
+            None => old.points.is_some() || old.data_spec() != new.data_spec(),
+        };
+        if data_changed {
+            self.data = new.dataset();
+            self.data_version += 1;
+        }
+        if data_changed || old.model_spec() != new.model_spec() || old.seed != new.seed {
+            self.rebuild();
+        } else {
+            self.trainer.set_optimizer(new.optimizer_config());
+            self.trainer.set_batch_size(new.batch_size);
+        }
+    }
+
+    /// New weights from the current seed; the step count and history start over.
+    pub fn rebuild(&mut self) {
+        self.model_version += 1;
+        self.trainer = Trainer::new(
+            self.settings.model_spec(),
+            self.settings.train_config(),
+            &self.data,
+            self.settings.seed,
+        );
+        self.history.clear();
+        self.gradient_history.clear();
+        self.probe = None;
+        self.refresh_metrics();
+    }
+
+    /// Runs a `resolution²` grid (laid out like [`Trainer::predict_grid`], at most 1024 cells)
+    /// through the model in one pass and returns the buffers, so every unit's values over the
+    /// plane can be read from them: feature f in row f of `features`, unit j of dense layer l
+    /// in [`Workspace::activation_row`]`(l, j)`.
+    pub fn probe_grid(&mut self, resolution: usize) -> &Workspace {
+        let model = &self.trainer.model;
+        let ws = self
+            .probe
+            .get_or_insert_with(|| Workspace::new(model, PROBE_CAPACITY));
+        let n = (resolution * resolution).min(ws.capacity());
+        let step = 2.0 / resolution as f32;
+        for cell in 0..n {
+            ws.x1[cell] = -1.0 + ((cell % resolution) as f32 + 0.5) * step;
+            ws.x2[cell] = 1.0 - ((cell / resolution) as f32 + 0.5) * step;
+        }
+        model.forward(ws, n);
+        ws
+    }
+
+    /// Fills `out` with the values of `unit` over a `resolution²` grid (see [`unit_grid`]).
+    pub fn unit_grid(&mut self, unit: UnitRef, resolution: usize, out: &mut [f32]) {
+        let model = &self.trainer.model;
+        let ws = self
+            .probe
+            .get_or_insert_with(|| Workspace::new(model, PROBE_CAPACITY));
+        unit_grid(model, ws, resolution, unit, out);
+    }
+
+    /// Checks backprop against finite differences on the last minibatch at the current
+    /// weights: up to `max_per_layer` parameters a layer, fewer (at least 3) where that would
+    /// take more than [`GRADIENT_CHECK_BUDGET`] multiply-adds. Leaves training untouched.
+    pub fn check_gradients(&self, max_per_layer: usize) -> Vec<LayerCheck> {
+        let batch = self.trainer.last_batch();
+        let (x1, x2, y): (Vec<f32>, Vec<f32>, Vec<f32>) = if batch.is_empty() {
+            // No step yet: check on the first training points instead.
+            let train: Vec<&Point> = self.data.points.iter().filter(|p| !p.test).take(10).collect();
+            (
+                train.iter().map(|p| p.x[0]).collect(),
+                train.iter().map(|p| p.x[1]).collect(),
+                train.iter().map(|p| p.y).collect(),
+            )
+        } else {
+            let n = batch.len();
+            (
+                batch.x1[..n].to_vec(),
+                batch.x2[..n].to_vec(),
+                batch.targets[..n].to_vec(),
+            )
+        };
+        let n = y.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        let model = &self.trainer.model;
+        // Each checked parameter costs two evaluations of the whole model on the whole batch.
+        let per_evaluation = (n * model.parameter_count()).max(1) as u64;
+        let affordable = GRADIENT_CHECK_BUDGET / (2 * per_evaluation * model.layers.len() as u64);
+        let max_per_layer = max_per_layer.min((affordable as usize).max(3));
+        let mut ws = Workspace::new(model, n);
+        ws.x1[..n].copy_from_slice(&x1);
+        ws.x2[..n].copy_from_slice(&x2);
+        ws.targets[..n].copy_from_slice(&y);
+        model.forward(&mut ws, n);
+        let mut grads = Gradients::zeros(model);
+        model.backward(&mut ws, self.trainer.config.loss, &mut grads, false);
+        let batch = CheckBatch {
+            x1: &x1,
+            x2: &x2,
+            y: &y,
+        };
+        check_gradients(
+            model,
+            &batch,
+            self.trainer.config.loss,
+            &grads,
+            max_per_layer,
+            &mut Rng::new(self.trainer.steps()),
+        )
+    }
+
+    /// The task of the points on the plot.
+    pub fn task(&self) -> Task {
+        self.data.task
+    }
+
+    /// A number that changes whenever the model is rebuilt (with the step count, it tells
+    /// whether the weights may have changed).
+    pub fn model_version(&self) -> u64 {
+        self.model_version
+    }
+
+    /// A number that changes whenever the points do (for caching what is drawn from them).
+    pub fn data_version(&self) -> u64 {
+        self.data_version
+    }
+
+    fn data_edited(&mut self) {
+        self.data_version += 1;
+        self.trainer.set_data(&self.data);
+        self.refresh_metrics();
+    }
+
+    /// Adds a training point at `x` with target `y` (±1, or a value for regression).
+    pub fn add_point(&mut self, x: [f32; 2], y: f32) -> EditOutcome {
+        if self.data.points.len() >= MAX_POINTS {
+            return EditOutcome::Refused("The plot holds at most 20 000 points; erase some to add more.");
+        }
+        if !(x[0].is_finite() && x[1].is_finite() && y.is_finite()) {
+            return EditOutcome::Refused("That position is outside the plot.");
+        }
+        self.data.points.push(Point {
+            x: [x[0].clamp(-1.0, 1.0), x[1].clamp(-1.0, 1.0)],
+            y,
+            test: false,
+        });
+        self.data_edited();
+        EditOutcome::Added(self.data.points.len() - 1)
+    }
+
+    /// The index of the point nearest to `x` within `radius` (in plot units), if any; test
+    /// points count only when `include_test` (they are hidden otherwise).
+    pub fn nearest_point(&self, x: [f32; 2], radius: f32, include_test: bool) -> Option<usize> {
+        self.data
+            .points
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| include_test || !p.test)
+            .map(|(i, p)| {
+                let (dx, dy) = (p.x[0] - x[0], p.x[1] - x[1]);
+                (i, dx * dx + dy * dy)
+            })
+            .filter(|&(_, d2)| d2 <= radius * radius)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i)
+    }
+
+    /// Moves point `index` to `x` (clamped to the plot); training continues on the new data.
+    pub fn move_point(&mut self, index: usize, x: [f32; 2]) {
+        if let Some(p) = self.data.points.get_mut(index) {
+            if x[0].is_finite() && x[1].is_finite() {
+                p.x = [x[0].clamp(-1.0, 1.0), x[1].clamp(-1.0, 1.0)];
+                self.data_edited();
+            }
+        }
+    }
+
+    /// Sets the regression target of point `index` (clamped to [-1, 1]).
+    pub fn set_value(&mut self, index: usize, y: f32) {
+        if let Some(p) = self.data.points.get_mut(index) {
+            if y.is_finite() {
+                p.y = y.clamp(-1.0, 1.0);
+                self.data_edited();
+            }
+        }
+    }
+
+    /// Removes point `index`.
+    pub fn remove_point(&mut self, index: usize) {
+        if index < self.data.points.len() {
+            self.data.points.remove(index);
+            self.data_edited();
+        }
+    }
+
+    /// Records the plot's current points in the settings, so links carry them; call after an
+    /// edit is finished (not on every pointer move). The points snap to the link's precision
+    /// (1/2048 of the plot), so whoever opens the link trains on exactly the same data.
+    pub fn commit_points(&mut self) {
+        let task = self.task();
+        let encoded = crate::page::codec::encode_points(&self.data.points, task);
+        if let Ok(snapped) = crate::page::codec::decode_points(&encoded, task) {
+            if snapped != self.data.points {
+                // A move of at most 1/4096 of the plot: not worth redrawing the points for.
+                self.data.points = snapped;
+                self.trainer.set_data(&self.data);
+            }
+        }
+        if self.settings.points.as_ref() != Some(&self.data.points) {
+            self.settings.points = Some(self.data.points.clone());
+        }
+    }
+
+    /// Removes every point (the model keeps its weights).
+    pub fn clear_points(&mut self) {
+        self.data.points.clear();
+        self.data_edited();
+    }
+
+    /// Runs training work for one animation frame: as many minibatches as `speed` allows,
+    /// stopping once `now()` passes `deadline` (milliseconds on the same clock). Returns the
+    /// number of steps taken.
+    pub fn run_frame(&mut self, deadline: f64, now: &dyn Fn() -> f64) -> u64 {
+        let cap = match self.settings.speed {
+            Speed::Slow => 1,
+            Speed::Normal => 10,
+            Speed::Fast => u64::MAX,
+        };
+        let mut steps = 0;
+        // Read the clock every four steps while steps are cheap (reading it costs more than a
+        // small step), after every step once one takes over a millisecond.
+        let mut burst = 1;
+        let mut last = now();
+        while steps < cap {
+            for _ in 0..burst.min(cap - steps) {
+                if !self.trainer.step() {
+                    return steps;
+                }
+                steps += 1;
+            }
+            let time = now();
+            if time >= deadline {
+                break;
+            }
+            burst = if time - last < 1.0 { 4 } else { 1 };
+            last = time;
+        }
+        let batch = self.settings.batch_size.min(self.trainer.train_count()) as u64;
+        self.examples_since_rate += steps * batch;
+        steps
+    }
+
+    /// Takes and resets the number of examples trained on since the last call.
+    pub fn take_examples(&mut self) -> u64 {
+        std::mem::take(&mut self.examples_since_rate)
+    }
+
+    /// One minibatch.
+    pub fn step_once(&mut self) {
+        self.trainer.step();
+        self.refresh_metrics();
+    }
+
+    /// The rest of the current epoch.
+    pub fn epoch_once(&mut self) {
+        self.trainer.epoch();
+        self.refresh_metrics();
+    }
+
+    /// Replaces the last layer with the exact ridge optimum on the training points (penalty
+    /// `lambda` per point, scaled for random features as the sweep scales it), when only the last
+    /// layer trains and its output is linear.
+    pub fn fit_last_layer_exactly(&mut self, lambda: f32) -> Result<(), RidgeError> {
+        let model = &mut self.trainer.model;
+        let features = model.layers.last().map_or(0, |l| l.inputs);
+        let penalty = random_feature_penalty(lambda, features);
+        solve_last_layer(model, &self.data, penalty)?.install(model);
+        self.model_version += 1;
+        self.refresh_metrics();
+        Ok(())
+    }
+
+    /// Evaluates the model and records the losses in the history: on all points, or for a model
+    /// so large that this would hold up the page, on an evenly spaced sample of them (the
+    /// metrics' counts say how many).
+    pub fn refresh_metrics(&mut self) {
+        // About 30 million multiply-adds, a few milliseconds in the browser.
+        const BUDGET: usize = 30_000_000;
+        let per_point = 2 * self.trainer.model.parameter_count().max(1);
+        self.metrics = self.trainer.evaluate_sampled((BUDGET / per_point).max(64));
+        let norms = &self.trainer.gradients().norms;
+        if self.trainer.steps() > 0 && norms.len() <= MAX_DENSE_LAYERS {
+            let mut sample = NormSample {
+                step: self.trainer.steps(),
+                norms: [0.0; MAX_DENSE_LAYERS],
+                layers: norms.len(),
+            };
+            sample.norms[..norms.len()].copy_from_slice(norms);
+            self.gradient_history.record(sample);
+        }
+        if self.metrics.train.loss.is_finite() {
+            self.history.record(HistoryPoint {
+                step: self.trainer.steps(),
+                train: self.metrics.train.loss,
+                test: self.metrics.test.loss,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::settings::ModelFamily;
+
+    #[test]
+    fn the_exact_fit_beats_untrained_weights_and_refuses_trainable_features() {
+        let settings =
+            Settings::from_hash("dataset=bumps&n=200&noise=0.1&model=random&rf=relu&k=50&rfscale=2").0;
+        let mut session = Session::new(settings);
+        let untrained = session.metrics.train.loss;
+        let version = session.model_version();
+        session.fit_last_layer_exactly(1e-3).unwrap();
+        assert!(
+            session.metrics.train.loss < untrained / 4.0,
+            "{untrained} → {}",
+            session.metrics.train.loss
+        );
+        assert!(
+            session.model_version() > version,
+            "the plot must repaint the new fit"
+        );
+        session.apply(Settings {
+            model: ModelFamily::Mlp,
+            ..session.settings.clone()
+        });
+        assert_eq!(session.fit_last_layer_exactly(1e-3), Err(RidgeError::NotConvex));
+    }
+
+    #[test]
+    fn history_stays_bounded_and_spans_the_run() {
+        let mut h = LossHistory::new(100);
+        for step in 0..10_000 {
+            h.record(HistoryPoint {
+                step,
+                train: 1.0 / (step + 1) as f64,
+                test: f64::NAN,
+            });
+        }
+        assert!(
+            h.points().len() <= 100 && h.points().len() >= 50,
+            "{}",
+            h.points().len()
+        );
+        assert_eq!(h.points()[0].step, 0);
+        assert!(h.points().last().unwrap().step > 9_000);
+        assert!(h.points().windows(2).all(|w| w[0].step < w[1].step));
+        // A restart (step goes back to zero) starts a new history.
+        h.record(HistoryPoint {
+            step: 0,
+            train: 1.0,
+            test: 1.0,
+        });
+        assert_eq!(h.points().len(), 1);
+    }
+
+    #[test]
+    fn learning_rate_changes_keep_weights_but_architecture_changes_reset_them() {
+        let mut s = Session::new(Settings::default());
+        for _ in 0..50 {
+            s.trainer.step();
+        }
+        let weights = s.trainer.model.clone();
+        let mut faster = s.settings.clone();
+        faster.learning_rate = 0.3;
+        s.apply(faster);
+        assert_eq!(s.trainer.model, weights);
+        assert_eq!(s.trainer.steps(), 50);
+        assert_eq!(s.trainer.config.optimizer.learning_rate, 0.3);
+        let mut wider = s.settings.clone();
+        wider.layers = vec![16, 8];
+        s.apply(wider);
+        assert_eq!(s.trainer.steps(), 0);
+        assert_eq!(s.trainer.model.layers[0].outputs, 16);
+        let mut linear = s.settings.clone();
+        linear.model = ModelFamily::Linear;
+        s.apply(linear);
+        assert_eq!(s.trainer.model.layers.len(), 1);
+    }
+
+    #[test]
+    fn editing_points_updates_the_training_set() {
+        let mut s = Session::new(Settings::default());
+        let before = s.data.points.len();
+        let train_before = s.trainer.train_count();
+        assert_eq!(s.add_point([0.5, 0.5], 1.0), EditOutcome::Added(before));
+        assert_eq!(s.trainer.train_count(), train_before + 1);
+        let near = s.nearest_point([0.51, 0.49], 0.05, true).unwrap();
+        assert_eq!(s.data.points[near].x, [0.5, 0.5]);
+        s.move_point(near, [2.0, -0.25]);
+        assert_eq!(s.data.points[near].x, [1.0, -0.25]);
+        s.remove_point(near);
+        assert_eq!(s.data.points.len(), before);
+        assert!(matches!(
+            s.add_point([f32::NAN, 0.0], 1.0),
+            EditOutcome::Refused(_)
+        ));
+        s.clear_points();
+        assert_eq!(s.trainer.train_count(), 0);
+        assert_eq!(s.run_frame(f64::INFINITY, &|| 0.0), 0);
+    }
+
+    #[test]
+    fn a_frame_respects_the_speed_and_the_deadline() {
+        let mut settings = Settings {
+            speed: Speed::Normal,
+            ..Settings::default()
+        };
+        let mut s = Session::new(settings.clone());
+        assert_eq!(s.run_frame(f64::INFINITY, &|| 0.0), 10);
+        settings.speed = Speed::Slow;
+        s.apply(settings.clone());
+        assert_eq!(s.run_frame(f64::INFINITY, &|| 0.0), 1);
+        settings.speed = Speed::Fast;
+        s.apply(settings);
+        let clock = std::cell::Cell::new(0.0);
+        let steps = s.run_frame(10.0, &|| {
+            clock.set(clock.get() + 1.0);
+            clock.get()
+        });
+        // The fake clock advances 1 ms a read, so every step counts as slow: one step a read,
+        // reads at 2, 3, … 10 ms.
+        assert_eq!(steps, 9);
+        assert_eq!(s.take_examples(), (1 + 10 + 9) * 10);
+        // Half a millisecond a read counts as cheap: after the first step, four steps a read
+        // (reads at 1.0, 1.5, … 10.0 ms: one step, then 18 bursts of four).
+        clock.set(0.0);
+        let steps = s.run_frame(10.0, &|| {
+            clock.set(clock.get() + 0.5);
+            clock.get()
+        });
+        assert_eq!(steps, 1 + 18 * 4);
+    }
+
+    #[test]
+    fn unit_grids_show_features_and_hidden_units() {
+        let mut s = Session::new(Settings::default());
+        let mut out = vec![0.0; 16];
+        // Feature 0 of the identity map is x1: left to right across each row.
+        s.unit_grid(UnitRef { layer: 0, unit: 0 }, 4, &mut out);
+        assert_eq!(&out[..4], &[-0.75, -0.25, 0.25, 0.75]);
+        s.unit_grid(UnitRef { layer: 0, unit: 1 }, 4, &mut out);
+        assert_eq!(out[0], 0.75);
+        assert_eq!(out[15], -0.75);
+        // The output unit's grid is the model's prediction grid.
+        let mut predicted = vec![0.0; 16];
+        s.trainer.predict_grid(4, &mut predicted);
+        s.unit_grid(UnitRef { layer: 3, unit: 0 }, 4, &mut out);
+        assert_eq!(out, predicted);
+    }
+
+    /// The page's check never cries wolf on deep networks with exact gradients, at small and
+    /// large batches, and says how many nudges it left out at a ReLU kink.
+    #[test]
+    fn the_gradient_check_is_exact_on_deep_networks_at_any_batch() {
+        for (act, batch) in [("relu", 50), ("relu", 500), ("tanh", 50), ("tanh", 500)] {
+            let hash = format!(
+                "layers=64,64,64,64,64,64,64,64&act={act}&batch={batch}&n=1250&split=0.2&dataset=spiral"
+            );
+            let (settings, errors) = Settings::from_hash(&hash);
+            assert!(errors.is_empty(), "{errors:?}");
+            let mut s = Session::new(settings);
+            s.step_once();
+            assert_eq!(s.trainer.last_batch().len(), batch);
+            let checks = s.check_gradients(30);
+            assert_eq!(checks.len(), 9);
+            for c in &checks {
+                assert!(
+                    c.checked >= 3 || c.kinks_skipped > 0,
+                    "{act} batch {batch}: {c:?}"
+                );
+                assert!(c.max_relative_error <= 1e-4, "{act} batch {batch}: {c:?}");
+                if act == "tanh" {
+                    assert_eq!(c.kinks_skipped, 0, "tanh has no kinks");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_gradient_check_passes_and_norms_are_recorded() {
+        let mut s = Session::new(Settings::default());
+        assert!(s.check_gradients(50).iter().all(|c| c.max_relative_error < 1e-4));
+        for _ in 0..20 {
+            s.step_once();
+        }
+        let checks = s.check_gradients(50);
+        assert_eq!(checks.len(), 3);
+        assert!(
+            checks
+                .iter()
+                .all(|c| c.checked > 0 && c.max_relative_error < 1e-4),
+            "{checks:?}"
+        );
+        let last = s.gradient_history.points().last().unwrap();
+        assert_eq!(last.layers, 3);
+        assert!(last.norms[..3].iter().all(|&n| n > 0.0));
+    }
+
+    #[test]
+    fn committed_points_reopen_to_the_same_training_run() {
+        let mut s = Session::new(Settings::default());
+        s.clear_points();
+        for (i, x) in [[0.3f32, 0.31], [-0.52, 0.77], [0.11, -0.9], [-0.4, -0.45]]
+            .into_iter()
+            .enumerate()
+        {
+            s.add_point(x, if i % 2 == 0 { 1.0 } else { -1.0 });
+        }
+        s.commit_points();
+        let (reopened_settings, notices) = Settings::from_hash(&s.settings.to_hash());
+        assert!(notices.is_empty(), "{notices:?}");
+        let mut reopened = Session::new(reopened_settings);
+        assert_eq!(reopened.data, s.data);
+        // Same seed, same points: the edited session and the reopened link train identically.
+        for _ in 0..25 {
+            s.trainer.step();
+            reopened.trainer.step();
+        }
+        assert_eq!(reopened.trainer.model, s.trainer.model);
+    }
+}

@@ -1,0 +1,796 @@
+//! Everything a user can set, as one typed struct, and its encoding in the page's URL hash
+//! (`#dataset=xor&seed=1&model=mlp&layers=8,8…`). Pure Rust, so the parser is tested natively.
+//!
+//! Reading a hash never fails: every key that is unknown, malformed or out of range falls back
+//! to its default and adds a plain-language notice for the page to show.
+
+use crate::engine::labs::feature_space::Projection;
+use crate::engine::labs::transfer::{Shift, ShiftKind, TargetSource};
+use crate::engine::{
+    Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec, OptimizerConfig, OptimizerKind,
+    Point, Preset, Task, TrainConfig,
+};
+use crate::page::codec;
+use std::fmt;
+use std::str::FromStr;
+
+/// The lecture's four model families.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ModelFamily {
+    /// A linear model on (x1, x2).
+    Linear,
+    /// A linear model on hand-made features.
+    Features,
+    /// Random frozen features σ(Mx + b), only the last layer trained.
+    Random,
+    /// A neural network whose every layer trains.
+    Mlp,
+}
+
+/// Which penalty on the weights.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Regularization {
+    /// No penalty.
+    None,
+    /// λ·Σ|w|.
+    L1,
+    /// (λ/2)·Σw².
+    L2,
+}
+
+/// How much training work each animation frame does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Speed {
+    /// One minibatch per frame: slow enough to follow single steps.
+    Slow,
+    /// Ten minibatches per frame.
+    Normal,
+    /// As many minibatches as fit in the frame's time budget.
+    Fast,
+}
+
+nnplay_engine::keyed_enum!(ModelFamily {
+    Linear => "linear", "Linear model";
+    Features => "features", "Hand-made features";
+    Random => "random", "Random features";
+    Mlp => "mlp", "Neural network";
+});
+
+/// The labs below the playground.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lab {
+    /// The data seen through the features entering the last layer.
+    Space,
+    /// Random features against their kernel, for k = 1 … 2000.
+    Sweep,
+    /// Pretraining then fine-tuning on a few labels.
+    Transfer,
+}
+
+nnplay_engine::keyed_enum!(Lab {
+    Space => "space", "Feature space";
+    Sweep => "sweep", "Random features vs kernel";
+    Transfer => "transfer", "Pretrain, then fine-tune";
+});
+
+nnplay_engine::keyed_enum!(Regularization {
+    None => "none", "None";
+    L1 => "l1", "L1";
+    L2 => "l2", "L2";
+});
+
+nnplay_engine::keyed_enum!(Speed {
+    Slow => "slow", "Slow (1 step per frame)";
+    Normal => "normal", "Normal (10 steps per frame)";
+    Fast => "fast", "Fast (as many as fit)";
+});
+
+use super::limits;
+
+/// Every user setting of the playground.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// The preset data set.
+    pub dataset: Preset,
+    /// Seed of the data generator.
+    pub data_seed: u64,
+    /// Noise level of the generated data.
+    pub noise: f32,
+    /// Number of generated points.
+    pub count: usize,
+    /// Fraction of generated points held out for testing.
+    pub test_fraction: f32,
+    /// Seed of the model: initial weights, random features and minibatch order.
+    pub seed: u64,
+    /// The model family.
+    pub model: ModelFamily,
+    /// Hand-made features in use (for [`ModelFamily::Features`]).
+    pub features: Vec<HandFeature>,
+    /// σ of the random features.
+    pub rf_activation: Activation,
+    /// Number of random features k.
+    pub k: usize,
+    /// Scale of the random M (and b).
+    pub rf_scale: f32,
+    /// Hidden layer widths of the network.
+    pub layers: Vec<usize>,
+    /// Activation of the network's hidden layers.
+    pub activation: Activation,
+    /// η.
+    pub learning_rate: f32,
+    /// Minibatch size.
+    pub batch_size: usize,
+    /// Update rule.
+    pub optimizer: OptimizerKind,
+    /// Penalty kind.
+    pub regularization: Regularization,
+    /// Penalty rate λ.
+    pub reg_rate: f32,
+    /// Work per frame.
+    pub speed: Speed,
+    /// Whether training runs.
+    pub play: bool,
+    /// Points drawn or edited by hand, which replace the generated data set (the preset still
+    /// says whether they are classes or values).
+    pub points: Option<Vec<Point>>,
+    /// Draw the test points.
+    pub show_test: bool,
+    /// Paint hard class regions instead of confidence.
+    pub discretize: bool,
+    /// The loss chart's axis is logarithmic.
+    pub log_scale: bool,
+    /// Draw the lines where the first layer's units switch, m_j·x + b_j = 0.
+    pub show_lines: bool,
+    /// The built-in scene these settings came from, for its caption.
+    pub scene: Option<usize>,
+    /// The open lab, if any.
+    pub lab: Option<Lab>,
+    /// How the feature-space view projects the features.
+    pub projection: Projection,
+    /// Which dense layer's inputs the feature-space view shows (0: the features φ); `None`:
+    /// the last layer's, whatever the model's depth.
+    pub space_layer: Option<usize>,
+    /// Ridge penalty λ of the random-features sweep.
+    pub sweep_lambda: f32,
+    /// The fine-tuning target.
+    pub target: TargetSource,
+    /// Whether the target's classes (or values) are negated.
+    pub target_swap: bool,
+    /// Labelled points of a preset target.
+    pub target_labels: usize,
+    /// How the target's test points are moved.
+    pub shift: Shift,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            dataset: Preset::Xor,
+            data_seed: 1,
+            noise: 0.0,
+            count: 200,
+            test_fraction: 0.5,
+            seed: 1,
+            model: ModelFamily::Mlp,
+            features: vec![HandFeature::X1, HandFeature::X2],
+            rf_activation: Activation::Relu,
+            k: 100,
+            rf_scale: 1.0,
+            layers: vec![8, 8],
+            activation: Activation::Tanh,
+            learning_rate: 0.03,
+            batch_size: 10,
+            optimizer: OptimizerKind::Sgd,
+            regularization: Regularization::None,
+            reg_rate: 0.001,
+            speed: Speed::Normal,
+            play: false,
+            points: None,
+            show_test: true,
+            discretize: false,
+            log_scale: true,
+            show_lines: false,
+            scene: None,
+            lab: None,
+            projection: Projection::Separator,
+            space_layer: None,
+            sweep_lambda: 1e-3,
+            target: TargetSource::Preset(Preset::Xor),
+            target_swap: true,
+            target_labels: 8,
+            shift: Shift {
+                kind: ShiftKind::Rotate,
+                amount: 0.0,
+            },
+        }
+    }
+}
+
+/// Activations a learned hidden layer may use.
+pub const HIDDEN_ACTIVATIONS: [Activation; 4] = [
+    Activation::Relu,
+    Activation::Tanh,
+    Activation::Sigmoid,
+    Activation::Linear,
+];
+/// Activations random features may use.
+pub const RANDOM_ACTIVATIONS: [Activation; 4] = [
+    Activation::Sign,
+    Activation::Cos,
+    Activation::Relu,
+    Activation::Tanh,
+];
+
+impl Settings {
+    /// The task of the chosen data set.
+    pub fn task(&self) -> Task {
+        self.dataset.task()
+    }
+
+    /// The generator spec of the chosen data set.
+    pub fn data_spec(&self) -> DataSpec {
+        DataSpec {
+            preset: self.dataset,
+            count: self.count,
+            noise: self.noise,
+            test_fraction: self.test_fraction,
+            seed: self.data_seed,
+        }
+    }
+
+    /// The points: the drawn ones if any, otherwise the generated preset.
+    pub fn dataset(&self) -> Dataset {
+        match &self.points {
+            Some(points) => Dataset {
+                task: self.task(),
+                points: points.clone(),
+            },
+            None => Dataset::generate(&self.data_spec()),
+        }
+    }
+
+    /// The model the settings describe.
+    pub fn model_spec(&self) -> ModelSpec {
+        match self.model {
+            ModelFamily::Linear => ModelSpec::linear(),
+            ModelFamily::Features => ModelSpec::on_features(FeatureMap::Handmade(self.features.clone())),
+            ModelFamily::Random => ModelSpec::random_features(self.rf_activation, self.k, self.rf_scale),
+            ModelFamily::Mlp => ModelSpec::mlp(&self.layers, self.activation),
+        }
+    }
+
+    /// The loss: logistic for classification, squared for regression.
+    pub fn loss(&self) -> Loss {
+        match self.task() {
+            Task::Classification => Loss::Logistic,
+            Task::Regression => Loss::Squared,
+        }
+    }
+
+    /// The optimizer settings.
+    pub fn optimizer_config(&self) -> OptimizerConfig {
+        let (l1, l2) = match self.regularization {
+            Regularization::None => (0.0, 0.0),
+            Regularization::L1 => (self.reg_rate, 0.0),
+            Regularization::L2 => (0.0, self.reg_rate),
+        };
+        OptimizerConfig {
+            kind: self.optimizer,
+            learning_rate: self.learning_rate,
+            l1,
+            l2,
+        }
+    }
+
+    /// The training settings.
+    pub fn train_config(&self) -> TrainConfig {
+        TrainConfig {
+            loss: self.loss(),
+            batch_size: self.batch_size,
+            optimizer: self.optimizer_config(),
+        }
+    }
+
+    /// The settings as a URL hash (without the leading `#`). Every key is written, so a link
+    /// means the same thing even if defaults change later.
+    pub fn to_hash(&self) -> String {
+        let join = |items: Vec<String>| items.join(",");
+        let pairs: Vec<(&str, String)> = vec![
+            ("dataset", self.dataset.key().to_string()),
+            ("dseed", self.data_seed.to_string()),
+            ("noise", fmt_num(self.noise)),
+            ("n", self.count.to_string()),
+            ("split", fmt_num(self.test_fraction)),
+            ("seed", self.seed.to_string()),
+            ("model", self.model.key().to_string()),
+            (
+                "features",
+                join(self.features.iter().map(|f| f.key().to_string()).collect()),
+            ),
+            ("rf", self.rf_activation.key().to_string()),
+            ("k", self.k.to_string()),
+            ("rfscale", fmt_num(self.rf_scale)),
+            (
+                "layers",
+                join(self.layers.iter().map(|w| w.to_string()).collect()),
+            ),
+            ("act", self.activation.key().to_string()),
+            ("lr", fmt_num(self.learning_rate)),
+            ("batch", self.batch_size.to_string()),
+            ("opt", self.optimizer.key().to_string()),
+            ("reg", self.regularization.key().to_string()),
+            ("rate", fmt_num(self.reg_rate)),
+            ("speed", self.speed.key().to_string()),
+            ("play", u8::from(self.play).to_string()),
+            ("lab", self.lab.map_or("none", Lab::key).to_string()),
+            ("view", self.projection.key()),
+            (
+                "vlayer",
+                self.space_layer.map_or("last".to_string(), |l| l.to_string()),
+            ),
+            ("ridge", fmt_num(self.sweep_lambda)),
+            ("target", self.target.key().to_string()),
+            ("swap", u8::from(self.target_swap).to_string()),
+            ("labels", self.target_labels.to_string()),
+            ("shift", self.shift.kind.key().to_string()),
+            ("shiftby", fmt_num(self.shift.amount)),
+        ];
+        let mut pairs = pairs;
+        for (key, on) in [
+            ("test", self.show_test),
+            ("hard", self.discretize),
+            ("logloss", self.log_scale),
+            ("lines", self.show_lines),
+        ] {
+            pairs.push((key, u8::from(on).to_string()));
+        }
+        if let Some(scene) = self.scene {
+            pairs.push(("scene", (scene + 1).to_string()));
+        }
+        if let Some(points) = &self.points {
+            pairs.push(("pts", codec::encode_points(points, self.task())));
+        }
+        pairs
+            .into_iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Reads settings from a URL hash (with or without the leading `#`). Returns the settings
+    /// and one notice per key that could not be used as given.
+    pub fn from_hash(hash: &str) -> (Settings, Vec<String>) {
+        let mut s = Settings::default();
+        let mut notices = Vec::new();
+        let hash = hash.strip_prefix('#').unwrap_or(hash);
+        let mut data_seed_given = false;
+        let mut points_text = None;
+        for pair in hash.split('&').filter(|p| !p.is_empty()) {
+            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_decode(raw);
+            let mut note = |what: &str| {
+                notices.push(format!("Ignored {key}={}: {what}.", shorten(&value)));
+            };
+            match key {
+                "dataset" => parse_into(&value, &mut s.dataset, &mut note, "not a data set"),
+                "dseed" => {
+                    data_seed_given = true;
+                    parse_into(&value, &mut s.data_seed, &mut note, "not a whole number");
+                }
+                "noise" => parse_range(&value, &mut s.noise, limits::NOISE, &mut note),
+                "n" => parse_range(&value, &mut s.count, limits::COUNT, &mut note),
+                "split" => parse_range(&value, &mut s.test_fraction, limits::TEST_FRACTION, &mut note),
+                "seed" => parse_into(&value, &mut s.seed, &mut note, "not a whole number"),
+                "model" => parse_into(
+                    &value,
+                    &mut s.model,
+                    &mut note,
+                    "not a model (linear, features, random, mlp)",
+                ),
+                "features" => match parse_list::<HandFeature>(&value) {
+                    Some(list) => s.features = dedup(list),
+                    None => note("not a list of features"),
+                },
+                "rf" => match value.parse::<Activation>() {
+                    Ok(a) if RANDOM_ACTIVATIONS.contains(&a) => s.rf_activation = a,
+                    _ => note("not sign, cos, relu or tanh"),
+                },
+                "k" => parse_range(&value, &mut s.k, limits::RANDOM_FEATURES, &mut note),
+                "rfscale" => parse_range(&value, &mut s.rf_scale, limits::RF_SCALE, &mut note),
+                "layers" => match parse_list::<usize>(&value) {
+                    Some(list)
+                        if list.len() <= limits::LAYERS.1
+                            && list
+                                .iter()
+                                .all(|w| (limits::UNITS.0..=limits::UNITS.1).contains(w)) =>
+                    {
+                        s.layers = list
+                    }
+                    _ => note("not up to 8 widths between 1 and 256"),
+                },
+                "act" => match value.parse::<Activation>() {
+                    Ok(a) if HIDDEN_ACTIVATIONS.contains(&a) => s.activation = a,
+                    _ => note("not relu, tanh, sigmoid or linear"),
+                },
+                "lr" => parse_range(&value, &mut s.learning_rate, limits::LEARNING_RATE, &mut note),
+                "batch" => parse_range(&value, &mut s.batch_size, limits::BATCH, &mut note),
+                "opt" => parse_into(&value, &mut s.optimizer, &mut note, "not sgd, momentum or adam"),
+                "reg" => parse_into(&value, &mut s.regularization, &mut note, "not none, l1 or l2"),
+                "rate" => parse_range(&value, &mut s.reg_rate, limits::REG_RATE, &mut note),
+                "speed" => parse_into(&value, &mut s.speed, &mut note, "not slow, normal or fast"),
+                "lab" => match value.as_str() {
+                    "none" => s.lab = None,
+                    other => match other.parse::<Lab>() {
+                        Ok(lab) => s.lab = Some(lab),
+                        Err(_) => note("not none, space, sweep or transfer"),
+                    },
+                },
+                "view" => parse_into(&value, &mut s.projection, &mut note, "not sep, pca or u<i>.<j>"),
+                "vlayer" => match value.as_str() {
+                    "last" => s.space_layer = None,
+                    other => match other.parse::<usize>() {
+                        Ok(l) if l <= crate::engine::MAX_HIDDEN_LAYERS => s.space_layer = Some(l),
+                        _ => note("not last or a layer from 0 to 8"),
+                    },
+                },
+                "ridge" => parse_range(&value, &mut s.sweep_lambda, limits::SWEEP_LAMBDA, &mut note),
+                "target" => parse_into(&value, &mut s.target, &mut note, "not a data set or plot"),
+                "labels" => parse_range(&value, &mut s.target_labels, limits::TARGET_LABELS, &mut note),
+                "shift" => parse_into(
+                    &value,
+                    &mut s.shift.kind,
+                    &mut note,
+                    "not rotate, translate or scale",
+                ),
+                "shiftby" => parse_range(&value, &mut s.shift.amount, limits::SHIFT, &mut note),
+                "play" | "test" | "hard" | "logloss" | "lines" | "swap" => {
+                    let slot = match key {
+                        "play" => &mut s.play,
+                        "swap" => &mut s.target_swap,
+                        "test" => &mut s.show_test,
+                        "hard" => &mut s.discretize,
+                        "lines" => &mut s.show_lines,
+                        _ => &mut s.log_scale,
+                    };
+                    match value.as_str() {
+                        "1" | "true" => *slot = true,
+                        "0" | "false" => *slot = false,
+                        _ => note("not 0 or 1"),
+                    }
+                }
+                "scene" => match value.parse::<usize>() {
+                    Ok(n) if (1..=limits::SCENES).contains(&n) => s.scene = Some(n - 1),
+                    _ => note("not the number of a built-in scene"),
+                },
+                "pts" => points_text = Some(value),
+                _ => notices.push(format!("Ignored unknown setting '{}'.", shorten(key))),
+            }
+        }
+        if !data_seed_given {
+            s.data_seed = s.seed;
+        }
+        if let Some(text) = points_text {
+            match codec::decode_points(&text, s.task()) {
+                Ok(points) => s.points = Some(points),
+                Err(why) => notices.push(format!(
+                    "Ignored the points in the link: {why}; using the {} preset.",
+                    s.dataset.label()
+                )),
+            }
+        }
+        (s, notices)
+    }
+}
+
+/// A number without trailing noise: `0.03`, not `0.029999999`.
+fn fmt_num(v: f32) -> String {
+    let s = format!("{v}");
+    if s.len() > 10 {
+        format!("{v:.6e}")
+    } else {
+        s
+    }
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+fn dedup<T: PartialEq + Copy>(list: Vec<T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(list.len());
+    for item in list {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+fn parse_into<T: FromStr>(value: &str, slot: &mut T, note: &mut dyn FnMut(&str), what: &str) {
+    match value.parse() {
+        Ok(v) => *slot = v,
+        Err(_) => note(what),
+    }
+}
+
+/// A value that parses and lies in the closed range, finite for floats.
+trait InRange: FromStr + PartialOrd + Copy + fmt::Display {
+    fn usable(self) -> bool {
+        true
+    }
+}
+impl InRange for usize {}
+impl InRange for f32 {
+    fn usable(self) -> bool {
+        self.is_finite()
+    }
+}
+
+fn parse_range<T: InRange>(value: &str, slot: &mut T, (lo, hi): (T, T), note: &mut dyn FnMut(&str)) {
+    match value.parse::<T>() {
+        Ok(v) if v.usable() && v >= lo && v <= hi => *slot = v,
+        _ => note(&format!("not a number from {lo} to {hi}")),
+    }
+}
+
+fn parse_list<T: FromStr>(value: &str) -> Option<Vec<T>> {
+    if value.is_empty() {
+        return Some(Vec::new());
+    }
+    value.split(',').map(|v| v.trim().parse().ok()).collect()
+}
+
+/// Decodes `%XX` escapes (invalid ones are kept as written) and `+` as space.
+fn percent_decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_through_the_hash() {
+        let s = Settings {
+            dataset: Preset::Spiral,
+            data_seed: 77,
+            noise: 0.25,
+            count: 350,
+            test_fraction: 0.3,
+            seed: 42,
+            model: ModelFamily::Random,
+            features: vec![HandFeature::X1X2, HandFeature::Ring],
+            rf_activation: Activation::Cos,
+            k: 500,
+            rf_scale: 3.5,
+            layers: vec![16, 4, 2],
+            activation: Activation::Relu,
+            learning_rate: 0.003,
+            batch_size: 25,
+            optimizer: OptimizerKind::Adam,
+            regularization: Regularization::L2,
+            reg_rate: 0.0001,
+            speed: Speed::Fast,
+            play: true,
+            points: None,
+            show_test: false,
+            discretize: true,
+            log_scale: false,
+            show_lines: true,
+            scene: Some(3),
+            lab: Some(Lab::Transfer),
+            projection: Projection::Units(2, 5),
+            space_layer: Some(2),
+            sweep_lambda: 0.01,
+            target: TargetSource::Plot,
+            target_swap: false,
+            target_labels: 12,
+            shift: Shift {
+                kind: ShiftKind::Scale,
+                amount: 0.25,
+            },
+        };
+        let (back, notices) = Settings::from_hash(&format!("#{}", s.to_hash()));
+        assert_eq!(notices, Vec::<String>::new());
+        assert_eq!(back, s);
+        // Drawn points ride along, exactly once quantised.
+        let drawn = codec::decode_points(
+            &codec::encode_points(&crate::engine::Dataset::generate(&s.data_spec()).points, s.task()),
+            s.task(),
+        )
+        .unwrap();
+        let s = Settings {
+            points: Some(drawn),
+            ..s
+        };
+        let (back, notices) = Settings::from_hash(&format!("#{}", s.to_hash()));
+        assert_eq!(notices, Vec::<String>::new());
+        assert_eq!(back, s);
+        let (default, notices) = Settings::from_hash("");
+        assert!(notices.is_empty());
+        assert_eq!(default, Settings::default());
+    }
+
+    #[test]
+    fn the_documented_keys_are_understood() {
+        let (s, notices) = Settings::from_hash(
+            "dataset=ring&seed=5&noise=0.1&n=300&model=features&features=x1,x2,ring&rf=sign&k=50\
+             &layers=4,4&act=sigmoid&lr=0.1&batch=20&opt=momentum&play=1",
+        );
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(s.dataset, Preset::Ring);
+        assert_eq!((s.seed, s.data_seed), (5, 5));
+        assert_eq!(s.model, ModelFamily::Features);
+        assert_eq!(
+            s.features,
+            vec![HandFeature::X1, HandFeature::X2, HandFeature::Ring]
+        );
+        assert_eq!((s.rf_activation, s.k), (Activation::Sign, 50));
+        assert_eq!(
+            (s.layers.clone(), s.activation),
+            (vec![4, 4], Activation::Sigmoid)
+        );
+        assert_eq!(
+            (s.learning_rate, s.batch_size, s.optimizer),
+            (0.1, 20, OptimizerKind::Momentum)
+        );
+        assert!(s.play);
+        assert_eq!(s.model_spec().features.width(), 3);
+    }
+
+    #[test]
+    fn bad_values_fall_back_with_a_notice_each() {
+        let (s, notices) = Settings::from_hash(
+            "#lr=1e9&n=-3&dataset=moons&layers=8,9999&act=cos&rf=sigmoid&noise=NaN&k=abc&play=maybe&bogus=1&opt=",
+        );
+        let d = Settings::default();
+        assert_eq!(s.learning_rate, d.learning_rate);
+        assert_eq!(s.count, d.count);
+        assert_eq!(s.dataset, d.dataset);
+        assert_eq!(s.layers, d.layers);
+        assert_eq!(s.activation, d.activation);
+        assert_eq!(s.rf_activation, d.rf_activation);
+        assert_eq!(s.noise, d.noise);
+        assert_eq!(s.k, d.k);
+        assert!(!s.play);
+        assert_eq!(notices.len(), 11, "{notices:#?}");
+        assert!(notices[0].contains("lr=1e9"));
+        assert!(notices.iter().any(|n| n.contains("unknown setting 'bogus'")));
+    }
+
+    #[test]
+    fn lab_keys_are_read_and_bad_ones_explained() {
+        let (s, notices) = Settings::from_hash(
+            "lab=sweep&view=pca&ridge=0.01&target=plot&swap=0&labels=12&shift=translate&shiftby=0.5",
+        );
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(s.lab, Some(Lab::Sweep));
+        assert_eq!(s.projection, Projection::Principal);
+        assert_eq!(
+            (s.sweep_lambda, s.target, s.target_swap, s.target_labels),
+            (0.01, TargetSource::Plot, false, 12)
+        );
+        assert_eq!(
+            s.shift,
+            Shift {
+                kind: ShiftKind::Translate,
+                amount: 0.5
+            }
+        );
+        let (s, notices) = Settings::from_hash(
+            "lab=moon&view=u0.3&ridge=-1&target=moons&swap=2&labels=500&shift=spin&shiftby=7&vlayer=9",
+        );
+        let d = Settings::default();
+        assert_eq!(notices.len(), 9, "{notices:#?}");
+        assert_eq!(
+            (s.lab, s.projection, s.sweep_lambda),
+            (d.lab, d.projection, d.sweep_lambda)
+        );
+        assert_eq!(
+            (s.target, s.target_swap, s.target_labels, s.shift),
+            (d.target, d.target_swap, d.target_labels, d.shift)
+        );
+        assert!(notices[0].contains("lab=moon"));
+    }
+
+    #[test]
+    fn hostile_input_never_panics() {
+        for hash in [
+            "%",
+            "%%",
+            "%e",
+            "%zz&&&==",
+            "=",
+            "&=&",
+            "layers=,,,",
+            "features=x1,,x2",
+            "n=99999999999999999999999",
+        ] {
+            let _ = Settings::from_hash(hash);
+        }
+        assert_eq!(percent_decode("a%20b+c%2"), "a b c%2");
+        let (s, _) = Settings::from_hash("layers=");
+        assert!(s.layers.is_empty());
+    }
+
+    #[test]
+    fn a_hundred_thousand_random_hashes_never_panic_and_always_give_usable_settings() {
+        let mut rng = crate::engine::Rng::new(2024);
+        let keys = [
+            "dataset", "seed", "dseed", "noise", "n", "split", "model", "features", "rf", "k", "rfscale",
+            "layers", "act", "lr", "batch", "opt", "reg", "rate", "speed", "play", "pts", "zz", "",
+        ];
+        let values = [
+            "xor",
+            "ring",
+            "mlp",
+            "relu",
+            "1",
+            "0",
+            "-1",
+            "1e9",
+            "0.03",
+            "NaN",
+            "inf",
+            "8,8",
+            ",,",
+            "%",
+            "%zz",
+            "%41",
+            "x1,ring",
+            "1AAAA",
+            "é",
+            "&",
+            "=",
+            "99999999999999999999",
+            "-0",
+            "3.5",
+            "adam",
+            "",
+        ];
+        for _ in 0..100_000 {
+            let mut hash = String::new();
+            for _ in 0..rng.below(6) {
+                let key = keys[rng.below(keys.len())];
+                let value = values[rng.below(values.len())];
+                let sep = ["&", "=", "&&", ""][rng.below(4)];
+                hash.push_str(&format!("{key}={value}{sep}"));
+            }
+            let (s, _) = Settings::from_hash(&hash);
+            assert!(
+                s.learning_rate.is_finite()
+                    && (limits::LEARNING_RATE.0..=limits::LEARNING_RATE.1).contains(&s.learning_rate)
+            );
+            assert!((limits::COUNT.0..=limits::COUNT.1).contains(&s.count));
+            assert!(s.layers.len() <= limits::LAYERS.1);
+            assert!(s.noise.is_finite() && s.rf_scale.is_finite() && s.reg_rate.is_finite());
+            // What the settings say always builds a model.
+            let _ = s.model_spec();
+        }
+    }
+}
