@@ -3,8 +3,9 @@
 //! drawing to it; tests drive it natively.
 
 use crate::engine::{
-    check_gradients, random_feature_penalty, solve_last_layer, CheckBatch, Dataset, Gradients, LayerCheck,
-    Metrics, Model, Point, RidgeError, Rng, SplitMetrics, Task, Trainer, Workspace, MAX_HIDDEN_LAYERS,
+    check_gradients, grid_cell, random_feature_penalty, solve_last_layer, CheckBatch, Dataset, Gradients,
+    LayerCheck, Metrics, Model, Point, RidgeError, Rng, SplitMetrics, Task, Trainer, Workspace,
+    MAX_HIDDEN_LAYERS,
 };
 use crate::page::settings::{Settings, Speed};
 
@@ -162,14 +163,11 @@ const PROBE_CAPACITY: usize = 1024;
 /// [`Trainer::predict_grid`], evaluating `ws.capacity()` points at a time.
 pub fn unit_grid(model: &Model, ws: &mut Workspace, resolution: usize, unit: UnitRef, out: &mut [f32]) {
     let total = resolution * resolution;
-    let step = 2.0 / resolution as f32;
     let mut start = 0;
     while start < total {
         let n = ws.capacity().min(total - start);
         for k in 0..n {
-            let cell = start + k;
-            ws.x1[k] = -1.0 + ((cell % resolution) as f32 + 0.5) * step;
-            ws.x2[k] = 1.0 - ((cell / resolution) as f32 + 0.5) * step;
+            [ws.x1[k], ws.x2[k]] = grid_cell(start + k, resolution);
         }
         model.forward(ws, n);
         let row = if unit.layer == 0 {
@@ -265,10 +263,8 @@ impl Session {
             .probe
             .get_or_insert_with(|| Workspace::new(model, PROBE_CAPACITY));
         let n = (resolution * resolution).min(ws.capacity());
-        let step = 2.0 / resolution as f32;
         for cell in 0..n {
-            ws.x1[cell] = -1.0 + ((cell % resolution) as f32 + 0.5) * step;
-            ws.x2[cell] = 1.0 - ((cell / resolution) as f32 + 0.5) * step;
+            [ws.x1[cell], ws.x2[cell]] = grid_cell(cell, resolution);
         }
         model.forward(ws, n);
         ws

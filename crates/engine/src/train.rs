@@ -339,23 +339,26 @@ impl Trainer {
     }
 }
 
+/// The centre of cell `cell` of a `resolution²` grid over [−1, 1]², row by row from the top
+/// left (x2 = +1 at the top): the layout of every grid the page evaluates.
+#[inline]
+pub fn grid_cell(cell: usize, resolution: usize) -> [f32; 2] {
+    let step = 2.0 / resolution as f32;
+    [
+        -1.0 + ((cell % resolution) as f32 + 0.5) * step,
+        1.0 - ((cell / resolution) as f32 + 0.5) * step,
+    ]
+}
+
 /// Fills `out` with f(x) over a grid (see [`Trainer::predict_grid`]), `ws.capacity()` points at
 /// a time.
 pub fn predict_grid(model: &Model, ws: &mut Workspace, resolution: usize, out: &mut [f32]) {
     let total = resolution * resolution;
-    let step = 2.0 / resolution as f32;
-    let (mut r, mut c) = (0usize, 0usize);
     let mut start = 0;
     while start < total {
         let n = ws.capacity().min(total - start);
-        for (x1, x2) in ws.x1[..n].iter_mut().zip(&mut ws.x2[..n]) {
-            *x1 = -1.0 + (c as f32 + 0.5) * step;
-            *x2 = 1.0 - (r as f32 + 0.5) * step;
-            c += 1;
-            if c == resolution {
-                c = 0;
-                r += 1;
-            }
+        for k in 0..n {
+            [ws.x1[k], ws.x2[k]] = grid_cell(start + k, resolution);
         }
         model.forward(ws, n);
         out[start..start + n].copy_from_slice(ws.outputs());
