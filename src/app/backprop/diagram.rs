@@ -1,13 +1,12 @@
-//! Seeing backprop: the network diagram (units with their activation over the plane, links
-//! coloured by sign and sized by magnitude), per-layer weight and gradient matrices, the
-//! gradient-norm chart, and the single-example trace with the chain rule for one link.
+//! The network diagram: units with their activation over the plane, links coloured by sign
+//! and sized by magnitude, the single-example trace at each unit, and what the pointer is on.
 
-use super::plot::{context_2d, fit_backing_store, new_canvas};
+use super::layout::{distance_to_segment, layout, Layout};
+use super::short;
+use crate::app::plot::{context_2d, fit_backing_store, new_canvas};
 use crate::engine::{Model, Trace};
 use crate::page::paint;
-use crate::page::session::{NormSample, Session, UnitRef};
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
+use crate::page::session::{Session, UnitRef};
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
@@ -52,8 +51,6 @@ pub struct DiagramOptions {
     pub focus: Option<UnitRef>,
 }
 
-/// The most units of one layer the diagram draws; the rest are summarised.
-const MAX_SHOWN: usize = 10;
 /// Cells a side of each unit's thumbnail: 16, or 8 for models so large (over 50 000
 /// parameters) that evaluating 256 points would hold up the page.
 fn thumb_size(model: &Model) -> usize {
@@ -64,83 +61,6 @@ fn thumb_size(model: &Model) -> usize {
     }
 }
 
-struct Column {
-    x: f64,
-    /// (unit index, y centre) of each unit drawn.
-    units: Vec<(usize, f64)>,
-    hidden: usize,
-    frozen: bool,
-    title: String,
-}
-
-/// Positions of everything on the diagram, in CSS pixels.
-#[derive(Default)]
-struct Layout {
-    columns: Vec<Column>,
-    size: f64,
-    /// Columns too close for full titles.
-    narrow: bool,
-}
-
-/// A column's title; `narrow` columns get a short one.
-fn layer_title(model: &Model, column: usize, narrow: bool) -> String {
-    let last = model.layers.len();
-    match column {
-        0 if narrow => "φ".into(),
-        0 => "features φ".into(),
-        c if c == last && narrow => "out".into(),
-        c if c == last => "output".into(),
-        c if narrow => format!("{c}"),
-        c => {
-            let layer = &model.layers[c - 1];
-            let kind = if layer.frozen {
-                "frozen"
-            } else {
-                layer.activation.key()
-            };
-            format!("layer {c} · {kind}")
-        }
-    }
-}
-
-fn layout(model: &Model, width: f64, height: f64) -> Layout {
-    let counts: Vec<usize> = std::iter::once(model.features.width())
-        .chain(model.layers.iter().map(|l| l.outputs))
-        .collect();
-    let shown_max = counts.iter().map(|&c| c.min(MAX_SHOWN)).max().unwrap_or(1).max(1) as f64;
-    let top = 34.0;
-    let bottom = 26.0;
-    let slot = (height - top - bottom) / shown_max;
-    let size = (slot * 0.62).clamp(14.0, 40.0);
-    let margin = 46.0;
-    let gap = if counts.len() > 1 {
-        (width - 2.0 * margin) / (counts.len() - 1) as f64
-    } else {
-        0.0
-    };
-    let columns = counts
-        .iter()
-        .enumerate()
-        .map(|(c, &count)| {
-            let shown = count.min(MAX_SHOWN);
-            let used = shown as f64 * slot;
-            let first = top + (height - top - bottom - used) / 2.0 + slot / 2.0;
-            Column {
-                x: margin + c as f64 * gap,
-                units: (0..shown).map(|u| (u, first + u as f64 * slot)).collect(),
-                hidden: count - shown,
-                frozen: c > 0 && model.layers[c - 1].frozen,
-                title: layer_title(model, c, gap < 110.0),
-            }
-        })
-        .collect();
-    Layout {
-        columns,
-        size,
-        narrow: gap < 110.0,
-    }
-}
-
 /// A place on the diagram under the pointer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DiagramHit {
@@ -148,14 +68,6 @@ pub enum DiagramHit {
     Unit(UnitRef),
     /// A link.
     Link(LinkRef),
-}
-
-fn distance_to_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let len2 = (dx * dx + dy * dy).max(1e-9);
-    let t = (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0);
-    let (cx, cy) = (a.0 + t * dx, a.1 + t * dy);
-    ((p.0 - cx).powi(2) + (p.1 - cy).powi(2)).sqrt()
 }
 
 /// Reusable buffers for painting the diagram.
@@ -178,20 +90,6 @@ fn link_value(session: &Session, mode: LinkMode, link: LinkRef) -> f32 {
         LinkMode::Weights => layer.weights[index],
         LinkMode::Gradients => session.trainer.gradients().weights[link.layer][index],
         LinkMode::Updates => layer.weights[index] - session.trainer.before_last_step(link.layer).0[index],
-    }
-}
-
-/// A number in a few characters: 0.532, −0.0123, 1.2e-5.
-pub fn short(v: f32) -> String {
-    let a = v.abs();
-    if v == 0.0 {
-        "0".into()
-    } else if !(1e-3..1e4).contains(&a) {
-        format!("{v:.1e}")
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.3}")
     }
 }
 
@@ -447,175 +345,4 @@ fn js_dash(pattern: &[f64]) -> wasm_bindgen::JsValue {
         array.push(&v.into());
     }
     array.into()
-}
-
-/// Colours of the per-layer lines in the gradient-norm chart, input side first.
-const LAYER_COLOURS: [RGBColor; 9] = [
-    RGBColor(47, 111, 219),
-    RGBColor(138, 92, 214),
-    RGBColor(46, 160, 67),
-    RGBColor(214, 92, 146),
-    RGBColor(232, 116, 59),
-    RGBColor(31, 119, 180),
-    RGBColor(120, 90, 40),
-    RGBColor(90, 90, 90),
-    RGBColor(29, 36, 51),
-];
-
-/// The CSS colour of layer `l`'s line, for legends in the page.
-pub fn layer_colour(l: usize) -> String {
-    let RGBColor(r, g, b) = LAYER_COLOURS[l % LAYER_COLOURS.len()];
-    format!("rgb({r}, {g}, {b})")
-}
-
-/// Draws each trainable layer's gradient norm over time on a log axis.
-pub fn draw_norm_chart(canvas: &HtmlCanvasElement, history: &[NormSample], frozen: &[bool]) {
-    let (_, _, ratio) = fit_backing_store(canvas);
-    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
-        return;
-    };
-    let root = backend.into_drawing_area();
-    let _ = root.fill(&WHITE);
-    let font = (12.0 * ratio) as u32;
-    let values = history
-        .iter()
-        .flat_map(|s| s.norms[..s.layers].iter().copied())
-        .filter(|v| *v > 0.0 && v.is_finite());
-    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
-    if !lo.is_finite() {
-        let grey = BLACK.mix(0.5);
-        let style = TextStyle::from(("sans-serif", font).into_font()).color(&grey);
-        let _ = root.draw_text(
-            "Gradient norms appear here once training starts.",
-            &style,
-            (10, 10),
-        );
-        let _ = root.present();
-        return;
-    }
-    let last = history.last().map_or(1, |s| s.step).max(1) as f64;
-    let draw = || -> Result<(), Box<dyn std::error::Error>> {
-        let mut chart = ChartBuilder::on(&root)
-            .margin(font / 2)
-            .x_label_area_size(font * 2)
-            .y_label_area_size(font * 4)
-            .build_cartesian_2d(0.0..last, (lo * 0.7..hi * 1.4).log_scale())?;
-        chart
-            .configure_mesh()
-            .label_style(("sans-serif", font))
-            .x_labels(5)
-            .y_labels(5)
-            .x_label_formatter(&super::chart::step_label)
-            .y_label_formatter(&|v| format!("{v:.0e}"))
-            .light_line_style(BLACK.mix(0.04))
-            .bold_line_style(BLACK.mix(0.1))
-            .draw()?;
-        let layers = history.last().map_or(0, |s| s.layers);
-        for l in 0..layers {
-            if frozen.get(l).copied().unwrap_or(false) {
-                continue;
-            }
-            let colour = LAYER_COLOURS[l % LAYER_COLOURS.len()];
-            let points: Vec<(f64, f64)> = history
-                .iter()
-                .filter(|s| s.layers == layers && s.norms[l] > 0.0 && s.norms[l].is_finite())
-                .map(|s| (s.step as f64, s.norms[l]))
-                .collect();
-            chart.draw_series(LineSeries::new(
-                points,
-                colour.stroke_width((2.0 * ratio).round().max(1.0) as u32),
-            ))?;
-        }
-        Ok(())
-    };
-    if let Err(e) = draw() {
-        web_sys::console::warn_1(&format!("gradient chart: {e}").into());
-    }
-    let _ = root.present();
-}
-
-/// The CSS height the matrices canvas needs for `layers` rows.
-pub fn matrices_height(layers: usize) -> u32 {
-    (layers.max(1) * 110) as u32
-}
-
-/// Draws every dense layer's weight matrix beside its gradient matrix, one row per layer, each
-/// matrix on a diverging scale normalised by its own largest magnitude.
-pub fn draw_matrices(canvas: &HtmlCanvasElement, session: &Session, pixels: &mut Vec<u8>) {
-    let Some(ctx) = context_2d(canvas) else {
-        return;
-    };
-    let (w, h, ratio) = fit_backing_store(canvas);
-    ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok();
-    let (w, h) = (w / ratio, h / ratio);
-    ctx.set_fill_style_str("#ffffff");
-    ctx.fill_rect(0.0, 0.0, w, h);
-    let model = &session.trainer.model;
-    let grads = session.trainer.gradients();
-    let rows = model.layers.len().max(1) as f64;
-    let row_h = h / rows;
-    // A title above and a caption below each pair of matrices.
-    let side = (row_h - 36.0).clamp(10.0, 120.0);
-    ctx.set_font("11px system-ui, sans-serif");
-    ctx.set_image_smoothing_enabled(false);
-    for (l, layer) in model.layers.iter().enumerate() {
-        let y = l as f64 * row_h + 16.0;
-        ctx.set_fill_style_str("#5b6477");
-        let title = format!(
-            "layer {} · {}→{}{}",
-            l + 1,
-            layer.inputs,
-            layer.outputs,
-            if layer.frozen { " · frozen" } else { "" }
-        );
-        let _ = ctx.fill_text(&title, 4.0, y - 4.0);
-        for (k, values) in [&layer.weights[..], &grads.weights[l][..]]
-            .into_iter()
-            .enumerate()
-        {
-            let x = 4.0 + k as f64 * (side * 1.9 + 12.0);
-            let (cols, rows_n) = (layer.inputs.max(1), layer.outputs.max(1));
-            let scale = values.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-            pixels.clear();
-            for &v in values.iter().take(cols * rows_n) {
-                let [r, g, b] = paint::diverging(if scale > 0.0 { v / scale } else { 0.0 }, 1.0);
-                pixels.extend_from_slice(&[r, g, b, 255]);
-            }
-            pixels.resize(cols * rows_n * 4, 255);
-            if let Ok(image) =
-                ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), cols as u32, rows_n as u32)
-            {
-                draw_image_data(&ctx, &image, x, y, side * 1.9, side);
-            }
-            ctx.set_fill_style_str("#1d2433");
-            let caption = if k == 0 {
-                format!("W  (max |w| {})", short(scale))
-            } else if layer.frozen {
-                "∂L/∂W  (frozen: none)".to_string()
-            } else {
-                format!("∂L/∂W  (max {})", short(scale))
-            };
-            let _ = ctx.fill_text(&caption, x, y + side + 13.0);
-        }
-    }
-    ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
-}
-
-/// Draws `image` stretched into the rectangle, through a scratch canvas (putImageData cannot
-/// scale).
-fn draw_image_data(ctx: &CanvasRenderingContext2d, image: &ImageData, x: f64, y: f64, w: f64, h: f64) {
-    let Some(scratch) = new_canvas() else {
-        return;
-    };
-    scratch.set_width(image.width());
-    scratch.set_height(image.height());
-    if let Some(sctx) = context_2d(&scratch) {
-        let _ = sctx.put_image_data(image, 0.0, 0.0);
-        let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&scratch, x, y, w, h);
-        ctx.set_stroke_style_str("rgba(29, 36, 51, 0.3)");
-        ctx.set_line_width(1.0);
-        ctx.stroke_rect(x, y, w, h);
-    }
 }
