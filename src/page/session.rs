@@ -4,8 +4,8 @@
 
 use crate::engine::{
     check_gradients, grid_cell, random_feature_penalty, solve_last_layer, CheckBatch, Dataset, Gradients,
-    LayerCheck, Metrics, Model, Point, RidgeError, Rng, SplitMetrics, Task, Trainer, Workspace,
-    MAX_HIDDEN_LAYERS,
+    LayerCheck, Metrics, Model, OptimizerKind, Point, RidgeError, Rng, SplitMetrics, Task, Trainer,
+    Workspace, MAX_HIDDEN_LAYERS,
 };
 use crate::page::settings::{Settings, Speed};
 
@@ -126,6 +126,92 @@ pub enum EditOutcome {
 /// browser): a large network on a large batch checks fewer parameters a layer.
 pub const GRADIENT_CHECK_BUDGET: u64 = 400_000_000;
 
+/// A blow-up the trainer cannot see because every number stays finite: a learning rate too
+/// large for the model makes the training loss climb or swing instead of fall.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Instability {
+    /// The loss of the last few refreshes stays far above where this run started.
+    Rising {
+        /// The training loss when the run (or the current learning rate) started.
+        from: f64,
+        /// The median training loss of the last few refreshes.
+        to: f64,
+    },
+    /// The loss jumps up and down by a large factor without getting better.
+    Swinging {
+        /// The lowest training loss of the last few refreshes.
+        low: f64,
+        /// The highest.
+        high: f64,
+    },
+}
+
+/// Refreshes a [`LossWatch`] looks back over.
+const WATCHED_REFRESHES: usize = 8;
+
+/// Watches the training loss at each metrics refresh for an [`Instability`]. It starts over
+/// whenever the model, the points, the learning rate or the optimizer change, taking the first
+/// loss after that as where the run started.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LossWatch {
+    key: Option<(u64, u64, u32, OptimizerKind)>,
+    start: f64,
+    recent: Vec<f64>,
+}
+
+impl LossWatch {
+    /// Records the training `loss` of a refresh under `key` (what the run depends on).
+    fn record(&mut self, key: (u64, u64, u32, OptimizerKind), loss: f64) {
+        if !loss.is_finite() {
+            return;
+        }
+        if self.key != Some(key) {
+            *self = LossWatch {
+                key: Some(key),
+                start: loss,
+                recent: Vec::with_capacity(WATCHED_REFRESHES + 1),
+            };
+        }
+        self.recent.push(loss);
+        if self.recent.len() > WATCHED_REFRESHES {
+            self.recent.remove(0);
+        }
+    }
+
+    /// The instability the last refreshes show, if any: the median of the last five more than
+    /// twice the start (plus 0.1), or, over the last eight, a loss that moves by more than a
+    /// factor of four, turns at least four times and is no better than half the start.
+    pub fn instability(&self) -> Option<Instability> {
+        let recent = &self.recent;
+        if recent.len() < 5 {
+            return None;
+        }
+        let mut last: Vec<f64> = recent[recent.len() - 5..].to_vec();
+        last.sort_by(f64::total_cmp);
+        let median = last[2];
+        if median > 2.0 * self.start + 0.1 {
+            return Some(Instability::Rising {
+                from: self.start,
+                to: median,
+            });
+        }
+        if recent.len() < WATCHED_REFRESHES {
+            return None;
+        }
+        let low = recent.iter().copied().fold(f64::INFINITY, f64::min);
+        let high = recent.iter().copied().fold(0.0, f64::max);
+        let turns = recent
+            .windows(3)
+            .filter(|w| (w[1] - w[0]) * (w[2] - w[1]) < 0.0)
+            .count();
+        let mut sorted = recent.clone();
+        sorted.sort_by(f64::total_cmp);
+        let typical = sorted[sorted.len() / 2];
+        (high > 4.0 * low.max(1e-9) && turns >= 4 && typical >= 0.5 * self.start)
+            .then_some(Instability::Swinging { low, high })
+    }
+}
+
 /// A playground session.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -141,6 +227,8 @@ pub struct Session {
     pub gradient_history: History<NormSample>,
     /// Metrics at the last refresh.
     pub metrics: Metrics,
+    /// The training loss of recent refreshes, watched for a blow-up that stays finite.
+    pub loss_watch: LossWatch,
     examples_since_rate: u64,
     probe: Option<Workspace>,
     data_version: u64,
@@ -206,6 +294,7 @@ impl Session {
                 train: NO_METRICS,
                 test: NO_METRICS,
             },
+            loss_watch: LossWatch::default(),
             examples_since_rate: 0,
             probe: None,
             data_version: 0,
@@ -520,6 +609,16 @@ impl Session {
             sample.norms[..norms.len()].copy_from_slice(norms);
             self.gradient_history.record(sample);
         }
+        let optimizer = self.settings.optimizer_config();
+        self.loss_watch.record(
+            (
+                self.model_version,
+                self.data_version,
+                optimizer.learning_rate.to_bits(),
+                optimizer.kind,
+            ),
+            self.metrics.train.loss,
+        );
         if self.metrics.train.loss.is_finite() {
             self.history.record(HistoryPoint {
                 step: self.trainer.steps(),
@@ -707,6 +806,68 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Runs `refreshes` refreshes of `steps` steps each and returns what the watch says.
+    fn watch(hash: &str, refreshes: usize, steps: usize) -> Option<Instability> {
+        let (settings, errors) = Settings::from_hash(hash);
+        assert!(errors.is_empty(), "{errors:?}");
+        let mut s = Session::new(settings);
+        for _ in 0..refreshes {
+            for _ in 0..steps {
+                s.step_once();
+            }
+            s.refresh_metrics();
+        }
+        assert!(
+            !s.trainer.diverged(),
+            "{hash} overflowed: that is the other message"
+        );
+        s.loss_watch.instability()
+    }
+
+    /// A learning rate far too large whose numbers stay finite is caught, whether the loss
+    /// climbs or swings; healthy runs, noisy ones included, and every scene are not.
+    #[test]
+    fn a_blow_up_that_stays_finite_is_caught_and_healthy_runs_are_not() {
+        let swinging = watch(
+            "layers=8,8,8,8,8&act=sigmoid&opt=adam&lr=10&dataset=circle",
+            40,
+            50,
+        );
+        assert!(swinging.is_some(), "deep sigmoid with Adam at η = 10");
+        let climbing = watch("layers=8,8&act=tanh&opt=sgd&lr=10&dataset=spiral", 40, 50);
+        assert!(climbing.is_some(), "tanh with SGD at η = 10");
+        for healthy in [
+            "layers=8,8&act=tanh&lr=0.03",
+            "layers=8,8&act=tanh&opt=sgd&lr=3&dataset=circle",
+            "model=linear&opt=sgd&lr=5&dataset=gauss",
+            "layers=8,8&act=relu&opt=adam&lr=0.03&dataset=spiral",
+        ] {
+            assert_eq!(watch(healthy, 40, 50), None, "{healthy}");
+        }
+        for scene in crate::page::scenes::SCENES {
+            assert_eq!(watch(scene.hash, 30, 20), None, "{}", scene.title);
+        }
+    }
+
+    /// Lowering the learning rate starts the watch over.
+    #[test]
+    fn a_new_learning_rate_starts_the_watch_over() {
+        let (settings, _) = Settings::from_hash("layers=8,8&act=tanh&opt=sgd&lr=10&dataset=spiral");
+        let mut s = Session::new(settings);
+        for _ in 0..20 {
+            for _ in 0..50 {
+                s.step_once();
+            }
+            s.refresh_metrics();
+        }
+        assert!(s.loss_watch.instability().is_some());
+        let mut calmer = s.settings.clone();
+        calmer.learning_rate = 0.03;
+        s.apply(calmer);
+        s.refresh_metrics();
+        assert_eq!(s.loss_watch.instability(), None);
     }
 
     #[test]
