@@ -13,7 +13,7 @@ const TEST_COLOUR: RGBColor = RGBColor(138, 92, 214);
 
 /// Draws the history onto `canvas` (sized to its CSS box times the pixel ratio).
 pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log_scale: bool) {
-    let (_, _, ratio) = super::plot::fit_backing_store(canvas);
+    let (_, _, ratio) = super::canvas::fit_backing_store(canvas);
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
         return;
     };
@@ -27,7 +27,7 @@ pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
     });
-    let font = (12.0 * ratio * super::plot::text_scale()) as u32;
+    let font = (12.0 * ratio * super::canvas::text_scale()) as u32;
     if !lo.is_finite() {
         let grey = BLACK.mix(0.5);
         let style = TextStyle::from(("sans-serif", font).into_font()).color(&grey);

@@ -1,9 +1,9 @@
 //! Drawing for the labs: the feature-space view, the sweep chart, and the small maps of the
 //! pretraining lab (a model's output, or one unit's value, over the input square).
 
-use super::plot::{
-    context_2d, draw_grid_image, draw_point, fit_backing_store, new_canvas, point_colour, text_scale,
-};
+use super::canvas::{context_2d, fit_backing_store, new_canvas, text_scale};
+use super::plot::draw_grid_image;
+use super::points::{draw_point, point_colour};
 use crate::engine::labs::feature_space::FeatureView;
 use crate::engine::labs::sweep::{Sweep, SWEEP_SIZES};
 use crate::engine::{predict_grid, Model, Point, Task, Workspace};

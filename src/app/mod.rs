@@ -4,6 +4,7 @@
 
 mod backprop;
 mod backprop_panel;
+mod canvas;
 mod chart;
 mod controls;
 mod files_ui;
@@ -11,11 +12,13 @@ mod handles;
 mod lab_paint;
 mod labs;
 mod lecture;
+mod model_panel;
 mod painters;
 mod panel;
 mod panic_banner;
 mod plot;
 mod pointer;
+mod points;
 
 pub use panic_banner::show_error_banner;
 
@@ -583,7 +586,7 @@ pub fn app() -> Html {
                         <canvas ref={canvases.loss.clone()} class="chart" data-testid="loss-chart" aria-label="Loss over training steps" />
                     </div>
                 </section>
-                <panel::ModelPanel updater={updater.clone()} settings={(*settings).clone()} />
+                <model_panel::ModelPanel updater={updater.clone()} settings={(*settings).clone()} />
             </div>
             <BackpropPanel updater={updater.clone()} summary={(*summary).clone()} state={*diagram_state}
                 on_state={Callback::from({ let d = diagram_state.setter(); move |s| d.set(s) })}

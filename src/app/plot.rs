@@ -1,11 +1,14 @@
 //! Painting the input plane: the model's output as one `ImageData` heatmap scaled up by the
 //! canvas, the decision contour, axes and the points. Sized to the canvas's CSS box times
 //! `devicePixelRatio`, so it stays crisp on high-DPI screens and projectors.
+//! The points themselves are drawn by `points.rs`.
 
+use super::canvas::{context_2d, css_rgb, fit_backing_store, new_canvas};
+use super::points::draw_points;
 use crate::engine::{Point, Task};
 use crate::page::paint::{self, Shading};
 use crate::page::session::{Session, UnitRef};
-use wasm_bindgen::{Clamped, JsCast};
+use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 /// Display options that do not change the model.
@@ -82,51 +85,6 @@ impl Default for PlotPainter {
             segments: Vec::new(),
         }
     }
-}
-
-/// A canvas that is not in the page, for drawing layers off screen.
-pub fn new_canvas() -> Option<HtmlCanvasElement> {
-    web_sys::window()
-        .and_then(|win| win.document())
-        .and_then(|d| d.create_element("canvas").ok())
-        .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
-}
-
-/// The 2D context of a canvas.
-pub fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
-    canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
-}
-
-/// Makes the canvas's backing store match its CSS size times the device pixel ratio and
-/// returns (width, height, pixel ratio).
-pub fn fit_backing_store(canvas: &HtmlCanvasElement) -> (f64, f64, f64) {
-    let ratio = web_sys::window()
-        .map(|w| w.device_pixel_ratio())
-        .unwrap_or(1.0)
-        .max(1.0);
-    let rect = canvas.get_bounding_client_rect();
-    let (w, h) = (
-        (rect.width() * ratio).round().max(1.0),
-        (rect.height() * ratio).round().max(1.0),
-    );
-    if canvas.width() != w as u32 || canvas.height() != h as u32 {
-        canvas.set_width(w as u32);
-        canvas.set_height(h as u32);
-    }
-    (w, h, ratio)
-}
-
-/// How much larger the page's type is than its normal 15 px (projector mode enlarges it), so
-/// text drawn on canvases can grow with it.
-pub fn text_scale() -> f64 {
-    web_sys::window()
-        .and_then(|w| {
-            let root = w.document()?.document_element()?;
-            w.get_computed_style(&root).ok().flatten()
-        })
-        .and_then(|style| style.get_property_value("font-size").ok())
-        .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
-        .map_or(1.0, |px| (px / 15.0).clamp(0.5, 3.0))
 }
 
 /// Converts a position in CSS pixels within the canvas to plot coordinates in [-1, 1]².
@@ -414,134 +372,5 @@ pub fn lines_legend(session: &Session, focused: bool) -> yew::Html {
             { for boundary }
             <span class="key unit-lines">{ lines }</span>
         </p>
-    }
-}
-
-fn css_rgb([r, g, b]: [u8; 3]) -> String {
-    format!("rgb({r}, {g}, {b})")
-}
-
-/// The colour a point with target `y` is drawn in: its class, or its value on the diverging
-/// scale.
-pub fn point_colour(y: f32, task: Task) -> String {
-    css_rgb(match task {
-        Task::Classification if y > 0.0 => paint::POSITIVE,
-        Task::Classification => paint::NEGATIVE,
-        Task::Regression => paint::diverging(y, 1.0),
-    })
-}
-
-/// Draws one point centred at `at` with an outline `rim` wide: a training point filled with a
-/// white rim (dark for regression values, which can be near white), a test point hollow.
-pub fn draw_point(
-    ctx: &CanvasRenderingContext2d,
-    at: (f64, f64),
-    radius: f64,
-    rim: f64,
-    colour: &str,
-    test: bool,
-    regression: bool,
-) {
-    ctx.begin_path();
-    let _ = ctx.arc(at.0, at.1, radius, 0.0, std::f64::consts::TAU);
-    if test {
-        ctx.set_fill_style_str("rgba(255, 255, 255, 0.85)");
-        ctx.fill();
-        ctx.set_stroke_style_str(colour);
-    } else {
-        ctx.set_fill_style_str(colour);
-        ctx.fill();
-        ctx.set_stroke_style_str(if regression { "#1d2433" } else { "#ffffff" });
-    }
-    ctx.set_line_width(rim);
-    ctx.stroke();
-}
-
-/// A point of one style drawn on its own small canvas, centred.
-fn point_sprite(
-    colour: &str,
-    test: bool,
-    regression: bool,
-    radius: f64,
-    ratio: f64,
-) -> Option<HtmlCanvasElement> {
-    let sprite = new_canvas()?;
-    let size = (2.0 * (radius + 3.0 * ratio)).ceil();
-    sprite.set_width(size as u32);
-    sprite.set_height(size as u32);
-    let ctx = context_2d(&sprite)?;
-    let rim = if test { 2.2 } else { 1.2 } * ratio;
-    draw_point(
-        &ctx,
-        (size / 2.0, size / 2.0),
-        radius,
-        rim,
-        colour,
-        test,
-        regression,
-    );
-    Some(sprite)
-}
-
-/// Draws the points grouped by style (class or value band, training and test apart), each
-/// style stamped from a sprite.
-fn draw_points(
-    ctx: &CanvasRenderingContext2d,
-    points: &[Point],
-    task: Task,
-    view: ViewOptions,
-    w: f64,
-    h: f64,
-    ratio: f64,
-) {
-    let radius = 4.5 * ratio;
-    let regression = task == Task::Regression;
-    // Regression values are drawn in 21 colour bands; classes in two.
-    let band = |y: f32| -> i32 {
-        if regression {
-            (y.clamp(-1.0, 1.0) * 10.0).round() as i32
-        } else if y > 0.0 {
-            1
-        } else {
-            -1
-        }
-    };
-    let bands: Vec<i32> = if regression {
-        (-10..=10).collect()
-    } else {
-        vec![-1, 1]
-    };
-    let position = |x: [f32; 2]| ((x[0] as f64 + 1.0) / 2.0 * w, (1.0 - x[1] as f64) / 2.0 * h);
-    for test in [false, true] {
-        if test && !view.show_test {
-            continue;
-        }
-        for &b in &bands {
-            let colour = point_colour(if regression { b as f32 / 10.0 } else { b as f32 }, task);
-            // Each style is drawn once into a small sprite, then stamped at every point of
-            // that style: far cheaper than filling and stroking a circle per point.
-            let Some(sprite) = point_sprite(&colour, test, regression, radius, ratio) else {
-                continue;
-            };
-            let half = sprite.width() as f64 / 2.0;
-            for p in points.iter().filter(|p| p.test == test && band(p.y) == b) {
-                let (x, y) = position(p.x);
-                let _ =
-                    ctx.draw_image_with_html_canvas_element(&sprite, (x - half).round(), (y - half).round());
-            }
-        }
-    }
-    if regression && view.show_test {
-        // Values near zero are near white: a thin dark rim keeps hollow test points visible.
-        ctx.begin_path();
-        for p in points.iter().filter(|p| p.test) {
-            let (x, y) = position(p.x);
-            let rim = radius + 1.6 * ratio;
-            ctx.move_to(x + rim, y);
-            let _ = ctx.arc(x, y, rim, 0.0, std::f64::consts::TAU);
-        }
-        ctx.set_stroke_style_str("rgba(29, 36, 51, 0.7)");
-        ctx.set_line_width(ratio);
-        ctx.stroke();
     }
 }

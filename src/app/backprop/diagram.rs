@@ -3,7 +3,7 @@
 
 use super::layout::{distance_to_segment, layout, Layout};
 use super::short;
-use crate::app::plot::{context_2d, fit_backing_store, new_canvas};
+use crate::app::canvas::{context_2d, fit_backing_store, new_canvas};
 use crate::engine::{Model, Trace};
 use crate::page::paint;
 use crate::page::session::{Session, UnitRef};

@@ -1,7 +1,7 @@
 //! The weight and gradient matrices: each dense layer's weights beside their gradients.
 
 use super::short;
-use crate::app::plot::{context_2d, fit_backing_store, new_canvas};
+use crate::app::canvas::{context_2d, fit_backing_store, new_canvas};
 use crate::page::paint;
 use crate::page::session::Session;
 use wasm_bindgen::Clamped;

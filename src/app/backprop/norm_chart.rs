@@ -1,6 +1,6 @@
 //! The gradient-norm chart: each trainable layer's gradient norm over time, on a log axis.
 
-use crate::app::plot::fit_backing_store;
+use crate::app::canvas::fit_backing_store;
 use crate::page::session::NormSample;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;

@@ -1,0 +1,133 @@
+//! Drawing the points: their colours, one point, and every point stamped from a sprite per
+//! style (class or value band, training and test apart).
+
+use super::canvas::{context_2d, css_rgb, new_canvas};
+use super::plot::ViewOptions;
+use crate::engine::{Point, Task};
+use crate::page::paint;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// The colour a point with target `y` is drawn in: its class, or its value on the diverging
+/// scale.
+pub fn point_colour(y: f32, task: Task) -> String {
+    css_rgb(match task {
+        Task::Classification if y > 0.0 => paint::POSITIVE,
+        Task::Classification => paint::NEGATIVE,
+        Task::Regression => paint::diverging(y, 1.0),
+    })
+}
+
+/// Draws one point centred at `at` with an outline `rim` wide: a training point filled with a
+/// white rim (dark for regression values, which can be near white), a test point hollow.
+pub fn draw_point(
+    ctx: &CanvasRenderingContext2d,
+    at: (f64, f64),
+    radius: f64,
+    rim: f64,
+    colour: &str,
+    test: bool,
+    regression: bool,
+) {
+    ctx.begin_path();
+    let _ = ctx.arc(at.0, at.1, radius, 0.0, std::f64::consts::TAU);
+    if test {
+        ctx.set_fill_style_str("rgba(255, 255, 255, 0.85)");
+        ctx.fill();
+        ctx.set_stroke_style_str(colour);
+    } else {
+        ctx.set_fill_style_str(colour);
+        ctx.fill();
+        ctx.set_stroke_style_str(if regression { "#1d2433" } else { "#ffffff" });
+    }
+    ctx.set_line_width(rim);
+    ctx.stroke();
+}
+
+/// A point of one style drawn on its own small canvas, centred.
+fn point_sprite(
+    colour: &str,
+    test: bool,
+    regression: bool,
+    radius: f64,
+    ratio: f64,
+) -> Option<HtmlCanvasElement> {
+    let sprite = new_canvas()?;
+    let size = (2.0 * (radius + 3.0 * ratio)).ceil();
+    sprite.set_width(size as u32);
+    sprite.set_height(size as u32);
+    let ctx = context_2d(&sprite)?;
+    let rim = if test { 2.2 } else { 1.2 } * ratio;
+    draw_point(
+        &ctx,
+        (size / 2.0, size / 2.0),
+        radius,
+        rim,
+        colour,
+        test,
+        regression,
+    );
+    Some(sprite)
+}
+
+/// Draws the points grouped by style (class or value band, training and test apart), each
+/// style stamped from a sprite.
+pub(super) fn draw_points(
+    ctx: &CanvasRenderingContext2d,
+    points: &[Point],
+    task: Task,
+    view: ViewOptions,
+    w: f64,
+    h: f64,
+    ratio: f64,
+) {
+    let radius = 4.5 * ratio;
+    let regression = task == Task::Regression;
+    // Regression values are drawn in 21 colour bands; classes in two.
+    let band = |y: f32| -> i32 {
+        if regression {
+            (y.clamp(-1.0, 1.0) * 10.0).round() as i32
+        } else if y > 0.0 {
+            1
+        } else {
+            -1
+        }
+    };
+    let bands: Vec<i32> = if regression {
+        (-10..=10).collect()
+    } else {
+        vec![-1, 1]
+    };
+    let position = |x: [f32; 2]| ((x[0] as f64 + 1.0) / 2.0 * w, (1.0 - x[1] as f64) / 2.0 * h);
+    for test in [false, true] {
+        if test && !view.show_test {
+            continue;
+        }
+        for &b in &bands {
+            let colour = point_colour(if regression { b as f32 / 10.0 } else { b as f32 }, task);
+            // Each style is drawn once into a small sprite, then stamped at every point of
+            // that style: far cheaper than filling and stroking a circle per point.
+            let Some(sprite) = point_sprite(&colour, test, regression, radius, ratio) else {
+                continue;
+            };
+            let half = sprite.width() as f64 / 2.0;
+            for p in points.iter().filter(|p| p.test == test && band(p.y) == b) {
+                let (x, y) = position(p.x);
+                let _ =
+                    ctx.draw_image_with_html_canvas_element(&sprite, (x - half).round(), (y - half).round());
+            }
+        }
+    }
+    if regression && view.show_test {
+        // Values near zero are near white: a thin dark rim keeps hollow test points visible.
+        ctx.begin_path();
+        for p in points.iter().filter(|p| p.test) {
+            let (x, y) = position(p.x);
+            let rim = radius + 1.6 * ratio;
+            ctx.move_to(x + rim, y);
+            let _ = ctx.arc(x, y, rim, 0.0, std::f64::consts::TAU);
+        }
+        ctx.set_stroke_style_str("rgba(29, 36, 51, 0.7)");
+        ctx.set_line_width(ratio);
+        ctx.stroke();
+    }
+}
