@@ -1,0 +1,202 @@
+//! How components reach the session: the [`Updater`], the [`Summary`] of readouts it refreshes,
+//! and what the page shows once a callback the browser cut short left the session borrowed.
+
+use super::handles::try_with;
+use super::painters::Painters;
+use crate::engine::Task;
+use crate::page::session::Session;
+use crate::page::settings::Settings;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// What the readouts show; rebuilt from the session a few times a second.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    /// Bumped on every edit so the view repaints even when no number changed.
+    pub revision: u64,
+    /// Minibatch steps.
+    pub steps: u64,
+    /// Epochs.
+    pub epochs: u64,
+    /// Points on the plot.
+    pub points: usize,
+    /// Training points.
+    pub train_points: usize,
+    /// Classification or regression.
+    pub task: Task,
+    /// Mean training loss.
+    pub train_loss: f64,
+    /// Mean test loss.
+    pub test_loss: f64,
+    /// Training accuracy or R².
+    pub train_score: f64,
+    /// Test accuracy or R².
+    pub test_score: f64,
+    /// Training throughput.
+    pub examples_per_sec: f64,
+    /// Training stopped because something stopped being a finite number.
+    pub diverged: bool,
+    /// The learning rate, for the divergence message.
+    pub learning_rate: f32,
+    /// The metrics come from a sample of the points (the model is too large to evaluate on all).
+    pub sampled: bool,
+}
+
+impl Summary {
+    /// The readouts of `session` now, at `revision`, with the throughput given.
+    pub(super) fn of(session: &Session, revision: u64, examples_per_sec: f64) -> Self {
+        Summary {
+            revision,
+            steps: session.trainer.steps(),
+            epochs: session.trainer.epochs(),
+            points: session.data.points.len(),
+            train_points: session.trainer.train_count(),
+            task: session.task(),
+            train_loss: session.metrics.train.loss,
+            test_loss: session.metrics.test.loss,
+            train_score: session.metrics.train.score,
+            test_score: session.metrics.test.score,
+            examples_per_sec,
+            diverged: session.trainer.diverged(),
+            learning_rate: session.settings.learning_rate,
+            sampled: session.metrics.train.count < session.trainer.train_count(),
+        }
+    }
+}
+
+/// The session shared by the page's callbacks.
+pub type SharedSession = Rc<RefCell<Session>>;
+
+/// Everything a control needs to change settings: it always starts from the session's current
+/// settings (never a stale copy), applies the change to the session, then re-renders.
+///
+/// Its methods never panic when the session is still borrowed by a callback the browser cut
+/// short (see [`try_with`]): they skip the work and re-render the page, which then
+/// says what happened (see [`stopped_view`]).
+#[derive(Clone)]
+pub struct Updater {
+    pub(super) session: SharedSession,
+    pub(super) settings: UseStateSetter<Settings>,
+    pub(super) summary: UseStateSetter<Summary>,
+    pub(super) revision: Rc<RefCell<u64>>,
+    pub(super) stuck: UseForceUpdateHandle,
+}
+
+thread_local! {
+    /// What renders read in place of a session left borrowed by a cut-short callback, for the
+    /// one render before the page replaces itself with [`stopped_view`].
+    static STAND_IN: Session = Session::new(Settings::default());
+}
+
+impl PartialEq for Updater {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.session, &other.session)
+    }
+}
+
+impl Updater {
+    /// Changes the settings with `change` and brings the session up to date.
+    pub fn settings(&self, change: impl FnOnce(&mut Settings)) {
+        let Some(mut next) = try_with(&self.session, |s| s.settings.clone()) else {
+            return self.stuck();
+        };
+        change(&mut next);
+        if try_with(&self.session, |s| s.apply(next.clone())).is_none() {
+            return self.stuck();
+        }
+        self.settings.set(next);
+        self.refresh();
+    }
+
+    /// Works on the session directly (editing points, stepping), then re-renders.
+    pub fn session(&self, work: impl FnOnce(&mut Session)) {
+        if try_with(&self.session, work).is_none() {
+            return self.stuck();
+        }
+        self.refresh();
+    }
+
+    /// Records the plot's points in the settings (and so in the link) after an edit.
+    pub fn commit_points(&self) {
+        let settings = try_with(&self.session, |s| {
+            s.commit_points();
+            s.settings.clone()
+        });
+        match settings {
+            Some(settings) => self.settings.set(settings),
+            None => self.stuck(),
+        }
+    }
+
+    /// Reads the session from a callback (a click, a download); `None`, doing nothing, when a
+    /// callback the browser cut short left it borrowed.
+    pub fn try_with_session<R>(&self, read: impl FnOnce(&Session) -> R) -> Option<R> {
+        match self.session.try_borrow() {
+            Ok(s) => Some(read(&s)),
+            Err(_) => {
+                self.stuck();
+                None
+            }
+        }
+    }
+
+    /// Reads the session while rendering. Renders never run inside a callback, so the session
+    /// is free unless a callback was cut short; then this reads a stand-in session for the one
+    /// render before the page shows [`stopped_view`] instead.
+    pub fn with_session<R>(&self, read: impl FnOnce(&Session) -> R) -> R {
+        match self.session.try_borrow() {
+            Ok(s) => read(&s),
+            Err(_) => {
+                self.stuck();
+                STAND_IN.with(read)
+            }
+        }
+    }
+
+    /// Re-renders the readouts (and so repaints), keeping the last throughput figure.
+    pub fn refresh(&self) {
+        let Some(revision) = try_with(&self.revision, |r| {
+            *r += 1;
+            *r
+        }) else {
+            return self.stuck();
+        };
+        match self.try_with_session(|s| Summary::of(s, revision, 0.0)) {
+            Some(summary) => self.summary.set(summary),
+            None => self.stuck(),
+        }
+    }
+
+    /// Re-renders the page, which shows [`stopped_view`] when the session is stuck borrowed.
+    pub(crate) fn stuck(&self) {
+        self.stuck.force_update();
+    }
+}
+
+/// Whether a callback the browser cut short left the page's state borrowed for good. Renders
+/// never run inside a callback, so at render time any borrow is such a leftover.
+pub(super) fn is_stuck(session: &RefCell<Session>, painters: &RefCell<Painters>) -> bool {
+    session.try_borrow_mut().is_err() || painters.try_borrow_mut().is_err()
+}
+
+/// What the page shows once a callback was cut short: the state it was changing may be half
+/// changed and stays borrowed, so the page cannot carry on; the link keeps the scene.
+pub(super) fn stopped_view() -> Html {
+    html! {
+        <main class="page">
+            <header class="masthead">
+                <h1 data-testid="title">{ "nnplay" }</h1>
+            </header>
+            <div class="notice alarm" role="alert" data-testid="stopped">
+                <p><strong>{ "The browser stopped nnplay part-way through its work." }</strong>
+                    { " This happens when a script is stopped (Firefox's “Stop” for a slow script, for example).                        What it was changing may be half changed, so the page cannot carry on safely.                        Reload to continue: the link keeps the scene, its settings and the points you drew." }</p>
+                <button type="button" class="button primary" data-testid="stopped-reload" onclick={Callback::from(|_| {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().reload();
+                    }
+                })}>{ "Reload" }</button>
+            </div>
+        </main>
+    }
+}
