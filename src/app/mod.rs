@@ -20,6 +20,7 @@ mod panic_banner;
 mod plot;
 mod pointer;
 mod points;
+mod sweep_chart;
 mod updater;
 
 pub use panic_banner::show_error_banner;

@@ -3,9 +3,9 @@
 
 use super::{use_work_loop, LabProps, CUT_SHORT};
 use crate::app::controls::{button, select, slider};
-use crate::app::lab_paint::paint_sweep;
 use crate::app::now_ms;
 use crate::app::panel::{format_rate, options, pick};
+use crate::app::sweep_chart::paint_sweep;
 use crate::app::Updater;
 use crate::engine::labs::sweep::{kernel_name, Sweep, SweepSpec, MAX_SWEEP_TRAIN, SWEEP_DRAWS};
 use crate::engine::Task;
