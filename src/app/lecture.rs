@@ -21,8 +21,8 @@ fn call_for_promise(target: &JsValue, name: &str) -> Result<JsValue, JsValue> {
 pub struct LectureProps {
     /// The scene shown, if one was chosen.
     pub scene: Option<usize>,
-    /// Goes to a scene.
-    pub on_scene: Callback<usize>,
+    /// Goes to a scene, or (None) leaves the scene for free play.
+    pub on_scene: Callback<Option<usize>>,
     /// Whether projector mode is on.
     pub projector: bool,
     /// Toggles projector mode.
@@ -34,9 +34,15 @@ pub struct LectureProps {
 }
 
 /// Applies scene `index` to the session.
-pub fn go_to_scene(updater: &Updater, index: usize) {
-    if let Some(next) = crate::page::scenes::scene_settings(index) {
-        updater.settings(|s| *s = next);
+pub fn go_to_scene(updater: &Updater, index: Option<usize>) {
+    match index {
+        Some(index) => {
+            if let Some(next) = crate::page::scenes::scene_settings(index) {
+                updater.settings(|s| *s = next);
+            }
+        }
+        // Free play keeps the points and the model; only the caption goes.
+        None => updater.settings(|s| s.scene = None),
     }
 }
 
@@ -116,19 +122,15 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
     let current = props.scene;
     let choose = {
         let on_scene = props.on_scene.clone();
-        Callback::from(move |key: String| {
-            if let Ok(i) = key.parse::<usize>() {
-                on_scene.emit(i);
-            }
-        })
+        Callback::from(move |key: String| on_scene.emit(key.parse::<usize>().ok()))
     };
     let previous = {
         let on_scene = props.on_scene.clone();
-        Callback::from(move |_| on_scene.emit(current.map_or(0, |i| i.saturating_sub(1))))
+        Callback::from(move |_| on_scene.emit(Some(current.map_or(0, |i| i.saturating_sub(1)))))
     };
     let next = {
         let on_scene = props.on_scene.clone();
-        Callback::from(move |_| on_scene.emit(current.map_or(0, |i| (i + 1).min(count - 1))))
+        Callback::from(move |_| on_scene.emit(Some(current.map_or(0, |i| (i + 1).min(count - 1)))))
     };
     // There is nothing before the first scene or after the last.
     let (at_first, at_last) = (current == Some(0), current == Some(count - 1));

@@ -26,7 +26,7 @@ mod updater;
 pub use panic_banner::show_error_banner;
 pub use updater::{SharedSession, Summary, Updater};
 
-use crate::page::session::Session;
+use crate::page::session::{Instability, Session};
 use crate::page::settings::Settings;
 use backprop_panel::{BackpropPanel, SharedPainters};
 use handles::{AnimationLoop, Listener};
@@ -71,7 +71,7 @@ fn now_ms() -> f64 {
 pub fn app() -> Html {
     let boot = use_memo((), |_| {
         let (hash, restored) = boot_hash();
-        let (settings, notices) = Settings::from_hash(&hash);
+        let (settings, notices) = crate::page::scenes::settings_from_link(&hash);
         (settings, notices, restored)
     });
     let settings = use_state(|| boot.0.clone());
@@ -209,7 +209,7 @@ pub fn app() -> Html {
                 // Moving past the first or last scene does nothing (it would reset the scene).
                 let go = |index: usize| {
                     if scene != Some(index) {
-                        lecture::go_to_scene(&key_updater, index)
+                        lecture::go_to_scene(&key_updater, Some(index))
                     }
                 };
                 match e.key().as_str() {
@@ -234,7 +234,7 @@ pub fn app() -> Html {
             let resize_updater = updater.clone();
             let resize = Listener::new(&window, "resize", move |_| resize_updater.refresh());
             let hash = Listener::new(&window, "hashchange", move |_| {
-                let (next, problems) = Settings::from_hash(&read_hash());
+                let (next, problems) = crate::page::scenes::settings_from_link(&read_hash());
                 updater.settings(|s| *s = next);
                 notices.set(problems);
             });
@@ -299,6 +299,26 @@ pub fn app() -> Html {
             </div>
         }
     });
+    // Training goes on (the numbers are finite), but the page says it is not learning.
+    let instability_box = summary.unstable.filter(|_| !summary.diverged).map(|unstable| {
+        let rate = panel::format_rate(summary.learning_rate);
+        let suggestion = panel::format_rate((summary.learning_rate / 10.0).max(1e-5));
+        let what = match unstable {
+            Instability::Rising { from, to } => format!(
+                "Over the last few readings the training loss has stayed far above where it started ({from:.3}), at about {to:.3}."
+            ),
+            Instability::Swinging { low, high } => format!(
+                "The training loss jumps between {low:.3} and {high:.3} without settling."
+            ),
+        };
+        html! {
+            <div class="notice alarm" role="alert" data-testid="instability">
+                <p><strong>{ "The model is not learning: the steps are too large." }</strong>
+                    { format!(" {what} The learning rate η = {rate} makes each step overshoot. \
+                       Lower it, to {suggestion} for example (training goes on from here), or press Reset as well.") }</p>
+            </div>
+        }
+    });
     let notice_box = (!notices.is_empty()).then(|| {
         let notices_setter = notices.setter();
         html! {
@@ -312,7 +332,7 @@ pub fn app() -> Html {
 
     let on_scene = {
         let updater = updater.clone();
-        Callback::from(move |index: usize| lecture::go_to_scene(&updater, index))
+        Callback::from(move |index: Option<usize>| lecture::go_to_scene(&updater, index))
     };
     let shortcuts = help.then(|| {
         let help = help.setter();
@@ -327,6 +347,7 @@ pub fn app() -> Html {
             </header>
             { for restored_box }
             { for divergence_box }
+            { for instability_box }
             { for notice_box }
             <lecture::LectureBar scene={settings.scene} {on_scene} projector={*projector}
                 on_projector={Callback::from({ let (p, on) = (projector.setter(), *projector); move |_| p.set(!on) })}

@@ -4,7 +4,7 @@
 use super::handles::try_with;
 use super::painters::Painters;
 use crate::engine::Task;
-use crate::page::session::Session;
+use crate::page::session::{Instability, Session};
 use crate::page::settings::Settings;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -37,6 +37,10 @@ pub struct Summary {
     pub examples_per_sec: f64,
     /// Training stopped because something stopped being a finite number.
     pub diverged: bool,
+    /// A blow-up with finite numbers: the loss climbing or swinging (see [`LossWatch`]).
+    ///
+    /// [`LossWatch`]: crate::page::session::LossWatch
+    pub unstable: Option<Instability>,
     /// The learning rate, for the divergence message.
     pub learning_rate: f32,
     /// The metrics come from a sample of the points (the model is too large to evaluate on all).
@@ -59,6 +63,7 @@ impl Summary {
             test_score: session.metrics.test.score,
             examples_per_sec,
             diverged: session.trainer.diverged(),
+            unstable: session.loss_watch.instability(),
             learning_rate: session.settings.learning_rate,
             sampled: session.metrics.train.count < session.trainer.train_count(),
         }

@@ -29,6 +29,21 @@ pub fn scene_settings(index: usize) -> Option<Settings> {
     })
 }
 
+/// The settings a link describes: [`Settings::from_hash`], except that a link naming only a
+/// scene (`#scene=5`) opens that scene, with its data, model and caption.
+pub fn settings_from_link(hash: &str) -> (Settings, Vec<String>) {
+    let (settings, notices) = Settings::from_hash(hash);
+    let only_a_scene = hash
+        .trim_start_matches('#')
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .all(|pair| pair.starts_with("scene="));
+    match settings.scene.filter(|_| only_a_scene && notices.is_empty()) {
+        Some(index) => (scene_settings(index).unwrap_or(settings), notices),
+        None => (settings, notices),
+    }
+}
+
 /// The scenes, in the lecture's order.
 pub const SCENES: &[Scene; super::limits::SCENES] = &[
     Scene {
@@ -176,6 +191,21 @@ mod tests {
             .collect();
         let listed: Vec<(usize, String)> = listed.into_iter().map(|(n, t)| (n, t.to_string())).collect();
         assert_eq!(listed, expected);
+    }
+
+    /// `#scene=N` alone opens scene N; a scene named beside other settings keeps them.
+    #[test]
+    fn a_link_naming_only_a_scene_opens_it() {
+        let (opened, notices) = settings_from_link("#scene=5");
+        assert!(notices.is_empty());
+        assert_eq!(opened, scene_settings(4).unwrap());
+        assert_ne!(opened.model_spec(), Settings::default().model_spec());
+        let (edited, _) = settings_from_link("#scene=5&lr=0.5");
+        assert_eq!(edited.scene, Some(4));
+        assert_eq!(edited.learning_rate, 0.5);
+        let (bad, notices) = settings_from_link("#scene=99");
+        assert_eq!(bad.scene, None);
+        assert_eq!(notices.len(), 1);
     }
 
     #[test]
