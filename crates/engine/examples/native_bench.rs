@@ -141,7 +141,9 @@ fn main() {
         );
     }
     json.push_str("\n  ]\n}\n");
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    // The workspace's target/bench, wherever the command runs from (the engine crate is two
+    // folders below the workspace root).
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
     std::fs::create_dir_all(&dir).expect("create target/bench");
     let path = dir.join("native.json");
     std::fs::write(&path, json).expect("write native.json");
