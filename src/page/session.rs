@@ -3,9 +3,9 @@
 //! drawing to it; tests drive it natively.
 
 use crate::engine::{
-    check_gradients, grid_cell, random_feature_penalty, solve_last_layer, CheckBatch, Dataset, Gradients,
-    LayerCheck, Metrics, Model, OptimizerKind, Point, RidgeError, Rng, SplitMetrics, Task, Trainer,
-    Workspace, MAX_HIDDEN_LAYERS,
+    check_gradients, forward_grid, grid_cell, random_feature_penalty, solve_last_layer, CheckBatch, Dataset,
+    Gradients, LayerCheck, Metrics, Model, OptimizerKind, Point, RidgeError, Rng, SplitMetrics, Task,
+    Trainer, Workspace, MAX_HIDDEN_LAYERS,
 };
 use crate::page::settings::{Settings, Speed};
 
@@ -250,22 +250,15 @@ const PROBE_CAPACITY: usize = 1024;
 /// Fills `out` with the values of `unit` over a `resolution²` grid laid out like
 /// [`Trainer::predict_grid`], evaluating `ws.capacity()` points at a time.
 pub fn unit_grid(model: &Model, ws: &mut Workspace, resolution: usize, unit: UnitRef, out: &mut [f32]) {
-    let total = resolution * resolution;
-    let mut start = 0;
-    while start < total {
-        let n = ws.capacity().min(total - start);
-        for k in 0..n {
-            [ws.x1[k], ws.x2[k]] = grid_cell(start + k, resolution);
-        }
-        model.forward(ws, n);
+    forward_grid(model, ws, resolution, |ws, start| {
+        let n = ws.len();
         let row = if unit.layer == 0 {
             &ws.features[unit.unit * n..(unit.unit + 1) * n]
         } else {
             ws.activation_row(unit.layer - 1, unit.unit)
         };
         out[start..start + n].copy_from_slice(row);
-        start += n;
-    }
+    });
 }
 
 const NO_METRICS: SplitMetrics = SplitMetrics {

@@ -44,6 +44,6 @@ pub use ridge::{layer_inputs, solve_last_layer, solve_spd, RidgeError, RidgeSolu
 pub use rng::Rng;
 pub use trace::Trace;
 pub use train::{
-    evaluate_points, forward_points, grid_cell, initial_model, predict_grid, predict_points, Metrics,
-    SplitMetrics, TrainConfig, Trainer,
+    evaluate_points, forward_grid, forward_points, grid_cell, initial_model, predict_grid, predict_points,
+    Metrics, SplitMetrics, TrainConfig, Trainer,
 };

@@ -353,6 +353,19 @@ pub fn grid_cell(cell: usize, resolution: usize) -> [f32; 2] {
 /// Fills `out` with f(x) over a grid (see [`Trainer::predict_grid`]), `ws.capacity()` points at
 /// a time.
 pub fn predict_grid(model: &Model, ws: &mut Workspace, resolution: usize, out: &mut [f32]) {
+    forward_grid(model, ws, resolution, |ws, start| {
+        out[start..start + ws.len()].copy_from_slice(ws.outputs())
+    });
+}
+
+/// Runs the cells of a `resolution²` grid (laid out by [`grid_cell`]) through `model`
+/// `ws.capacity()` at a time, handing `visit` each chunk's workspace and its first cell.
+pub fn forward_grid(
+    model: &Model,
+    ws: &mut Workspace,
+    resolution: usize,
+    mut visit: impl FnMut(&Workspace, usize),
+) {
     let total = resolution * resolution;
     let mut start = 0;
     while start < total {
@@ -361,7 +374,7 @@ pub fn predict_grid(model: &Model, ws: &mut Workspace, resolution: usize, out: &
             [ws.x1[k], ws.x2[k]] = grid_cell(start + k, resolution);
         }
         model.forward(ws, n);
-        out[start..start + n].copy_from_slice(ws.outputs());
+        visit(ws, start);
         start += n;
     }
 }
