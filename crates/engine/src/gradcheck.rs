@@ -2,9 +2,10 @@
 //! independent `f64` evaluation of the same model, parameter by parameter.
 //!
 //! The step is tiny (1e-7 relative to the parameter, well within `f64`'s precision; larger only
-//! where a layer's gradients are too small for that), and a nudge whose evaluation puts any ReLU or sign unit on the other side of its kink for any
-//! example is left out and counted: there the loss is not differentiable along the nudge, and
-//! the finite difference measures the jump, not the gradient.
+//! where a layer's gradients are too small for that), and a nudge whose evaluation puts any
+//! ReLU or sign unit on the other side of its kink for any example is left out and counted:
+//! there the loss is not differentiable along the nudge, and the finite difference measures
+//! the jump, not the gradient.
 
 use super::activation::Activation;
 use super::model::{Gradients, Loss, Model};

@@ -17,8 +17,13 @@ use nnplay_engine::{
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
+/// `cases` cases from a fixed seed unless `PROPTEST_CASES` or `PROPTEST_RNG_SEED` say otherwise
+/// (the default configuration reads both).
 fn config(cases: u32) -> Config {
-    let mut config = Config::with_cases(cases);
+    let mut config = Config::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        config.cases = cases;
+    }
     if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
         config.rng_seed = RngSeed::Fixed(0x6772_6164);
     }
