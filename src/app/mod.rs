@@ -26,6 +26,7 @@ mod updater;
 pub use panic_banner::show_error_banner;
 pub use updater::{SharedSession, Summary, Updater};
 
+use crate::page::limits;
 use crate::page::session::{Instability, Session};
 use crate::page::settings::Settings;
 use backprop_panel::{BackpropPanel, SharedPainters};
@@ -288,21 +289,21 @@ pub fn app() -> Html {
             </div>
         }
     });
+    // Both alerts suggest a tenth of the learning rate (within its range).
+    let suggestion = panel::format_rate((summary.learning_rate / 10.0).max(limits::LEARNING_RATE.0));
     let divergence_box = summary.diverged.then(|| {
-        let suggestion = panel::format_rate((summary.learning_rate / 10.0).max(1e-5));
         html! {
             <div class="notice alarm" role="alert" data-testid="divergence">
                 <p><strong>{ "Training stopped: the loss blew up." }</strong>
                     { format!(" At step {} the numbers grew too large to represent (the learning rate η = {} is too big for this model). \
                        The weights are kept as they were before that step. Lower the learning rate, to {} for example, and press Play; \
-                       if it stops again at once, press Reset.", summary.steps, panel::format_rate(summary.learning_rate), suggestion) }</p>
+                       if it stops again at once, press Reset.", summary.steps, panel::format_rate(summary.learning_rate), &suggestion) }</p>
             </div>
         }
     });
     // Training goes on (the numbers are finite), but the page says it is not learning.
     let instability_box = summary.unstable.filter(|_| !summary.diverged).map(|unstable| {
         let rate = panel::format_rate(summary.learning_rate);
-        let suggestion = panel::format_rate((summary.learning_rate / 10.0).max(1e-5));
         let what = match unstable {
             Instability::Rising { from, to } => format!(
                 "Over the last few readings the training loss has stayed far above where it started ({from:.3}), at about {to:.3}."
