@@ -7,7 +7,8 @@
 //! [`ModelSpec::random_features`], [`ModelSpec::mlp`]). A [`Trainer`] runs minibatch SGD on a
 //! [`Dataset`] with reusable buffers; [`Model::trace`] follows one example through the network;
 //! [`check_gradients`] compares backprop with finite differences; [`solve_last_layer`] gives
-//! the exact optimum of the convex cases. [`labs`] holds the numerics of the page's labs.
+//! the exact optimum of the convex cases; a [`Timeline`] keeps log-spaced snapshots of a run to
+//! look back at or continue from. [`labs`] holds the numerics of the page's labs.
 
 #![warn(missing_docs)]
 
@@ -23,6 +24,7 @@ mod names;
 mod optim;
 mod ridge;
 mod rng;
+mod timeline;
 mod trace;
 mod train;
 
@@ -42,8 +44,12 @@ pub use names::UnknownName;
 pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, MOMENTUM};
 pub use ridge::{layer_inputs, solve_last_layer, solve_spd, RidgeError, RidgeSolution};
 pub use rng::Rng;
+pub use timeline::{
+    trainable_count, OptimizerResume, Resumed, Snapshot, Timeline, TimelineError, TimelinePlan,
+    MAX_SNAPSHOTS, MIN_SNAPSHOTS_WITH_STATE, ORDER_REPLAY_LIMIT, TIMELINE_BUDGET,
+};
 pub use trace::Trace;
 pub use train::{
     evaluate_points, forward_grid, forward_points, grid_cell, initial_model, predict_grid, predict_points,
-    Metrics, SplitMetrics, TrainConfig, Trainer,
+    BatchPosition, Metrics, SplitMetrics, TrainConfig, Trainer,
 };

@@ -60,10 +60,13 @@ impl Default for OptimizerConfig {
 /// Optimizer state for one model: one slot per parameter tensor (each layer's W, then its b).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Optimizer {
-    first: Vec<Vec<f32>>,
-    second: Vec<Vec<f32>>,
-    beta1_power: f32,
-    beta2_power: f32,
+    /// Momentum's velocity or Adam's first moment, per tensor (each layer's W, then its b).
+    pub(crate) first: Vec<Vec<f32>>,
+    /// Adam's second moment, per tensor.
+    pub(crate) second: Vec<Vec<f32>>,
+    /// β1ᵗ and β2ᵗ of Adam's bias correction.
+    pub(crate) beta1_power: f32,
+    pub(crate) beta2_power: f32,
 }
 
 impl Optimizer {

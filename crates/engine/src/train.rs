@@ -91,6 +91,8 @@ pub struct Trainer {
     test: Columns,
     order: Vec<u32>,
     cursor: usize,
+    /// Shuffles of `order` since it was last drawn from the seed (see [`BatchPosition`]).
+    shuffles: u64,
     batch: Workspace,
     eval: Workspace,
     grads: Gradients,
@@ -104,6 +106,19 @@ pub struct Trainer {
     previous_weights: Vec<Vec<f32>>,
     previous_bias: Vec<Vec<f32>>,
     diverged: bool,
+}
+
+/// Where a run is in its minibatch order. The order depends only on the seed, the number of
+/// training points and how often it has been shuffled since it was drawn, so these three
+/// numbers rebuild it exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BatchPosition {
+    /// The number of training points when the order was drawn.
+    pub train_count: usize,
+    /// Shuffles since the order was drawn from the seed: one to start, one per finished epoch.
+    pub shuffles: u64,
+    /// Where in the order the next minibatch starts.
+    pub cursor: usize,
 }
 
 /// RNG stream labels: the weights and the batch order draw from separate streams of the seed.
@@ -134,6 +149,7 @@ impl Trainer {
             test: Columns::default(),
             order: Vec::new(),
             cursor: 0,
+            shuffles: 0,
             rng: Rng::stream(seed, ORDER_STREAM),
             seed,
             steps: 0,
@@ -179,12 +195,21 @@ impl Trainer {
         if self.train.len() != old_train || self.order.is_empty() {
             // The order depends only on the seed and the number of points, not on the edits
             // that led here: a link to the edited points replays the same run.
-            self.rng = Rng::stream(self.seed, ORDER_STREAM);
-            self.order.clear();
-            self.order.extend(0..self.train.len() as u32);
-            self.rng.shuffle(&mut self.order);
+            self.draw_order(1);
             self.cursor = 0;
         }
+    }
+
+    /// Draws the minibatch order afresh from the seed for the current training points and
+    /// shuffles it `shuffles` times (once to start, once more at the end of each epoch).
+    fn draw_order(&mut self, shuffles: u64) {
+        self.rng = Rng::stream(self.seed, ORDER_STREAM);
+        self.order.clear();
+        self.order.extend(0..self.train.len() as u32);
+        for _ in 0..shuffles {
+            self.rng.shuffle(&mut self.order);
+        }
+        self.shuffles = shuffles;
     }
 
     /// Changes the batch size, keeping the weights (resizes the batch buffers).
@@ -305,8 +330,70 @@ impl Trainer {
             self.cursor = 0;
             self.epochs += 1;
             self.rng.shuffle(&mut self.order);
+            self.shuffles += 1;
         }
         true
+    }
+
+    /// Where the run is in its minibatch order.
+    pub fn position(&self) -> BatchPosition {
+        BatchPosition {
+            train_count: self.train.len(),
+            shuffles: self.shuffles,
+            cursor: self.cursor,
+        }
+    }
+
+    /// The optimizer's state (velocities, moment estimates).
+    pub(crate) fn optimizer(&self) -> &Optimizer {
+        &self.optimizer
+    }
+
+    /// The model and the optimizer's state, to restore both.
+    pub(crate) fn model_and_optimizer_mut(&mut self) -> (&mut Model, &mut Optimizer) {
+        (&mut self.model, &mut self.optimizer)
+    }
+
+    /// Puts the run back to an earlier point whose trainable weights the caller has already
+    /// written into [`Trainer::model`]: the step and epoch counts, the optimizer state (kept as
+    /// the caller left it, or fresh unless `keep_optimizer`), and the minibatch order at `position`, rebuilt by replaying its shuffles
+    /// from the seed when that takes at most `replay_limit` random draws. Returns whether the
+    /// order is the one the run had there; if not (the points were added or removed since, or
+    /// the replay would be too long) the order is drawn afresh, as after an edit. Clears the
+    /// last step's gradients and the divergence flag.
+    pub(crate) fn rewind(
+        &mut self,
+        steps: u64,
+        epochs: u64,
+        keep_optimizer: bool,
+        position: BatchPosition,
+        replay_limit: u64,
+    ) -> bool {
+        self.steps = steps;
+        self.epochs = epochs;
+        if !keep_optimizer {
+            self.optimizer = Optimizer::new(&self.model);
+        }
+        self.diverged = false;
+        for (l, layer) in self.model.layers.iter().enumerate() {
+            self.previous_weights[l].copy_from_slice(&layer.weights);
+            self.previous_bias[l].copy_from_slice(&layer.bias);
+        }
+        for g in self.grads.weights.iter_mut().chain(&mut self.grads.bias) {
+            g.fill(0.0);
+        }
+        self.grads.norms.fill(0.0);
+        let n = self.train.len();
+        let draws = position.shuffles.saturating_mul(n as u64);
+        let replayable = position.train_count == n && position.cursor < n.max(1) && draws <= replay_limit;
+        if replayable {
+            self.draw_order(position.shuffles);
+            self.cursor = position.cursor;
+        } else {
+            self.draw_order(1);
+            self.cursor = 0;
+        }
+        replayable
     }
 
     /// Steps until the current epoch ends (a whole epoch when called at its start).
