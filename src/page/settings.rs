@@ -11,6 +11,7 @@ use crate::engine::{
     Point, Preset, Task, TrainConfig,
 };
 use crate::page::codec;
+use crate::page::compare::{self, RunSettings};
 use std::fmt;
 use std::str::FromStr;
 
@@ -160,6 +161,9 @@ pub struct Settings {
     pub target_labels: usize,
     /// How the target's test points are moved.
     pub shift: Shift,
+    /// Compare mode's second run, trained beside this one on the same points (see
+    /// [`crate::page::compare`]).
+    pub compare: Option<RunSettings>,
 }
 
 impl Default for Settings {
@@ -202,6 +206,7 @@ impl Default for Settings {
                 kind: ShiftKind::Rotate,
                 amount: 0.0,
             },
+            compare: None,
         }
     }
 }
@@ -347,6 +352,9 @@ impl Settings {
         if let Some(scene) = self.scene {
             pairs.push(("scene", (scene + 1).to_string()));
         }
+        if let Some(run) = &self.compare {
+            pairs.push(("cmp", compare::encode(self, run)));
+        }
         if let Some(points) = &self.points {
             pairs.push(("pts", codec::encode_points(points, self.task())));
         }
@@ -365,6 +373,7 @@ impl Settings {
         let hash = hash.strip_prefix('#').unwrap_or(hash);
         let mut data_seed_given = false;
         let mut points_text = None;
+        let mut compare_text = None;
         for pair in hash.split('&').filter(|p| !p.is_empty()) {
             let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
             let value = percent_decode(raw);
@@ -463,11 +472,17 @@ impl Settings {
                     _ => note("not the number of a built-in scene"),
                 },
                 "pts" => points_text = Some(value),
+                "cmp" => compare_text = Some(value),
                 _ => notices.push(format!("Ignored unknown setting '{}'.", shorten(key))),
             }
         }
         if !data_seed_given {
             s.data_seed = s.seed;
+        }
+        if let Some(text) = compare_text {
+            let (run, mut refused) = compare::decode(&s, &text);
+            s.compare = Some(run);
+            notices.append(&mut refused);
         }
         if let Some(text) = points_text {
             match codec::decode_points(&text, s.task()) {
@@ -492,7 +507,8 @@ fn fmt_num(v: f32) -> String {
     }
 }
 
-fn shorten(s: &str) -> String {
+/// `s`, cut to 40 characters for a notice.
+pub(crate) fn shorten(s: &str) -> String {
     if s.chars().count() > 40 {
         format!("{}…", s.chars().take(40).collect::<String>())
     } else {
@@ -614,6 +630,12 @@ mod tests {
                 kind: ShiftKind::Scale,
                 amount: 0.25,
             },
+            compare: Some(RunSettings {
+                model: ModelFamily::Features,
+                features: vec![HandFeature::Ring],
+                optimizer: OptimizerKind::Momentum,
+                ..Settings::default().run()
+            }),
         };
         let (back, notices) = Settings::from_hash(&format!("#{}", s.to_hash()));
         assert_eq!(notices, Vec::<String>::new());

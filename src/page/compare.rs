@@ -1,0 +1,400 @@
+//! Compare mode's second run: what it is ([`RunSettings`], the model and how it trains), its
+//! one-line description, and its encoding in the link.
+//!
+//! Both runs share the points, the seed (so the same minibatch order) and the display; the
+//! second run may differ in everything else a [`RunSettings`] holds. In the link it is the
+//! `cmp` key, listing only what differs from the first run as `key:value` pairs joined by `;`,
+//! with the keys and values of the main hash: `cmp=act:relu` races the same network with ReLU,
+//! `cmp=k:500;lr:0.01` the same random features with k = 500 at another learning rate, and
+//! `cmp=` an identical copy.
+
+use crate::engine::{Activation, HandFeature, OptimizerKind};
+use crate::page::settings::{ModelFamily, Regularization, Settings};
+
+/// One training run's model and training settings: everything two compared runs may differ in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunSettings {
+    /// The model family.
+    pub model: ModelFamily,
+    /// Hand-made features in use (for [`ModelFamily::Features`]).
+    pub features: Vec<HandFeature>,
+    /// σ of the random features.
+    pub rf_activation: Activation,
+    /// Number of random features k.
+    pub k: usize,
+    /// Scale of the random M (and b).
+    pub rf_scale: f32,
+    /// Hidden layer widths of the network.
+    pub layers: Vec<usize>,
+    /// Activation of the network's hidden layers.
+    pub activation: Activation,
+    /// η.
+    pub learning_rate: f32,
+    /// Minibatch size.
+    pub batch_size: usize,
+    /// Update rule.
+    pub optimizer: OptimizerKind,
+    /// Penalty kind.
+    pub regularization: Regularization,
+    /// Penalty rate λ.
+    pub reg_rate: f32,
+}
+
+/// The hash keys of the settings a [`RunSettings`] holds: the keys `cmp` may list.
+pub const RUN_KEYS: [&str; 12] = [
+    "model", "features", "rf", "k", "rfscale", "layers", "act", "lr", "batch", "opt", "reg", "rate",
+];
+
+impl Settings {
+    /// The run these settings describe.
+    pub fn run(&self) -> RunSettings {
+        RunSettings {
+            model: self.model,
+            features: self.features.clone(),
+            rf_activation: self.rf_activation,
+            k: self.k,
+            rf_scale: self.rf_scale,
+            layers: self.layers.clone(),
+            activation: self.activation,
+            learning_rate: self.learning_rate,
+            batch_size: self.batch_size,
+            optimizer: self.optimizer,
+            regularization: self.regularization,
+            reg_rate: self.reg_rate,
+        }
+    }
+
+    /// These settings with `run`'s model and training settings instead of their own.
+    pub fn with_run(&self, run: &RunSettings) -> Settings {
+        Settings {
+            model: run.model,
+            features: run.features.clone(),
+            rf_activation: run.rf_activation,
+            k: run.k,
+            rf_scale: run.rf_scale,
+            layers: run.layers.clone(),
+            activation: run.activation,
+            learning_rate: run.learning_rate,
+            batch_size: run.batch_size,
+            optimizer: run.optimizer,
+            regularization: run.regularization,
+            reg_rate: run.reg_rate,
+            ..self.clone()
+        }
+    }
+
+    /// The full settings of compare mode's second run, if there is one: these settings with its
+    /// model and training settings, and no comparison of its own.
+    pub fn compared(&self) -> Option<Settings> {
+        self.compare.as_ref().map(|run| Settings {
+            compare: None,
+            ..self.with_run(run)
+        })
+    }
+}
+
+impl RunSettings {
+    /// The run in one line for the page, e.g. "Network 8,8 tanh, SGD η = 0.03"; a penalty and a
+    /// batch size other than 10 are added when set.
+    pub fn describe(&self) -> String {
+        let model = match self.model {
+            ModelFamily::Linear => "Linear model".to_string(),
+            ModelFamily::Features => {
+                let formulas: Vec<&str> = self.features.iter().map(|f| f.formula()).collect();
+                match formulas.is_empty() {
+                    true => "No features".to_string(),
+                    false => format!("Features {}", formulas.join(", ")),
+                }
+            }
+            ModelFamily::Random => format!(
+                "Random features k = {} {}, scale {}",
+                self.k, self.rf_activation, self.rf_scale
+            ),
+            ModelFamily::Mlp if self.layers.is_empty() => "Network without hidden layers".to_string(),
+            ModelFamily::Mlp => {
+                let widths: Vec<String> = self.layers.iter().map(usize::to_string).collect();
+                format!("Network {} {}", widths.join(","), self.activation)
+            }
+        };
+        let rule = match self.optimizer {
+            OptimizerKind::Sgd => "SGD",
+            OptimizerKind::Momentum => "momentum",
+            OptimizerKind::Adam => "Adam",
+        };
+        let mut line = format!("{model}, {rule} η = {}", self.learning_rate);
+        if self.regularization != Regularization::None {
+            line += &format!(", {} λ = {}", self.regularization.label(), self.reg_rate);
+        }
+        if self.batch_size != Settings::default().batch_size {
+            line += &format!(", batch {}", self.batch_size);
+        }
+        line
+    }
+}
+
+/// The `key=value` pairs of `run` in the main hash's encoding, for [`RUN_KEYS`] only.
+fn run_pairs(run: &RunSettings) -> Vec<(String, String)> {
+    Settings::default()
+        .with_run(run)
+        .to_hash()
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(key, _)| RUN_KEYS.contains(key))
+        .map(|(key, value)| (key.to_string(), value.to_string()))
+        .collect()
+}
+
+/// The value of the `cmp` key for comparing `primary` with `run`: the settings in which `run`
+/// differs, as `key:value` pairs joined by `;` (empty when the runs are the same).
+pub fn encode(primary: &Settings, run: &RunSettings) -> String {
+    let ours = run_pairs(&primary.run());
+    run_pairs(run)
+        .into_iter()
+        .filter(|pair| !ours.contains(pair))
+        .map(|(key, value)| format!("{key}:{value}"))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// Reads the value of the `cmp` key against `primary`, which gives every setting the value
+/// does not list. Never fails: a pair that is malformed, names another key or holds a value
+/// the main hash would refuse is skipped with a notice, and the run keeps `primary`'s setting.
+pub fn decode(primary: &Settings, text: &str) -> (RunSettings, Vec<String>) {
+    let mut hash: Vec<String> = run_pairs(&primary.run())
+        .into_iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect();
+    let mut notices = Vec::new();
+    let mut skip = |item: &str, why: &str| {
+        notices.push(format!(
+            "In the comparison: Ignored {}: {why}.",
+            crate::page::settings::shorten(item)
+        ));
+    };
+    for item in text.split(';').filter(|item| !item.is_empty()) {
+        match item.split_once(':') {
+            None => skip(item, "not key:value"),
+            Some((key, _)) if !RUN_KEYS.contains(&key) => skip(item, "not a model or training setting"),
+            // The value is read by the main hash's parser, so it must not break out of its pair.
+            Some((_, value)) if value.contains(['&', '=', '%', '+', '#']) => skip(item, "not a valid value"),
+            Some((key, value)) => hash.push(format!("{key}={value}")),
+        }
+    }
+    let (parsed, refused) = Settings::from_hash(&hash.join("&"));
+    notices.extend(refused.into_iter().map(|n| format!("In the comparison: {n}")));
+    (parsed.run(), notices)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::scenes::SCENES;
+
+    /// The two comparisons the lecture wants are links: the deep sigmoid scene against ReLU,
+    /// and five random features against five hundred.
+    #[test]
+    fn the_lectures_comparisons_are_links() {
+        let deep = SCENES.iter().find(|s| s.hash.contains("act=sigmoid")).unwrap();
+        let (settings, notices) = Settings::from_hash(&format!("{}&cmp=act:relu", deep.hash));
+        assert!(notices.is_empty(), "{notices:?}");
+        let other = settings.compared().unwrap();
+        assert_eq!(other.activation, Activation::Relu);
+        assert_eq!(other.layers, settings.layers);
+        let (ours, theirs) = (settings.run().describe(), other.run().describe());
+        assert_eq!(ours.replace("sigmoid", "relu"), theirs);
+        assert!(
+            ours.starts_with("Network ") && ours.contains(" sigmoid, "),
+            "{ours}"
+        );
+
+        let few = SCENES.iter().find(|s| s.hash.contains("k=5&")).unwrap();
+        let (settings, notices) = Settings::from_hash(&format!("{}&cmp=k:500;lr:0.01", few.hash));
+        assert!(notices.is_empty(), "{notices:?}");
+        let many = settings.compared().unwrap();
+        assert_eq!((many.k, many.learning_rate), (500, 0.01));
+        assert_eq!(
+            many.run().describe(),
+            "Random features k = 500 sign, scale 1, Adam η = 0.01"
+        );
+        assert!(
+            settings.to_hash().ends_with("&cmp=k:500;lr:0.01"),
+            "{}",
+            settings.to_hash()
+        );
+    }
+
+    #[test]
+    fn descriptions_name_the_model_and_its_training() {
+        let mut s = Settings::default();
+        assert_eq!(s.run().describe(), "Network 8,8 tanh, SGD η = 0.03");
+        s.model = ModelFamily::Features;
+        s.features = vec![HandFeature::X1, HandFeature::X1X2];
+        s.regularization = Regularization::L2;
+        s.batch_size = 25;
+        s.optimizer = OptimizerKind::Momentum;
+        assert_eq!(
+            s.run().describe(),
+            "Features x₁, x₁·x₂, momentum η = 0.03, L2 λ = 0.001, batch 25"
+        );
+        s.model = ModelFamily::Linear;
+        assert!(s.run().describe().starts_with("Linear model, "));
+    }
+
+    /// Only what differs is written, whichever side the defaults are on; a link without `cmp`
+    /// has no second run, and `cmp=` races an identical copy.
+    #[test]
+    fn the_link_lists_only_what_differs() {
+        let primary = Settings {
+            layers: vec![4],
+            learning_rate: 0.3,
+            ..Settings::default()
+        };
+        let run = Settings {
+            layers: vec![8, 8],
+            ..primary.clone()
+        }
+        .run();
+        assert_eq!(encode(&primary, &run), "layers:8,8");
+        assert_eq!(encode(&primary, &primary.run()), "");
+        let (s, notices) = Settings::from_hash("layers=4&lr=0.3");
+        assert!(notices.is_empty() && s.compare.is_none());
+        assert!(!s.to_hash().contains("cmp"));
+        let (s, notices) = Settings::from_hash("layers=4&lr=0.3&cmp=");
+        assert!(notices.is_empty());
+        assert_eq!(s.compare, Some(s.run()));
+    }
+
+    /// Bad pairs are skipped one by one with a notice each, and the rest still apply.
+    #[test]
+    fn malformed_comparisons_fall_back_with_a_notice_each() {
+        let (s, notices) = Settings::from_hash(
+            "layers=4&cmp=act:cos;seed:5;layers;lr:1e9;k:abc;layers:8,8;act:relu%26seed%3D3;opt:adam",
+        );
+        assert_eq!(notices.len(), 6, "{notices:#?}");
+        assert!(notices.iter().all(|n| n.starts_with("In the comparison: ")));
+        assert!(notices.iter().any(|n| n.contains("act=cos")), "{notices:#?}");
+        assert!(
+            notices.iter().any(|n| n.contains("seed:5: not a model")),
+            "{notices:#?}"
+        );
+        let run = s.compare.unwrap();
+        assert_eq!(run.layers, vec![8, 8]);
+        assert_eq!(run.optimizer, OptimizerKind::Adam);
+        assert_eq!(run.activation, s.activation);
+        assert_eq!(run.learning_rate, s.learning_rate);
+        assert_eq!(s.seed, 1, "the comparison cannot reach the first run's settings");
+    }
+
+    /// Property tests (host only: proptest is not built for wasm).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, RngSeed};
+
+        /// Settings for both runs drawn from values the link writes exactly.
+        fn run_settings() -> impl Strategy<Value = RunSettings> {
+            let model = prop::sample::select(ModelFamily::ALL.to_vec());
+            let features = prop::sample::subsequence(HandFeature::ALL.to_vec(), 0..=8);
+            let rf = prop::sample::select(crate::page::settings::RANDOM_ACTIVATIONS.to_vec());
+            let act = prop::sample::select(crate::page::settings::HIDDEN_ACTIVATIONS.to_vec());
+            let layers = prop::collection::vec(1usize..=256, 0..=8);
+            let number = |values: &'static [f32]| prop::sample::select(values.to_vec());
+            (
+                (
+                    model,
+                    features,
+                    rf,
+                    1usize..=2000,
+                    number(&[0.1, 0.5, 1.0, 2.5, 20.0]),
+                ),
+                (
+                    layers,
+                    act,
+                    number(&[1e-5, 0.003, 0.03, 0.1, 10.0]),
+                    1usize..=1000,
+                ),
+                (
+                    prop::sample::select(OptimizerKind::ALL.to_vec()),
+                    prop::sample::select(Regularization::ALL.to_vec()),
+                    number(&[0.0, 1e-4, 0.001, 0.5]),
+                ),
+            )
+                .prop_map(
+                    |(
+                        (model, features, rf_activation, k, rf_scale),
+                        (layers, activation, lr, batch),
+                        (optimizer, regularization, reg_rate),
+                    )| {
+                        RunSettings {
+                            model,
+                            features,
+                            rf_activation,
+                            k,
+                            rf_scale,
+                            layers,
+                            activation,
+                            learning_rate: lr,
+                            batch_size: batch,
+                            optimizer,
+                            regularization,
+                            reg_rate,
+                        }
+                    },
+                )
+        }
+
+        fn config(cases: u32) -> Config {
+            Config {
+                cases: std::env::var("PROPTEST_CASES")
+                    .ok()
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(cases),
+                rng_seed: RngSeed::Fixed(0x636d_7031),
+                failure_persistence: None,
+                ..Config::default()
+            }
+        }
+
+        proptest! {
+            #![proptest_config(config(500))]
+
+            /// Any two runs survive the link: the first run's settings and the second's.
+            #[test]
+            fn comparisons_round_trip_through_the_link(first in run_settings(), second in run_settings()) {
+                let settings = Settings { compare: Some(second), ..Settings::default().with_run(&first) };
+                let (back, notices) = Settings::from_hash(&settings.to_hash());
+                prop_assert!(notices.is_empty(), "{:?}", notices);
+                prop_assert_eq!(back, settings);
+            }
+
+            /// Any text in `cmp` (percent-encoded in the link, so it arrives whole) gives
+            /// usable settings and never touches the first run.
+            #[test]
+            fn any_comparison_text_gives_usable_settings(text in "[a-z0-9:;,.%&=+#é -]{0,60}") {
+                let escaped: String = text.bytes().map(|b| format!("%{b:02X}")).collect();
+                let (s, _) = Settings::from_hash(&format!("layers=3&lr=0.2&cmp={escaped}"));
+                prop_assert_eq!(s.layers.clone(), vec![3]);
+                prop_assert_eq!(s.learning_rate, 0.2);
+                let other = s.compared().unwrap();
+                prop_assert!(other.learning_rate.is_finite() && other.layers.len() <= 8);
+                let _ = other.model_spec();
+            }
+
+            /// Pairs built from the real keys and arbitrary values never panic, and each one
+            /// either applies or leaves one notice.
+            #[test]
+            fn each_pair_applies_or_is_explained(
+                pairs in prop::collection::vec((prop::sample::select(RUN_KEYS.to_vec()), "[a-z0-9,.e-]{0,8}"), 0..6)
+            ) {
+                let text: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+                let primary = Settings::default();
+                let (run, notices) = decode(&primary, &text.join(";"));
+                prop_assert!(notices.len() <= pairs.len());
+                let (again, notices) = decode(&primary, &encode(&primary, &run));
+                prop_assert!(notices.is_empty(), "{:?}", notices);
+                prop_assert_eq!(again, run);
+            }
+        }
+    }
+}
