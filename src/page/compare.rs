@@ -285,6 +285,131 @@ mod tests {
         assert_eq!(s.seed, 1, "the comparison cannot reach the first run's settings");
     }
 
+    fn bits(model: &crate::engine::Model) -> Vec<u32> {
+        (model.layers.iter())
+            .flat_map(|l| l.weights.iter().chain(&l.bias))
+            .map(|v| v.to_bits())
+            .collect()
+    }
+
+    /// The second run is exactly the run its settings give alone, step for step: the same
+    /// weights to the bit, the same minibatches and the same metrics, through frames of every
+    /// speed and an edit of the points; its timeline records the same steps as the first run's.
+    #[test]
+    fn the_second_run_equals_a_solo_run_with_its_settings() {
+        use crate::page::session::Session;
+        use crate::page::settings::Speed;
+        let (settings, notices) = Settings::from_hash(
+            "dataset=spiral&n=160&layers=8,8,8&act=sigmoid&lr=0.1&cmp=act:relu;batch:7;opt:adam;lr:0.01;layers:16,8",
+        );
+        assert!(notices.is_empty(), "{notices:?}");
+        let mut race = Session::new(settings.clone());
+        let mut solo = Session::new(settings.compared().unwrap());
+        let mut first = Session::new(Settings {
+            compare: None,
+            ..settings.clone()
+        });
+        let clock = std::cell::Cell::new(0.0);
+        let tick = || {
+            clock.set(clock.get() + 0.3);
+            clock.get()
+        };
+        for (frame, speed) in [Speed::Normal, Speed::Fast, Speed::Slow]
+            .into_iter()
+            .cycle()
+            .take(30)
+            .enumerate()
+        {
+            race.apply(Settings {
+                speed,
+                ..race.settings.clone()
+            });
+            let turns = race.run_frame(clock.get() + 5.0, &tick);
+            for _ in 0..turns {
+                solo.trainer.step();
+                first.trainer.step();
+            }
+            if frame == 12 {
+                race.add_point([0.25, -0.5], 1.0);
+                solo.add_point([0.25, -0.5], 1.0);
+                first.add_point([0.25, -0.5], 1.0);
+            }
+        }
+        race.refresh_metrics();
+        solo.refresh_metrics();
+        first.refresh_metrics();
+        let other = race.compare().unwrap();
+        assert!(other.trainer.steps() > 100, "{}", other.trainer.steps());
+        assert_eq!(other.trainer.steps(), solo.trainer.steps());
+        assert_eq!(other.trainer.epochs(), solo.trainer.epochs());
+        assert_eq!(bits(&other.trainer.model), bits(&solo.trainer.model));
+        assert_eq!(other.metrics, solo.metrics);
+        assert_eq!(other.data, race.data);
+        // The first run is untouched by the race.
+        assert_eq!(bits(&race.trainer.model), bits(&first.trainer.model));
+        let steps = |s: &Session| s.timeline.snapshots().iter().map(|s| s.step).collect::<Vec<_>>();
+        assert_eq!(steps(&race), steps(other));
+    }
+
+    /// A link with `cmp` opens racing; changing the second run's learning rate keeps both
+    /// training, changing its model restarts both, and clearing `cmp` ends the race.
+    #[test]
+    fn the_race_starts_restarts_and_ends_with_the_settings() {
+        use crate::page::session::Session;
+        // A large second model keeps fewer snapshots; both timelines then keep as many, so
+        // they record the same steps.
+        let (settings, _) = Settings::from_hash("layers=4&cmp=layers:256,256,256");
+        let race = Session::new(settings);
+        let other = race.compare().unwrap();
+        assert!(other.timeline.plan().snapshots() < crate::engine::MAX_SNAPSHOTS);
+        assert_eq!(
+            race.timeline.plan().snapshots(),
+            other.timeline.plan().snapshots()
+        );
+        let (settings, _) = Settings::from_hash("layers=4&cmp=layers:6");
+        let mut race = Session::new(settings);
+        assert_eq!(race.compare().unwrap().trainer.model.layers[0].outputs, 6);
+        let steps_of = |race: &Session| (race.trainer.steps(), race.compare().unwrap().trainer.steps());
+        for _ in 0..5 {
+            race.step_once();
+        }
+        assert_eq!(steps_of(&race), (5, 5));
+        let mut faster = race.settings.clone();
+        faster.compare.as_mut().unwrap().learning_rate = 0.5;
+        race.apply(faster);
+        assert_eq!(steps_of(&race), (5, 5));
+        assert_eq!(
+            race.compare().unwrap().trainer.config.optimizer.learning_rate,
+            0.5
+        );
+        let mut wider = race.settings.clone();
+        wider.compare.as_mut().unwrap().layers = vec![9];
+        race.apply(wider);
+        assert_eq!(steps_of(&race), (0, 0));
+        race.step_once();
+        let mut slower = race.settings.clone();
+        slower.learning_rate = 0.01;
+        race.apply(slower);
+        assert_eq!(
+            steps_of(&race),
+            (1, 1),
+            "the first run's learning rate restarts nothing"
+        );
+        race.apply(Settings {
+            compare: None,
+            ..race.settings.clone()
+        });
+        assert!(race.compare().is_none());
+        assert_eq!(race.trainer.steps(), 1);
+        // Starting a race mid-run starts both runs from the beginning.
+        race.apply(Settings {
+            compare: Some(race.settings.run()),
+            ..race.settings.clone()
+        });
+        assert_eq!(steps_of(&race), (0, 0));
+        assert_eq!(race.trainer.model, race.compare().unwrap().trainer.model);
+    }
+
     /// Property tests (host only: proptest is not built for wasm).
     #[cfg(not(target_arch = "wasm32"))]
     mod properties {

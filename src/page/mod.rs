@@ -12,3 +12,4 @@ pub mod paint;
 pub mod scenes;
 pub mod session;
 pub mod settings;
+pub mod timeline;

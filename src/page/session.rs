@@ -4,8 +4,8 @@
 
 use crate::engine::{
     check_gradients, forward_grid, grid_cell, random_feature_penalty, solve_last_layer, CheckBatch, Dataset,
-    Gradients, LayerCheck, Metrics, Model, OptimizerKind, Point, RidgeError, Rng, SplitMetrics, Task,
-    Trainer, Workspace, MAX_HIDDEN_LAYERS,
+    Gradients, LayerCheck, Metrics, Model, OptimizerKind, Point, Resumed, RidgeError, Rng, SplitMetrics,
+    Task, Timeline, TimelineError, TimelinePlan, Trainer, Workspace, MAX_HIDDEN_LAYERS,
 };
 use crate::page::settings::{Settings, Speed};
 
@@ -108,6 +108,11 @@ impl<T: Sample> History<T> {
     pub fn clear(&mut self) {
         self.points.clear();
         self.stride = 1;
+    }
+
+    /// Forgets the samples after `step` (training continues from there).
+    pub fn truncate_after(&mut self, step: u64) {
+        self.points.retain(|p| p.step() <= step);
     }
 }
 
@@ -229,6 +234,12 @@ pub struct Session {
     pub metrics: Metrics,
     /// The training loss of recent refreshes, watched for a blow-up that stays finite.
     pub loss_watch: LossWatch,
+    /// Snapshots of this run at log-spaced steps, recorded after every step, to look back at
+    /// ([`crate::page::timeline::SnapshotView`]) or continue from ([`Session::continue_from`]).
+    pub timeline: Timeline,
+    /// Compare mode's second run ([`Settings::compare`]): the same points and seed, trained
+    /// step for step beside this one.
+    compare: Option<Box<Session>>,
     examples_since_rate: u64,
     probe: Option<Workspace>,
     data_version: u64,
@@ -245,7 +256,17 @@ pub struct UnitRef {
 }
 
 /// Points a probe workspace evaluates at once.
-const PROBE_CAPACITY: usize = 1024;
+pub const PROBE_CAPACITY: usize = 1024;
+
+/// Runs a `resolution²` grid (laid out like [`Trainer::predict_grid`], at most `ws.capacity()`
+/// cells) through `model` in one pass, leaving every unit's values over the plane in `ws`.
+pub fn probe_grid(model: &Model, ws: &mut Workspace, resolution: usize) {
+    let n = (resolution * resolution).min(ws.capacity());
+    for cell in 0..n {
+        [ws.x1[cell], ws.x2[cell]] = grid_cell(cell, resolution);
+    }
+    model.forward(ws, n);
+}
 
 /// Fills `out` with the values of `unit` over a `resolution²` grid laid out like
 /// [`Trainer::predict_grid`], evaluating `ws.capacity()` points at a time.
@@ -267,10 +288,35 @@ const NO_METRICS: SplitMetrics = SplitMetrics {
     score: f64::NAN,
 };
 
+/// The result of [`Session::continue_from`]: what each run did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Continued {
+    /// This run.
+    pub run: Resumed,
+    /// Compare mode's second run, put back at its snapshot of the same step (`None` without a
+    /// second run, or when it has no snapshot that early).
+    pub compare: Option<Resumed>,
+}
+
+/// Points of each split the readouts (and the timeline's snapshots) evaluate for `model`: all
+/// of them for small models, an evenly spaced sample for those too large to evaluate on
+/// everything several times a second (about 30 million multiply-adds, a few milliseconds in the
+/// browser).
+pub fn metric_points(model: &Model) -> usize {
+    const BUDGET: usize = 30_000_000;
+    (BUDGET / (2 * model.parameter_count().max(1))).max(64)
+}
+
 impl Session {
-    /// A session for `settings`, with the preset's points and a fresh model.
+    /// A session for `settings`, with the preset's points and a fresh model (and, when the
+    /// settings compare, the second run beside it).
     pub fn new(settings: Settings) -> Self {
         let data = settings.dataset();
+        Session::on_points(settings, data)
+    }
+
+    /// A session for `settings` training on `data`.
+    fn on_points(settings: Settings, data: Dataset) -> Self {
         let trainer = Trainer::new(
             settings.model_spec(),
             settings.train_config(),
@@ -280,7 +326,6 @@ impl Session {
         let mut session = Session {
             settings,
             data,
-            trainer,
             history: LossHistory::new(600),
             gradient_history: History::new(400),
             metrics: Metrics {
@@ -288,11 +333,19 @@ impl Session {
                 test: NO_METRICS,
             },
             loss_watch: LossWatch::default(),
+            timeline: Timeline::new(
+                TimelinePlan::for_model(&trainer.model),
+                metric_points(&trainer.model),
+            ),
+            compare: None,
             examples_since_rate: 0,
             probe: None,
             data_version: 0,
             model_version: 0,
+            trainer,
         };
+        session.timeline.maybe_record(&mut session.trainer);
+        session.follow_compare(true);
         session.refresh_metrics();
         session
     }
@@ -300,7 +353,13 @@ impl Session {
     /// Moves to `new` settings, doing only the work the change needs: new data when the data
     /// settings change, new weights when the model, seed or task changes, and otherwise just
     /// the optimizer settings (so changing the learning rate keeps training where it is).
+    ///
+    /// In compare mode the second run follows: it takes the new points, seed and its own new
+    /// settings, and whenever either run starts over, both do, so they always race from the same
+    /// start. Setting [`Settings::compare`] starts the race (both runs from fresh weights);
+    /// clearing it ends it.
     pub fn apply(&mut self, new: Settings) {
+        let version = self.model_version;
         let old = std::mem::replace(&mut self.settings, new);
         let new = &self.settings;
         let data_changed = match &new.points {
@@ -313,15 +372,68 @@ impl Session {
             self.data_version += 1;
         }
         if data_changed || old.model_spec() != new.model_spec() || old.seed != new.seed {
-            self.rebuild();
+            self.rebuild_run();
         } else {
             self.trainer.set_optimizer(new.optimizer_config());
             self.trainer.set_batch_size(new.batch_size);
         }
+        self.follow_compare(self.model_version != version);
     }
 
-    /// New weights from the current seed; the step count and history start over.
+    /// Brings compare mode's second run in line with the settings after this run changed
+    /// (`restarted`: it started over): starts, updates or ends it, and restarts both runs when
+    /// either starts over.
+    fn follow_compare(&mut self, restarted: bool) {
+        let Some(settings) = self.settings.compared() else {
+            self.compare = None;
+            return;
+        };
+        let restart = match &mut self.compare {
+            Some(other) => {
+                let version = other.model_version;
+                other.apply(settings);
+                restarted || other.model_version != version
+            }
+            None => {
+                self.compare = Some(Box::new(Session::on_points(settings, self.data.clone())));
+                true
+            }
+        };
+        if restart {
+            self.rebuild();
+        }
+    }
+
+    /// The second run of compare mode, if any.
+    pub fn compare(&self) -> Option<&Session> {
+        self.compare.as_deref()
+    }
+
+    /// New weights from the current seed; the step count, the histories and the timeline start
+    /// over. In compare mode the second run starts over too, and both timelines keep as many
+    /// snapshots, so they record the same steps.
     pub fn rebuild(&mut self) {
+        self.rebuild_run();
+        if let Some(other) = &mut self.compare {
+            other.rebuild_run();
+            let snapshots = (self.timeline.plan().snapshots()).min(other.timeline.plan().snapshots());
+            other.restart_timeline(snapshots);
+            self.restart_timeline(snapshots);
+        }
+    }
+
+    /// A fresh timeline of at most `snapshots` snapshots, holding the current step.
+    fn restart_timeline(&mut self, snapshots: usize) {
+        let model = &self.trainer.model;
+        self.timeline = Timeline::new(
+            TimelinePlan::for_model(model).at_most(snapshots),
+            metric_points(model),
+        );
+        self.timeline.maybe_record(&mut self.trainer);
+    }
+
+    /// [`Session::rebuild`] of this run alone.
+    fn rebuild_run(&mut self) {
         self.model_version += 1;
         self.trainer = Trainer::new(
             self.settings.model_spec(),
@@ -332,7 +444,35 @@ impl Session {
         self.history.clear();
         self.gradient_history.clear();
         self.probe = None;
+        self.restart_timeline(usize::MAX);
         self.refresh_metrics();
+    }
+
+    /// "Continue from here": puts the run back at snapshot `index` of its timeline (weights,
+    /// step count, minibatch order, and the optimizer state when the timeline kept it; see
+    /// [`Resumed`] for what the page should say) and forgets the histories and snapshots after
+    /// it. In compare mode the second run goes back to its snapshot of the same step.
+    pub fn continue_from(&mut self, index: usize) -> Result<Continued, TimelineError> {
+        let run = self.resume_run(index)?;
+        let compare = match &mut self.compare {
+            Some(other) => match other.timeline.at_or_before(run.step) {
+                Some(index) => Some(other.resume_run(index)?),
+                None => None,
+            },
+            None => None,
+        };
+        self.refresh_metrics();
+        Ok(Continued { run, compare })
+    }
+
+    /// [`Session::continue_from`] for this run alone.
+    fn resume_run(&mut self, index: usize) -> Result<Resumed, TimelineError> {
+        let resumed = self.timeline.resume(index, &mut self.trainer)?;
+        self.history.truncate_after(resumed.step);
+        self.gradient_history.truncate_after(resumed.step);
+        // The weights changed and the step count went back: whatever was drawn is stale.
+        self.model_version += 1;
+        Ok(resumed)
     }
 
     /// Runs a `resolution²` grid (laid out like [`Trainer::predict_grid`], at most 1024 cells)
@@ -344,11 +484,7 @@ impl Session {
         let ws = self
             .probe
             .get_or_insert_with(|| Workspace::new(model, PROBE_CAPACITY));
-        let n = (resolution * resolution).min(ws.capacity());
-        for cell in 0..n {
-            [ws.x1[cell], ws.x2[cell]] = grid_cell(cell, resolution);
-        }
-        model.forward(ws, n);
+        probe_grid(model, ws, resolution);
         ws
     }
 
@@ -432,6 +568,10 @@ impl Session {
     fn data_edited(&mut self) {
         self.data_version += 1;
         self.trainer.set_data(&self.data);
+        if let Some(other) = &mut self.compare {
+            other.data.points.clone_from(&self.data.points);
+            other.data_edited();
+        }
         self.refresh_metrics();
     }
 
@@ -513,6 +653,9 @@ impl Session {
         if self.settings.points.as_ref() != Some(&self.data.points) {
             self.settings.points = Some(self.data.points.clone());
         }
+        if let Some(other) = &mut self.compare {
+            other.commit_points();
+        }
     }
 
     /// Removes every point (the model keeps its weights).
@@ -523,7 +666,11 @@ impl Session {
 
     /// Runs training work for one animation frame: as many minibatches as `speed` allows,
     /// stopping once `now()` passes `deadline` (milliseconds on the same clock). Returns the
-    /// number of steps taken.
+    /// number of steps taken. Every step is offered to the timeline.
+    ///
+    /// In compare mode both runs take turns, one step each: at *slow* and *normal* each takes
+    /// as many steps a frame as it would alone, at *fast* they share the frame's time. The count
+    /// returned is of turns; a run that cannot train (it diverged, say) sits its turns out.
     pub fn run_frame(&mut self, deadline: f64, now: &dyn Fn() -> f64) -> u64 {
         let cap = match self.settings.speed {
             Speed::Slow => 1,
@@ -537,7 +684,7 @@ impl Session {
         let mut last = now();
         while steps < cap {
             for _ in 0..burst.min(cap - steps) {
-                if !self.trainer.step() {
+                if !self.step_both(true) {
                     return steps;
                 }
                 steps += 1;
@@ -549,9 +696,27 @@ impl Session {
             burst = if time - last < 1.0 { 4 } else { 1 };
             last = time;
         }
-        let batch = self.settings.batch_size.min(self.trainer.train_count()) as u64;
-        self.examples_since_rate += steps * batch;
         steps
+    }
+
+    /// One step of this run, offered to its timeline; `counted` adds its examples to the rate
+    /// readout. Returns whether it trained.
+    fn step_run(&mut self, counted: bool) -> bool {
+        let stepped = self.trainer.step();
+        if stepped {
+            self.timeline.maybe_record(&mut self.trainer);
+            if counted {
+                self.examples_since_rate += self.settings.batch_size.min(self.trainer.train_count()) as u64;
+            }
+        }
+        stepped
+    }
+
+    /// One step of each run (see [`Session::run_frame`]); whether either trained.
+    fn step_both(&mut self, counted: bool) -> bool {
+        let stepped = self.step_run(counted);
+        let other = self.compare.as_mut().is_some_and(|other| other.step_run(counted));
+        stepped || other
     }
 
     /// Takes and resets the number of examples trained on since the last call.
@@ -559,15 +724,21 @@ impl Session {
         std::mem::take(&mut self.examples_since_rate)
     }
 
-    /// One minibatch.
+    /// One minibatch (of each run, in compare mode).
     pub fn step_once(&mut self) {
-        self.trainer.step();
+        self.step_both(false);
         self.refresh_metrics();
     }
 
-    /// The rest of the current epoch.
+    /// The rest of the current epoch (of this run; in compare mode the second run takes as
+    /// many steps).
     pub fn epoch_once(&mut self) {
-        self.trainer.epoch();
+        let start = self.trainer.epochs();
+        while self.trainer.epochs() == start && self.step_run(false) {
+            if let Some(other) = &mut self.compare {
+                other.step_run(false);
+            }
+        }
         self.refresh_metrics();
     }
 
@@ -586,12 +757,13 @@ impl Session {
 
     /// Evaluates the model and records the losses in the history: on all points, or for a model
     /// so large that this would hold up the page, on an evenly spaced sample of them (the
-    /// metrics' counts say how many).
+    /// metrics' counts say how many, see [`metric_points`]). In compare mode the second run is
+    /// refreshed too.
     pub fn refresh_metrics(&mut self) {
-        // About 30 million multiply-adds, a few milliseconds in the browser.
-        const BUDGET: usize = 30_000_000;
-        let per_point = 2 * self.trainer.model.parameter_count().max(1);
-        self.metrics = self.trainer.evaluate_sampled((BUDGET / per_point).max(64));
+        if let Some(other) = &mut self.compare {
+            other.refresh_metrics();
+        }
+        self.metrics = self.trainer.evaluate_sampled(metric_points(&self.trainer.model));
         let norms = &self.trainer.gradients().norms;
         if self.trainer.steps() > 0 && norms.len() <= MAX_DENSE_LAYERS {
             let mut sample = NormSample {
