@@ -409,6 +409,12 @@ impl Session {
         self.compare.as_deref()
     }
 
+    /// The second run, for drawing it ([`Session::probe_grid`] and [`Session::unit_grid`] need
+    /// its buffers). Train it only through this session's methods, which keep both runs in step.
+    pub fn compare_mut(&mut self) -> Option<&mut Session> {
+        self.compare.as_deref_mut()
+    }
+
     /// New weights from the current seed; the step count, the histories and the timeline start
     /// over. In compare mode the second run starts over too, and both timelines keep as many
     /// snapshots, so they record the same steps.

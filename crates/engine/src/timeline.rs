@@ -25,12 +25,17 @@ pub const MAX_SNAPSHOTS: usize = 64;
 pub const MIN_SNAPSHOTS_WITH_STATE: usize = 32;
 /// The fewest snapshots a timeline keeps (thinning needs a few).
 const MIN_SNAPSHOTS: usize = 4;
-/// The ratio between recorded steps until the first thinning: every step up to step 10, then
-/// 10% apart.
+/// The smallest ratio between recorded steps until the first thinning: every step up to step
+/// 10, then 10% apart.
 const FIRST_RATIO: f64 = 1.1;
-/// The most random draws "continue from here" spends replaying the minibatch order (about a
-/// tenth of a second in the browser); beyond it the order is drawn afresh.
-pub const ORDER_REPLAY_LIMIT: u64 = 50_000_000;
+/// The steps the first fill spans at least: a timeline with few snapshots (a large model,
+/// whose every recording copies megabytes and evaluates the model) spaces them wider from the
+/// start instead of spending them all on the first steps.
+const FIRST_SPAN: f64 = 1000.0;
+/// The most random draws "continue from here" spends replaying the minibatch order (a tenth
+/// of a second natively, measured by `examples/timeline_bench.rs`); beyond it the order is
+/// drawn afresh. It covers runs of up to 30 million examples.
+pub const ORDER_REPLAY_LIMIT: u64 = 30_000_000;
 
 /// The number of values training changes: the weights and biases of the layers not frozen.
 pub fn trainable_count(model: &Model) -> usize {
@@ -225,7 +230,7 @@ impl Timeline {
             eval_points,
             snapshots: Vec::with_capacity(plan.snapshots),
             spare: Vec::with_capacity(plan.snapshots),
-            ratio: FIRST_RATIO,
+            ratio: FIRST_RATIO.max(libm::pow(FIRST_SPAN, 1.0 / (plan.snapshots - 1) as f64)),
             next_due: 0,
         }
     }

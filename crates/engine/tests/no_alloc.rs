@@ -124,7 +124,7 @@ fn training_with_the_timeline_recording_allocates_nothing() {
             }
             let mut recorded = 0;
             let count = allocations_during(|| {
-                for _ in 0..20_000 {
+                for _ in 0..50_000 {
                     trainer.step();
                     recorded += usize::from(timeline.maybe_record(&mut trainer));
                 }
