@@ -5,7 +5,8 @@
 use super::backprop::{short, DiagramHit, LinkMode};
 use super::controls::{button, select};
 use super::painters::{link_exists, trace_of, Canvases, DiagramState, Painters};
-use super::{Summary, Updater};
+use super::state::Action;
+use super::{use_summary, Updater};
 use crate::engine::{LayerCheck, OptimizerKind};
 use crate::page::session::Session;
 use std::cell::RefCell;
@@ -26,14 +27,10 @@ impl PartialEq for SharedPainters {
 /// Properties of [`BackpropPanel`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct BackpropProps {
-    /// Access to the session.
+    /// Access to the session; changes what the views show.
     pub updater: Updater,
-    /// Re-renders the panel when the numbers change.
-    pub summary: Summary,
     /// What the views show.
     pub state: DiagramState,
-    /// Changes what the views show.
-    pub on_state: Callback<DiagramState>,
     /// The canvases to draw into.
     pub canvases: Canvases,
     /// The painters (for hit-testing the diagram).
@@ -50,22 +47,24 @@ fn unit_name(layer: usize, unit: usize, layers: usize) -> String {
     }
 }
 
-/// The backprop section.
+/// The backprop section. It re-renders (and repaints) with every readout refresh.
 #[function_component(BackpropPanel)]
 pub fn backprop_panel(props: &BackpropProps) -> Html {
+    use_summary();
     let checks = use_state(|| None::<Vec<LayerCheck>>);
     {
         let repaint = props.repaint.clone();
         use_effect(move || repaint.emit(()));
     }
     let state = props.state;
-    let on_state = props.on_state.clone();
+    let u = props.updater.clone();
 
     let mode = {
-        let on_state = on_state.clone();
+        let u = u.clone();
         Callback::from(move |key: String| {
-            let mode = key.parse::<LinkMode>().ok();
-            on_state.emit(DiagramState { mode, ..state });
+            if let Ok(mode) = key.parse::<LinkMode>() {
+                u.dispatch(Action::LinkMode(mode));
+            }
         })
     };
     let hit_at = {
@@ -76,43 +75,24 @@ pub fn backprop_panel(props: &BackpropProps) -> Html {
         }
     };
     let on_move = {
-        let (on_state, hit_at) = (on_state.clone(), hit_at.clone());
+        let (u, hit_at) = (u.clone(), hit_at.clone());
         Callback::from(move |e: PointerEvent| {
             let hovered = match hit_at(&e) {
-                Some(DiagramHit::Unit(u)) => Some(u),
+                Some(DiagramHit::Unit(unit)) => Some(unit),
                 _ => None,
             };
-            if hovered != state.hovered {
-                on_state.emit(DiagramState { hovered, ..state });
-            }
+            u.dispatch(Action::Hover(hovered));
         })
     };
     let on_leave = {
-        let on_state = on_state.clone();
-        Callback::from(move |_: PointerEvent| {
-            if state.hovered.is_some() {
-                on_state.emit(DiagramState {
-                    hovered: None,
-                    ..state
-                });
-            }
-        })
+        let u = u.clone();
+        Callback::from(move |_: PointerEvent| u.dispatch(Action::Hover(None)))
     };
     let on_click = {
-        let on_state = on_state.clone();
+        let u = u.clone();
         Callback::from(move |e: PointerEvent| match hit_at(&e) {
-            Some(DiagramHit::Unit(u)) => on_state.emit(DiagramState {
-                pinned: if state.pinned == Some(u) { None } else { Some(u) },
-                ..state
-            }),
-            Some(DiagramHit::Link(link)) => on_state.emit(DiagramState {
-                selected: if state.selected == Some(link) {
-                    None
-                } else {
-                    Some(link)
-                },
-                ..state
-            }),
+            Some(DiagramHit::Unit(unit)) => u.dispatch(Action::TogglePin(unit)),
+            Some(DiagramHit::Link(link)) => u.dispatch(Action::ToggleLink(link)),
             None => {}
         })
     };
@@ -123,7 +103,7 @@ pub fn backprop_panel(props: &BackpropProps) -> Html {
 
     let (trace_html, norms_html, layers) = props.updater.with_session(|session| {
         (
-            trace_panel(session, state, &on_state),
+            trace_panel(session, state, &u),
             gradient_norms(session),
             session.trainer.model.layers.len(),
         )
@@ -215,20 +195,15 @@ pub fn backprop_panel(props: &BackpropProps) -> Html {
     }
 }
 
-fn trace_panel(session: &Session, state: DiagramState, on_state: &Callback<DiagramState>) -> Html {
+fn trace_panel(session: &Session, state: DiagramState, updater: &Updater) -> Html {
     let Some(trace) = trace_of(session, state.trace_point) else {
         return html! {
             <p class="hint" data-testid="trace-panel">{ "No point traced. Pause, then click a point on the plot to follow it forward and backward." }</p>
         };
     };
     let clear = {
-        let on_state = on_state.clone();
-        Callback::from(move |_| {
-            on_state.emit(DiagramState {
-                trace_point: None,
-                ..state
-            })
-        })
+        let u = updater.clone();
+        Callback::from(move |_| u.dispatch(Action::StopTrace))
     };
     let link = state.selected.filter(|l| link_exists(session, *l));
     let layers = session.trainer.model.layers.len();

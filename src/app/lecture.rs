@@ -2,6 +2,7 @@
 //! screen, and the keyboard shortcuts overlay.
 
 use super::controls::{button, select};
+use super::state::Action;
 use super::Updater;
 use crate::page::scenes::SCENES;
 use wasm_bindgen::{JsCast, JsValue};
@@ -19,18 +20,12 @@ fn call_for_promise(target: &JsValue, name: &str) -> Result<JsValue, JsValue> {
 /// Properties of [`LectureBar`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct LectureProps {
+    /// Goes to scenes, toggles projector mode, opens the shortcuts, shows notices.
+    pub updater: Updater,
     /// The scene shown, if one was chosen.
     pub scene: Option<usize>,
-    /// Goes to a scene, or (None) leaves the scene for free play.
-    pub on_scene: Callback<Option<usize>>,
     /// Whether projector mode is on.
     pub projector: bool,
-    /// Toggles projector mode.
-    pub on_projector: Callback<()>,
-    /// Opens the shortcuts overlay.
-    pub on_help: Callback<()>,
-    /// Shows a notice (when the browser refuses full screen).
-    pub on_notice: Callback<Vec<String>>,
 }
 
 /// Applies scene `index` to the session.
@@ -76,8 +71,8 @@ fn refused(entering: bool, why: &JsValue) -> String {
 }
 
 /// Asks the browser for full screen, or to leave it; a refusal (the request's promise
-/// rejects, or it throws) is reported through `on_notice` instead of going uncaught.
-pub fn toggle_fullscreen(on_notice: Callback<Vec<String>>) {
+/// rejects, or it throws) is shown as a notice instead of going uncaught.
+pub fn toggle_fullscreen(updater: Updater) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -97,13 +92,13 @@ pub fn toggle_fullscreen(on_notice: Callback<Vec<String>>) {
             let outcome = wasm_bindgen_futures::JsFuture::from(promise);
             wasm_bindgen_futures::spawn_local(async move {
                 if let Err(why) = outcome.await {
-                    on_notice.emit(vec![refused(entering, &why)]);
+                    updater.notices(vec![refused(entering, &why)]);
                 }
             });
         }
         // Older browsers return nothing and report a refusal with an event only.
         Ok(Err(_)) => {}
-        Err(why) => on_notice.emit(vec![refused(entering, &why)]),
+        Err(why) => updater.notices(vec![refused(entering, &why)]),
     }
 }
 
@@ -121,16 +116,16 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
     let count = SCENES.len();
     let current = props.scene;
     let choose = {
-        let on_scene = props.on_scene.clone();
-        Callback::from(move |key: String| on_scene.emit(key.parse::<usize>().ok()))
+        let u = props.updater.clone();
+        Callback::from(move |key: String| go_to_scene(&u, key.parse::<usize>().ok()))
     };
     let previous = {
-        let on_scene = props.on_scene.clone();
-        Callback::from(move |_| on_scene.emit(Some(current.map_or(0, |i| i.saturating_sub(1)))))
+        let u = props.updater.clone();
+        Callback::from(move |_| go_to_scene(&u, Some(current.map_or(0, |i| i.saturating_sub(1)))))
     };
     let next = {
-        let on_scene = props.on_scene.clone();
-        Callback::from(move |_| on_scene.emit(Some(current.map_or(0, |i| (i + 1).min(count - 1)))))
+        let u = props.updater.clone();
+        Callback::from(move |_| go_to_scene(&u, Some(current.map_or(0, |i| (i + 1).min(count - 1)))))
     };
     // There is nothing before the first scene or after the last.
     let (at_first, at_last) = (current == Some(0), current == Some(count - 1));
@@ -157,8 +152,7 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
             </p>
         }
     });
-    let projector = props.on_projector.clone();
-    let help = props.on_help.clone();
+    let (projector, help) = (props.updater.clone(), props.updater.clone());
     html! {
         <section class="lecture" aria-label="Lecture">
             <div class="row lecture-row">
@@ -168,12 +162,12 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
                 <span class="spacer"></span>
                 <button type="button" class={classes!("button", props.projector.then_some("active"))} data-testid="projector"
                     aria-pressed={props.projector.to_string()} title="Large type and fewer controls, for a projector (p)"
-                    onclick={Callback::from(move |_| projector.emit(()))}>{ "Projector mode" }</button>
+                    onclick={Callback::from(move |_| projector.dispatch(Action::ToggleProjector))}>{ "Projector mode" }</button>
                 { button("Full screen", "fullscreen", "Full screen (f)", {
-                    let on_notice = props.on_notice.clone();
-                    Callback::from(move |_| toggle_fullscreen(on_notice.clone()))
+                    let u = props.updater.clone();
+                    Callback::from(move |_| toggle_fullscreen(u.clone()))
                 }) }
-                { button("Shortcuts ?", "help", "Keyboard shortcuts (?)", Callback::from(move |_| help.emit(()))) }
+                { button("Shortcuts ?", "help", "Keyboard shortcuts (?)", Callback::from(move |_| help.dispatch(Action::Help(true)))) }
             </div>
             { for caption }
         </section>

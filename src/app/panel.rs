@@ -4,10 +4,12 @@
 
 use super::controls::{button, checkbox, number_box, select, slider};
 use super::plot::ViewOptions;
-use super::{Summary, Tool, Updater};
+use super::state::Action;
+use super::{use_summary, Tool, Updater};
 use crate::engine::{OptimizerKind, Preset, Task};
 use crate::page::limits;
 use crate::page::settings::{Regularization, Settings, Speed};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// Properties shared by the panels that edit settings.
@@ -15,8 +17,8 @@ use yew::prelude::*;
 pub struct SettingsProps {
     /// How to change settings.
     pub updater: Updater,
-    /// The current settings.
-    pub settings: Settings,
+    /// The current settings (the session's own).
+    pub settings: Rc<Settings>,
 }
 
 /// A callback for a `<select>` whose option values are the keys of `T`: it parses the key and
@@ -53,20 +55,9 @@ pub fn format_rate(v: f32) -> String {
     }
 }
 
-/// Properties of the training bar.
-#[derive(Properties, PartialEq, Clone)]
-pub struct TrainingBarProps {
-    /// How to change settings.
-    pub updater: Updater,
-    /// The current settings.
-    pub settings: Settings,
-    /// Shows a message (for values that were not accepted).
-    pub on_notice: Callback<Vec<String>>,
-}
-
 /// The bar of training controls above the plot.
 #[function_component(TrainingBar)]
-pub fn training_bar(props: &TrainingBarProps) -> Html {
+pub fn training_bar(props: &SettingsProps) -> Html {
     let s = &props.settings;
     let u = props.updater.clone();
     let play = {
@@ -92,8 +83,8 @@ pub fn training_bar(props: &TrainingBarProps) -> Html {
         })
     };
     let refuse = {
-        let on_notice = props.on_notice.clone();
-        move |message: String| on_notice.emit(vec![message])
+        let u = u.clone();
+        move |message: String| u.notices(vec![message])
     };
     let lr_text = {
         let (u, refuse) = (u.clone(), refuse.clone());
@@ -186,28 +177,16 @@ pub fn training_bar(props: &TrainingBarProps) -> Html {
 /// Properties of the data panel.
 #[derive(Properties, PartialEq, Clone)]
 pub struct DataPanelProps {
-    /// How to change settings and points.
+    /// How to change settings, points and the page state.
     pub updater: Updater,
-    /// The current settings.
-    pub settings: Settings,
+    /// The current settings (the session's own).
+    pub settings: Rc<Settings>,
     /// The class new points get: +1 or −1.
     pub class: f32,
-    /// Chooses the class.
-    pub on_class: Callback<f32>,
     /// The value new regression points get.
     pub draw_value: f32,
-    /// Chooses the value.
-    pub on_draw_value: Callback<f32>,
     /// Add or erase.
     pub tool: Tool,
-    /// Chooses the tool.
-    pub on_tool: Callback<Tool>,
-    /// Display options.
-    pub view: ViewOptions,
-    /// Changes display options.
-    pub on_view: Callback<ViewOptions>,
-    /// Shows messages on the page (file import results).
-    pub on_notice: Callback<Vec<String>>,
     /// The plot canvas (for PNG export).
     pub plot: NodeRef,
 }
@@ -249,8 +228,7 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
     };
     let regression = s.task() == Task::Regression;
     let class_button = |value: f32, text: &str, testid: &'static str, key: &str| {
-        let on_class = props.on_class.clone();
-        let on_tool = props.on_tool.clone();
+        let u = u.clone();
         let active = props.tool == Tool::Add && props.class == value;
         let swatch = if value > 0.0 {
             "swatch positive"
@@ -260,25 +238,31 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
         html! {
             <button type="button" class={classes!("button", "tool", active.then_some("active"))} data-testid={testid}
                 aria-pressed={active.to_string()} title={format!("Clicks add this class (key {key}; shift-click adds the other)")}
-                onclick={Callback::from(move |_| { on_class.emit(value); on_tool.emit(Tool::Add); })}>
+                onclick={Callback::from(move |_| u.dispatch(Action::Class(value)))}>
                 <span class={swatch}></span>{ text }
             </button>
         }
     };
     let eraser = {
-        let on_tool = props.on_tool.clone();
+        let u = u.clone();
         let erasing = props.tool == Tool::Erase;
         html! {
             <button type="button" class={classes!("button", "tool", erasing.then_some("active"))} data-testid="eraser"
                 aria-pressed={erasing.to_string()} title="Clicks and drags remove points (right-click always does)"
-                onclick={Callback::from(move |_| on_tool.emit(if erasing { Tool::Add } else { Tool::Erase }))}>
+                onclick={Callback::from(move |_| u.dispatch(Action::Tool(if erasing { Tool::Add } else { Tool::Erase })))}>
                 { "⌫ Eraser" }
             </button>
         }
     };
-    let view = props.view;
-    let on_view = props.on_view.clone();
-    let on_draw_value = props.on_draw_value.clone();
+    let view = ViewOptions::of(s);
+    let on_view = {
+        let u = u.clone();
+        Callback::from(move |o: ViewOptions| u.settings(|s| o.apply(s)))
+    };
+    let on_draw_value = {
+        let u = u.clone();
+        Callback::from(move |v: f32| u.dispatch(Action::DrawValue(v)))
+    };
     html! {
         <aside class="panel" aria-label="Data">
             <h2>{ "Data" }</h2>
@@ -325,17 +309,10 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
             { checkbox(html!{ "Loss chart on a log scale" }, "log-scale", view.log_scale,
                 Callback::from(move |on| on_view.emit(ViewOptions { log_scale: on, ..view }))) }
             <div class="advanced">
-                <super::files_ui::FilesPanel updater={props.updater.clone()} on_notice={props.on_notice.clone()} plot={props.plot.clone()} />
+                <super::files_ui::FilesPanel updater={props.updater.clone()} plot={props.plot.clone()} />
             </div>
         </aside>
     }
-}
-
-/// Properties of the readouts.
-#[derive(Properties, PartialEq, Clone)]
-pub struct ReadoutProps {
-    /// What to show.
-    pub summary: Summary,
 }
 
 fn fmt_loss(v: f64) -> String {
@@ -359,8 +336,8 @@ fn fmt_score(v: f64, task: Task) -> String {
 
 /// The live numbers under the plot.
 #[function_component(Readouts)]
-pub fn readouts(props: &ReadoutProps) -> Html {
-    let s = &props.summary;
+pub fn readouts() -> Html {
+    let s = &*use_summary();
     let score_name = if s.task == Task::Classification {
         "accuracy"
     } else {

@@ -26,12 +26,27 @@ pub struct ViewOptions {
 
 impl Default for ViewOptions {
     fn default() -> Self {
+        ViewOptions::of(&crate::page::settings::Settings::default())
+    }
+}
+
+impl ViewOptions {
+    /// The display options held in `settings`.
+    pub fn of(settings: &crate::page::settings::Settings) -> Self {
         ViewOptions {
-            show_test: true,
-            discretize: false,
-            log_scale: true,
-            show_lines: false,
+            show_test: settings.show_test,
+            discretize: settings.discretize,
+            log_scale: settings.log_scale,
+            show_lines: settings.show_lines,
         }
+    }
+
+    /// Writes these options into `settings`.
+    pub fn apply(self, settings: &mut crate::page::settings::Settings) {
+        settings.show_test = self.show_test;
+        settings.discretize = self.discretize;
+        settings.log_scale = self.log_scale;
+        settings.show_lines = self.show_lines;
     }
 }
 

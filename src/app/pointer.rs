@@ -1,7 +1,7 @@
 //! Pointer input on the plot: what a press does (add, move, retrace or erase points), the
 //! gesture in progress, and the plot's pointer-down, pointer-move and pointer-up handlers.
 
-use super::painters::DiagramState;
+use super::state::Action;
 use super::{plot, SharedSession, Updater};
 use crate::engine::Task;
 use crate::page::session::EditOutcome;
@@ -44,11 +44,9 @@ pub(super) struct PlotInput {
     pub(super) drag: Rc<RefCell<Option<Drag>>>,
     pub(super) plot: NodeRef,
     pub(super) updater: Updater,
-    pub(super) notices: UseStateSetter<Vec<String>>,
     pub(super) class: f32,
     pub(super) draw_value: f32,
     pub(super) tool: Tool,
-    pub(super) diagram_state: UseStateHandle<DiagramState>,
     /// Whether test points are shown (hidden ones cannot be grabbed).
     pub(super) show_test: bool,
 }
@@ -100,7 +98,7 @@ pub(super) fn plot_pointer_handlers(
                     }),
                     EditOutcome::Added(index) => Some(Drag::Move(index)),
                     EditOutcome::Refused(why) => {
-                        input.notices.set(vec![why.to_string()]);
+                        input.updater.notices(vec![why.to_string()]);
                         None
                     }
                 }
@@ -154,15 +152,7 @@ pub(super) fn plot_pointer_handlers(
         let gesture = input.drag.borrow_mut().take();
         match gesture {
             // A press that did not move is a click on the point: trace it (or stop tracing it).
-            Some(Drag::Press { index, .. }) => {
-                let state = *input.diagram_state;
-                let trace_point = if state.trace_point == Some(index) {
-                    None
-                } else {
-                    Some(index)
-                };
-                input.diagram_state.set(DiagramState { trace_point, ..state });
-            }
+            Some(Drag::Press { index, .. }) => input.updater.dispatch(Action::ToggleTrace(index)),
             // Any other gesture edited the points: put them in the link.
             Some(_) => input.updater.commit_points(),
             None => {}

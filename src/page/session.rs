@@ -8,6 +8,7 @@ use crate::engine::{
     Trainer, Workspace, MAX_HIDDEN_LAYERS,
 };
 use crate::page::settings::{Settings, Speed};
+use std::rc::Rc;
 
 /// A sample of something over training time.
 pub trait Sample: Copy {
@@ -215,8 +216,10 @@ impl LossWatch {
 /// A playground session.
 #[derive(Clone, Debug)]
 pub struct Session {
-    /// The settings the trainer and data currently reflect.
-    pub settings: Settings,
+    /// The settings the trainer and data currently reflect. Shared, not copied: the page's
+    /// components read this same value (an edit makes a new one, so a changed pointer means
+    /// changed settings).
+    pub settings: Rc<Settings>,
     /// The points on the plot.
     pub data: Dataset,
     /// The model in training.
@@ -278,7 +281,7 @@ impl Session {
             settings.seed,
         );
         let mut session = Session {
-            settings,
+            settings: Rc::new(settings),
             data,
             trainer,
             history: LossHistory::new(600),
@@ -301,7 +304,7 @@ impl Session {
     /// settings change, new weights when the model, seed or task changes, and otherwise just
     /// the optimizer settings (so changing the learning rate keeps training where it is).
     pub fn apply(&mut self, new: Settings) {
-        let old = std::mem::replace(&mut self.settings, new);
+        let old = std::mem::replace(&mut self.settings, Rc::new(new));
         let new = &self.settings;
         let data_changed = match &new.points {
             // Points from a link (or an undo of edits): only a change if they differ from the plot.
@@ -511,7 +514,7 @@ impl Session {
             }
         }
         if self.settings.points.as_ref() != Some(&self.data.points) {
-            self.settings.points = Some(self.data.points.clone());
+            Rc::make_mut(&mut self.settings).points = Some(self.data.points.clone());
         }
     }
 
@@ -646,7 +649,7 @@ mod tests {
         );
         session.apply(Settings {
             model: ModelFamily::Mlp,
-            ..session.settings.clone()
+            ..(*session.settings).clone()
         });
         assert_eq!(session.fit_last_layer_exactly(1e-3), Err(RidgeError::NotConvex));
     }
@@ -685,18 +688,18 @@ mod tests {
             s.trainer.step();
         }
         let weights = s.trainer.model.clone();
-        let mut faster = s.settings.clone();
+        let mut faster = (*s.settings).clone();
         faster.learning_rate = 0.3;
         s.apply(faster);
         assert_eq!(s.trainer.model, weights);
         assert_eq!(s.trainer.steps(), 50);
         assert_eq!(s.trainer.config.optimizer.learning_rate, 0.3);
-        let mut wider = s.settings.clone();
+        let mut wider = (*s.settings).clone();
         wider.layers = vec![16, 8];
         s.apply(wider);
         assert_eq!(s.trainer.steps(), 0);
         assert_eq!(s.trainer.model.layers[0].outputs, 16);
-        let mut linear = s.settings.clone();
+        let mut linear = (*s.settings).clone();
         linear.model = ModelFamily::Linear;
         s.apply(linear);
         assert_eq!(s.trainer.model.layers.len(), 1);
@@ -856,7 +859,7 @@ mod tests {
             s.refresh_metrics();
         }
         assert!(s.loss_watch.instability().is_some());
-        let mut calmer = s.settings.clone();
+        let mut calmer = (*s.settings).clone();
         calmer.learning_rate = 0.03;
         s.apply(calmer);
         s.refresh_metrics();
