@@ -1,6 +1,6 @@
-//! The backprop section of the page: the diagram canvas with its controls, the single-example
-//! trace with the chain rule for the selected link, per-layer gradient norms, the matrices,
-//! the gradient-norm chart and the gradient check.
+//! The backprop views beside the plot: the network (the diagram canvas with its controls and
+//! the single-example trace with the chain rule for the selected link) and the gradients
+//! (per-layer gradient norms, the matrices, the gradient-norm chart and the gradient check).
 
 use super::backprop::{short, DiagramHit, LinkMode};
 use super::controls::{button, select};
@@ -24,9 +24,9 @@ impl PartialEq for SharedPainters {
     }
 }
 
-/// Properties of [`BackpropPanel`].
+/// Properties of [`NetworkView`] and [`GradientsView`].
 #[derive(Properties, PartialEq, Clone)]
-pub struct BackpropProps {
+pub struct ViewProps {
     /// Access to the session; changes what the views show.
     pub updater: Updater,
     /// What the views show.
@@ -35,7 +35,7 @@ pub struct BackpropProps {
     pub canvases: Canvases,
     /// The painters (for hit-testing the diagram).
     pub painters: SharedPainters,
-    /// Repaints the panel's canvases; called after every render of the panel.
+    /// Repaints the backprop canvases shown; called after every render of the view.
     pub repaint: Callback<()>,
 }
 
@@ -47,11 +47,11 @@ fn unit_name(layer: usize, unit: usize, layers: usize) -> String {
     }
 }
 
-/// The backprop section. It re-renders (and repaints) with every readout refresh.
-#[function_component(BackpropPanel)]
-pub fn backprop_panel(props: &BackpropProps) -> Html {
+/// The network view: the diagram with its link mode, what the plot shows, and the traced
+/// point's forward and backward numbers. It re-renders (and repaints) with every readout refresh.
+#[function_component(NetworkView)]
+pub fn network_view(props: &ViewProps) -> Html {
     use_summary();
-    let checks = use_state(|| None::<Vec<LayerCheck>>);
     {
         let repaint = props.repaint.clone();
         use_effect(move || repaint.emit(()));
@@ -96,18 +96,55 @@ pub fn backprop_panel(props: &BackpropProps) -> Html {
             None => {}
         })
     };
+    let (trace_html, layers) = props.updater.with_session(|session| {
+        (
+            trace_panel(session, state, &u),
+            session.trainer.model.layers.len(),
+        )
+    });
+    let focus_caption = state.focus().map(|u| {
+        format!(
+            "The plot now shows {} over the plane.",
+            unit_name(u.layer, u.unit, layers)
+        )
+    });
+
+    html! {
+        <section class="companion-body network-view" aria-label="The network">
+            <div class="row view-controls">
+                { select("Links show", "link-mode", LinkMode::ALL.iter().map(|m| (m.key().to_string(), m.label().to_string())).collect(),
+                    state.link_mode().key(), mode) }
+            </div>
+            <canvas ref={props.canvases.diagram.clone()} class="diagram" data-testid="network"
+                aria-label="The network: each box is a unit showing its value over the plane; links are weights"
+                onpointermove={on_move} onpointerleave={on_leave} onpointerup={on_click} />
+            <p class="hint" data-testid="plot-caption">{ focus_caption.unwrap_or_else(|| {
+                "Hover over a unit to see it on the plot, click to keep it there. Orange links are positive, blue negative; \
+                 thicker means larger. Click a link to follow the chain rule through it; trace a point (the Trace tool) to see its numbers."
+                    .to_string()
+            }) }</p>
+            { trace_html }
+        </section>
+    }
+}
+
+/// The gradients view: per-layer gradient norms, the weight and gradient matrices, the norms
+/// over time and the gradient check. It re-renders (and repaints) with every readout refresh.
+#[function_component(GradientsView)]
+pub fn gradients_view(props: &ViewProps) -> Html {
+    use_summary();
+    let checks = use_state(|| None::<Vec<LayerCheck>>);
+    {
+        let repaint = props.repaint.clone();
+        use_effect(move || repaint.emit(()));
+    }
     let check = {
         let (checks, updater) = (checks.clone(), props.updater.clone());
         Callback::from(move |_| checks.set(Some(updater.with_session(|s| s.check_gradients(30)))))
     };
-
-    let (trace_html, norms_html, layers) = props.updater.with_session(|session| {
-        (
-            trace_panel(session, state, &u),
-            gradient_norms(session),
-            session.trainer.model.layers.len(),
-        )
-    });
+    let (norms_html, layers) = props
+        .updater
+        .with_session(|session| (gradient_norms(session), session.trainer.model.layers.len()));
     let check_results = checks.as_ref().map(|results| {
         let worst = results.iter().map(|c| c.max_relative_error).fold(0.0, f64::max);
         let skipped: usize = results.iter().map(|c| c.kinks_skipped).sum();
@@ -148,49 +185,23 @@ pub fn backprop_panel(props: &BackpropProps) -> Html {
             </div>
         }
     });
-    let focus_caption = state.focus().map(|u| {
-        format!(
-            "The plot now shows {} over the plane.",
-            unit_name(u.layer, u.unit, layers)
-        )
-    });
-
     html! {
-        <section class="backprop" aria-label="Backpropagation">
-            <div class="panel diagram-panel">
-                <h2>{ "Network" }</h2>
-                <div class="row">
-                    { select("Links show", "link-mode", LinkMode::ALL.iter().map(|m| (m.key().to_string(), m.label().to_string())).collect(),
-                        state.link_mode().key(), mode) }
-                </div>
-                <canvas ref={props.canvases.diagram.clone()} class="diagram" data-testid="network"
-                    aria-label="The network: each box is a unit showing its value over the plane; links are weights"
-                    onpointermove={on_move} onpointerleave={on_leave} onpointerup={on_click} />
-                <p class="hint" data-testid="plot-caption">{ focus_caption.unwrap_or_else(|| {
-                    "Hover over a unit to see it on the plot, click to keep it there. Orange links are positive, blue negative; \
-                     thicker means larger. Click a link to follow the chain rule through it; click a point on the plot to trace it."
-                        .to_string()
-                }) }</p>
-                { trace_html }
+        <section class="companion-body gradients-view" aria-label="Gradients">
+            { norms_html }
+            <div class="legend" aria-label="Colour scale of the matrices">
+                <span>{ "−max" }</span><span class="legend-bar"></span><span>{ "+max" }</span>
+                <span class="hint">{ "each matrix is scaled to its own largest magnitude (shown under it)" }</span>
             </div>
-            <div class="panel gradient-panel">
-                <h2>{ "Gradients per layer" }</h2>
-                { norms_html }
-                <div class="legend" aria-label="Colour scale of the matrices">
-                    <span>{ "−max" }</span><span class="legend-bar"></span><span>{ "+max" }</span>
-                    <span class="hint">{ "each matrix is scaled to its own largest magnitude (shown under it)" }</span>
-                </div>
-                <canvas ref={props.canvases.matrices.clone()} class="matrices" data-testid="grad-matrices"
-                    style={format!("height: {}px", super::backprop::matrices_height(layers))}
-                    aria-label="Each layer's weight matrix beside its gradient matrix" />
-                <p class="chart-caption">{ "Gradient norm of each layer over training (log scale): vanishing gradients sink, exploding ones climb." }</p>
-                <canvas ref={props.canvases.norms.clone()} class="norm-chart" data-testid="grad-norm-chart"
-                    aria-label="Gradient norm of each layer over training steps" />
-                <div class="row">
-                    { button("Check gradients", "check-gradients", "Compare backprop with finite differences on the current minibatch", check) }
-                </div>
-                { for check_results }
+            <canvas ref={props.canvases.matrices.clone()} class="matrices" data-testid="grad-matrices"
+                style={format!("height: {:.1}rem", super::backprop::matrices_height(layers))}
+                aria-label="Each layer's weight matrix beside its gradient matrix" />
+            <p class="chart-caption">{ "Gradient norm of each layer over training (log scale): vanishing gradients sink, exploding ones climb." }</p>
+            <canvas ref={props.canvases.norms.clone()} class="norm-chart" data-testid="grad-norm-chart"
+                aria-label="Gradient norm of each layer over training steps" />
+            <div class="row">
+                { button("Check gradients", "check-gradients", "Compare backprop with finite differences on the current minibatch", check) }
             </div>
+            { for check_results }
         </section>
     }
 }

@@ -5,6 +5,7 @@ use super::controls::{button, select};
 use super::state::Action;
 use super::Updater;
 use crate::page::scenes::SCENES;
+use crate::page::settings::Companion;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
@@ -28,6 +29,17 @@ pub struct LectureProps {
     pub projector: bool,
 }
 
+/// Takes the keyboard focus away from whatever control has it, back to the page.
+pub fn blur_focus() {
+    if let Some(active) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        active.blur().ok();
+    }
+}
+
 /// Applies scene `index` to the session.
 pub fn go_to_scene(updater: &Updater, index: Option<usize>) {
     match index {
@@ -38,16 +50,6 @@ pub fn go_to_scene(updater: &Updater, index: Option<usize>) {
         }
         // Free play keeps the points and the model; only the caption goes.
         None => updater.settings(|s| s.scene = None),
-    }
-}
-
-/// Scrolls the labs section into view.
-fn scroll_to_labs() {
-    if let Some(labs) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("[data-testid=labs]").ok().flatten())
-    {
-        labs.scroll_into_view();
     }
 }
 
@@ -117,7 +119,11 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
     let current = props.scene;
     let choose = {
         let u = props.updater.clone();
-        Callback::from(move |key: String| go_to_scene(&u, key.parse::<usize>().ok()))
+        Callback::from(move |key: String| {
+            go_to_scene(&u, key.parse::<usize>().ok());
+            // Give the keys back to the page: ← and → move between scenes, not menu entries.
+            blur_focus();
+        })
     };
     let previous = {
         let u = props.updater.clone();
@@ -137,13 +143,14 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
             .map(|(i, s)| (i.to_string(), format!("{}. {}", i + 1, s.title))),
     );
     let caption = current.and_then(|i| SCENES.get(i)).map(|scene| {
-        // Scenes that open a lab point to it: it sits below the network views.
+        // Scenes that open a lab point to it: it is one of the views beside the plot.
         let to_lab = scene.settings().lab.map(|lab| {
+            let u = props.updater.clone();
             html! {
-                <>{ " " }<a href="#labs" class="scene-lab" data-testid="scene-lab" onclick={Callback::from(|e: MouseEvent| {
+                <>{ " " }<a href="#labs" class="scene-lab" data-testid="scene-lab" onclick={Callback::from(move |e: MouseEvent| {
                     e.prevent_default();
-                    scroll_to_labs();
-                })}>{ format!("Go to the lab: {} ↓", lab.label()) }</a></>
+                    u.settings(|s| s.companion = Some(Companion::Lab));
+                })}>{ format!("Lab: {} →", lab.label()) }</a></>
             }
         });
         html! {
@@ -154,36 +161,47 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
     });
     let (projector, help) = (props.updater.clone(), props.updater.clone());
     html! {
-        <section class="lecture" aria-label="Lecture">
-            <div class="row lecture-row">
-                { stepper("◀ Previous", "scene-prev", "Previous scene (←)", at_first, previous) }
-                { select("Scene", "scene", options, &current.map(|i| i.to_string()).unwrap_or_default(), choose) }
-                { stepper("Next ▶", "scene-next", "Next scene (→)", at_last, next) }
+        <header class="topbar" aria-label="Lecture">
+            <div class="topbar-row">
+                <h1 data-testid="title">{ "nnplay" }</h1>
+                <div class="scene-nav">
+                    { stepper("◀ Prev", "scene-prev", "Previous scene (← or Page Up)", at_first, previous) }
+                    { select("Scene", "scene", options, &current.map(|i| i.to_string()).unwrap_or_default(), choose) }
+                    { stepper("Next ▶", "scene-next", "Next scene (→ or Page Down)", at_last, next) }
+                </div>
                 <span class="spacer"></span>
                 <button type="button" class={classes!("button", props.projector.then_some("active"))} data-testid="projector"
-                    aria-pressed={props.projector.to_string()} title="Large type and fewer controls, for a projector (p)"
-                    onclick={Callback::from(move |_| projector.dispatch(Action::ToggleProjector))}>{ "Projector mode" }</button>
-                { button("Full screen", "fullscreen", "Full screen (f)", {
+                    aria-pressed={props.projector.to_string()} title="Large type and fewer controls, for a projector (P)"
+                    onclick={Callback::from(move |_| projector.dispatch(Action::ToggleProjector))}>{ "Projector" }</button>
+                { button("Full screen", "fullscreen", "Full screen (F)", {
                     let u = props.updater.clone();
                     Callback::from(move |_| toggle_fullscreen(u.clone()))
                 }) }
-                { button("Shortcuts ?", "help", "Keyboard shortcuts (?)", Callback::from(move |_| help.dispatch(Action::Help(true)))) }
+                { button("Keys ?", "help", "Keyboard shortcuts (?)", Callback::from(move |_| help.dispatch(Action::Help(true)))) }
             </div>
             { for caption }
-        </section>
+        </header>
     }
 }
 
-/// The keyboard shortcuts, as (keys, what they do).
+/// The keyboard shortcuts, as (keys, what they do). They work whatever control has the focus,
+/// except while typing in a text field (Escape leaves it).
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Space", "play or pause training"),
     ("S", "one training step"),
     ("R", "reset the weights"),
-    ("1 / 2", "new points get class 1 / class 2"),
-    ("← / →", "previous / next scene"),
+    ("1 / 2", "draw class 1 / class 2"),
+    ("E / T", "eraser / trace a point"),
+    ("→ ↓ Page Down", "next scene (presentation clickers too)"),
+    ("← ↑ Page Up", "previous scene"),
+    (
+        "N / M / G / L",
+        "show the network / model / gradients / labs beside the plot",
+    ),
     ("P", "projector mode"),
     ("F", "full screen"),
     ("?", "show or hide this list"),
+    ("Esc", "close this list, or leave a text field"),
 ];
 
 /// Properties of [`ShortcutsOverlay`].

@@ -7,6 +7,7 @@ mod backprop;
 mod backprop_panel;
 mod canvas;
 mod chart;
+mod companion;
 mod controls;
 mod files_ui;
 mod handles;
@@ -16,6 +17,7 @@ mod lecture;
 mod link;
 mod live;
 mod model_panel;
+mod model_view;
 mod painters;
 mod panel;
 mod panic_banner;
@@ -31,8 +33,9 @@ pub use panic_banner::show_error_banner;
 pub use updater::{use_summary, SharedSession, Summary, Updater};
 
 use crate::page::session::Session;
-use crate::page::settings::Settings;
-use backprop_panel::{BackpropPanel, SharedPainters};
+use crate::page::settings::{Companion, Settings};
+use backprop_panel::SharedPainters;
+use companion::CompanionPanel;
 use handles::Listener;
 use link::{boot_hash, read_hash, storage, write_hash, STORAGE_KEY};
 use live::Live;
@@ -56,6 +59,66 @@ pub fn start() {
         Some(root) => yew::Renderer::<App>::with_root(root).render(),
         None => yew::Renderer::<App>::new().render(),
     };
+}
+
+/// Whether `target` is a field the user types into (where keys are text, not shortcuts).
+fn is_text_field(target: Option<web_sys::EventTarget>) -> bool {
+    let Some(element) = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        return false;
+    };
+    match element.tag_name().as_str() {
+        "TEXTAREA" => true,
+        "INPUT" => {
+            let kind = element
+                .get_attribute("type")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            matches!(
+                kind.as_str(),
+                "" | "text" | "number" | "search" | "email" | "url" | "password" | "tel"
+            )
+        }
+        _ => element
+            .get_attribute("contenteditable")
+            .is_some_and(|v| v != "false"),
+    }
+}
+
+/// Does what `key` stands for (see [`lecture::SHORTCUTS`]); false when it is no shortcut.
+fn shortcut(updater: &Updater, key: &str) -> bool {
+    let Some(scene) = updater.try_with_session(|s| s.settings.scene) else {
+        return false;
+    };
+    let last = crate::page::scenes::SCENES.len() - 1;
+    // Moving past the first or last scene does nothing (it would reset the scene).
+    let go = |index: usize| {
+        if scene != Some(index) {
+            lecture::go_to_scene(updater, Some(index))
+        }
+    };
+    let show = |companion: Companion| updater.settings(|s| s.companion = Some(companion));
+    match key {
+        "1" => updater.dispatch(Action::Class(1.0)),
+        "2" => updater.dispatch(Action::Class(-1.0)),
+        "e" | "E" => updater.dispatch(Action::Tool(Tool::Erase)),
+        "t" | "T" => updater.dispatch(Action::Tool(Tool::Trace)),
+        " " => updater.settings(|s| s.play = !s.play),
+        "s" | "S" => updater.session(|s| s.step_once()),
+        "r" | "R" => updater.session(|s| s.rebuild()),
+        // Presentation clickers send Page Down / Page Up, or the arrow keys.
+        "ArrowRight" | "ArrowDown" | "PageDown" => go(scene.map_or(0, |i| (i + 1).min(last))),
+        "ArrowLeft" | "ArrowUp" | "PageUp" => go(scene.map_or(0, |i| i.saturating_sub(1))),
+        "n" | "N" => show(Companion::Network),
+        "m" | "M" => show(Companion::Model),
+        "g" | "G" => show(Companion::Gradients),
+        "l" | "L" => show(Companion::Lab),
+        "p" | "P" => updater.dispatch(Action::ToggleProjector),
+        "f" | "F" => lecture::toggle_fullscreen(updater.clone()),
+        "?" => updater.dispatch(Action::ToggleHelp),
+        "Escape" => updater.dispatch(Action::Help(false)),
+        _ => return false,
+    }
+    true
 }
 
 fn now_ms() -> f64 {
@@ -118,7 +181,8 @@ pub fn app() -> Html {
         }
     });
 
-    // Keyboard shortcuts (see lecture::SHORTCUTS); links edited by hand are applied.
+    // Keyboard shortcuts (see lecture::SHORTCUTS), whatever control has the focus except a
+    // text field; links edited by hand are applied.
     {
         let updater = updater.clone();
         use_effect_with((), move |_| {
@@ -128,37 +192,28 @@ pub fn app() -> Html {
                 let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
                     return;
                 };
-                let typing = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|t| matches!(t.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
-                if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                if e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }
-                let Some(scene) = key_updater.try_with_session(|s| s.settings.scene) else {
-                    return;
-                };
-                let last = crate::page::scenes::SCENES.len() - 1;
-                // Moving past the first or last scene does nothing (it would reset the scene).
-                let go = |index: usize| {
-                    if scene != Some(index) {
-                        lecture::go_to_scene(&key_updater, Some(index))
+                if is_text_field(e.target()) {
+                    // Typing: keys are text. Escape leaves the field, so the keys work again.
+                    if e.key() == "Escape" {
+                        lecture::blur_focus();
                     }
-                };
-                match e.key().as_str() {
-                    "1" | "2" => key_updater.dispatch(Action::Class(if e.key() == "1" { 1.0 } else { -1.0 })),
-                    " " => key_updater.settings(|s| s.play = !s.play),
-                    "s" | "S" => key_updater.session(|s| s.step_once()),
-                    "r" | "R" => key_updater.session(|s| s.rebuild()),
-                    "ArrowRight" => go(scene.map_or(0, |i| (i + 1).min(last))),
-                    "ArrowLeft" => go(scene.map_or(0, |i| i.saturating_sub(1))),
-                    "p" | "P" => key_updater.dispatch(Action::ToggleProjector),
-                    "f" | "F" => lecture::toggle_fullscreen(key_updater.clone()),
-                    "?" => key_updater.dispatch(Action::ToggleHelp),
-                    "Escape" => key_updater.dispatch(Action::Help(false)),
-                    _ => return,
+                    return;
                 }
-                e.prevent_default();
+                if shortcut(&key_updater, &e.key()) {
+                    e.prevent_default();
+                }
+            });
+            // A focused button or checkbox acts on Space when the key comes up: Space already
+            // played or paused, so it must not also press the control.
+            let space_up = Listener::new(&window, "keyup", move |e| {
+                if let Some(e) = e.dyn_ref::<KeyboardEvent>() {
+                    if e.key() == " " && !is_text_field(e.target()) {
+                        e.prevent_default();
+                    }
+                }
             });
             // A resized window changes the canvases' CSS size: repaint them at the new size.
             let resize_updater = updater.clone();
@@ -168,7 +223,7 @@ pub fn app() -> Html {
                 updater.settings(|s| *s = next);
                 updater.notices(problems);
             });
-            move || drop((keys, resize, hash))
+            move || drop((keys, space_up, resize, hash))
         });
     }
 
@@ -211,44 +266,50 @@ pub fn app() -> Html {
         html! { <lecture::ShortcutsOverlay on_close={Callback::from(move |_| u.dispatch(Action::Help(false)))} /> }
     });
     let shared_painters = SharedPainters(painters.clone());
+    let repaint_backprop = Callback::from({
+        let (session, painters, canvases) = (session.clone(), painters.clone(), canvases.clone());
+        move |_| {
+            if let (Ok(mut p), Ok(mut s)) = (painters.try_borrow_mut(), session.try_borrow_mut()) {
+                p.paint_backprop(&canvases, &mut s);
+            }
+        }
+    });
 
     html! {
         <main class={classes!("page", state.projector.then_some("projector"))} data-renders={renders.borrow().to_string()}>
             <Live updater={updater.clone()} painters={shared_painters.clone()} canvases={(*canvases).clone()} play={settings.play}>
-            <header class="masthead">
-                <h1 data-testid="title">{ "nnplay" }</h1>
-                <p class="tagline">{ "Draw data, pick a model, and watch gradient descent learn it." }</p>
-            </header>
-            { for restored_box }
-            <Alerts />
-            { for notice_box }
             <lecture::LectureBar updater={updater.clone()} scene={settings.scene} projector={state.projector} />
-            { for shortcuts }
-            <panel::TrainingBar updater={updater.clone()} settings={settings.clone()} />
-            <div class="workspace">
-                <panel::DataPanel updater={updater.clone()} settings={settings.clone()}
-                    class={state.class} draw_value={state.draw_value} tool={state.tool}
-                    plot={canvases.plot.clone()} />
-                <section class="centre">
-                    <PlotView updater={updater.clone()} painters={shared_painters.clone()} canvases={(*canvases).clone()}
-                        drag={SharedDrag(drag.clone())} class={state.class} draw_value={state.draw_value} tool={state.tool}
-                        view={view} focused={state.diagram.focus().is_some()} />
-                    <panel::Readouts />
-                    <LossChart painters={shared_painters.clone()} canvases={(*canvases).clone()} updater={updater.clone()} />
-                </section>
-                <model_panel::ModelPanel updater={updater.clone()} settings={settings.clone()} />
+            <div class="stage-wrap">
+                <div class="stage">
+                    <div class="col-left">
+                        <panel::TransportBar updater={updater.clone()} settings={settings.clone()} />
+                        <div class="controls" aria-label="Settings">
+                            <panel::TrainingSettings updater={updater.clone()} settings={settings.clone()} />
+                            <panel::DataPanel updater={updater.clone()} settings={settings.clone()}
+                                class={state.class} draw_value={state.draw_value} tool={state.tool}
+                                plot={canvases.plot.clone()} />
+                            <model_panel::ModelPanel updater={updater.clone()} settings={settings.clone()} />
+                        </div>
+                    </div>
+                    <div class="col-centre">
+                        <PlotView updater={updater.clone()} painters={shared_painters.clone()} canvases={(*canvases).clone()}
+                            drag={SharedDrag(drag.clone())} class={state.class} draw_value={state.draw_value} tool={state.tool}
+                            view={view} diagram={state.diagram} />
+                        <panel::Readouts />
+                        <LossChart painters={shared_painters.clone()} canvases={(*canvases).clone()} updater={updater.clone()} />
+                    </div>
+                    <div class="col-right">
+                        <CompanionPanel updater={updater.clone()} settings={settings.clone()} diagram={state.diagram}
+                            canvases={(*canvases).clone()} painters={shared_painters.clone()} repaint={repaint_backprop} />
+                    </div>
+                </div>
             </div>
-            <BackpropPanel updater={updater.clone()} state={state.diagram}
-                canvases={(*canvases).clone()} painters={shared_painters.clone()}
-                repaint={Callback::from({
-                    let (session, painters, canvases) = (session.clone(), painters.clone(), canvases.clone());
-                    move |_| {
-                        if let (Ok(mut p), Ok(mut s)) = (painters.try_borrow_mut(), session.try_borrow_mut()) {
-                            p.paint_backprop(&canvases, &mut s);
-                        }
-                    }
-                })} />
-            <labs::LabsPanel updater={updater.clone()} settings={settings.clone()} />
+            <div class="toasts" aria-live="polite">
+                { for restored_box }
+                <Alerts />
+                { for notice_box }
+            </div>
+            { for shortcuts }
             </Live>
         </main>
     }

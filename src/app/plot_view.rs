@@ -3,7 +3,7 @@
 //! [`use_summary`], so a refresh re-renders (and repaints) these and not the page around them.
 
 use super::backprop_panel::SharedPainters;
-use super::painters::Canvases;
+use super::painters::{Canvases, DiagramState};
 use super::plot::{self, ViewOptions};
 use super::pointer::{plot_pointer_handlers, Drag, PlotInput, Tool};
 use super::{panel, use_summary, Updater};
@@ -42,8 +42,9 @@ pub struct PlotViewProps {
     pub tool: Tool,
     /// Display options.
     pub view: ViewOptions,
-    /// Whether the plot shows a unit of the network instead of the output.
-    pub focused: bool,
+    /// What the diagram focuses and traces (the plot shows a focused unit instead of the
+    /// output, and rings the traced point).
+    pub diagram: DiagramState,
 }
 
 /// The input plane: the canvas, its pointer input, and the legend of the lines it may draw.
@@ -80,20 +81,25 @@ pub fn plot_view(props: &PlotViewProps) -> Html {
         .view
         .show_lines
         .then(|| {
-            props
-                .updater
-                .try_with_session(|s| plot::has_unit_lines(s).then(|| plot::lines_legend(s, props.focused)))
+            props.updater.try_with_session(|s| {
+                plot::has_unit_lines(s).then(|| plot::lines_legend(s, props.diagram.focus().is_some()))
+            })
         })
         .flatten()
         .flatten();
+    let cursor = match props.tool {
+        Tool::Add => None,
+        Tool::Erase => Some("tool-erase"),
+        Tool::Trace => Some("tool-trace"),
+    };
     html! {
-        <>
-            <canvas ref={props.canvases.plot.clone()} class="plot" data-testid="plot"
+        <div class="plot-box">
+            <canvas ref={props.canvases.plot.clone()} class={classes!("plot", cursor)} data-testid="plot"
                 aria-label="The input plane: click to add a point, drag a point to move it, right-click to delete"
                 {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup}
                 {oncontextmenu} />
             { for legend }
-        </>
+        </div>
     }
 }
 

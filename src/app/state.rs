@@ -73,6 +73,8 @@ pub enum Action {
     Settings(Rc<Settings>),
     /// Choose a tool.
     Tool(Tool),
+    /// Choose a tool, or go back to adding points when it is the one in use.
+    ToggleTool(Tool),
     /// New points get this class (and the add tool is chosen).
     Class(f32),
     /// New regression points get this value.
@@ -83,8 +85,8 @@ pub enum Action {
     TogglePin(UnitRef),
     /// Select this link, or deselect it when it is selected already.
     ToggleLink(LinkRef),
-    /// Trace this point, or stop tracing it when it is traced already.
-    ToggleTrace(usize),
+    /// Trace this point.
+    Trace(usize),
     /// Stop tracing.
     StopTrace,
     /// What the diagram's links show.
@@ -110,6 +112,7 @@ impl Reducible for PageState {
         match action {
             Action::Settings(settings) => next.settings = settings,
             Action::Tool(tool) => next.tool = tool,
+            Action::ToggleTool(tool) => next.tool = if next.tool == tool { Tool::Add } else { tool },
             Action::Class(class) => {
                 next.class = class;
                 next.tool = Tool::Add;
@@ -118,7 +121,7 @@ impl Reducible for PageState {
             Action::Hover(unit) => diagram.hovered = unit,
             Action::TogglePin(unit) => diagram.pinned = toggled(diagram.pinned, unit),
             Action::ToggleLink(link) => diagram.selected = toggled(diagram.selected, link),
-            Action::ToggleTrace(point) => diagram.trace_point = toggled(diagram.trace_point, point),
+            Action::Trace(point) => diagram.trace_point = Some(point),
             Action::StopTrace => diagram.trace_point = None,
             Action::LinkMode(mode) => diagram.mode = Some(mode),
             Action::ToggleProjector => next.projector = !next.projector,

@@ -73,6 +73,26 @@ nnplay_engine::keyed_enum!(Lab {
     Transfer => "transfer", "Pretrain, then fine-tune";
 });
 
+/// The view beside the plot (the "companion" of the lecture layout).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Companion {
+    /// The network diagram with the traced point's forward and backward numbers.
+    Network,
+    /// The model's formula with its learned numbers, and the features.
+    Model,
+    /// Gradient norms, weight and gradient matrices, the gradient check.
+    Gradients,
+    /// The labs.
+    Lab,
+}
+
+nnplay_engine::keyed_enum!(Companion {
+    Network => "network", "Network";
+    Model => "model", "Model";
+    Gradients => "gradients", "Gradients";
+    Lab => "lab", "Labs";
+});
+
 nnplay_engine::keyed_enum!(Regularization {
     None => "none", "None";
     L1 => "l1", "L1";
@@ -145,6 +165,8 @@ pub struct Settings {
     pub scene: Option<usize>,
     /// The open lab, if any.
     pub lab: Option<Lab>,
+    /// The view beside the plot; `None` lets the page choose (see [`Settings::companion`]).
+    pub companion: Option<Companion>,
     /// How the feature-space view projects the features.
     pub projection: Projection,
     /// Which dense layer's inputs the feature-space view shows (0: the features φ); `None`:
@@ -192,6 +214,7 @@ impl Default for Settings {
             show_lines: false,
             scene: None,
             lab: None,
+            companion: None,
             projection: Projection::Separator,
             space_layer: None,
             sweep_lambda: 1e-3,
@@ -222,6 +245,16 @@ pub const RANDOM_ACTIVATIONS: [Activation; 4] = [
 ];
 
 impl Settings {
+    /// The view beside the plot: the one chosen, or else the lab when one is open, the
+    /// network when the model has hidden or random units, and the formula otherwise.
+    pub fn companion(&self) -> Companion {
+        self.companion.unwrap_or(match (self.lab, self.model) {
+            (Some(_), _) => Companion::Lab,
+            (None, ModelFamily::Linear | ModelFamily::Features) => Companion::Model,
+            (None, ModelFamily::Random | ModelFamily::Mlp) => Companion::Network,
+        })
+    }
+
     /// The task of the chosen data set.
     pub fn task(&self) -> Task {
         self.dataset.task()
@@ -347,6 +380,9 @@ impl Settings {
         if let Some(scene) = self.scene {
             pairs.push(("scene", (scene + 1).to_string()));
         }
+        if let Some(companion) = self.companion {
+            pairs.push(("panel", companion.key().to_string()));
+        }
         if let Some(points) = &self.points {
             pairs.push(("pts", codec::encode_points(points, self.task())));
         }
@@ -461,6 +497,10 @@ impl Settings {
                 "scene" => match value.parse::<usize>() {
                     Ok(n) if (1..=limits::SCENES).contains(&n) => s.scene = Some(n - 1),
                     _ => note("not the number of a built-in scene"),
+                },
+                "panel" => match value.parse::<Companion>() {
+                    Ok(companion) => s.companion = Some(companion),
+                    Err(_) => note("not network, model, gradients or lab"),
                 },
                 "pts" => points_text = Some(value),
                 _ => notices.push(format!("Ignored unknown setting '{}'.", shorten(key))),
@@ -604,6 +644,7 @@ mod tests {
             show_lines: true,
             scene: Some(3),
             lab: Some(Lab::Transfer),
+            companion: Some(Companion::Gradients),
             projection: Projection::Units(2, 5),
             space_layer: Some(2),
             sweep_lambda: 0.01,
@@ -634,6 +675,23 @@ mod tests {
         let (default, notices) = Settings::from_hash("");
         assert!(notices.is_empty());
         assert_eq!(default, Settings::default());
+    }
+
+    #[test]
+    fn the_view_beside_the_plot_follows_the_model_unless_chosen() {
+        let of = |hash: &str| Settings::from_hash(hash).0.companion();
+        assert_eq!(of("model=linear"), Companion::Model);
+        assert_eq!(of("model=features"), Companion::Model);
+        assert_eq!(of("model=random"), Companion::Network);
+        assert_eq!(of("model=mlp"), Companion::Network);
+        assert_eq!(of("model=linear&lab=sweep"), Companion::Lab);
+        assert_eq!(of("model=mlp&lab=space&panel=gradients"), Companion::Gradients);
+        let (s, notices) = Settings::from_hash("panel=sideways");
+        assert_eq!((s.companion, notices.len()), (None, 1));
+        assert!(
+            !Settings::default().to_hash().contains("panel="),
+            "the default is not written"
+        );
     }
 
     #[test]

@@ -61,9 +61,8 @@ pub fn labs_panel(props: &LabProps) -> Html {
         },
     };
     html! {
-        <section class="labs" data-testid="labs" aria-label="Labs">
-            <div class="tabs" role="tablist">
-                <h2>{ "Labs" }</h2>
+        <section class="companion-body labs" data-testid="labs" aria-label="Labs">
+            <div class="tabs lab-tabs" role="tablist">
                 { for [Lab::Space, Lab::Sweep, Lab::Transfer].into_iter().map(tab) }
             </div>
             { body }
