@@ -7,7 +7,8 @@ use super::plot::ViewOptions;
 use super::{Summary, Tool, Updater};
 use crate::engine::{OptimizerKind, Preset, Task};
 use crate::page::limits;
-use crate::page::settings::{Regularization, Settings, Speed};
+use crate::page::pace::{Pace, PACE_NOTCHES};
+use crate::page::settings::{Regularization, Settings};
 use yew::prelude::*;
 
 /// Properties shared by the panels that edit settings.
@@ -143,7 +144,7 @@ pub fn training_bar(props: &TrainingBarProps) -> Html {
         let u = u.clone();
         Callback::from(move |_| u.settings(|s| s.seed = s.seed.wrapping_add(1)))
     };
-    let speed = pick(&u, |s: &mut Settings, v: Speed| s.speed = v);
+    let speed = pick(&u, |s: &mut Settings, v: Pace| s.pace = v);
     let play_text = if s.play { "❚❚ Pause" } else { "▶ Play" };
     html! {
         <section class="bar" aria-label="Training controls">
@@ -177,7 +178,7 @@ pub fn training_bar(props: &TrainingBarProps) -> Html {
             <div class="bar-group advanced">
                 { number_box("Seed", "seed", s.seed.to_string(), seed) }
                 { button("New seed", "new-seed", "Draw different initial weights (and random features)", new_seed) }
-                { select("Speed", "speed", options(&Speed::ALL, |v| v.key(), |v| v.label().into()), s.speed.key(), speed) }
+                { select("Speed", "speed", PACE_NOTCHES.iter().map(|p| (p.key(), p.describe())).collect(), &Pace::at_notch(s.pace.notch()).key(), speed) }
             </div>
         </section>
     }

@@ -6,7 +6,11 @@
 pub mod codec;
 pub mod files;
 pub mod limits;
+pub mod motion;
+pub mod pace;
 pub mod paint;
 pub mod scenes;
 pub mod session;
 pub mod settings;
+#[cfg(test)]
+mod simulate;
