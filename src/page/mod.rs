@@ -3,6 +3,7 @@
 //! ([`scenes`]), files in and out ([`files`]) and the colour scales ([`paint`]). [`limits`] is at
 //! the bottom: every other module may read it, and it reads none of them.
 
+pub mod charts;
 pub mod codec;
 pub mod files;
 pub mod limits;
