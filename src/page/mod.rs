@@ -7,6 +7,7 @@ pub mod charts;
 pub mod codec;
 pub mod files;
 pub mod limits;
+pub mod maths;
 pub mod motion;
 pub mod pace;
 pub mod paint;
