@@ -92,7 +92,7 @@ pub(super) fn plot_pointer_handlers(
                     (false, false) => input.class,
                     (false, true) => -input.class,
                 };
-                match s.add_point(at, y) {
+                match s.add_point(at, y, false) {
                     EditOutcome::Added(index) if regression => Some(Drag::Value {
                         index,
                         start_y: py,

@@ -6,6 +6,7 @@
 pub mod charts;
 pub mod codec;
 pub mod files;
+pub mod import;
 pub mod limits;
 pub mod maths;
 pub mod motion;

@@ -463,8 +463,9 @@ impl Session {
         self.refresh_metrics();
     }
 
-    /// Adds a training point at `x` with target `y` (±1, or a value for regression).
-    pub fn add_point(&mut self, x: [f32; 2], y: f32) -> EditOutcome {
+    /// Adds a point at `x` with target `y` (±1, or a value for regression): a test point when
+    /// `test` (drawn to show the gap between training and test), otherwise a training point.
+    pub fn add_point(&mut self, x: [f32; 2], y: f32, test: bool) -> EditOutcome {
         if self.data.points.len() >= MAX_POINTS {
             return EditOutcome::Refused("The plot holds at most 20 000 points; erase some to add more.");
         }
@@ -474,7 +475,7 @@ impl Session {
         self.data.points.push(Point {
             x: [x[0].clamp(-1.0, 1.0), x[1].clamp(-1.0, 1.0)],
             y,
-            test: false,
+            test,
         });
         self.data_edited();
         EditOutcome::Added(self.data.points.len() - 1)
@@ -846,8 +847,17 @@ mod tests {
         let mut s = Session::new(Settings::default());
         let before = s.data.points.len();
         let train_before = s.trainer.train_count();
-        assert_eq!(s.add_point([0.5, 0.5], 1.0), EditOutcome::Added(before));
+        assert_eq!(s.add_point([0.5, 0.5], 1.0, false), EditOutcome::Added(before));
         assert_eq!(s.trainer.train_count(), train_before + 1);
+        // A drawn test point is scored but not trained on.
+        let test_before = s.metrics.test.count;
+        assert_eq!(
+            s.add_point([-0.5, 0.5], -1.0, true),
+            EditOutcome::Added(before + 1)
+        );
+        assert_eq!(s.trainer.train_count(), train_before + 1);
+        assert_eq!(s.metrics.test.count, test_before + 1);
+        s.remove_point(before + 1);
         let near = s.nearest_point([0.51, 0.49], 0.05, true).unwrap();
         assert_eq!(s.data.points[near].x, [0.5, 0.5]);
         s.move_point(near, [2.0, -0.25]);
@@ -855,7 +865,7 @@ mod tests {
         s.remove_point(near);
         assert_eq!(s.data.points.len(), before);
         assert!(matches!(
-            s.add_point([f32::NAN, 0.0], 1.0),
+            s.add_point([f32::NAN, 0.0], 1.0, false),
             EditOutcome::Refused(_)
         ));
         s.clear_points();
@@ -1128,7 +1138,7 @@ mod tests {
             .into_iter()
             .enumerate()
         {
-            s.add_point(x, if i % 2 == 0 { 1.0 } else { -1.0 });
+            s.add_point(x, if i % 2 == 0 { 1.0 } else { -1.0 }, i == 3);
         }
         s.commit_points();
         let (reopened_settings, notices) = Settings::from_hash(&s.settings.to_hash());
