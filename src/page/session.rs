@@ -348,6 +348,22 @@ impl Session {
         }
     }
 
+    /// Moves to `settings` recalled by undo or redo: as [`Session::apply`], except that when only
+    /// the points differ the model keeps its weights and trains on, as after any point edit.
+    pub fn restore(&mut self, settings: Settings) {
+        let only_points = Settings {
+            points: settings.points.clone(),
+            ..self.settings.clone()
+        } == settings;
+        if only_points {
+            self.settings = settings;
+            self.data = self.settings.dataset();
+            self.data_edited();
+        } else {
+            self.apply(settings);
+        }
+    }
+
     /// New weights from the current seed; the step count and history start over.
     pub fn rebuild(&mut self) {
         self.model_version += 1;

@@ -719,6 +719,37 @@ mod tests {
         assert!(notices.iter().any(|n| n.contains("unknown setting 'bogus'")));
     }
 
+    /// Links from before paces keep working: `speed` maps to the pace it meant at 60 frames a
+    /// second. The keys added since are written only when they differ from their defaults, so
+    /// the default page's link is as it was (less the old `speed`), and bad values are named.
+    #[test]
+    fn old_speeds_read_as_paces_and_new_keys_stay_out_of_default_links() {
+        for (speed, pace) in [
+            ("slow", Pace::PerSecond(60.0)),
+            ("normal", Pace::PerSecond(600.0)),
+            ("fast", Pace::Max),
+        ] {
+            let (s, notices) = Settings::from_hash(&format!("speed={speed}"));
+            assert!(notices.is_empty(), "{notices:?}");
+            assert_eq!(s.pace, pace);
+            assert!(s.to_hash().contains(&format!("pace={}", pace.key())));
+        }
+        let default = Settings::default().to_hash();
+        for key in ["speed=", "pace=", "stopat=", "stopacc=", "logsteps="] {
+            assert!(!default.contains(key), "{key} in {default}");
+        }
+        let (s, notices) = Settings::from_hash("pace=0.5&stopat=2500&stopacc=99&logsteps=1");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(
+            (s.pace, s.stop_steps, s.stop_score, s.log_steps),
+            (Pace::PerSecond(0.5), Some(2500), Some(99.0), true)
+        );
+        let (s, notices) = Settings::from_hash("pace=0&stopat=0&stopacc=101&logsteps=2&speed=warp");
+        assert_eq!(notices.len(), 5, "{notices:#?}");
+        assert_eq!((s.pace, s.stop_steps, s.stop_score), (DEFAULT_PACE, None, None));
+        assert!(notices[0].contains("pace=0") && notices[0].contains("steps a second"));
+    }
+
     #[test]
     fn lab_keys_are_read_and_bad_ones_explained() {
         let (s, notices) = Settings::from_hash(
@@ -779,7 +810,8 @@ mod tests {
         let mut rng = crate::engine::Rng::new(2024);
         let keys = [
             "dataset", "seed", "dseed", "noise", "n", "split", "model", "features", "rf", "k", "rfscale",
-            "layers", "act", "lr", "batch", "opt", "reg", "rate", "speed", "play", "pts", "zz", "",
+            "layers", "act", "lr", "batch", "opt", "reg", "rate", "speed", "play", "pts", "pace", "stopat",
+            "stopacc", "logsteps", "zz", "",
         ];
         let values = [
             "xor",
