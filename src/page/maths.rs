@@ -543,7 +543,7 @@ mod tests {
         assert_eq!(number(0.0), "0");
         assert_eq!(number(-0.00421), "−4.2e−3");
         assert_eq!(value(0.0831), "0.0831");
-        assert_eq!(value(0.69314), "0.693");
+        assert_eq!(value(0.45678), "0.457");
         assert_eq!(value(12.44), "12.4");
         assert_eq!(value(2.5e-5), "2.50e−5");
     }

@@ -84,7 +84,7 @@ impl Pace {
             Pace::PerSecond(rate) if rate < 1.0 => {
                 format!("one step every {} s", trim_number(1.0 / rate as f64))
             }
-            Pace::PerSecond(rate) if rate == 1.0 => "one step a second".into(),
+            Pace::PerSecond(1.0) => "one step a second".into(),
             Pace::PerSecond(rate) => format!("{} steps a second", thousands(rate as f64)),
         }
     }
