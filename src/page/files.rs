@@ -2,7 +2,7 @@
 //! JSON. Parsing never panics and never half-applies: a file is either read whole or refused
 //! with a message that says what is wrong and where.
 
-use super::import::{assemble, read_split, Import, Row};
+use super::import::{assemble, read_split, shorten, Import, Row};
 use super::limits::MAX_POINTS;
 use crate::engine::{Dataset, Model, Point, Task};
 use serde::{Deserialize, Serialize};
@@ -198,14 +198,6 @@ pub fn read_data(name: &str, text: &str) -> Result<Import, String> {
 /// Reads a data file whose coordinates must already lie on the plot (see [`read_data`]).
 pub fn read_data_file(name: &str, text: &str) -> Result<Dataset, String> {
     read_data(name, text)?.accept(false)
-}
-
-fn shorten(s: &str) -> String {
-    if s.chars().count() > 20 {
-        format!("{}…", s.chars().take(20).collect::<String>())
-    } else {
-        s.to_string()
-    }
 }
 
 #[cfg(test)]

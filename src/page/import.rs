@@ -254,7 +254,8 @@ fn short(v: f32) -> String {
     text.replace('-', "−")
 }
 
-fn shorten(s: &str) -> String {
+/// At most 20 characters of `s` for a message, with an ellipsis when cut.
+pub(super) fn shorten(s: &str) -> String {
     if s.chars().count() > 20 {
         format!("{}…", s.chars().take(20).collect::<String>())
     } else {

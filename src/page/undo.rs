@@ -73,25 +73,15 @@ impl UndoHistory {
     /// The settings before the last edit, to restore, with `current`'s Play state; `current`
     /// becomes what redo brings back. `None` when there is nothing to undo.
     pub fn undo(&mut self, current: &Settings) -> Option<Settings> {
-        let previous = self.past.pop()?;
         self.open = None;
-        self.future.push(current.clone());
-        Some(Settings {
-            play: current.play,
-            ..previous
-        })
+        step_between(&mut self.past, &mut self.future, current)
     }
 
     /// The settings the last undo left, to restore again, with `current`'s Play state. `None`
     /// when there is nothing to redo.
     pub fn redo(&mut self, current: &Settings) -> Option<Settings> {
-        let next = self.future.pop()?;
         self.open = None;
-        self.past.push(current.clone());
-        Some(Settings {
-            play: current.play,
-            ..next
-        })
+        step_between(&mut self.future, &mut self.past, current)
     }
 
     /// Whether [`UndoHistory::undo`] would do something (for enabling its button).
@@ -116,6 +106,17 @@ impl UndoHistory {
         }
         self.past.drain(..drop);
     }
+}
+
+/// Takes the settings on top of `from` to restore, with `current`'s Play state, and keeps
+/// `current` on `to` to come back to.
+fn step_between(from: &mut Vec<Settings>, to: &mut Vec<Settings>, current: &Settings) -> Option<Settings> {
+    let target = from.pop()?;
+    to.push(current.clone());
+    Some(Settings {
+        play: current.play,
+        ..target
+    })
 }
 
 /// The link keys whose values differ between `a` and `b`, Play aside (`pts` for the points).
