@@ -569,8 +569,15 @@ impl Session {
     /// Runs training work for one animation frame at time `now()` (milliseconds): the steps
     /// the pace says are due by then, stopping early once `now()` passes `deadline` (the same
     /// clock), or when a stop setting or a "train N steps" run says so. When training stops
-    /// itself, `settings.play` becomes false and the report says why.
+    /// itself, `settings.play` becomes false and the report says why; while it is false a frame
+    /// does nothing.
     pub fn run_frame(&mut self, deadline: f64, now: &dyn Fn() -> f64) -> FrameReport {
+        if !self.settings.play {
+            return FrameReport {
+                steps: 0,
+                stopped: None,
+            };
+        }
         let start = now();
         if self.goals.is_none() {
             self.goals = Some(self.arm_goals());
@@ -887,6 +894,19 @@ mod tests {
         s.clear_points();
         assert_eq!(s.trainer.train_count(), 0);
         assert_eq!(s.run_frame(f64::INFINITY, &|| 0.0).steps, 0);
+    }
+
+    /// Once training paused itself, later frames take no steps until Play is pressed again
+    /// (the page's loop may run a frame or two before it hears of the pause).
+    #[test]
+    fn a_paused_session_takes_no_steps() {
+        let (settings, _) = Settings::from_hash("stopat=10&pace=max&play=1");
+        let mut s = Session::new(settings);
+        let report = s.run_frame(f64::INFINITY, &|| 0.0);
+        assert_eq!(report.steps, 10);
+        assert_eq!(report.stopped, Some(StopReason::StepLimit { steps: 10 }));
+        assert_eq!(s.run_frame(f64::INFINITY, &|| 16.0).steps, 0);
+        assert_eq!(s.trainer.steps(), 10);
     }
 
     /// A frame runs the steps the pace says are due by its time, and no more than fit before
