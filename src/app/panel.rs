@@ -8,7 +8,8 @@ use super::state::Action;
 use super::{use_summary, Tool, Updater};
 use crate::engine::{OptimizerKind, Preset, Task};
 use crate::page::limits;
-use crate::page::settings::{Regularization, Settings, Speed};
+use crate::page::pace::{Pace, PACE_NOTCHES};
+use crate::page::settings::{Regularization, Settings};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -157,7 +158,7 @@ pub fn training_settings(props: &SettingsProps) -> Html {
         let u = u.clone();
         Callback::from(move |_| u.settings(|s| s.seed = s.seed.wrapping_add(1)))
     };
-    let speed = pick(&u, |s: &mut Settings, v: Speed| s.speed = v);
+    let speed = pick(&u, |s: &mut Settings, v: Pace| s.pace = v);
     html! {
         <details class="fold advanced" data-testid="fold-training">
             <summary>{ "Training settings" }</summary>
@@ -172,7 +173,7 @@ pub fn training_settings(props: &SettingsProps) -> Html {
                 { select("Penalty", "regularization", options(&Regularization::ALL, |r| r.key(), |r| r.label().into()),
                     s.regularization.key(), regularization) }
                 { number_box("Seed", "seed", s.seed.to_string(), seed) }
-                { select("Speed", "speed", options(&Speed::ALL, |v| v.key(), |v| v.label().into()), s.speed.key(), speed) }
+                { select("Speed", "speed", PACE_NOTCHES.iter().map(|p| (p.key(), p.describe())).collect(), &Pace::at_notch(s.pace.notch()).key(), speed) }
             </div>
             if s.regularization != Regularization::None {
                 { slider("Penalty rate λ", "reg-rate", -5.0, 0.0, 0.1, (s.reg_rate.max(1e-5) as f64).log10(),

@@ -212,7 +212,7 @@ pub(super) fn plot_pointer_handlers(
 /// Adds a point of target `y` at `at` and returns the gesture that follows: dragging a new
 /// regression point up or down sets its value, dragging a new class point moves it.
 fn add_point(session: &mut Session, input: &PlotInput, at: [f32; 2], y: f32, press_y: f64) -> Option<Drag> {
-    match session.add_point(at, y) {
+    match session.add_point(at, y, false) {
         EditOutcome::Added(index) if session.task() == Task::Regression => Some(Drag::Value {
             index,
             start_y: press_y,
