@@ -293,14 +293,15 @@ mod tests {
     }
 
     /// The second run is exactly the run its settings give alone, step for step: the same
-    /// weights to the bit, the same minibatches and the same metrics, through frames of every
-    /// speed and an edit of the points; its timeline records the same steps as the first run's.
+    /// weights to the bit, the same minibatches and the same metrics, through paced frames of
+    /// every kind and an edit of the points; its timeline records the same steps as the first
+    /// run's.
     #[test]
     fn the_second_run_equals_a_solo_run_with_its_settings() {
+        use crate::page::pace::Pace;
         use crate::page::session::Session;
-        use crate::page::settings::Speed;
         let (settings, notices) = Settings::from_hash(
-            "dataset=spiral&n=160&layers=8,8,8&act=sigmoid&lr=0.1&cmp=act:relu;batch:7;opt:adam;lr:0.01;layers:16,8",
+            "dataset=spiral&n=160&layers=8,8,8&act=sigmoid&lr=0.1&play=1&cmp=act:relu;batch:7;opt:adam;lr:0.01;layers:16,8",
         );
         assert!(notices.is_empty(), "{notices:?}");
         let mut race = Session::new(settings.clone());
@@ -309,30 +310,28 @@ mod tests {
             compare: None,
             ..settings.clone()
         });
-        let clock = std::cell::Cell::new(0.0);
-        let tick = || {
-            clock.set(clock.get() + 0.3);
-            clock.get()
-        };
-        for (frame, speed) in [Speed::Normal, Speed::Fast, Speed::Slow]
-            .into_iter()
-            .cycle()
-            .take(30)
-            .enumerate()
-        {
+        let paces = [Pace::PerSecond(600.0), Pace::Max, Pace::PerSecond(60.0)];
+        for (frame, pace) in paces.into_iter().cycle().take(30).enumerate() {
             race.apply(Settings {
-                speed,
-                ..race.settings.clone()
+                pace,
+                ..(*race.settings).clone()
             });
-            let turns = race.run_frame(clock.get() + 5.0, &tick);
+            // A 60 Hz display on a machine where each reading of the clock costs 0.3 ms.
+            let start = frame as f64 * 1000.0 / 60.0;
+            let clock = std::cell::Cell::new(start);
+            let tick = || {
+                clock.set(clock.get() + 0.3);
+                clock.get()
+            };
+            let turns = race.run_frame(start + 5.0, &tick).steps;
             for _ in 0..turns {
                 solo.trainer.step();
                 first.trainer.step();
             }
             if frame == 12 {
-                race.add_point([0.25, -0.5], 1.0);
-                solo.add_point([0.25, -0.5], 1.0);
-                first.add_point([0.25, -0.5], 1.0);
+                race.add_point([0.25, -0.5], 1.0, false);
+                solo.add_point([0.25, -0.5], 1.0, false);
+                first.add_point([0.25, -0.5], 1.0, false);
             }
         }
         race.refresh_metrics();
@@ -349,6 +348,33 @@ mod tests {
         assert_eq!(bits(&race.trainer.model), bits(&first.trainer.model));
         let steps = |s: &Session| s.timeline.snapshots().iter().map(|s| s.step).collect::<Vec<_>>();
         assert_eq!(steps(&race), steps(other));
+    }
+
+    /// A second run that overflows sits its turns out while the first trains on; when the
+    /// first overflows, the frame ends there and training pauses, so neither run steps past it.
+    #[test]
+    fn a_run_that_overflows_sits_out_or_stops_the_race() {
+        use crate::page::pace::StopReason;
+        use crate::page::session::Session;
+        use crate::page::simulate::play;
+        let wild = "dataset=bumps&layers=8,8,8,8,8,8&act=sigmoid&opt=sgd&pace=max";
+        let (settings, notices) = Settings::from_hash(&format!("{wild}&lr=0.01&cmp=lr:10"));
+        assert!(notices.is_empty(), "{notices:?}");
+        let mut race = Session::new(settings);
+        play(&mut race, 1.0, |_, _| false);
+        let other = race.compare().unwrap();
+        assert!(other.trainer.diverged());
+        assert!(other.trainer.steps() < race.trainer.steps());
+        assert_eq!(race.stop_reason(), None);
+        assert!(race.settings.play);
+
+        let (settings, _) = Settings::from_hash(&format!("{wild}&lr=10&cmp=lr:0.01"));
+        let mut race = Session::new(settings);
+        play(&mut race, 5.0, |_, _| false);
+        assert_eq!(race.stop_reason(), Some(StopReason::Diverged));
+        assert!(!race.compare().unwrap().trainer.diverged());
+        // The step that overflowed was undone; the second run took every step the first took.
+        assert_eq!(race.compare().unwrap().trainer.steps(), race.trainer.steps());
     }
 
     /// A link with `cmp` opens racing; changing the second run's learning rate keeps both
@@ -374,7 +400,7 @@ mod tests {
             race.step_once();
         }
         assert_eq!(steps_of(&race), (5, 5));
-        let mut faster = race.settings.clone();
+        let mut faster = (*race.settings).clone();
         faster.compare.as_mut().unwrap().learning_rate = 0.5;
         race.apply(faster);
         assert_eq!(steps_of(&race), (5, 5));
@@ -382,12 +408,12 @@ mod tests {
             race.compare().unwrap().trainer.config.optimizer.learning_rate,
             0.5
         );
-        let mut wider = race.settings.clone();
+        let mut wider = (*race.settings).clone();
         wider.compare.as_mut().unwrap().layers = vec![9];
         race.apply(wider);
         assert_eq!(steps_of(&race), (0, 0));
         race.step_once();
-        let mut slower = race.settings.clone();
+        let mut slower = (*race.settings).clone();
         slower.learning_rate = 0.01;
         race.apply(slower);
         assert_eq!(
@@ -397,14 +423,14 @@ mod tests {
         );
         race.apply(Settings {
             compare: None,
-            ..race.settings.clone()
+            ..(*race.settings).clone()
         });
         assert!(race.compare().is_none());
         assert_eq!(race.trainer.steps(), 1);
         // Starting a race mid-run starts both runs from the beginning.
         race.apply(Settings {
             compare: Some(race.settings.run()),
-            ..race.settings.clone()
+            ..(*race.settings).clone()
         });
         assert_eq!(steps_of(&race), (0, 0));
         assert_eq!(race.trainer.model, race.compare().unwrap().trainer.model);

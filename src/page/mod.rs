@@ -1,15 +1,27 @@
 //! The page's logic without web types, tested natively: every setting and its encoding in the
 //! link ([`settings`], [`codec`], and compare mode's second run in [`compare`]), the playground
-//! session ([`session`]) and its [`timeline`], the lecture's scenes ([`scenes`]), files in and
-//! out ([`files`]) and the colour scales ([`paint`]). [`limits`] is at the bottom: every other
-//! module may read it, and it reads none of them.
+//! session ([`session`]) with its pace and stops ([`pace`]) and its [`timeline`], the lecture's
+//! scenes ([`scenes`]), files in and out ([`files`], [`import`]), the colour scales and axis
+//! ticks ([`paint`]), what the charts draw ([`charts`]), the formulas with their numbers
+//! ([`maths`]), the last step for slow motion ([`motion`]), undo and redo ([`undo`]) and the
+//! link's QR code ([`share`]). [`limits`] is at the bottom: every other module may read it, and
+//! it reads none of them.
 
+pub mod charts;
 pub mod codec;
 pub mod compare;
 pub mod files;
+pub mod import;
 pub mod limits;
+pub mod maths;
+pub mod motion;
+pub mod pace;
 pub mod paint;
 pub mod scenes;
 pub mod session;
 pub mod settings;
+pub mod share;
+#[cfg(test)]
+mod simulate;
 pub mod timeline;
+pub mod undo;

@@ -303,7 +303,7 @@ mod tests {
         let mut view = SnapshotView::open(&session, 2).unwrap();
         session.apply(Settings {
             layers: vec![5, 3],
-            ..session.settings.clone()
+            ..(*session.settings).clone()
         });
         for _ in 0..10 {
             session.step_once();
@@ -390,9 +390,11 @@ mod tests {
     /// in compare mode the second run goes back to the same step.
     #[test]
     fn continuing_from_a_snapshot_retraces_the_run() {
-        let mut session = trained("layers=5&lr=0.1&cmp=act:relu", 0);
-        for _ in 0..30 {
-            session.run_frame(f64::INFINITY, &|| 0.0);
+        // Ten steps a frame, as the page plays at 600 steps a second on a 60 Hz display, until
+        // it pauses itself at step 300.
+        let mut session = trained("layers=5&lr=0.1&pace=600&stopat=300&play=1&cmp=act:relu", 0);
+        for frame in 0..=30 {
+            session.run_frame(f64::INFINITY, &|| frame as f64 * 1000.0 / 60.0);
             session.refresh_metrics();
         }
         assert_eq!(session.trainer.steps(), 300);
