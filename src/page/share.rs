@@ -40,7 +40,8 @@ pub fn qr_code(link: &str) -> Result<QrMatrix, String> {
     })
 }
 
-#[cfg(test)]
+// rqrr is a host-only dev-dependency, so these tests do not build for wasm32.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::page::scenes::SCENES;
