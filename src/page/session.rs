@@ -9,6 +9,7 @@ use crate::engine::{
 };
 use crate::page::pace::{FrameReport, Pacer, StopReason};
 use crate::page::settings::Settings;
+use crate::page::timeline::SnapshotView;
 use std::rc::Rc;
 
 /// A sample of something over training time.
@@ -244,6 +245,9 @@ pub struct Session {
     /// Compare mode's second run ([`Settings::compare`]): the same points and seed, trained
     /// step for step beside this one.
     compare: Option<Box<Session>>,
+    /// The run as it was at an earlier step, while the page looks back along the timeline
+    /// ([`Session::look_back`]).
+    past: Option<Box<SnapshotView>>,
     examples_since_rate: u64,
     probe: Option<Workspace>,
     data_version: u64,
@@ -274,17 +278,7 @@ pub struct UnitRef {
 }
 
 /// Points a probe workspace evaluates at once.
-pub const PROBE_CAPACITY: usize = 1024;
-
-/// Runs a `resolution²` grid (laid out like [`Trainer::predict_grid`], at most `ws.capacity()`
-/// cells) through `model` in one pass, leaving every unit's values over the plane in `ws`.
-pub fn probe_grid(model: &Model, ws: &mut Workspace, resolution: usize) {
-    let n = (resolution * resolution).min(ws.capacity());
-    for cell in 0..n {
-        [ws.x1[cell], ws.x2[cell]] = grid_cell(cell, resolution);
-    }
-    model.forward(ws, n);
-}
+const PROBE_CAPACITY: usize = 1024;
 
 /// Fills `out` with the values of `unit` over a `resolution²` grid laid out like
 /// [`Trainer::predict_grid`], evaluating `ws.capacity()` points at a time.
@@ -356,6 +350,7 @@ impl Session {
                 metric_points(&trainer.model),
             ),
             compare: None,
+            past: None,
             examples_since_rate: 0,
             probe: None,
             data_version: 0,
@@ -487,6 +482,7 @@ impl Session {
 
     /// [`Session::rebuild`] of this run alone.
     fn rebuild_run(&mut self) {
+        self.past = None;
         self.model_version += 1;
         self.trainer = Trainer::new(
             self.settings.model_spec(),
@@ -521,11 +517,81 @@ impl Session {
     /// [`Session::continue_from`] for this run alone.
     fn resume_run(&mut self, index: usize) -> Result<Resumed, TimelineError> {
         let resumed = self.timeline.resume(index, &mut self.trainer)?;
+        self.past = None;
         self.history.truncate_after(resumed.step);
         self.gradient_history.truncate_after(resumed.step);
         // The weights changed and the step count went back: whatever was drawn is stale.
         self.model_version += 1;
         Ok(resumed)
+    }
+
+    /// Shows the run as it was at snapshot `index` of its timeline (and the second run at the
+    /// same step): from now on [`Session::shown`] is a copy at that step, while this session
+    /// trains on untouched. Moving to another snapshot reuses the copy. Rebuilding the model,
+    /// editing the points or continuing from a snapshot returns to the live run.
+    pub fn look_back(&mut self, index: usize) -> Result<(), TimelineError> {
+        let view = match self.past.take() {
+            Some(mut view) => match view.show(self, index) {
+                Ok(()) => view,
+                Err(error) => {
+                    self.past = Some(view);
+                    return Err(error);
+                }
+            },
+            None => Box::new(SnapshotView::open(self, index)?),
+        };
+        self.past = Some(view);
+        Ok(())
+    }
+
+    /// Stops looking back: [`Session::shown`] is the live run again.
+    pub fn back_to_live(&mut self) {
+        self.past = None;
+    }
+
+    /// The snapshot being looked at, if the page is looking back.
+    pub fn looking_back(&self) -> Option<&SnapshotView> {
+        self.past.as_deref()
+    }
+
+    /// What the page draws: the copy at the snapshot while looking back, else this session.
+    pub fn shown(&self) -> &Session {
+        self.past.as_deref().map_or(self, SnapshotView::session)
+    }
+
+    /// Runs `work` on [`Session::shown`] for drawing it (grids need its buffers). Do not train
+    /// it there.
+    pub fn with_shown<R>(&mut self, work: impl FnOnce(&mut Session) -> R) -> R {
+        match self.past.as_deref_mut() {
+            Some(view) => work(view.session_mut()),
+            None => work(self),
+        }
+    }
+
+    /// A copy of this session to show an earlier step in (see [`SnapshotView`]): everything
+    /// but its timeline, which stays empty, with the second run copied the same way. Its model
+    /// version has the top bit set, so nothing drawn from it is ever taken for the live run's.
+    pub(crate) fn detached(&self) -> Session {
+        Session {
+            settings: self.settings.clone(),
+            data: self.data.clone(),
+            trainer: self.trainer.clone(),
+            history: self.history.clone(),
+            gradient_history: self.gradient_history.clone(),
+            metrics: self.metrics,
+            loss_watch: self.loss_watch.clone(),
+            timeline: Timeline::new(TimelinePlan::for_model(&self.trainer.model).at_most(0), 0),
+            compare: self.compare.as_ref().map(|other| Box::new(other.detached())),
+            past: None,
+            examples_since_rate: 0,
+            probe: None,
+            data_version: self.data_version,
+            model_version: self.model_version | 1 << 63,
+            pacer: Pacer::default(),
+            goals: None,
+            step_run: None,
+            last_stop: None,
+        }
     }
 
     /// Runs a `resolution²` grid (laid out like [`Trainer::predict_grid`], at most 1024 cells)
@@ -537,7 +603,11 @@ impl Session {
         let ws = self
             .probe
             .get_or_insert_with(|| Workspace::new(model, PROBE_CAPACITY));
-        probe_grid(model, ws, resolution);
+        let n = (resolution * resolution).min(ws.capacity());
+        for cell in 0..n {
+            [ws.x1[cell], ws.x2[cell]] = grid_cell(cell, resolution);
+        }
+        model.forward(ws, n);
         ws
     }
 
@@ -619,6 +689,7 @@ impl Session {
     }
 
     fn data_edited(&mut self) {
+        self.past = None;
         self.data_version += 1;
         self.trainer.set_data(&self.data);
         if let Some(other) = &mut self.compare {

@@ -1,12 +1,13 @@
 //! Looking back along a run. The session records its [`Timeline`](crate::engine::Timeline)
-//! after every step; a [`SnapshotView`] restores one snapshot into a copy of the model, beside
-//! the live trainer (which it never touches), and offers what the page draws from a model: the
-//! decision map, unit heatmaps, the gradients and, through [`SnapshotView::model`], the feature
-//! space. [`Replay`] walks the snapshots at a chosen pace. Continuing from a snapshot is
-//! [`Session::continue_from`].
+//! after every step; a [`SnapshotView`] is a copy of the session (a [`Session`] of its own,
+//! without a timeline) put at one snapshot's step, beside the live session, which it never
+//! touches. The page draws from the copy exactly what it draws from a live session: the
+//! decision map, unit heatmaps, the gradients, the feature space, and in compare mode the
+//! second run at the same step. [`Replay`] walks the snapshots at a chosen pace. Continuing
+//! from a snapshot is [`Session::continue_from`].
 
-use crate::engine::{predict_grid, Gradients, Metrics, Model, Snapshot, TimelineError, Workspace};
-use crate::page::session::{probe_grid, unit_grid, Session, UnitRef, PROBE_CAPACITY};
+use crate::engine::{Metrics, Snapshot, TimelineError};
+use crate::page::session::Session;
 
 /// Multiply-adds a view may spend on the gradient at its step (a few milliseconds).
 const GRADIENT_BUDGET: usize = 30_000_000;
@@ -15,83 +16,67 @@ pub const GRADIENT_POINTS: usize = 512;
 /// The fewest training points it averages over, however large the model.
 const MIN_GRADIENT_POINTS: usize = 16;
 
-/// One snapshot of a session's run, restored for looking at.
+/// One snapshot of a session's run, restored into a copy of the session for looking at.
 #[derive(Clone, Debug)]
 pub struct SnapshotView {
     index: usize,
     step: u64,
     metrics: Metrics,
-    model: Model,
-    gradients: Gradients,
-    gradient_points: usize,
-    batch: Workspace,
-    probe: Workspace,
+    past: Session,
+}
+
+/// Training points the gradient at a snapshot of `session`'s model averages over.
+fn gradient_points(session: &Session) -> usize {
+    let parameters = session.trainer.model.parameter_count().max(1);
+    (GRADIENT_BUDGET / (3 * parameters)).clamp(MIN_GRADIENT_POINTS, GRADIENT_POINTS)
 }
 
 impl SnapshotView {
-    /// Restores snapshot `index` of `session`'s timeline (allocates the view's buffers; move it
-    /// to other snapshots with [`SnapshotView::show`]).
+    /// A copy of `session` at snapshot `index` of its timeline (copies the session once; move
+    /// it to other snapshots with [`SnapshotView::show`]).
     pub fn open(session: &Session, index: usize) -> Result<Self, TimelineError> {
-        let mut model = session.trainer.model.clone();
-        let snapshot = session.timeline.restore(index, &mut model)?;
-        let (step, metrics) = (snapshot.step, snapshot.metrics);
-        let points = GRADIENT_BUDGET / (3 * model.parameter_count().max(1));
+        let snapshot = session
+            .timeline
+            .snapshots()
+            .get(index)
+            .ok_or(TimelineError::NoSnapshot {
+                index,
+                count: session.timeline.snapshots().len(),
+            })?;
         let mut view = SnapshotView {
             index,
-            step,
-            metrics,
-            gradients: Gradients::zeros(&model),
-            gradient_points: 0,
-            batch: Workspace::new(&model, points.clamp(MIN_GRADIENT_POINTS, GRADIENT_POINTS)),
-            probe: Workspace::new(&model, PROBE_CAPACITY),
-            model,
+            step: snapshot.step,
+            metrics: snapshot.metrics,
+            past: session.detached(),
         };
-        view.compute_gradients(session);
+        view.show(session, index)?;
         Ok(view)
     }
 
-    /// Moves the view to snapshot `index`, reusing its buffers (or opening it afresh if the
-    /// session's model has changed shape since).
+    /// Moves the view to snapshot `index`, reusing the copy (or copying the session afresh if
+    /// its model has changed shape since). In compare mode the second run's copy goes to its
+    /// snapshot of the same step.
     pub fn show(&mut self, session: &Session, index: usize) -> Result<(), TimelineError> {
-        match session.timeline.restore(index, &mut self.model) {
-            Ok(snapshot) => {
-                (self.index, self.step, self.metrics) = (index, snapshot.step, snapshot.metrics);
-                self.compute_gradients(session);
-                Ok(())
-            }
+        let points = gradient_points(session);
+        let snapshot = match session.timeline.show(index, &mut self.past.trainer, points) {
             Err(TimelineError::OtherModel) => {
-                *self = SnapshotView::open(session, index)?;
-                Ok(())
+                self.past = session.detached();
+                session.timeline.show(index, &mut self.past.trainer, points)?
             }
-            Err(error) => Err(error),
+            shown => shown?,
+        };
+        (self.index, self.step, self.metrics) = (index, snapshot.step, snapshot.metrics);
+        self.past.metrics = snapshot.metrics;
+        if let (Some(live), Some(past)) = (session.compare(), self.past.compare_mut()) {
+            if let Some(other) = live.timeline.at_or_before(self.step) {
+                let points = gradient_points(live);
+                past.metrics = live.timeline.show(other, &mut past.trainer, points)?.metrics;
+            }
         }
+        Ok(())
     }
 
-    /// The gradient of the mean training loss at the snapshot's weights, over the training
-    /// points (an evenly spaced sample of at most `batch.capacity()` of them).
-    fn compute_gradients(&mut self, session: &Session) {
-        let train = || session.data.points.iter().filter(|p| !p.test);
-        let stride = train().count().div_ceil(self.batch.capacity()).max(1);
-        let mut n = 0;
-        for p in train().step_by(stride) {
-            (self.batch.x1[n], self.batch.x2[n], self.batch.targets[n]) = (p.x[0], p.x[1], p.y);
-            n += 1;
-        }
-        self.gradient_points = n;
-        if n == 0 {
-            for g in self.gradients.weights.iter_mut().chain(&mut self.gradients.bias) {
-                g.fill(0.0);
-            }
-            self.gradients.norms.fill(0.0);
-            return;
-        }
-        self.model.forward(&mut self.batch, n);
-        let loss = session.trainer.config.loss;
-        self.model
-            .backward(&mut self.batch, loss, &mut self.gradients, false);
-    }
-
-    /// The snapshot's index in the timeline.
+    /// The snapshot's index in the timeline (when it was shown: thinning renumbers them).
     pub fn index(&self) -> usize {
         self.index
     }
@@ -106,40 +91,17 @@ impl SnapshotView {
         &self.metrics
     }
 
-    /// The model as it was at that step (for the feature-space view, traces, the diagram).
-    pub fn model(&self) -> &Model {
-        &self.model
+    /// The session as it was at that step: its trainer holds the snapshot's weights and step
+    /// count, and as the last step's gradient that of the mean training loss at those weights
+    /// (over all training points up to 512, an evenly spaced sample for large models: see its
+    /// [`last_batch`](crate::engine::Trainer::last_batch)); its metrics are the snapshot's.
+    pub fn session(&self) -> &Session {
+        &self.past
     }
 
-    /// The gradient of the mean training loss at that step, per layer (zero for frozen
-    /// layers). Unlike the live view's, which shows the last minibatch's, it averages over
-    /// [`SnapshotView::gradient_points`] training points.
-    pub fn gradients(&self) -> &Gradients {
-        &self.gradients
-    }
-
-    /// How many training points the gradient averages over: all of them up to 512, fewer for
-    /// large networks (at least 16), evenly spaced.
-    pub fn gradient_points(&self) -> usize {
-        self.gradient_points
-    }
-
-    /// f(x) over a `resolution²` grid at that step (laid out like
-    /// [`Trainer::predict_grid`](crate::engine::Trainer::predict_grid)).
-    pub fn predict_grid(&mut self, resolution: usize, out: &mut [f32]) {
-        predict_grid(&self.model, &mut self.probe, resolution, out);
-    }
-
-    /// The values of `unit` over a `resolution²` grid at that step (see [`unit_grid`]).
-    pub fn unit_grid(&mut self, unit: UnitRef, resolution: usize, out: &mut [f32]) {
-        unit_grid(&self.model, &mut self.probe, resolution, unit, out);
-    }
-
-    /// Every unit's values over a `resolution²` grid at that step (see
-    /// [`Session::probe_grid`]).
-    pub fn probe_grid(&mut self, resolution: usize) -> &Workspace {
-        probe_grid(&self.model, &mut self.probe, resolution);
-        &self.probe
+    /// [`SnapshotView::session`], for drawing it (grids need its buffers). Do not train it.
+    pub fn session_mut(&mut self) -> &mut Session {
+        &mut self.past
     }
 }
 
@@ -203,6 +165,7 @@ impl Replay {
 mod tests {
     use super::*;
     use crate::engine::Trainer;
+    use crate::page::session::UnitRef;
     use crate::page::settings::Settings;
 
     fn trained(hash: &str, steps: usize) -> Session {
@@ -221,11 +184,12 @@ mod tests {
         out.iter().map(|v| v.to_bits()).collect()
     }
 
-    /// The view shows the run as it was at the snapshot's step: the same decision map, unit
-    /// grids and metrics as a run stopped there, while the live trainer stays where it is.
+    /// The view shows the run as it was at the snapshot's step: the same weights, decision map,
+    /// unit grids, step count and metrics as a run stopped there (the second run too, in
+    /// compare mode), while the live trainer stays where it is.
     #[test]
     fn a_view_shows_the_run_at_its_step_and_leaves_the_live_run_alone() {
-        let hash = "dataset=circle&n=120&layers=6,4&act=tanh&lr=0.1&opt=adam";
+        let hash = "dataset=circle&n=120&layers=6,4&act=tanh&lr=0.1&opt=adam&cmp=act:relu;layers:5";
         let session = trained(hash, 400);
         let live = session.trainer.model.clone();
         let index = session.timeline.at_or_before(150).unwrap();
@@ -235,22 +199,31 @@ mod tests {
         assert!(step > 50 && step <= 150, "{step}");
         let mut then = trained(hash, step as usize);
         assert_eq!(then.trainer.steps(), step);
-        assert_eq!(view.model(), &then.trainer.model);
+        let past = view.session_mut();
+        assert_eq!(past.trainer.steps(), step);
+        assert_eq!(past.trainer.model, then.trainer.model);
         assert_eq!(
-            grid(|out| view.predict_grid(20, out)),
+            grid(|out| past.trainer.predict_grid(20, out)),
             grid(|out| then.trainer.predict_grid(20, out))
         );
         let unit = UnitRef { layer: 1, unit: 3 };
         assert_eq!(
-            grid(|out| view.unit_grid(unit, 20, out)),
+            grid(|out| past.unit_grid(unit, 20, out)),
             grid(|out| then.unit_grid(unit, 20, out))
         );
-        assert_eq!(view.metrics(), &then.trainer.evaluate());
+        then.refresh_metrics();
+        assert_eq!(past.metrics, then.metrics);
+        assert_eq!(view.metrics(), &then.metrics);
+        let (other, other_then) = (view.session().compare().unwrap(), then.compare().unwrap());
+        assert_eq!(other.trainer.steps(), step);
+        assert_eq!(other.trainer.model, other_then.trainer.model);
+        assert_eq!(other.metrics, other_then.metrics);
         assert_eq!(session.trainer.model, live);
+        assert_eq!(session.trainer.steps(), 400);
         // Moving the view to the first snapshot shows the initial weights.
         view.show(&session, 0).unwrap();
         assert_eq!(view.step(), 0);
-        assert_eq!(view.model(), &trained(hash, 0).trainer.model);
+        assert_eq!(view.session().trainer.model, trained(hash, 0).trainer.model);
         assert_eq!(
             SnapshotView::open(&session, 999).map(|v| v.step()),
             Err(TimelineError::NoSnapshot {
@@ -261,15 +234,16 @@ mod tests {
     }
 
     /// The view's gradient is that of the mean loss over the training points at the snapshot's
-    /// weights (checked against the trainer's own backward pass on all of them), and zero for a
-    /// frozen layer.
+    /// weights (checked against a full-batch step at those weights), and zero for a frozen
+    /// layer.
     #[test]
     fn the_views_gradient_is_the_training_loss_gradient_at_its_step() {
         let hash = "dataset=xor&n=100&model=random&rf=relu&k=20&lr=0.05";
         let session = trained(hash, 60);
         let index = session.timeline.at_or_before(30).unwrap();
         let view = SnapshotView::open(&session, index).unwrap();
-        assert_eq!(view.gradient_points(), 50);
+        let past = &view.session().trainer;
+        assert_eq!(past.last_batch().len(), 50, "all training points");
         let train: Vec<_> = session.data.points.iter().filter(|p| !p.test).cloned().collect();
         let mut whole = Trainer::new(
             session.settings.model_spec(),
@@ -283,11 +257,11 @@ mod tests {
             },
             1,
         );
-        whole.model = view.model().clone();
+        whole.model = past.model.clone();
         // One full-batch step computes exactly this gradient (in the order of its shuffle,
         // so the sums agree to rounding).
         whole.step();
-        let (ours, theirs) = (&view.gradients().norms, &whole.gradients().norms);
+        let (ours, theirs) = (&past.gradients().norms, &whole.gradients().norms);
         assert_eq!(ours[0], 0.0, "the random features are frozen");
         assert!(
             (ours[1] - theirs[1]).abs() <= 1e-5 * theirs[1],
@@ -309,8 +283,61 @@ mod tests {
             session.step_once();
         }
         view.show(&session, 1).unwrap();
-        assert_eq!(view.model().layers[1].outputs, 3);
+        assert_eq!(view.session().trainer.model.layers[1].outputs, 3);
         assert_eq!(view.step(), 1);
+    }
+
+    /// Looking back shows the copy at the snapshot (`shown`, `with_shown`) while the session
+    /// trains on; moving along the timeline reuses the copy; edits of the points, a new model
+    /// and continuing from a snapshot return to the live run.
+    #[test]
+    fn looking_back_shows_a_copy_until_the_run_changes() {
+        let mut session = trained("layers=4&lr=0.1", 100);
+        assert!(session.looking_back().is_none());
+        assert!(std::ptr::eq(session.shown(), &session));
+        session.look_back(3).unwrap();
+        assert_eq!(session.looking_back().map(|v| v.step()), Some(3));
+        assert_eq!(session.shown().trainer.steps(), 3);
+        assert_ne!(session.shown().model_version(), session.model_version());
+        let far = session.timeline.snapshots().len() - 1;
+        let far_step = session.timeline.snapshots()[far].step;
+        assert!(far_step > 50, "{far_step}");
+        session.look_back(far).unwrap();
+        assert_eq!(session.with_shown(|shown| shown.trainer.steps()), far_step);
+        assert_eq!(
+            session.look_back(999).unwrap_err(),
+            TimelineError::NoSnapshot {
+                index: 999,
+                count: far + 1
+            }
+        );
+        assert_eq!(
+            session.shown().trainer.steps(),
+            far_step,
+            "a bad index keeps the view"
+        );
+        // Training goes on underneath.
+        session.step_once();
+        assert_eq!(session.trainer.steps(), 101);
+        assert_eq!(session.shown().trainer.steps(), far_step);
+        session.back_to_live();
+        assert_eq!(session.shown().trainer.steps(), 101);
+        for change in [
+            (|s: &mut Session| {
+                s.add_point([0.1, 0.1], 1.0, false);
+            }) as fn(&mut Session),
+            |s| s.rebuild(),
+            |s| {
+                s.continue_from(1).unwrap();
+            },
+        ] {
+            for _ in 0..5 {
+                session.step_once();
+            }
+            session.look_back(2).unwrap();
+            change(&mut session);
+            assert!(session.looking_back().is_none());
+        }
     }
 
     #[test]

@@ -317,6 +317,22 @@ impl Timeline {
         Ok(snapshot)
     }
 
+    /// Shows snapshot `index` in `trainer`, a copy of the run's trainer kept for looking back
+    /// (never the one training): the snapshot's weights, step and epoch counts, and as the
+    /// last step's gradient that of the mean training loss at those weights over at most
+    /// `gradient_points` evenly spaced training points. Returns the snapshot. To train on from
+    /// a snapshot, use [`Timeline::resume`] on the trainer itself.
+    pub fn show(
+        &self,
+        index: usize,
+        trainer: &mut Trainer,
+        gradient_points: usize,
+    ) -> Result<&Snapshot, TimelineError> {
+        let snapshot = self.restore(index, &mut trainer.model)?;
+        trainer.show_past(snapshot.step, snapshot.epochs, gradient_points);
+        Ok(snapshot)
+    }
+
     /// "Continue from here": puts `trainer` back at snapshot `index` (weights, step and epoch
     /// counts, minibatch order, and the optimizer state when recorded and the update rule is
     /// the same) and forgets the later snapshots, whose future is now rewritten.

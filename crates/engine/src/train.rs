@@ -396,6 +396,44 @@ impl Trainer {
         replayable
     }
 
+    /// Makes this trainer, a copy kept for looking back and never the one training, show the
+    /// run at an earlier step whose trainable weights the caller has already written into
+    /// [`Trainer::model`]: the step and epoch counts, and as "the last step" the gradient of the
+    /// mean training loss at these weights over at most `max_points` evenly spaced training
+    /// points (every k-th), a step that changed nothing. The minibatch order and the optimizer
+    /// are left as they are: training on from here is [`crate::Timeline::resume`]'s work, on
+    /// the trainer itself. Allocates a larger batch buffer when `max_points` needs one.
+    pub(crate) fn show_past(&mut self, steps: u64, epochs: u64, max_points: usize) {
+        self.steps = steps;
+        self.epochs = epochs;
+        self.diverged = false;
+        for (l, layer) in self.model.layers.iter().enumerate() {
+            self.previous_weights[l].copy_from_slice(&layer.weights);
+            self.previous_bias[l].copy_from_slice(&layer.bias);
+        }
+        let n_train = self.train.len();
+        let stride = n_train.div_ceil(max_points.max(1)).max(1);
+        let count = n_train.div_ceil(stride);
+        if self.batch.capacity() < count {
+            self.batch = Workspace::new(&self.model, count);
+        }
+        for (slot, i) in (0..n_train).step_by(stride).enumerate() {
+            self.batch.x1[slot] = self.train.x1[i];
+            self.batch.x2[slot] = self.train.x2[i];
+            self.batch.targets[slot] = self.train.y[i];
+        }
+        if count == 0 {
+            for g in self.grads.weights.iter_mut().chain(&mut self.grads.bias) {
+                g.fill(0.0);
+            }
+            self.grads.norms.fill(0.0);
+        } else {
+            self.model.forward(&mut self.batch, count);
+            self.model
+                .backward(&mut self.batch, self.config.loss, &mut self.grads, false);
+        }
+    }
+
     /// Steps until the current epoch ends (a whole epoch when called at its start).
     pub fn epoch(&mut self) {
         let start = self.epochs;

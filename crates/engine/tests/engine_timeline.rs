@@ -94,6 +94,61 @@ fn a_restored_snapshot_is_the_model_of_its_step_bit_for_bit() {
     }
 }
 
+/// The mean training loss's gradient at `model`'s weights over every `stride`-th training point
+/// of `data`, in their order: the definition a trainer showing a snapshot must match.
+fn training_gradient(model: &Model, data: &Dataset, stride: usize) -> nnplay_engine::Gradients {
+    let train: Vec<_> = data.points.iter().filter(|p| !p.test).step_by(stride).collect();
+    let mut ws = Workspace::new(model, train.len());
+    for (slot, p) in train.iter().enumerate() {
+        (ws.x1[slot], ws.x2[slot], ws.targets[slot]) = (p.x[0], p.x[1], p.y);
+    }
+    model.forward(&mut ws, train.len());
+    let mut grads = nnplay_engine::Gradients::zeros(model);
+    model.backward(&mut ws, Loss::Logistic, &mut grads, false);
+    grads
+}
+
+/// A copy of the trainer shown at a snapshot has that step's weights, step and epoch counts,
+/// no change in its "last step", and as its gradient the mean training loss's gradient at those
+/// weights (over all training points, or every k-th when fewer are asked for), for every
+/// family; the trainer the copy came from is untouched.
+#[test]
+fn a_trainer_shown_at_a_snapshot_is_the_run_at_that_step() {
+    let data = data(150);
+    let train_count = data.points.iter().filter(|p| !p.test).count();
+    for spec in families() {
+        let mut run = trainer(spec.clone(), OptimizerKind::Momentum, 10, &data);
+        let mut timeline = Timeline::new(TimelinePlan::for_model(&run.model), usize::MAX);
+        let mut seen = HashMap::new();
+        for _ in 0..500 {
+            if timeline.maybe_record(&mut run) {
+                seen.insert(run.steps(), (bits(&run.model), run.epochs()));
+            }
+            run.step();
+        }
+        let live = bits(&run.model);
+        let mut copy = run.clone();
+        for (index, max_points, stride) in [(5, usize::MAX, 1), (timeline.snapshots().len() - 2, 10, 11)] {
+            let snapshot = timeline.show(index, &mut copy, max_points).unwrap().clone();
+            let (weights, epochs) = &seen[&snapshot.step];
+            assert_eq!(&bits(&copy.model), weights, "{spec:?}");
+            assert_eq!((copy.steps(), copy.epochs()), (snapshot.step, *epochs));
+            for (l, layer) in copy.model.layers.iter().enumerate() {
+                assert_eq!(copy.before_last_step(l), (&layer.weights[..], &layer.bias[..]));
+            }
+            assert_eq!(copy.last_batch().len(), train_count.div_ceil(stride));
+            let expected = training_gradient(&copy.model, &data, stride);
+            assert_eq!(copy.gradients(), &expected, "{spec:?} at step {}", snapshot.step);
+            assert!(copy.gradients().norms.iter().any(|&n| n > 0.0), "{spec:?}");
+        }
+        assert_eq!(bits(&run.model), live);
+        assert!(matches!(
+            timeline.show(999, &mut copy, 10),
+            Err(TimelineError::NoSnapshot { index: 999, .. })
+        ));
+    }
+}
+
 /// Continuing from a snapshot replays the rest of the run bit for bit when the optimizer state
 /// was kept (and for SGD, which has none), whatever the update rule and batch size (batches
 /// of 7 on 105 training points end mid-order, so the cursor matters).
