@@ -96,11 +96,10 @@ pub fn network_view(props: &ViewProps) -> Html {
             None => {}
         })
     };
+    // What the session shows: an earlier step while the page looks back.
     let (trace_html, layers) = props.updater.with_session(|session| {
-        (
-            trace_panel(session, state, &u),
-            session.trainer.model.layers.len(),
-        )
+        let shown = session.shown();
+        (trace_panel(shown, state, &u), shown.trainer.model.layers.len())
     });
     let focus_caption = state.focus().map(|u| {
         format!(
@@ -140,11 +139,27 @@ pub fn gradients_view(props: &ViewProps) -> Html {
     }
     let check = {
         let (checks, updater) = (checks.clone(), props.updater.clone());
-        Callback::from(move |_| checks.set(Some(updater.with_session(|s| s.check_gradients(30)))))
+        Callback::from(move |_| checks.set(Some(updater.with_session(|s| s.shown().check_gradients(30)))))
     };
-    let (norms_html, layers) = props
-        .updater
-        .with_session(|session| (gradient_norms(session), session.trainer.model.layers.len()));
+    let (norms_html, layers, comparing, past) = props.updater.with_session(|session| {
+        let shown = session.shown();
+        (
+            gradient_norms(shown),
+            shown.trainer.model.layers.len(),
+            shown.compare().is_some(),
+            session
+                .looking_back()
+                .map(|view| (view.step(), shown.trainer.last_batch().len())),
+        )
+    });
+    // Looking back, the gradients are not a minibatch's: say what they are.
+    let past_note = past.map(|(step, points)| {
+        html! {
+            <p class="hint gradient-note" data-testid="gradient-note">{ format!(
+                "At step {step}, looking back: the gradient of the mean training loss over {points} training points at that step's weights (live, it is the last minibatch's)."
+            ) }</p>
+        }
+    });
     let check_results = checks.as_ref().map(|results| {
         let worst = results.iter().map(|c| c.max_relative_error).fold(0.0, f64::max);
         let skipped: usize = results.iter().map(|c| c.kinks_skipped).sum();
@@ -187,6 +202,7 @@ pub fn gradients_view(props: &ViewProps) -> Html {
     });
     html! {
         <section class="companion-body gradients-view" aria-label="Gradients">
+            { for past_note }
             { norms_html }
             <div class="legend" aria-label="Colour scale of the matrices">
                 <span>{ "−max" }</span><span class="legend-bar"></span><span>{ "+max" }</span>
@@ -195,7 +211,8 @@ pub fn gradients_view(props: &ViewProps) -> Html {
             <canvas ref={props.canvases.matrices.clone()} class="matrices" data-testid="grad-matrices"
                 style={format!("height: {:.1}rem", super::backprop::matrices_height(layers))}
                 aria-label="Each layer's weight matrix beside its gradient matrix" />
-            <p class="chart-caption">{ "Gradient norm of each layer over training (log scale): vanishing gradients sink, exploding ones climb." }</p>
+            <p class="chart-caption">{ "Gradient norm of each layer over training (log scale): vanishing gradients sink, exploding ones climb." }
+                if comparing { { " Dashed: model 2's first and last layers, in the colours of model 1's." } }</p>
             <canvas ref={props.canvases.norms.clone()} class="norm-chart" data-testid="grad-norm-chart"
                 aria-label="Gradient norm of each layer over training steps" />
             <div class="row">

@@ -1,5 +1,6 @@
 //! The loss chart: training and test loss against the step count, drawn with plotters on a
-//! canvas, on a linear or logarithmic axis.
+//! canvas, on a linear or logarithmic axis; in compare mode the second run's curves dashed over
+//! the first's, and while looking back a line at the step looked at.
 
 use crate::page::session::HistoryPoint;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
@@ -10,9 +11,26 @@ use web_sys::HtmlCanvasElement;
 // Neither class colour, so the chart never reads as "class 1 against class 2".
 const TRAIN_COLOUR: RGBColor = RGBColor(29, 36, 51);
 const TEST_COLOUR: RGBColor = RGBColor(138, 92, 214);
+/// The line at the step looked back at: the page's accent.
+const MARKER_COLOUR: RGBColor = RGBColor(47, 111, 219);
 
-/// Draws the history onto `canvas` (sized to its CSS box times the pixel ratio).
-pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log_scale: bool) {
+/// What the loss chart shows besides the run's own history.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LossOverlay<'a> {
+    /// Compare mode's second run, drawn dashed.
+    pub second: Option<&'a [HistoryPoint]>,
+    /// The step being looked back at, marked with a vertical line.
+    pub marker: Option<u64>,
+}
+
+/// Draws the history onto `canvas` (sized to its CSS box times the pixel ratio), with the
+/// overlay.
+pub fn draw_loss_chart(
+    canvas: &HtmlCanvasElement,
+    history: &[HistoryPoint],
+    overlay: LossOverlay,
+    log_scale: bool,
+) {
     let (_, _, ratio) = super::canvas::fit_backing_store(canvas);
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
         return;
@@ -20,8 +38,10 @@ pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log
     let root = backend.into_drawing_area();
     let _ = root.fill(&WHITE);
     let finite = |v: f64| v.is_finite() && (!log_scale || v > 0.0);
-    let values = history
-        .iter()
+    let runs = std::iter::once(history).chain(overlay.second);
+    let values = runs
+        .clone()
+        .flatten()
         .flat_map(|p| [p.train, p.test])
         .filter(|&v| finite(v));
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
@@ -35,25 +55,31 @@ pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log
         let _ = root.present();
         return;
     }
-    let last_step = history.last().map_or(1, |p| p.step).max(1) as f64;
+    let last_step = runs
+        .filter_map(|run| run.last())
+        .map(|p| p.step)
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
     let result = if log_scale {
         let (lo, hi) = (lo * 0.8, hi * 1.25);
         draw_series(
             &root,
-            history,
+            (history, overlay),
             0.0..last_step,
-            (lo..hi).log_scale(),
+            ((lo..hi).log_scale(), lo),
             font,
             ratio,
             finite,
         )
     } else {
         let pad = ((hi - lo) * 0.08).max(1e-6);
+        let lo = (lo - pad).max(0.0);
         draw_series(
             &root,
-            history,
+            (history, overlay),
             0.0..last_step,
-            (lo - pad).max(0.0)..hi + pad,
+            (lo..hi + pad, lo),
             font,
             ratio,
             finite,
@@ -85,11 +111,16 @@ fn format_loss_tick(v: f64) -> String {
 
 type Area<'a> = DrawingArea<CanvasBackend, plotters::coord::Shift>;
 
+/// A curve of the chart: its colour, its legend and the value it plots.
+type Curve = (RGBColor, &'static str, fn(&HistoryPoint) -> f64);
+
+/// Draws the runs' curves on axes over `x_range` and `y_range.0` (`y_range.1` is a value on
+/// that axis, where the marker's line is placed).
 fn draw_series<Y>(
     root: &Area,
-    history: &[HistoryPoint],
+    (history, overlay): (&[HistoryPoint], LossOverlay),
     x_range: std::ops::Range<f64>,
-    y_range: Y,
+    y_range: (Y, f64),
     font: u32,
     ratio: f64,
     finite: impl Fn(f64) -> bool,
@@ -98,6 +129,7 @@ where
     Y: AsRangedCoord<Value = f64>,
     Y::CoordDescType: ValueFormatter<f64>,
 {
+    let (y_range, y_inside) = y_range;
     let mut chart = ChartBuilder::on(root)
         .margin(font / 2)
         .x_label_area_size(font * 2)
@@ -116,19 +148,29 @@ where
     // Line widths in device pixels, so lines look the same on high-DPI screens.
     let width = (2.0 * ratio).round().max(1.0) as u32;
     let swatch = (16.0 * ratio).round() as i32;
-    for (colour, label, pick) in [
-        (
-            TRAIN_COLOUR,
-            "training loss",
-            (|p: &HistoryPoint| p.train) as fn(&HistoryPoint) -> f64,
-        ),
-        (TEST_COLOUR, "test loss", |p: &HistoryPoint| p.test),
-    ] {
-        let points: Vec<(f64, f64)> = history
-            .iter()
+    let picks: [Curve; 2] = [
+        (TRAIN_COLOUR, "training loss", |p| p.train),
+        (TEST_COLOUR, "test loss", |p| p.test),
+    ];
+    let curve = |run: &[HistoryPoint], pick: fn(&HistoryPoint) -> f64| -> Vec<(f64, f64)> {
+        run.iter()
             .map(|p| (p.step as f64, pick(p)))
             .filter(|&(_, v)| finite(v))
-            .collect();
+            .collect()
+    };
+    if let Some(second) = overlay.second {
+        for (colour, _, pick) in picks {
+            let (dash, gap) = ((6.0 * ratio).round() as u32, (4.0 * ratio).round() as u32);
+            chart.draw_series(DashedLineSeries::new(
+                curve(second, pick),
+                dash,
+                gap,
+                colour.mix(0.9).stroke_width(width),
+            ))?;
+        }
+    }
+    for (colour, label, pick) in picks {
+        let points = curve(history, pick);
         if points.is_empty() {
             continue;
         }
@@ -138,6 +180,15 @@ where
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + swatch, y)], colour.stroke_width(width))
             });
+    }
+    if let Some(step) = overlay.marker {
+        let (x, _) = chart.backend_coord(&(step as f64, y_inside));
+        let (_, rows) = chart.plotting_area().get_pixel_range();
+        let line = PathElement::new(
+            vec![(x, rows.start), (x, rows.end)],
+            MARKER_COLOUR.stroke_width(width),
+        );
+        root.draw(&line)?;
     }
     draw_legend(&mut chart, font, swatch)
 }

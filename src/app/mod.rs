@@ -8,6 +8,8 @@ mod backprop_panel;
 mod canvas;
 mod chart;
 mod companion;
+mod compare_panel;
+mod compare_view;
 mod controls;
 mod files_ui;
 mod handles;
@@ -27,6 +29,7 @@ mod pointer;
 mod points;
 mod state;
 mod sweep_chart;
+mod timeline_bar;
 mod updater;
 
 pub use panic_banner::show_error_banner;
@@ -280,7 +283,7 @@ pub fn app() -> Html {
             <Live updater={updater.clone()} painters={shared_painters.clone()} canvases={(*canvases).clone()} play={settings.play}>
             <lecture::LectureBar updater={updater.clone()} scene={settings.scene} projector={state.projector} />
             <div class="stage-wrap">
-                <div class="stage">
+                <div class={classes!("stage", settings.compare.is_some().then_some("comparing"))}>
                     <div class="col-left">
                         <panel::TransportBar updater={updater.clone()} settings={settings.clone()} />
                         <div class="controls" aria-label="Settings">
@@ -289,14 +292,17 @@ pub fn app() -> Html {
                                 class={state.class} draw_value={state.draw_value} tool={state.tool}
                                 plot={canvases.plot.clone()} />
                             <model_panel::ModelPanel updater={updater.clone()} settings={settings.clone()} />
+                            <compare_panel::ComparePanel updater={updater.clone()} settings={settings.clone()} />
                         </div>
                     </div>
                     <div class="col-centre">
                         <PlotView updater={updater.clone()} painters={shared_painters.clone()} canvases={(*canvases).clone()}
                             drag={SharedDrag(drag.clone())} class={state.class} draw_value={state.draw_value} tool={state.tool}
                             view={view} diagram={state.diagram} />
+                        <compare_view::ComparePlot settings={settings.clone()} canvases={(*canvases).clone()} />
                         <panel::Readouts />
                         <LossChart painters={shared_painters.clone()} canvases={(*canvases).clone()} updater={updater.clone()} />
+                        <timeline_bar::TimelineBar updater={updater.clone()} play={settings.play} />
                     </div>
                     <div class="col-right">
                         <CompanionPanel updater={updater.clone()} settings={settings.clone()} diagram={state.diagram}

@@ -48,7 +48,8 @@ fn subscript(n: usize) -> String {
         .collect()
 }
 
-fn activation_label(a: Activation) -> String {
+/// An activation as the menus name it.
+pub(super) fn activation_label(a: Activation) -> String {
     match a {
         Activation::Relu => "ReLU".into(),
         Activation::Tanh => "tanh".into(),

@@ -1,9 +1,11 @@
 //! Everything that draws on the page's canvases, with the `NodeRef`s it draws into. The render
 //! effect and the animation loop call the same two entry points, so a frame looks the same
-//! whichever of them painted it.
+//! whichever of them painted it. The plot and the backprop views draw what the session shows
+//! ([`Session::with_shown`]: a copy at an earlier step while the page looks back), with compare
+//! mode's second run beside it; the loss chart draws the live run's whole history.
 
 use super::backprop::{self, DiagramOptions, DiagramPainter, LinkMode, LinkRef};
-use super::chart;
+use super::chart::{self, LossOverlay};
 use super::plot::{PlotPainter, ViewOptions};
 use crate::page::session::{Session, UnitRef};
 use web_sys::HtmlCanvasElement;
@@ -14,6 +16,8 @@ use yew::NodeRef;
 pub struct Canvases {
     /// The input plane.
     pub plot: NodeRef,
+    /// Compare mode's second run on the input plane.
+    pub plot_2: NodeRef,
     /// The loss chart.
     pub loss: NodeRef,
     /// The network diagram.
@@ -55,6 +59,7 @@ impl DiagramState {
 #[derive(Default)]
 pub struct Painters {
     plot: PlotPainter,
+    second_plot: PlotPainter,
     /// What the loss chart and the backprop views were last painted from: unchanged inputs
     /// skip the (slow) repaint.
     loss_key: Option<LossKey>,
@@ -68,30 +73,44 @@ pub struct Painters {
 }
 
 impl Painters {
-    /// Paints the plot (every animation frame while training).
+    /// Paints the plot (every animation frame while training), and in compare mode the second
+    /// run's beside it (without the diagram's focus, which is on the first run's units).
     /// With `reuse_grid`, a heatmap grid that is only some training steps old is kept (the
     /// training loop refreshes it on its next frame).
     pub fn paint_plot(&mut self, canvases: &Canvases, session: &mut Session, reuse_grid: bool) {
-        if let Some(canvas) = canvases.plot.cast::<HtmlCanvasElement>() {
-            let focus = valid_unit(session, self.diagram_state.focus());
-            let traced = self.diagram_state.trace_point;
-            self.plot
-                .paint(&canvas, session, self.view, focus, traced, reuse_grid);
-        }
+        let (view, state) = (self.view, self.diagram_state);
+        let (first, second) = (&mut self.plot, &mut self.second_plot);
+        session.with_shown(|shown| {
+            if let Some(canvas) = canvases.plot.cast::<HtmlCanvasElement>() {
+                let focus = valid_unit(shown, state.focus());
+                first.paint(&canvas, shown, view, focus, state.trace_point, reuse_grid);
+            }
+            if let (Some(canvas), Some(other)) =
+                (canvases.plot_2.cast::<HtmlCanvasElement>(), shown.compare_mut())
+            {
+                second.paint(&canvas, other, view, None, state.trace_point, reuse_grid);
+            }
+        });
     }
 
     /// Paints the loss chart, unless nothing it shows has changed.
     pub fn paint_loss_chart(&mut self, canvases: &Canvases, session: &Session) {
         if let Some(canvas) = canvases.loss.cast::<HtmlCanvasElement>() {
+            let overlay = LossOverlay {
+                second: session.compare().map(|other| other.history.points()),
+                marker: session.looking_back().map(|view| view.step()),
+            };
             let key = LossKey {
                 samples: session.history.points().len(),
                 last_step: session.history.points().last().map(|p| p.step),
                 model: session.model_version(),
+                second: overlay.second.map(|run| (run.len(), run.last().map(|p| p.step))),
+                marker: overlay.marker,
                 log_scale: self.view.log_scale,
                 canvas: canvas_shape(&[&canvases.loss]),
             };
             if self.loss_key.as_ref() != Some(&key) {
-                chart::draw_loss_chart(&canvas, session.history.points(), self.view.log_scale);
+                chart::draw_loss_chart(&canvas, session.history.points(), overlay, self.view.log_scale);
                 // Painting sized the backing store: remember the shape it has now.
                 self.loss_key = Some(LossKey {
                     canvas: canvas_shape(&[&canvases.loss]),
@@ -101,14 +120,20 @@ impl Painters {
         }
     }
 
-    /// Paints the backprop views: diagram, matrices and the gradient-norm chart, unless nothing
-    /// they show has changed (an edit of the points changes only a trace through them).
+    /// Paints the backprop views of what the session shows: diagram, matrices and the
+    /// gradient-norm chart (with the second run's in compare mode), unless nothing they show
+    /// has changed (an edit of the points changes only a trace through them).
     pub fn paint_backprop(&mut self, canvases: &Canvases, session: &mut Session) {
+        session.with_shown(|shown| self.paint_backprop_of(canvases, shown));
+    }
+
+    fn paint_backprop_of(&mut self, canvases: &Canvases, session: &mut Session) {
         let key = BackpropKey {
             model: session.model_version(),
             steps: session.trainer.steps(),
             state: self.diagram_state,
             data: self.diagram_state.trace_point.map(|_| session.data_version()),
+            second: session.compare().map(|other| other.model_version()),
             canvases: canvas_shape(&[&canvases.diagram, &canvases.matrices, &canvases.norms]),
         };
         if self.backprop_key.as_ref() == Some(&key) {
@@ -122,8 +147,24 @@ impl Painters {
             backprop::draw_matrices(&canvas, session, &mut self.matrix_pixels);
         }
         if let Some(canvas) = canvases.norms.cast::<HtmlCanvasElement>() {
-            let frozen: Vec<bool> = session.trainer.model.layers.iter().map(|l| l.frozen).collect();
-            backprop::draw_norm_chart(&canvas, session.gradient_history.points(), &frozen);
+            let frozen = |s: &Session| {
+                s.trainer
+                    .model
+                    .layers
+                    .iter()
+                    .map(|l| l.frozen)
+                    .collect::<Vec<bool>>()
+            };
+            let second = session
+                .compare()
+                .map(|other| (other.gradient_history.points(), frozen(other)));
+            let second = second.as_ref().map(|(run, frozen)| (*run, &frozen[..]));
+            backprop::draw_norm_chart(
+                &canvas,
+                session.gradient_history.points(),
+                &frozen(session),
+                second,
+            );
         }
         // Painting sized the backing stores: remember the shapes they have now.
         self.backprop_key = Some(BackpropKey {
@@ -155,6 +196,8 @@ struct LossKey {
     samples: usize,
     last_step: Option<u64>,
     model: u64,
+    second: Option<(usize, Option<u64>)>,
+    marker: Option<u64>,
     log_scale: bool,
     canvas: Vec<(u32, u32, i32, i32)>,
 }
@@ -166,6 +209,7 @@ struct BackpropKey {
     steps: u64,
     state: DiagramState,
     data: Option<u64>,
+    second: Option<u64>,
     canvases: Vec<(u32, u32, i32, i32)>,
 }
 

@@ -333,7 +333,8 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
     }
 }
 
-fn fmt_loss(v: f64) -> String {
+/// A loss for a readout: four decimals, scientific when huge, a dash when not a number.
+pub(super) fn fmt_loss(v: f64) -> String {
     if !v.is_finite() {
         "—".into()
     } else if v.abs() >= 1e5 {
@@ -368,11 +369,20 @@ pub fn readouts() -> Html {
     } else {
         ("", "")
     };
-    let item = |label: String, testid: &'static str, value: Html, kind: &'static str| {
+    // In compare mode a cell of a run's numbers shows the second run's under the first's, with
+    // the same test id and "-2" after it.
+    let item = |label: String,
+                testid: &'static str,
+                value: Html,
+                kind: &'static str,
+                second: Option<Html>| {
         html! {
             <div class={classes!("readout", kind)} title={why}>
                 <span class="readout-label">{ label }</span>
                 <span class="readout-value" data-testid={testid}>{ value }</span>
+                { for second.map(|value| html! {
+                    <span class="readout-value second" data-testid={format!("{testid}-2")}>{ value }</span>
+                }) }
             </div>
         }
     };
@@ -386,15 +396,19 @@ pub fn readouts() -> Html {
         <>{ format!("{} ({}", s.points, s.train_points) }<span class="wide-only">{ " training" }</span>{ ")" }</>
     };
     html! {
-        <div class="readouts" aria-live="off">
-            { item("Step".into(), "step-count", html! { s.steps.to_string() }, "count") }
-            { item(format!("{mark}Train loss"), "train-loss", html! { fmt_loss(s.train_loss) }, "train") }
-            { item(format!("{mark}Train {score}"), "train-acc", html! { fmt_score(s.train_score, s.task) }, "train") }
-            { item("Points (training)".into(), "point-count", points, "count") }
-            { item("Epoch".into(), "epoch-count", html! { s.epochs.to_string() }, "count") }
-            { item(format!("{mark}Test loss"), "test-loss", html! { fmt_loss(s.test_loss) }, "test") }
-            { item(format!("{mark}Test {score}"), "test-acc", html! { fmt_score(s.test_score, s.task) }, "test") }
-            { item("Examples / s".into(), "examples-per-sec", html! { rate }, "count") }
+        <div class={classes!("readouts", s.second.is_some().then_some("comparing"))} aria-live="off">
+            { item("Step".into(), "step-count", html! { s.steps.to_string() }, "count", None) }
+            { item(format!("{mark}Train loss"), "train-loss", html! { fmt_loss(s.train_loss) }, "train",
+                s.second.map(|r| html! { fmt_loss(r.train_loss) })) }
+            { item(format!("{mark}Train {score}"), "train-acc", html! { fmt_score(s.train_score, s.task) }, "train",
+                s.second.map(|r| html! { fmt_score(r.train_score, s.task) })) }
+            { item("Points (training)".into(), "point-count", points, "count", None) }
+            { item("Epoch".into(), "epoch-count", html! { s.epochs.to_string() }, "count", None) }
+            { item(format!("{mark}Test loss"), "test-loss", html! { fmt_loss(s.test_loss) }, "test",
+                s.second.map(|r| html! { fmt_loss(r.test_loss) })) }
+            { item(format!("{mark}Test {score}"), "test-acc", html! { fmt_score(s.test_score, s.task) }, "test",
+                s.second.map(|r| html! { fmt_score(r.test_score, s.task) })) }
+            { item("Examples / s".into(), "examples-per-sec", html! { rate }, "count", None) }
         </div>
     }
 }

@@ -130,10 +130,12 @@ pub fn loss_chart(props: &LossChartProps) -> Html {
             }
         });
     }
+    let comparing = props.updater.with_session(|s| s.compare().is_some());
     html! {
         <div class="chart-box">
             <p class="chart-caption">{ "Loss against training steps: " }
-                <span class="key train">{ "training" }</span>{ " and " }<span class="key test">{ "test" }</span></p>
+                <span class="key train">{ "training" }</span>{ " and " }<span class="key test">{ "test" }</span>
+                if comparing { { "; model 1 solid, 2 dashed" } }</p>
             <canvas ref={props.canvases.loss.clone()} class="chart" data-testid="loss-chart" aria-label="Loss over training steps" />
         </div>
     }

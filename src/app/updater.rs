@@ -46,27 +46,54 @@ pub struct Summary {
     pub learning_rate: f32,
     /// The metrics come from a sample of the points (the model is too large to evaluate on all).
     pub sampled: bool,
+    /// Compare mode's second run, at the same step.
+    pub second: Option<SecondRun>,
+}
+
+/// The readouts of compare mode's second run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SecondRun {
+    /// Mean training loss.
+    pub train_loss: f64,
+    /// Mean test loss.
+    pub test_loss: f64,
+    /// Training accuracy or R².
+    pub train_score: f64,
+    /// Test accuracy or R².
+    pub test_score: f64,
+    /// It stopped because something stopped being a finite number (it sits its turns out).
+    pub diverged: bool,
 }
 
 impl Summary {
-    /// The readouts of `session` now, at `revision`, with the throughput given.
+    /// The readouts of `session` now, at `revision`, with the throughput given: the numbers of
+    /// the run it shows (an earlier step while the page looks back), the alerts of the live
+    /// run.
     pub(super) fn of(session: &Session, revision: u64, examples_per_sec: f64) -> Self {
+        let shown = session.shown();
         Summary {
             revision,
-            steps: session.trainer.steps(),
-            epochs: session.trainer.epochs(),
+            steps: shown.trainer.steps(),
+            epochs: shown.trainer.epochs(),
             points: session.data.points.len(),
             train_points: session.trainer.train_count(),
             task: session.task(),
-            train_loss: session.metrics.train.loss,
-            test_loss: session.metrics.test.loss,
-            train_score: session.metrics.train.score,
-            test_score: session.metrics.test.score,
+            train_loss: shown.metrics.train.loss,
+            test_loss: shown.metrics.test.loss,
+            train_score: shown.metrics.train.score,
+            test_score: shown.metrics.test.score,
             examples_per_sec,
             diverged: session.trainer.diverged(),
             unstable: session.loss_watch.instability(),
             learning_rate: session.settings.learning_rate,
-            sampled: session.metrics.train.count < session.trainer.train_count(),
+            sampled: shown.metrics.train.count < shown.trainer.train_count(),
+            second: shown.compare().map(|other| SecondRun {
+                train_loss: other.metrics.train.loss,
+                test_loss: other.metrics.test.loss,
+                train_score: other.metrics.train.score,
+                test_score: other.metrics.test.score,
+                diverged: other.trainer.diverged(),
+            }),
         }
     }
 }

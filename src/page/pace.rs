@@ -145,7 +145,7 @@ fn trim_number(v: f64) -> String {
 }
 
 /// A whole number with thin spaces between thousands (`20 000`), or a short decimal below 10.
-fn thousands(v: f64) -> String {
+pub fn thousands(v: f64) -> String {
     if v < 10.0 && v.fract() != 0.0 {
         return trim_number(v);
     }

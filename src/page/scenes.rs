@@ -81,10 +81,9 @@ pub const SCENES: &[Scene; super::limits::SCENES] = &[
     },
     Scene {
         title: "Random features, few",
-        caption: "No thinking about features: draw k random lines, φ(x) = sign(Mx + b), freeze them, and train \
-                  only the last layer. On the left k = 5: five random cuts are too crude for the circle, and the \
-                  test accuracy never gets past 80%. On the right the same recipe with k = 500 gets 95% of the \
-                  test points right within three seconds.",
+        caption: "No thinking about features: draw k random lines φ(x) = sign(Mx + b), freeze them, train only \
+                  the last layer. Left, k = 5: five random cuts are too crude for the circle and stay under 80% \
+                  test accuracy. Right, k = 500: the same recipe gets 95% right within three seconds.",
         hash: "dataset=circle&n=300&model=random&rf=sign&k=5&lr=0.03&opt=adam&pace=100&cmp=k:500;lr:0.01",
     },
     Scene {
@@ -109,11 +108,10 @@ pub const SCENES: &[Scene; super::limits::SCENES] = &[
     },
     Scene {
         title: "Deeper networks and their gradients",
-        caption: "Left: four sigmoid layers on the spirals, trained by plain SGD. Backpropagation multiplies by \
-                  σ′ ≤ ¼ at every layer, so the early layers' gradient norms (the Gradients view) are hundreds of \
-                  times smaller than the last layer's; those layers barely move and the loss sits at ln 2. Right: \
-                  the same network with ReLU, whose slope is 1 where a unit is on, gets 95% of the test points \
-                  right within three seconds.",
+        caption: "Left: four sigmoid layers on the spirals, plain SGD. Backpropagation multiplies by σ′ ≤ ¼ at \
+                  each layer, so the early layers' gradients (Gradients view) are hundreds of times smaller than the \
+                  last's; they barely move and the loss stays at ln 2. Right: the same network with ReLU gets 95% \
+                  of the test points right within three seconds.",
         hash: "dataset=spiral&n=400&model=mlp&layers=16,16,16,16&act=sigmoid&lr=0.1&opt=sgd&pace=2000&panel=gradients&cmp=act:relu",
     },
     Scene {

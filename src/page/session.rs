@@ -381,6 +381,8 @@ impl Session {
             self.end_run();
             if new.play {
                 self.last_stop = None;
+                // Training goes on from the live run, so that is what the page shows again.
+                self.past = None;
             }
         }
         if (self.settings.stop_steps, self.settings.stop_score) != (new.stop_steps, new.stop_score) {
@@ -527,8 +529,9 @@ impl Session {
 
     /// Shows the run as it was at snapshot `index` of its timeline (and the second run at the
     /// same step): from now on [`Session::shown`] is a copy at that step, while this session
-    /// trains on untouched. Moving to another snapshot reuses the copy. Rebuilding the model,
-    /// editing the points or continuing from a snapshot returns to the live run.
+    /// trains on untouched. Moving to another snapshot reuses the copy. Pressing Play,
+    /// rebuilding the model, editing the points or continuing from a snapshot returns to the
+    /// live run.
     pub fn look_back(&mut self, index: usize) -> Result<(), TimelineError> {
         let view = match self.past.take() {
             Some(mut view) => match view.show(self, index) {

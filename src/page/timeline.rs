@@ -6,8 +6,8 @@
 //! second run at the same step. [`Replay`] walks the snapshots at a chosen pace. Continuing
 //! from a snapshot is [`Session::continue_from`].
 
-use crate::engine::{Metrics, Snapshot, TimelineError};
-use crate::page::session::Session;
+use crate::engine::{Metrics, OptimizerKind, OptimizerResume, Snapshot, TimelineError};
+use crate::page::session::{Continued, Session};
 
 /// Multiply-adds a view may spend on the gradient at its step (a few milliseconds).
 const GRADIENT_BUDGET: usize = 30_000_000;
@@ -161,6 +161,61 @@ impl Replay {
     }
 }
 
+/// The paces a replay offers, with their names on the page: evenly through the snapshots (so
+/// many a second), or at a number of training steps a second.
+pub const REPLAY_PACES: [(ReplayPace, &str); 6] = [
+    (ReplayPace::SnapshotsPerSecond(2.0), "2/s"),
+    (ReplayPace::SnapshotsPerSecond(5.0), "5/s"),
+    (ReplayPace::SnapshotsPerSecond(12.0), "12/s"),
+    (ReplayPace::StepsPerSecond(100.0), "100 steps/s"),
+    (ReplayPace::StepsPerSecond(1000.0), "1 000 steps/s"),
+    (ReplayPace::StepsPerSecond(10_000.0), "10 000 steps/s"),
+];
+
+/// The pace a replay starts at: five snapshots a second, so a full timeline of 64 snapshots
+/// plays in about 13 seconds.
+pub const DEFAULT_REPLAY_PACE: usize = 1;
+
+/// What the page says after "continue from here": the step training goes on from, what became
+/// of the optimizer's state under the update rule `rule`, whether the minibatches follow the
+/// run's own order, and where the second run went in compare mode.
+pub fn continued_note(continued: &Continued, rule: OptimizerKind) -> String {
+    let state_of = |rule: OptimizerKind| match rule {
+        OptimizerKind::Sgd => "plain SGD",
+        OptimizerKind::Momentum => "momentum's velocity",
+        OptimizerKind::Adam => "Adam's running averages of the gradient and its square",
+    };
+    let run = continued.run;
+    let state = match (run.optimizer, rule) {
+        (_, OptimizerKind::Sgd) => "Plain SGD keeps nothing between steps, so there was no optimizer state to restore.".to_string(),
+        (OptimizerResume::Kept, rule) => format!("The optimizer's state ({}) is back as it was then.", state_of(rule)),
+        (OptimizerResume::NotRecorded, rule) => format!(
+            "The optimizer's state ({}) was reset to zero: this model is too large for the timeline to keep it.",
+            state_of(rule)
+        ),
+        (OptimizerResume::RuleChanged, rule) => format!(
+            "The optimizer's state ({}) was reset to zero: the update rule has changed since that step.",
+            state_of(rule)
+        ),
+    };
+    let order = if run.same_minibatches {
+        "The minibatches come in the order the run drew them, so with the same settings it retraces its steps."
+    } else {
+        "The minibatch order was drawn afresh: the points have changed since that step, or the run is too long to replay its order."
+    };
+    let second = match continued.compare {
+        Some(other) if other.optimizer == OptimizerResume::Kept || rule == OptimizerKind::Sgd => {
+            format!(" The second run went back to step {} too.", other.step)
+        }
+        Some(other) => format!(
+            " The second run went back to step {} too, with its optimizer's state reset.",
+            other.step
+        ),
+        None => String::new(),
+    };
+    format!("Training goes on from step {}. {state} {order}{second}", run.step)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,8 +343,8 @@ mod tests {
     }
 
     /// Looking back shows the copy at the snapshot (`shown`, `with_shown`) while the session
-    /// trains on; moving along the timeline reuses the copy; edits of the points, a new model
-    /// and continuing from a snapshot return to the live run.
+    /// trains on; moving along the timeline reuses the copy; edits of the points, a new model,
+    /// continuing from a snapshot and pressing Play return to the live run.
     #[test]
     fn looking_back_shows_a_copy_until_the_run_changes() {
         let mut session = trained("layers=4&lr=0.1", 100);
@@ -330,6 +385,12 @@ mod tests {
             |s| {
                 s.continue_from(1).unwrap();
             },
+            |s| {
+                s.apply(Settings {
+                    play: true,
+                    ..(*s.settings).clone()
+                })
+            },
         ] {
             for _ in 0..5 {
                 session.step_once();
@@ -338,6 +399,56 @@ mod tests {
             change(&mut session);
             assert!(session.looking_back().is_none());
         }
+    }
+
+    /// The note after "continue from here" tells what carried over, case by case, from what
+    /// the session did.
+    #[test]
+    fn the_note_says_what_continuing_kept() {
+        let note = |hash: &str, change: fn(&mut Session)| {
+            let mut session = trained(hash, 40);
+            change(&mut session);
+            let index = session.timeline.at_or_before(20).unwrap();
+            let continued = session.continue_from(index).unwrap();
+            let text = continued_note(&continued, session.settings.optimizer);
+            let from = format!("Training goes on from step {}. ", continued.run.step);
+            assert!(text.starts_with(&from), "{text}");
+            text
+        };
+        let unchanged: fn(&mut Session) = |_| {};
+        let sgd = note("layers=4", unchanged);
+        assert!(sgd.contains(". Plain SGD keeps nothing between steps"), "{sgd}");
+        assert!(sgd.contains("in the order the run drew them"), "{sgd}");
+        let adam = note("layers=4&opt=adam", unchanged);
+        assert!(
+            adam.contains("Adam's running averages of the gradient and its square) is back"),
+            "{adam}"
+        );
+        let switched = note("layers=4&opt=adam", |s| {
+            s.apply(Settings {
+                optimizer: OptimizerKind::Momentum,
+                ..(*s.settings).clone()
+            })
+        });
+        assert!(
+            switched.contains("(momentum's velocity) was reset to zero: the update rule has changed"),
+            "{switched}"
+        );
+        let large = note("layers=256,256,256&opt=adam", unchanged);
+        assert!(
+            large.contains("was reset to zero: this model is too large"),
+            "{large}"
+        );
+        let edited = note("layers=4", |s| {
+            s.add_point([0.3, 0.3], 1.0, false);
+        });
+        assert!(edited.contains("drawn afresh"), "{edited}");
+        let race = note("layers=4&opt=adam&cmp=layers:6", unchanged);
+        assert!(
+            race.contains("retraces its steps. The second run went back to step "),
+            "{race}"
+        );
+        assert!(race.ends_with(" too."), "{race}");
     }
 
     #[test]

@@ -20,7 +20,9 @@ pub(super) fn feature_space_lab(props: &LabProps) -> Html {
     let canvas = use_node_ref();
     let painter = use_mut_ref(GridPainter::default);
     let (projection, layer) = (props.settings.projection, props.settings.space_layer);
+    // What the session shows: an earlier step while the page looks back.
     let (view, task, depth, linear) = props.updater.with_session(|s| {
+        let s = s.shown();
         (
             project(&s.trainer.model, &s.data, projection, layer),
             s.task(),
