@@ -357,10 +357,11 @@ fn fmt_score(v: f64, task: Task) -> String {
 #[function_component(Readouts)]
 pub fn readouts() -> Html {
     let s = &*use_summary();
+    // For regression the value itself says R² ("R² 0.953").
     let score = if s.task == Task::Classification {
         "accuracy"
     } else {
-        "R²"
+        "fit"
     };
     // Metrics of very large models come from a sample of the points: say so.
     let (mark, why) = if s.sampled {
