@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line `N passed, N failed` summing them all:
-#   formatting, clippy (host and wasm32), native `cargo test`, wasm tests in headless Chromium
+#   formatting, clippy (host and wasm32), native `cargo test`, the exported Python run with NumPy
+#   against the engine (tests/export_python.rs), wasm tests in headless Chromium
 #   (wasm-bindgen-test), end-to-end tests (playwright-core) against the release build, and
 #   `scripts/serve.sh` run on a fresh clone of HEAD (tests/fresh_clone/serve.mjs, one test).
 # Installs what the tests need when missing (see scripts/setup.sh). Exit code 1 on any failure.
@@ -49,6 +50,8 @@ check fmt cargo fmt --all -- --check
 check clippy-host cargo clippy --workspace --all-targets -- -D warnings
 check clippy-wasm cargo clippy --workspace --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo_suite native cargo test --workspace
+# The exported scripts and notebook, run with python3 and NumPy, against the engine's run.
+cargo_suite export-python cargo test --test export_python -- --ignored
 cargo_suite wasm-browser cargo test --target wasm32-unknown-unknown --test web
 
 banner "end-to-end"
