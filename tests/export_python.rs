@@ -80,138 +80,67 @@ fn scene(title: &str) -> Session {
     session(scene.hash)
 }
 
-// The three the issue names: a linear model, random features, a network (lecture scenes that
-// train far enough in 200 steps to depend on every detail, the minibatch order included).
-
-#[test]
-#[ignore = "needs python3 with NumPy (bash scripts/setup.sh --tests); scripts/test.sh runs it"]
-fn a_linear_model_scene_matches_the_engine() {
-    script_matches_engine("linear_regression", &scene("Linear regression"));
+/// One ignored test per run: `test_name: "file name" => session expression;` exports the
+/// session's 200 steps and holds the script's final loss to the engine's.
+macro_rules! exports_match_the_engine {
+    ($($(#[$doc:meta])* $test:ident: $name:literal => $session:expr;)+) => {$(
+        $(#[$doc])*
+        #[test]
+        #[ignore = "needs python3 with NumPy (bash scripts/setup.sh --tests); scripts/test.sh runs it"]
+        fn $test() {
+            script_matches_engine($name, &$session);
+        }
+    )+};
 }
 
-#[test]
-#[ignore = "needs python3 with NumPy (bash scripts/setup.sh --tests); scripts/test.sh runs it"]
-fn a_random_features_scene_matches_the_engine() {
-    script_matches_engine("random_features_many", &scene("Random features, many"));
-}
+exports_match_the_engine! {
+    // The three the issue names: a linear model, random features, a network (lecture scenes
+    // that train far enough in 200 steps to depend on every detail, the minibatch order included).
+    a_linear_model_scene_matches_the_engine: "linear_regression" => scene("Linear regression");
+    a_random_features_scene_matches_the_engine: "random_features_many" => scene("Random features, many");
+    a_network_scene_matches_the_engine: "last_layer_linear" => scene("The last layer is a linear model");
 
-#[test]
-#[ignore = "needs python3 with NumPy (bash scripts/setup.sh --tests); scripts/test.sh runs it"]
-fn a_network_scene_matches_the_engine() {
-    script_matches_engine("last_layer_linear", &scene("The last layer is a linear model"));
-}
-
-// Every optimizer, penalty, activation, loss, feature and random-feature σ.
-
-#[test]
-#[ignore = "needs python3 with NumPy (bash scripts/setup.sh --tests); scripts/test.sh runs it"]
-fn logistic_regression_matches_the_engine() {
-    script_matches_engine("logistic_regression", &scene("Logistic regression"));
-}
-
-#[test]
-#[ignore = "needs python3 with NumPy (bash scripts/setup.sh --tests); scripts/test.sh runs it"]
-fn a_deep_sigmoid_network_matches_the_engine() {
-    script_matches_engine("deeper_networks", &scene("Deeper networks and their gradients"));
-}
-
-#[test]
-#[ignore = "needs python3 with NumPy (bash scripts/setup.sh --tests); scripts/test.sh runs it"]
-fn every_hand_made_feature_with_momentum_matches_the_engine() {
-    script_matches_engine(
-        "all_features_momentum",
-        &session("dataset=ring&n=300&model=features&features=x1,x2,x1sq,x2sq,x1x2,sin1,sin2,ring&opt=momentum&lr=0.1"),
+    // Every optimizer, penalty, activation, loss, feature and random-feature σ.
+    logistic_regression_matches_the_engine: "logistic_regression" => scene("Logistic regression");
+    a_deep_sigmoid_network_matches_the_engine: "deeper_networks" => scene("Deeper networks and their gradients");
+    every_hand_made_feature_with_momentum_matches_the_engine: "all_features_momentum" => session(
+        "dataset=ring&n=300&model=features&features=x1,x2,x1sq,x2sq,x1x2,sin1,sin2,ring&opt=momentum&lr=0.1",
     );
-}
-
-#[test]
-#[ignore = "needs python3 with NumPy (bash scripts/setup.sh --tests); scripts/test.sh runs it"]
-fn relu_network_with_adam_and_l1_matches_the_engine() {
-    script_matches_engine(
-        "relu_adam_l1",
-        &session("dataset=spiral&n=300&noise=0.1&model=mlp&layers=12,8&act=relu&opt=adam&lr=0.01&reg=l1&rate=0.001"),
+    relu_network_with_adam_and_l1_matches_the_engine: "relu_adam_l1" => session(
+        "dataset=spiral&n=300&noise=0.1&model=mlp&layers=12,8&act=relu&opt=adam&lr=0.01&reg=l1&rate=0.001",
     );
-}
-
-#[test]
-#[ignore = "needs python3 with NumPy (bash scripts/setup.sh --tests); scripts/test.sh runs it"]
-fn sigmoid_network_regression_with_momentum_and_l2_matches_the_engine() {
-    script_matches_engine(
-        "sigmoid_momentum_l2",
-        &session(
-            "dataset=bumps&n=250&model=mlp&layers=10,6,4&act=sigmoid&opt=momentum&lr=0.1&reg=l2&rate=0.01",
-        ),
+    sigmoid_network_regression_with_momentum_and_l2_matches_the_engine: "sigmoid_momentum_l2" => session(
+        "dataset=bumps&n=250&model=mlp&layers=10,6,4&act=sigmoid&opt=momentum&lr=0.1&reg=l2&rate=0.01",
     );
-}
-
-#[test]
-#[ignore = "needs python3 with NumPy (bash scripts/setup.sh --tests); scripts/test.sh runs it"]
-fn linear_activation_network_with_sgd_and_l2_matches_the_engine() {
-    script_matches_engine(
-        "linear_sgd_l2",
-        &session("dataset=gauss&n=150&model=mlp&layers=5&act=linear&opt=sgd&lr=0.1&reg=l2&rate=0.05&batch=7"),
+    linear_activation_network_with_sgd_and_l2_matches_the_engine: "linear_sgd_l2" => session(
+        "dataset=gauss&n=150&model=mlp&layers=5&act=linear&opt=sgd&lr=0.1&reg=l2&rate=0.05&batch=7",
     );
-}
-
-#[test]
-#[ignore = "needs python3 with NumPy (bash scripts/setup.sh --tests); scripts/test.sh runs it"]
-fn sign_random_features_match_the_engine() {
-    script_matches_engine("random_sign", &scene("Random features, few"));
-}
-
-#[test]
-#[ignore = "needs python3 with NumPy (bash scripts/setup.sh --tests); scripts/test.sh runs it"]
-fn cos_random_features_for_regression_match_the_engine() {
-    script_matches_engine(
-        "random_cos",
-        &session("dataset=bumps&n=200&model=random&rf=cos&k=60&rfscale=3&opt=momentum&lr=0.01"),
+    sign_random_features_match_the_engine: "random_sign" => scene("Random features, few");
+    cos_random_features_for_regression_match_the_engine: "random_cos" => session(
+        "dataset=bumps&n=200&model=random&rf=cos&k=60&rfscale=3&opt=momentum&lr=0.01",
     );
-}
-
-#[test]
-#[ignore = "needs python3 with NumPy (bash scripts/setup.sh --tests); scripts/test.sh runs it"]
-fn relu_random_features_match_the_engine() {
-    script_matches_engine(
-        "random_relu",
-        &session(
-            "dataset=circle&n=200&model=random&rf=relu&k=40&rfscale=2&opt=sgd&lr=0.05&reg=l2&rate=0.001",
-        ),
+    relu_random_features_match_the_engine: "random_relu" => session(
+        "dataset=circle&n=200&model=random&rf=relu&k=40&rfscale=2&opt=sgd&lr=0.05&reg=l2&rate=0.001",
     );
-}
-
-#[test]
-#[ignore = "needs python3 with NumPy (bash scripts/setup.sh --tests); scripts/test.sh runs it"]
-fn tanh_random_features_with_adam_and_l1_match_the_engine() {
-    script_matches_engine(
-        "random_tanh",
-        &session(
-            "dataset=xor&n=200&model=random&rf=tanh&k=80&rfscale=1.5&opt=adam&lr=0.01&reg=l1&rate=0.0005",
-        ),
+    tanh_random_features_with_adam_and_l1_match_the_engine: "random_tanh" => session(
+        "dataset=xor&n=200&model=random&rf=tanh&k=80&rfscale=1.5&opt=adam&lr=0.01&reg=l1&rate=0.0005",
     );
+    /// No features at all: the model is its bias alone (empty weight matrices).
+    a_model_without_features_matches_the_engine: "bias_only" => session("dataset=gauss&model=features&features=&lr=0.1");
+    /// Points drawn by hand, an uneven last batch in every epoch (33 training points in
+    /// batches of 8) and no test points.
+    drawn_points_and_uneven_batches_match_the_engine: "drawn_points" => drawn_points();
 }
 
-/// No features at all: the model is its bias alone (empty weight matrices).
-#[test]
-#[ignore = "needs python3 with NumPy (bash scripts/setup.sh --tests); scripts/test.sh runs it"]
-fn a_model_without_features_matches_the_engine() {
-    script_matches_engine(
-        "bias_only",
-        &session("dataset=gauss&model=features&features=&lr=0.1"),
-    );
-}
-
-/// Points drawn by hand, an uneven last batch of every epoch (33 training points in batches
-/// of 8) and no test points.
-#[test]
-#[ignore = "needs python3 with NumPy (bash scripts/setup.sh --tests); scripts/test.sh runs it"]
-fn drawn_points_and_uneven_batches_match_the_engine() {
+/// 30 XOR points, none held out, and three more drawn by hand.
+fn drawn_points() -> Session {
     let mut session = session("dataset=xor&n=30&split=0&model=mlp&layers=4&act=tanh&batch=8&lr=0.1");
     for (i, x) in [[0.5, 0.5], [-0.4, 0.6], [0.1, -0.9]].into_iter().enumerate() {
         session.add_point(x, if i % 2 == 0 { 1.0 } else { -1.0 });
     }
     session.commit_points();
     assert_eq!(session.trainer.train_count(), 33);
-    script_matches_engine("drawn_points", &session);
+    session
 }
 
 /// The notebook's code cells, run in order as one script, print what the script prints (its
