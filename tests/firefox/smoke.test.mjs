@@ -61,7 +61,9 @@ afterEach(() => {
 });
 
 const byId = (id) => driver.findElement(By.css(`[data-testid="${id}"]`));
-const text = async (id) => (await byId(id).getText()).trim();
+// The element's text as the DOM holds it, as the Chromium tests read it (narrow readouts hide
+// part of it from view: "200 (100 training)" shows as "200 (100)").
+const text = async (id) => (await byId(id).getAttribute('textContent')).trim();
 
 /** Polls the readout `id` until `accept(text)`; resolves to the text. */
 function waitForText(id, accept, timeout = 10_000) {
