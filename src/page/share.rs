@@ -40,7 +40,7 @@ pub fn qr_code(link: &str) -> Result<QrMatrix, String> {
     })
 }
 
-// rqrr is a host-only dev-dependency, so these tests do not build for wasm32.
+// The decoder (rqrr) is a host-only dev-dependency.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;

@@ -131,6 +131,12 @@ pub fn initial_model(spec: &ModelSpec, seed: u64) -> Model {
     Model::new(spec, &mut Rng::stream(seed, INIT_STREAM))
 }
 
+/// The generator that orders the minibatches of a [`Trainer`] seeded with `seed`: it shuffles the
+/// training points once when the data is set, and again at the end of every epoch.
+pub fn minibatch_rng(seed: u64) -> Rng {
+    Rng::stream(seed, ORDER_STREAM)
+}
+
 impl Trainer {
     /// A fresh model drawn from `seed`, ready to train on `data`.
     pub fn new(spec: ModelSpec, config: TrainConfig, data: &Dataset, seed: u64) -> Self {
@@ -150,7 +156,7 @@ impl Trainer {
             order: Vec::new(),
             cursor: 0,
             shuffles: 0,
-            rng: Rng::stream(seed, ORDER_STREAM),
+            rng: minibatch_rng(seed),
             seed,
             steps: 0,
             epochs: 0,
@@ -203,7 +209,7 @@ impl Trainer {
     /// Draws the minibatch order afresh from the seed for the current training points and
     /// shuffles it `shuffles` times (once to start, once more at the end of each epoch).
     fn draw_order(&mut self, shuffles: u64) {
-        self.rng = Rng::stream(self.seed, ORDER_STREAM);
+        self.rng = minibatch_rng(self.seed);
         self.order.clear();
         self.order.extend(0..self.train.len() as u32);
         for _ in 0..shuffles {
