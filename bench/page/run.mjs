@@ -171,7 +171,7 @@ async function timeToFit(browser, url) {
     seconds: ms / 1000,
     steps: Number(await page.getByTestId('step-count').textContent()),
     testAcc: await page.getByTestId('test-acc').textContent(),
-    reason: await page.getByTestId('stop-reason').locator('p').textContent(),
+    reason: await page.getByTestId('stop-reason').textContent(),
     consoleErrors: errors,
   };
   await page.close();

@@ -69,8 +69,10 @@ pub fn chart_on<'a>(
     let (width, height) = root.dim_in_pixel();
     let y = y.thinned((height.saturating_sub(3 * font) / (2 * font).max(1)) as usize);
     let x = x.thinned((width.saturating_sub(5 * font) / (4 * font).max(1)) as usize);
+    // Room on the right for the last step's label, centred under its tick.
     let mut chart = ChartBuilder::on(root)
         .margin(font / 2)
+        .margin_right(font * 3 / 2)
         .x_label_area_size(font * 2)
         .y_label_area_size(font * 4)
         .build_cartesian_2d(x.clone(), y.clone())?;

@@ -225,6 +225,8 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "N / M / G / L",
         "show the network / model / gradients / labs beside the plot",
     ),
+    ("Ctrl+Z", "undo the last edit of points or settings"),
+    ("Ctrl+Shift+Z / Ctrl+Y", "redo"),
     ("P", "projector mode"),
     ("F", "full screen"),
     ("?", "show or hide this list"),

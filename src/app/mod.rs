@@ -317,7 +317,6 @@ pub fn app() -> Html {
             <div class="toasts" aria-live="polite">
                 { for restored_box }
                 <Alerts />
-                <pace_ui::StopNote />
                 { for notice_box }
             </div>
             { for shortcuts }

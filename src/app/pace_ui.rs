@@ -130,8 +130,9 @@ pub fn run_panel(props: &SettingsProps) -> Html {
     }
 }
 
-/// Why training paused itself (a step count or a score reached, a run of N steps done), until
-/// Play is pressed again or the note is dismissed. An overflow has its own alert.
+/// Why training paused itself (a step count or a score reached, a run of N steps done), under
+/// the Play button, until Play is pressed again or the note is dismissed. An overflow has its
+/// own alert.
 #[function_component(StopNote)]
 pub fn stop_note() -> Html {
     let summary = use_summary();
@@ -144,9 +145,10 @@ pub fn stop_note() -> Html {
     };
     let dismiss = Callback::from(move |_: MouseEvent| dismissed.set(Some(reason)));
     html! {
-        <div class="notice" role="status" data-testid="stop-reason">
-            <p>{ reason.message() }</p>
-            <button type="button" class="button" data-testid="dismiss-stop-reason" onclick={dismiss}>{ "OK" }</button>
+        <div class="stop-reason" role="status">
+            <p data-testid="stop-reason">{ reason.message() }</p>
+            <button type="button" class="button small" data-testid="dismiss-stop-reason" title="Hide this note"
+                aria-label="Hide this note" onclick={dismiss}>{ "×" }</button>
         </div>
     }
 }

@@ -93,6 +93,7 @@ pub fn transport_bar(props: &SettingsProps) -> Html {
                 { button("Epoch", "epoch", "Train until the end of the current pass over the data", epoch) }
                 { button("Reset", "reset", "New initial weights from the seed; the data stays (R)", reset) }
             </div>
+            <super::pace_ui::StopNote />
             { slider("Learning rate η", "lr-slider", -5.0, 1.0, 0.1, (s.learning_rate as f64).log10(),
                 format_rate(s.learning_rate), lr_slider) }
             { super::pace_ui::pace_slider(&props.updater, s) }

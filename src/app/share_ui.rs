@@ -30,7 +30,6 @@ fn write_to_clipboard(text: &str) -> Result<js_sys::Promise, JsValue> {
     write
         .call1(&clipboard, &JsValue::from_str(text))?
         .dyn_into::<js_sys::Promise>()
-        .map_err(JsValue::from)
 }
 
 /// Draws `code` on `canvas`, black on white with its quiet zone, each module a whole number

@@ -75,8 +75,8 @@ fn history_shortcut(updater: &Updater, key: &str, shift: bool) -> bool {
 }
 
 /// Ctrl+Z, Ctrl+Shift+Z and Ctrl+Y anywhere on the page but in a text field (which keeps the
-/// browser's own undo of typing); and the end of a pointer gesture or of a slider's change
-/// closes the edit in progress, so the next one is a new entry.
+/// browser's own undo of typing); and the end of a pointer gesture, a click or a control's
+/// change closes the edit in progress, so the next one is a new entry.
 #[hook]
 pub fn use_undo_keys(updater: &Updater) {
     let updater = updater.clone();
@@ -99,9 +99,12 @@ pub fn use_undo_keys(updater: &Updater) {
                 try_with(&updater.history, UndoHistory::seal);
             }
         };
+        // A button's edit comes with its click, after the pointer went up: sealing on the
+        // click too keeps Clear and the next point drawn apart.
         let pointer_up = Listener::new(&window, "pointerup", seal(updater.clone()));
+        let clicked = Listener::new(&window, "click", seal(updater.clone()));
         let changed = Listener::new(&window, "change", seal(updater));
-        move || drop((keys, pointer_up, changed))
+        move || drop((keys, pointer_up, clicked, changed))
     });
 }
 

@@ -40,7 +40,8 @@ pub fn qr_code(link: &str) -> Result<QrMatrix, String> {
     })
 }
 
-#[cfg(test)]
+// Native only: the decoder that reads the codes back (rqrr) is a native dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::page::scenes::SCENES;

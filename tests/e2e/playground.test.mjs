@@ -397,8 +397,9 @@ test('a valid URL hash is applied, and edits (and hand-edited hashes) stay in sy
   await waitForText(page, 'model-formula', (t) => t === 'f(x) = w₁·x₁ + w₂·|x₁²+x₂²−0.6| + b');
   await until(() => hashValue(page, 'features'), (v) => v === 'x1,ring', { what: 'features in the hash' });
 
-  await page.getByTestId('speed').selectOption('fast');
-  await until(() => hashValue(page, 'speed'), (v) => v === 'fast', { what: 'speed in the hash' });
+  // The pace slider's last notch is "as fast as it goes".
+  await page.getByTestId('pace').fill('16');
+  await until(() => hashValue(page, 'pace'), (v) => v === 'max', { what: 'pace in the hash' });
   await page.getByTestId('dataset').selectOption('circle');
   await until(() => hashValue(page, 'dataset'), (v) => v === 'circle', { what: 'dataset in the hash' });
   const dseed = Number(await hashValue(page, 'dseed'));
