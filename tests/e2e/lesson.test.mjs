@@ -173,18 +173,19 @@ test('scene 10: the first layer barely learns while the loss sits on its plateau
   const started = Date.now();
   const readings = [];
   while (Date.now() - started < 3000) {
-    await page.waitForTimeout(200);
-    const [first, last, loss] = [
-      num(await text(page, 'grad-norm-1')),
-      num(await text(page, 'grad-norm-5')),
-      num(await text(page, 'train-loss')),
-    ];
+    await page.waitForTimeout(150);
+    // One look at the three readouts, as the audience sees them together.
+    const [first, last, loss] = (
+      await page.evaluate(() =>
+        ['grad-norm-1', 'grad-norm-5', 'train-loss'].map((id) => document.querySelector(`[data-testid="${id}"]`).textContent),
+      )
+    ).map(num);
     if (Number.isFinite(first)) readings.push({ first, last, loss });
   }
   const acc = num(await text(page, 'test-acc'));
   const stepsAt3s = await steps(page);
   t.diagnostic(`scene 10 after 3 s: ${stepsAt3s} steps, test accuracy ${acc}%, ${readings.length} readings`);
-  assert.ok(readings.length >= 8, `${readings.length} readings`);
+  assert.ok(readings.length >= 6, `${readings.length} readings`);
   for (const r of readings) {
     assert.ok(r.first < 0.1 * r.last, `first layer ${r.first} vs last ${r.last}`);
     assert.ok(Math.abs(r.loss - Math.LN2) < 0.03, `loss ${r.loss} left its plateau at ln 2`);
