@@ -42,24 +42,32 @@ fn train_steps(updater: &Updater, steps: u64) {
     }
 }
 
-/// Reads a stop setting typed into a box: empty means none; otherwise a number within
-/// `range`, or a message saying what was wrong.
-fn read_goal<T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy>(
-    text: &str,
+/// A callback for a stop setting's text box: empty clears the goal; a number within `range`
+/// is set with `set`; anything else is refused with a message naming `what`.
+fn goal_box<T>(
+    updater: &Updater,
     range: (T, T),
-    what: &str,
-) -> Result<Option<T>, String> {
-    let text = text.trim().trim_end_matches('%').trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    match text.parse::<T>() {
-        Ok(v) if range.0 <= v && v <= range.1 => Ok(Some(v)),
-        _ => Err(format!(
-            "{what} must be a number from {} to {} (or empty for none); '{text}' was not used.",
-            range.0, range.1
-        )),
-    }
+    what: &'static str,
+    set: fn(&mut Settings, Option<T>),
+) -> Callback<String>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy + 'static,
+{
+    let u = updater.clone();
+    Callback::from(move |text: String| {
+        let text = text.trim().trim_end_matches('%').trim();
+        let goal = match text.parse::<T>() {
+            _ if text.is_empty() => None,
+            Ok(v) if range.0 <= v && v <= range.1 => Some(v),
+            _ => {
+                return u.notices(vec![format!(
+                    "{what} must be a number from {} to {} (or empty for none); '{text}' was not used.",
+                    range.0, range.1
+                )])
+            }
+        };
+        u.settings(|s| set(s, goal));
+    })
 }
 
 /// The most steps one "train N steps" run may take.
@@ -87,29 +95,17 @@ pub fn run_panel(props: &SettingsProps) -> Html {
             }
         })
     };
-    let stop_steps = {
-        let u = u.clone();
-        Callback::from(move |text: String| {
-            match read_goal(&text, limits::STOP_STEPS, "The step to pause at") {
-                Ok(goal) => u.settings(|s| s.stop_steps = goal),
-                Err(why) => u.notices(vec![why]),
-            }
-        })
-    };
+    let stop_steps = goal_box(&u, limits::STOP_STEPS, "The step to pause at", |s, goal| {
+        s.stop_steps = goal
+    });
     let score_word = if s.task() == Task::Regression {
         "test R² (%)"
     } else {
         "test accuracy (%)"
     };
-    let stop_score = {
-        let u = u.clone();
-        Callback::from(move |text: String| {
-            match read_goal(&text, limits::STOP_SCORE, "The score to pause at") {
-                Ok(goal) => u.settings(|s| s.stop_score = goal),
-                Err(why) => u.notices(vec![why]),
-            }
-        })
-    };
+    let stop_score = goal_box(&u, limits::STOP_SCORE, "The score to pause at", |s, goal| {
+        s.stop_score = goal
+    });
     html! {
         <details class="fold" data-testid="fold-run">
             <summary>{ "Run and pause" }</summary>

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openApp, screenshot, screenshots, showCompanion, useAppServer } from './harness.mjs';
+import { openForTest, screenshot, screenshots, showCompanion, useAppServer } from './harness.mjs';
 import {
   until,
   text,
@@ -24,12 +24,8 @@ import {
 
 const app = useAppServer();
 
-/** Opens the app at `hash` for test `t`; the page closes when the test ends. */
-async function open(t, hash = '', options = {}) {
-  const opened = await openApp(app.browser, app.server.url + hash, options);
-  t.after(() => opened.page.close());
-  return opened;
-}
+/** Opens the app at `hash` for test `t` (see openForTest). */
+const open = (t, hash, options) => openForTest(app, t, hash, options);
 
 /** Clicks the plot at plot coordinates `at`. */
 async function clickPlot(page, at) {

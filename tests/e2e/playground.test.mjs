@@ -4,7 +4,7 @@
 // collects console errors. Screenshots: target/screenshots/playground-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, screenshot, useAppServer } from './harness.mjs';
+import { openForTest, screenshot, useAppServer } from './harness.mjs';
 import {
   ORANGE,
   BLUE,
@@ -29,15 +29,8 @@ import {
 
 const app = useAppServer();
 
-/**
- * Opens the app at `hash` for test `t`; the page closes when the test ends, pass or fail (so a
- * failed test never leaves training running under the next one). The caller checks `errors`.
- */
-async function open(t, hash = '', options = {}) {
-  const opened = await openApp(app.browser, app.server.url + hash, options);
-  t.after(() => opened.page.close());
-  return opened;
-}
+/** Opens the app at `hash` for test `t` (see openForTest). */
+const open = (t, hash, options) => openForTest(app, t, hash, options);
 
 /** Clicks the plot at plot coordinates `at` (options: { button, shift }). */
 async function clickPlot(page, at, { button = 'left', shift = false } = {}) {
