@@ -1,8 +1,8 @@
 //! The loss chart: training and test loss against the step count, drawn with plotters on a
-//! canvas, on a linear or logarithmic axis.
+//! canvas, each axis linear or logarithmic; and the chart frame the gradient-norm chart shares.
 
+use super::axes::Axis;
 use crate::page::session::HistoryPoint;
-use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -11,8 +11,15 @@ use web_sys::HtmlCanvasElement;
 const TRAIN_COLOUR: RGBColor = RGBColor(29, 36, 51);
 const TEST_COLOUR: RGBColor = RGBColor(138, 92, 214);
 
-/// Draws the history onto `canvas` (sized to its CSS box times the pixel ratio).
-pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log_scale: bool) {
+/// Draws the history onto `canvas` (sized to its CSS box times the pixel ratio): the loss on a
+/// linear or logarithmic axis (`log_scale`), against steps on a linear or logarithmic axis
+/// (`log_steps`).
+pub fn draw_loss_chart(
+    canvas: &HtmlCanvasElement,
+    history: &[HistoryPoint],
+    log_scale: bool,
+    log_steps: bool,
+) {
     let (_, _, ratio) = super::canvas::fit_backing_store(canvas);
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
         return;
@@ -35,84 +42,63 @@ pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log
         let _ = root.present();
         return;
     }
-    let last_step = history.last().map_or(1, |p| p.step).max(1) as f64;
-    let result = if log_scale {
-        let (lo, hi) = (lo * 0.8, hi * 1.25);
-        draw_series(
-            &root,
-            history,
-            0.0..last_step,
-            (lo..hi).log_scale(),
-            font,
-            ratio,
-            finite,
-        )
+    let last_step = history.last().map_or(1, |p| p.step);
+    let steps = Axis::steps(last_step, log_steps);
+    let losses = if log_scale {
+        Axis::values(lo * 0.8, hi * 1.25, true)
     } else {
         let pad = ((hi - lo) * 0.08).max(1e-6);
-        draw_series(
-            &root,
-            history,
-            0.0..last_step,
-            (lo - pad).max(0.0)..hi + pad,
-            font,
-            ratio,
-            finite,
-        )
+        Axis::values((lo - pad).max(0.0), hi + pad, false)
     };
-    if let Err(e) = result {
+    if let Err(e) = draw_series(&root, history, &steps, &losses, font, ratio, finite) {
         web_sys::console::warn_1(&format!("loss chart: {e}").into());
     }
     let _ = root.present();
 }
 
-/// A tick label on a step axis: steps are whole numbers, so ticks between them get no label.
-pub fn step_label(v: &f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        String::new()
-    }
-}
-
-/// A loss tick label: three decimals from 0.01 to 10 000, powers of ten outside.
-fn format_loss_tick(v: f64) -> String {
-    if v == 0.0 || (0.01..1e4).contains(&v.abs()) {
-        format!("{v:.3}")
-    } else {
-        format!("{v:.0e}")
-    }
-}
-
 type Area<'a> = DrawingArea<CanvasBackend, plotters::coord::Shift>;
 
-fn draw_series<Y>(
-    root: &Area,
-    history: &[HistoryPoint],
-    x_range: std::ops::Range<f64>,
-    y_range: Y,
+/// A chart on `root` whose axes are `x` and `y`, with its gridlines and tick labels drawn.
+pub fn chart_on<'a>(
+    root: &'a Area<'_>,
+    x: &Axis,
+    y: &Axis,
     font: u32,
-    ratio: f64,
-    finite: impl Fn(f64) -> bool,
-) -> Result<(), Box<dyn std::error::Error>>
-where
-    Y: AsRangedCoord<Value = f64>,
-    Y::CoordDescType: ValueFormatter<f64>,
-{
+) -> Result<Chart<'a>, Box<dyn std::error::Error>> {
+    // Room for a label every two lines of type up the axis, and every six characters across.
+    let (width, height) = root.dim_in_pixel();
+    let y = y.thinned((height.saturating_sub(3 * font) / (2 * font).max(1)) as usize);
+    let x = x.thinned((width.saturating_sub(5 * font) / (4 * font).max(1)) as usize);
+    // Room on the right for the last step's label, centred under its tick.
     let mut chart = ChartBuilder::on(root)
         .margin(font / 2)
+        .margin_right(font * 3 / 2)
         .x_label_area_size(font * 2)
         .y_label_area_size(font * 4)
-        .build_cartesian_2d(x_range, y_range)?;
+        .build_cartesian_2d(x.clone(), y.clone())?;
     chart
         .configure_mesh()
         .label_style(("sans-serif", font))
-        .x_labels(5)
-        .y_labels(5)
-        .x_label_formatter(&step_label)
-        .y_label_formatter(&|v| format_loss_tick(*v))
-        .light_line_style(BLACK.mix(0.04))
+        .x_label_formatter(&|v| x.label(*v))
+        .y_label_formatter(&|v| y.label(*v))
         .bold_line_style(BLACK.mix(0.1))
         .draw()?;
+    Ok(chart)
+}
+
+/// A chart on a canvas whose axes are [`Axis`] coordinates.
+pub type Chart<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<Axis, Axis>>;
+
+fn draw_series(
+    root: &Area,
+    history: &[HistoryPoint],
+    x: &Axis,
+    y: &Axis,
+    font: u32,
+    ratio: f64,
+    finite: impl Fn(f64) -> bool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut chart = chart_on(root, x, y, font)?;
     // Line widths in device pixels, so lines look the same on high-DPI screens.
     let width = (2.0 * ratio).round().max(1.0) as u32;
     let swatch = (16.0 * ratio).round() as i32;
@@ -126,8 +112,8 @@ where
     ] {
         let points: Vec<(f64, f64)> = history
             .iter()
-            .map(|p| (p.step as f64, pick(p)))
-            .filter(|&(_, v)| finite(v))
+            .filter(|p| finite(pick(p)))
+            .map(|p| (x.at(p.step as f64), y.at(pick(p))))
             .collect();
         if points.is_empty() {
             continue;

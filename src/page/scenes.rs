@@ -103,7 +103,7 @@ pub const SCENES: &[Scene; super::limits::SCENES] = &[
     },
     Scene {
         title: "Random features approach a kernel",
-        caption: "The sweep below fits the last layer exactly for k = 1 to 2000 random ReLU features and plots \
+        caption: "The sweep beside the plot (Labs view) fits the last layer exactly for k = 1 to 2000 random ReLU features and plots \
                   the test error against k. A handful of features underfit; as k grows the error settles on the \
                   dashed line, kernel ridge regression with the kernel these features average to. Press Show \
                   on a row to put those k features on the plot, with their lines Mx + b = 0.",
@@ -112,20 +112,21 @@ pub const SCENES: &[Scene; super::limits::SCENES] = &[
     Scene {
         title: "Learned features",
         caption: "A two-layer network σ(M₂ σ(M₁x + b₁) + b₂) learns its features too. Hover over a hidden unit \
-                  in the network diagram below to see the feature it has learned; together they carve out XOR.",
+                  in the network diagram beside the plot to see the feature it has learned; together they carve out XOR.",
         hash: "dataset=xor&n=200&model=mlp&layers=6&act=tanh&lr=0.1&opt=sgd&pace=500",
     },
     Scene {
         title: "Deeper networks and their gradients",
         caption: "Four sigmoid layers on the spirals, trained by plain SGD. Backpropagation multiplies by \
-                  σ′ ≤ ¼ at every layer, so the gradient norms of the early layers (chart below) are hundreds of \
-                  times smaller and those layers barely move. Switch the activation to ReLU and compare.",
-        hash: "dataset=spiral&n=400&model=mlp&layers=16,16,16,16&act=sigmoid&lr=0.1&opt=sgd&pace=2000",
+                  σ′ ≤ ¼ at every layer, so the gradient norms of the early layers (the chart in the Gradients view, \
+                  beside the plot) are hundreds of times smaller and those layers barely move. Switch the \
+                  activation to ReLU and compare.",
+        hash: "dataset=spiral&n=400&model=mlp&layers=16,16,16,16&act=sigmoid&lr=0.1&opt=sgd&pace=2000&panel=gradients",
     },
     Scene {
         title: "The last layer is a linear model",
         caption: "This network's last hidden layer has just two units, so every point can be drawn at its two \
-                  feature values (lab below). Press play: the learned features pull the classes apart until the \
+                  feature values (the Labs view beside the plot). Press play: the learned features pull the classes apart until the \
                   last layer — a plain linear model — separates them with one straight line.",
         hash: "dataset=xor&n=200&model=mlp&layers=8,2&act=tanh&lr=0.03&opt=adam&pace=50&lab=space&view=u1.2",
     },
