@@ -1,9 +1,10 @@
 //! The loss chart: training and test loss against the step count, drawn with plotters on a
-//! canvas, on a linear or logarithmic axis; in compare mode the second run's curves dashed over
-//! the first's, and while looking back a line at the step looked at.
+//! canvas, each axis linear or logarithmic, in compare mode with the second run's curves dashed
+//! over the first's, and while looking back a line at the step looked at; and the chart frame
+//! the gradient-norm chart shares.
 
+use super::axes::Axis;
 use crate::page::session::HistoryPoint;
-use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -24,12 +25,14 @@ pub struct LossOverlay<'a> {
 }
 
 /// Draws the history onto `canvas` (sized to its CSS box times the pixel ratio), with the
-/// overlay.
+/// overlay: the loss on a linear or logarithmic axis (`log_scale`), against steps on a linear or
+/// logarithmic axis (`log_steps`).
 pub fn draw_loss_chart(
     canvas: &HtmlCanvasElement,
     history: &[HistoryPoint],
     overlay: LossOverlay,
     log_scale: bool,
+    log_steps: bool,
 ) {
     let (_, _, ratio) = super::canvas::fit_backing_store(canvas);
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
@@ -59,117 +62,91 @@ pub fn draw_loss_chart(
         .filter_map(|run| run.last())
         .map(|p| p.step)
         .max()
-        .unwrap_or(1)
-        .max(1) as f64;
-    let result = if log_scale {
-        let (lo, hi) = (lo * 0.8, hi * 1.25);
-        draw_series(
-            &root,
-            (history, overlay),
-            0.0..last_step,
-            ((lo..hi).log_scale(), lo),
-            font,
-            ratio,
-            finite,
-        )
+        .unwrap_or(1);
+    let steps = Axis::steps(last_step, log_steps);
+    let losses = if log_scale {
+        Axis::values(lo * 0.8, hi * 1.25, true)
     } else {
         let pad = ((hi - lo) * 0.08).max(1e-6);
-        let lo = (lo - pad).max(0.0);
-        draw_series(
-            &root,
-            (history, overlay),
-            0.0..last_step,
-            (lo..hi + pad, lo),
-            font,
-            ratio,
-            finite,
-        )
+        Axis::values((lo - pad).max(0.0), hi + pad, false)
     };
-    if let Err(e) = result {
+    if let Err(e) = draw_series(&root, (history, overlay), &steps, &losses, font, ratio, finite) {
         web_sys::console::warn_1(&format!("loss chart: {e}").into());
     }
     let _ = root.present();
 }
 
-/// A tick label on a step axis: steps are whole numbers, so ticks between them get no label.
-pub fn step_label(v: &f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        String::new()
-    }
-}
-
-/// A loss tick label: three decimals from 0.01 to 10 000, powers of ten outside.
-fn format_loss_tick(v: f64) -> String {
-    if v == 0.0 || (0.01..1e4).contains(&v.abs()) {
-        format!("{v:.3}")
-    } else {
-        format!("{v:.0e}")
-    }
-}
-
 type Area<'a> = DrawingArea<CanvasBackend, plotters::coord::Shift>;
+
+/// A chart on `root` whose axes are `x` and `y`, with its gridlines and tick labels drawn.
+pub fn chart_on<'a>(
+    root: &'a Area<'_>,
+    x: &Axis,
+    y: &Axis,
+    font: u32,
+) -> Result<Chart<'a>, Box<dyn std::error::Error>> {
+    // Room for a label every two lines of type up the axis, and every six characters across.
+    let (width, height) = root.dim_in_pixel();
+    let y = y.thinned((height.saturating_sub(3 * font) / (2 * font).max(1)) as usize);
+    let x = x.thinned((width.saturating_sub(5 * font) / (4 * font).max(1)) as usize);
+    // Room on the right for the last step's label, centred under its tick.
+    let mut chart = ChartBuilder::on(root)
+        .margin(font / 2)
+        .margin_right(font * 3 / 2)
+        .x_label_area_size(font * 2)
+        .y_label_area_size(font * 4)
+        .build_cartesian_2d(x.clone(), y.clone())?;
+    chart
+        .configure_mesh()
+        .label_style(("sans-serif", font))
+        .x_label_formatter(&|v| x.label(*v))
+        .y_label_formatter(&|v| y.label(*v))
+        .bold_line_style(BLACK.mix(0.1))
+        .draw()?;
+    Ok(chart)
+}
+
+/// A chart on a canvas whose axes are [`Axis`] coordinates.
+pub type Chart<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<Axis, Axis>>;
 
 /// A curve of the chart: its colour, its legend and the value it plots.
 type Curve = (RGBColor, &'static str, fn(&HistoryPoint) -> f64);
 
-/// Draws the runs' curves on axes over `x_range` and `y_range.0` (`y_range.1` is a value on
-/// that axis, where the marker's line is placed).
-fn draw_series<Y>(
+fn draw_series(
     root: &Area,
     (history, overlay): (&[HistoryPoint], LossOverlay),
-    x_range: std::ops::Range<f64>,
-    y_range: (Y, f64),
+    x: &Axis,
+    y: &Axis,
     font: u32,
     ratio: f64,
     finite: impl Fn(f64) -> bool,
-) -> Result<(), Box<dyn std::error::Error>>
-where
-    Y: AsRangedCoord<Value = f64>,
-    Y::CoordDescType: ValueFormatter<f64>,
-{
-    let (y_range, y_inside) = y_range;
-    let mut chart = ChartBuilder::on(root)
-        .margin(font / 2)
-        .x_label_area_size(font * 2)
-        .y_label_area_size(font * 4)
-        .build_cartesian_2d(x_range, y_range)?;
-    chart
-        .configure_mesh()
-        .label_style(("sans-serif", font))
-        .x_labels(5)
-        .y_labels(5)
-        .x_label_formatter(&step_label)
-        .y_label_formatter(&|v| format_loss_tick(*v))
-        .light_line_style(BLACK.mix(0.04))
-        .bold_line_style(BLACK.mix(0.1))
-        .draw()?;
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut chart = chart_on(root, x, y, font)?;
     // Line widths in device pixels, so lines look the same on high-DPI screens.
     let width = (2.0 * ratio).round().max(1.0) as u32;
     let swatch = (16.0 * ratio).round() as i32;
-    let picks: [Curve; 2] = [
+    let curves: [Curve; 2] = [
         (TRAIN_COLOUR, "training loss", |p| p.train),
         (TEST_COLOUR, "test loss", |p| p.test),
     ];
     let curve = |run: &[HistoryPoint], pick: fn(&HistoryPoint) -> f64| -> Vec<(f64, f64)> {
         run.iter()
-            .map(|p| (p.step as f64, pick(p)))
-            .filter(|&(_, v)| finite(v))
+            .filter(|p| finite(pick(p)))
+            .map(|p| (x.at(p.step as f64), y.at(pick(p))))
             .collect()
     };
     if let Some(second) = overlay.second {
-        for (colour, _, pick) in picks {
-            let (dash, gap) = ((6.0 * ratio).round() as u32, (4.0 * ratio).round() as u32);
+        let (dash, gap) = ((6.0 * ratio).round() as u32, (4.0 * ratio).round() as u32);
+        for (colour, _, pick) in curves {
             chart.draw_series(DashedLineSeries::new(
                 curve(second, pick),
                 dash,
                 gap,
-                colour.mix(0.9).stroke_width(width),
+                colour.stroke_width(width),
             ))?;
         }
     }
-    for (colour, label, pick) in picks {
+    for (colour, label, pick) in curves {
         let points = curve(history, pick);
         if points.is_empty() {
             continue;
@@ -182,10 +159,10 @@ where
             });
     }
     if let Some(step) = overlay.marker {
-        let (x, _) = chart.backend_coord(&(step as f64, y_inside));
+        let (px, _) = chart.backend_coord(&(x.at(step as f64), 0.0));
         let (_, rows) = chart.plotting_area().get_pixel_range();
         let line = PathElement::new(
-            vec![(x, rows.start), (x, rows.end)],
+            vec![(px, rows.start), (px, rows.end)],
             MARKER_COLOUR.stroke_width(width),
         );
         root.draw(&line)?;

@@ -4,8 +4,10 @@
 use super::controls::{button, select};
 use super::state::Action;
 use super::Updater;
+use crate::engine::Activation;
 use crate::page::scenes::SCENES;
-use crate::page::settings::Companion;
+use crate::page::settings::{Companion, ModelFamily, Settings};
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
@@ -23,8 +25,8 @@ fn call_for_promise(target: &JsValue, name: &str) -> Result<JsValue, JsValue> {
 pub struct LectureProps {
     /// Goes to scenes, toggles projector mode, opens the shortcuts, shows notices.
     pub updater: Updater,
-    /// The scene shown, if one was chosen.
-    pub scene: Option<usize>,
+    /// The current settings (the session's own): the scene shown, and what its caption offers.
+    pub settings: Rc<Settings>,
     /// Whether projector mode is on.
     pub projector: bool,
     /// Inside a slide: the link of the same scene as a full page, opened in a new tab.
@@ -119,11 +121,33 @@ fn stepper(text: &str, testid: &'static str, title: &str, disabled: bool, on_cli
     }
 }
 
+/// For a scene of a sigmoid network, the one click its caption asks for: switch the hidden
+/// layers to ReLU, and back.
+fn activation_switch(updater: &Updater, scene: &Settings, current: &Settings) -> Option<Html> {
+    if scene.model != ModelFamily::Mlp
+        || scene.activation != Activation::Sigmoid
+        || current.model != ModelFamily::Mlp
+    {
+        return None;
+    }
+    let (text, next) = if current.activation == Activation::Relu {
+        ("Back to sigmoid", Activation::Sigmoid)
+    } else {
+        ("Switch to ReLU", Activation::Relu)
+    };
+    let u = updater.clone();
+    let onclick = Callback::from(move |_: MouseEvent| u.settings(|s| s.activation = next));
+    Some(html! {
+        <>{ " " }<button type="button" class="button small" data-testid="scene-relu"
+            title="Change the hidden layers' activation (training goes on if it was running)" {onclick}>{ text }</button></>
+    })
+}
+
 /// The scene bar at the top of the page.
 #[function_component(LectureBar)]
 pub fn lecture_bar(props: &LectureProps) -> Html {
     let count = SCENES.len();
-    let current = props.scene;
+    let current = props.settings.scene;
     let choose = {
         let u = props.updater.clone();
         Callback::from(move |key: String| {
@@ -160,9 +184,10 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
                 })}>{ format!("Lab: {} →", lab.label()) }</a></>
             }
         });
+        let switch = activation_switch(&props.updater, &scene.settings(), &props.settings);
         html! {
             <p class="scene-caption" data-testid="scene-caption" title={scene.caption}>
-                <strong>{ scene.title }{ ". " }</strong>{ scene.caption }{ for to_lab }
+                <strong>{ scene.title }{ ". " }</strong>{ scene.caption }{ for to_lab }{ for switch }
             </p>
         }
     });
@@ -181,6 +206,8 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
                     <a class="open-full" data-testid="open-full" href={link} target="_blank" rel="noopener">{ "Open in nnplay ↗" }</a>
                 }
                 <div class="topbar-buttons">
+                    { super::undo_ui::undo_buttons(&props.updater) }
+                    <super::share_ui::ShareButton settings={props.settings.clone()} />
                     <button type="button" class={classes!("button", props.projector.then_some("active"))} data-testid="projector"
                         aria-pressed={props.projector.to_string()} title="Large type and fewer controls, for a projector (P)"
                         onclick={Callback::from(move |_| projector.dispatch(Action::ToggleProjector))}>{ "Projector" }</button>
@@ -210,6 +237,8 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "N / M / G / L",
         "show the network / model / gradients / labs beside the plot",
     ),
+    ("Ctrl+Z", "undo the last edit of points or settings"),
+    ("Ctrl+Shift+Z / Ctrl+Y", "redo"),
     ("P", "projector mode"),
     ("F", "full screen"),
     ("?", "show or hide this list"),

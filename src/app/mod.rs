@@ -3,6 +3,7 @@
 //! requestAnimationFrame and paints straight to the canvases, and only the slow-changing
 //! summary (readouts, at about ten updates a second) re-renders the components that show it.
 
+mod axes;
 mod backprop;
 mod backprop_panel;
 mod canvas;
@@ -11,6 +12,7 @@ mod companion;
 mod compare_panel;
 mod compare_view;
 mod controls;
+mod draw_test;
 mod files_ui;
 mod handles;
 mod lab_paint;
@@ -20,6 +22,7 @@ mod link;
 mod live;
 mod model_panel;
 mod model_view;
+mod pace_ui;
 mod painters;
 mod panel;
 mod panic_banner;
@@ -27,9 +30,12 @@ mod plot;
 mod plot_view;
 mod pointer;
 mod points;
+mod share_ui;
+mod slow_motion;
 mod state;
 mod sweep_chart;
 mod timeline_bar;
+mod undo_ui;
 mod updater;
 
 pub use panic_banner::show_error_banner;
@@ -151,6 +157,7 @@ pub fn app() -> Html {
     };
     let publisher = use_memo((), |_| SummaryPublisher::default());
     let revision = use_mut_ref(|| 0u64);
+    let history = use_mut_ref(crate::page::undo::UndoHistory::new);
     let drag = use_mut_ref(|| None::<Drag>);
     let painters = use_mut_ref(Painters::default);
     let canvases = use_memo((), |_| Canvases::default());
@@ -172,7 +179,9 @@ pub fn app() -> Html {
         summary: (*publisher).clone(),
         revision: revision.clone(),
         stuck: stuck.clone(),
+        history: history.clone(),
     };
+    undo_ui::use_undo_keys(&updater);
 
     // Keep the address bar's hash, and the copy kept for the next visit, in step with the
     // settings.
@@ -290,15 +299,16 @@ pub fn app() -> Html {
         <main class={classes!("page", state.projector.then_some("projector"), settings.embed.then_some("embed"))}
             data-renders={renders.borrow().to_string()}>
             <Live updater={updater.clone()} painters={shared_painters.clone()} canvases={(*canvases).clone()} play={settings.play}>
-            <lecture::LectureBar updater={updater.clone()} scene={settings.scene} projector={state.projector} {full_page} />
+            <lecture::LectureBar updater={updater.clone()} settings={settings.clone()} projector={state.projector} {full_page} />
             <div class="stage-wrap">
                 <div class={classes!("stage", settings.compare.is_some().then_some("comparing"))}>
                     <div class="col-left">
                         <panel::TransportBar updater={updater.clone()} settings={settings.clone()} />
                         <div class="controls" aria-label="Settings">
                             <panel::TrainingSettings updater={updater.clone()} settings={settings.clone()} />
+                            <pace_ui::RunPanel updater={updater.clone()} settings={settings.clone()} />
                             <panel::DataPanel updater={updater.clone()} settings={settings.clone()}
-                                class={state.class} draw_value={state.draw_value} tool={state.tool}
+                                class={state.class} draw_value={state.draw_value} draw_test={state.draw_test} tool={state.tool}
                                 plot={canvases.plot.clone()} />
                             <model_panel::ModelPanel updater={updater.clone()} settings={settings.clone()} />
                             <compare_panel::ComparePanel updater={updater.clone()} settings={settings.clone()} />
@@ -306,7 +316,7 @@ pub fn app() -> Html {
                     </div>
                     <div class="col-centre">
                         <PlotView updater={updater.clone()} painters={shared_painters.clone()} canvases={(*canvases).clone()}
-                            drag={SharedDrag(drag.clone())} class={state.class} draw_value={state.draw_value} tool={state.tool}
+                            drag={SharedDrag(drag.clone())} class={state.class} draw_value={state.draw_value} draw_test={state.draw_test} tool={state.tool}
                             view={view} diagram={state.diagram} />
                         <compare_view::ComparePlot settings={settings.clone()} canvases={(*canvases).clone()} />
                         <panel::Readouts />

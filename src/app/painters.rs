@@ -7,6 +7,7 @@
 use super::backprop::{self, DiagramOptions, DiagramPainter, LinkMode, LinkRef};
 use super::chart::{self, LossOverlay};
 use super::plot::{PlotPainter, ViewOptions};
+use super::slow_motion::SlowMotion;
 use crate::page::session::{Session, UnitRef};
 use web_sys::HtmlCanvasElement;
 use yew::NodeRef;
@@ -70,6 +71,11 @@ pub struct Painters {
     pub view: ViewOptions,
     /// The backprop views' state.
     pub diagram_state: DiagramState,
+    /// Each step's change played out at slow paces.
+    motion: SlowMotion,
+    /// The plot and the backprop views last showed a model part way through a step.
+    plot_part_way: bool,
+    backprop_part_way: bool,
 }
 
 impl Painters {
@@ -77,13 +83,23 @@ impl Painters {
     /// run's beside it (without the diagram's focus, which is on the first run's units).
     /// With `reuse_grid`, a heatmap grid that is only some training steps old is kept (the
     /// training loop refreshes it on its next frame).
+    /// In slow motion it shows the model part way through its last step (not while looking
+    /// back, which shows a snapshot).
     pub fn paint_plot(&mut self, canvases: &Canvases, session: &mut Session, reuse_grid: bool) {
-        let (view, state) = (self.view, self.diagram_state);
-        let (first, second) = (&mut self.plot, &mut self.second_plot);
+        let part_way = self.motion.progress(session, super::now_ms());
+        let part_way = part_way.filter(|_| session.looking_back().is_none());
+        if part_way.is_some() || self.plot_part_way {
+            self.plot.forget_grid();
+        }
+        self.plot_part_way = part_way.is_some();
+        let (state, view) = (self.diagram_state, self.view);
+        let (plot, second, motion) = (&mut self.plot, &mut self.second_plot, &mut self.motion);
         session.with_shown(|shown| {
             if let Some(canvas) = canvases.plot.cast::<HtmlCanvasElement>() {
                 let focus = valid_unit(shown, state.focus());
-                first.paint(&canvas, shown, view, focus, state.trace_point, reuse_grid);
+                motion.showing(shown, part_way, |shown| {
+                    plot.paint(&canvas, shown, view, focus, state.trace_point, reuse_grid)
+                });
             }
             if let (Some(canvas), Some(other)) =
                 (canvases.plot_2.cast::<HtmlCanvasElement>(), shown.compare_mut())
@@ -91,6 +107,12 @@ impl Painters {
                 second.paint(&canvas, other, view, None, state.trace_point, reuse_grid);
             }
         });
+    }
+
+    /// Whether a step is playing out in slow motion (or has just finished and the backprop
+    /// views still show it part way): the training loop then repaints them every frame.
+    pub fn in_slow_motion(&self) -> bool {
+        self.plot_part_way || self.backprop_part_way
     }
 
     /// Paints the loss chart, unless nothing it shows has changed.
@@ -107,10 +129,17 @@ impl Painters {
                 second: overlay.second.map(|run| (run.len(), run.last().map(|p| p.step))),
                 marker: overlay.marker,
                 log_scale: self.view.log_scale,
+                log_steps: self.view.log_steps,
                 canvas: canvas_shape(&[&canvases.loss]),
             };
             if self.loss_key.as_ref() != Some(&key) {
-                chart::draw_loss_chart(&canvas, session.history.points(), overlay, self.view.log_scale);
+                chart::draw_loss_chart(
+                    &canvas,
+                    session.history.points(),
+                    overlay,
+                    self.view.log_scale,
+                    self.view.log_steps,
+                );
                 // Painting sized the backing store: remember the shape it has now.
                 self.loss_key = Some(LossKey {
                     canvas: canvas_shape(&[&canvases.loss]),
@@ -123,15 +152,28 @@ impl Painters {
     /// Paints the backprop views of what the session shows: diagram, matrices and the
     /// gradient-norm chart (with the second run's in compare mode), unless nothing they show
     /// has changed (an edit of the points changes only a trace through them).
+    /// In slow motion they show the model part way through its last step (not while looking
+    /// back).
     pub fn paint_backprop(&mut self, canvases: &Canvases, session: &mut Session) {
-        session.with_shown(|shown| self.paint_backprop_of(canvases, shown));
+        let part_way = self.motion.progress(session, super::now_ms());
+        let part_way = part_way.filter(|_| session.looking_back().is_none());
+        if part_way.is_some() || self.backprop_part_way {
+            self.backprop_key = None;
+        }
+        self.backprop_part_way = part_way.is_some();
+        let mut motion = std::mem::take(&mut self.motion);
+        session.with_shown(|shown| {
+            motion.showing(shown, part_way, |shown| self.paint_backprop_now(canvases, shown))
+        });
+        self.motion = motion;
     }
 
-    fn paint_backprop_of(&mut self, canvases: &Canvases, session: &mut Session) {
+    fn paint_backprop_now(&mut self, canvases: &Canvases, session: &mut Session) {
         let key = BackpropKey {
             model: session.model_version(),
             steps: session.trainer.steps(),
             state: self.diagram_state,
+            log_steps: self.view.log_steps,
             data: self.diagram_state.trace_point.map(|_| session.data_version()),
             second: session.compare().map(|other| other.model_version()),
             canvases: canvas_shape(&[&canvases.diagram, &canvases.matrices, &canvases.norms]),
@@ -155,15 +197,15 @@ impl Painters {
                     .map(|l| l.frozen)
                     .collect::<Vec<bool>>()
             };
+            let ours = frozen(session);
             let second = session
                 .compare()
                 .map(|other| (other.gradient_history.points(), frozen(other)));
-            let second = second.as_ref().map(|(run, frozen)| (*run, &frozen[..]));
             backprop::draw_norm_chart(
                 &canvas,
-                session.gradient_history.points(),
-                &frozen(session),
-                second,
+                (session.gradient_history.points(), &ours),
+                second.as_ref().map(|(run, frozen)| (*run, &frozen[..])),
+                self.view.log_steps,
             );
         }
         // Painting sized the backing stores: remember the shapes they have now.
@@ -199,6 +241,7 @@ struct LossKey {
     second: Option<(usize, Option<u64>)>,
     marker: Option<u64>,
     log_scale: bool,
+    log_steps: bool,
     canvas: Vec<(u32, u32, i32, i32)>,
 }
 
@@ -208,6 +251,7 @@ struct BackpropKey {
     model: u64,
     steps: u64,
     state: DiagramState,
+    log_steps: bool,
     data: Option<u64>,
     second: Option<u64>,
     canvases: Vec<(u32, u32, i32, i32)>,

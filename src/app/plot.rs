@@ -20,6 +20,8 @@ pub struct ViewOptions {
     pub discretize: bool,
     /// Loss chart on a logarithmic axis.
     pub log_scale: bool,
+    /// The charts' step axes logarithmic.
+    pub log_steps: bool,
     /// Draw the first layer's lines m_j·x + b_j = 0.
     pub show_lines: bool,
 }
@@ -37,6 +39,7 @@ impl ViewOptions {
             show_test: settings.show_test,
             discretize: settings.discretize,
             log_scale: settings.log_scale,
+            log_steps: settings.log_steps,
             show_lines: settings.show_lines,
         }
     }
@@ -46,6 +49,7 @@ impl ViewOptions {
         settings.show_test = self.show_test;
         settings.discretize = self.discretize;
         settings.log_scale = self.log_scale;
+        settings.log_steps = self.log_steps;
         settings.show_lines = self.show_lines;
     }
 }
@@ -118,6 +122,12 @@ pub fn units_per_pixel(canvas: &HtmlCanvasElement) -> f32 {
 }
 
 impl PlotPainter {
+    /// Forgets the heatmap grid on screen, so the next paint evaluates it again (the model
+    /// shown changed without a step: slow motion plays a step out).
+    pub fn forget_grid(&mut self) {
+        self.grid_key = None;
+    }
+
     /// Paints everything: heatmap, axes, contour, points and the ring around the traced point.
     /// With `focus`, the heatmap shows that unit's value over the plane (scaled to its largest
     /// magnitude) instead of the model's output. With `reuse_grid`, a grid computed for the same

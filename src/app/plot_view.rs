@@ -38,6 +38,8 @@ pub struct PlotViewProps {
     pub class: f32,
     /// The value new regression points get.
     pub draw_value: f32,
+    /// New points are test points.
+    pub draw_test: bool,
     /// What a press does.
     pub tool: Tool,
     /// Display options.
@@ -73,6 +75,7 @@ pub fn plot_view(props: &PlotViewProps) -> Html {
         updater: props.updater.clone(),
         class: props.class,
         draw_value: props.draw_value,
+        draw_test: props.draw_test,
         tool: props.tool,
         show_test: props.view.show_test,
     });

@@ -59,6 +59,8 @@ pub(super) struct PlotInput {
     pub(super) updater: Updater,
     pub(super) class: f32,
     pub(super) draw_value: f32,
+    /// New points are test points.
+    pub(super) draw_test: bool,
     pub(super) tool: Tool,
     /// Whether test points are shown (hidden ones cannot be grabbed).
     pub(super) show_test: bool,
@@ -212,7 +214,7 @@ pub(super) fn plot_pointer_handlers(
 /// Adds a point of target `y` at `at` and returns the gesture that follows: dragging a new
 /// regression point up or down sets its value, dragging a new class point moves it.
 fn add_point(session: &mut Session, input: &PlotInput, at: [f32; 2], y: f32, press_y: f64) -> Option<Drag> {
-    match session.add_point(at, y, false) {
+    match session.add_point(at, y, input.draw_test) {
         EditOutcome::Added(index) if session.task() == Task::Regression => Some(Drag::Value {
             index,
             start_y: press_y,

@@ -21,6 +21,8 @@ pub struct PageState {
     pub class: f32,
     /// The value new regression points get.
     pub draw_value: f32,
+    /// New points are test points (drawn hollow), to draw the gap between training and test.
+    pub draw_test: bool,
     /// What the backprop views show: link mode, traced point, selected link, hovered and
     /// pinned unit.
     pub diagram: DiagramState,
@@ -41,6 +43,7 @@ impl PartialEq for PageState {
             && self.tool == other.tool
             && self.class == other.class
             && self.draw_value == other.draw_value
+            && self.draw_test == other.draw_test
             && self.diagram == other.diagram
             && self.projector == other.projector
             && self.help == other.help
@@ -57,6 +60,7 @@ impl PageState {
             tool: Tool::Add,
             class: 1.0,
             draw_value: 0.5,
+            draw_test: false,
             diagram: DiagramState::default(),
             projector: false,
             help: false,
@@ -79,6 +83,8 @@ pub enum Action {
     Class(f32),
     /// New regression points get this value.
     DrawValue(f32),
+    /// New points are test points, or training points.
+    DrawTest(bool),
     /// The pointer is over this unit of the diagram (or over none).
     Hover(Option<UnitRef>),
     /// Keep this unit on the plot, or let it go when it is kept already.
@@ -118,6 +124,7 @@ impl Reducible for PageState {
                 next.tool = Tool::Add;
             }
             Action::DrawValue(value) => next.draw_value = value,
+            Action::DrawTest(test) => next.draw_test = test,
             Action::Hover(unit) => diagram.hovered = unit,
             Action::TogglePin(unit) => diagram.pinned = toggled(diagram.pinned, unit),
             Action::ToggleLink(link) => diagram.selected = toggled(diagram.selected, link),

@@ -5,8 +5,10 @@ use super::handles::try_with;
 use super::painters::Painters;
 use super::state::{Action, PageState};
 use crate::engine::Task;
+use crate::page::pace::StopReason;
 use crate::page::session::{Instability, Session};
 use crate::page::settings::Settings;
+use crate::page::undo::UndoHistory;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -46,6 +48,8 @@ pub struct Summary {
     pub learning_rate: f32,
     /// The metrics come from a sample of the points (the model is too large to evaluate on all).
     pub sampled: bool,
+    /// Why training last paused itself, until Play is pressed again.
+    pub stop_reason: Option<StopReason>,
     /// Compare mode's second run, at the same step.
     pub second: Option<SecondRun>,
 }
@@ -94,6 +98,7 @@ impl Summary {
                 test_score: other.metrics.test.score,
                 diverged: other.trainer.diverged(),
             }),
+            stop_reason: session.stop_reason(),
         }
     }
 }
@@ -140,6 +145,8 @@ pub struct Updater {
     pub(super) summary: SummaryPublisher,
     pub(super) revision: Rc<RefCell<u64>>,
     pub(super) stuck: UseForceUpdateHandle,
+    /// The edits undo and redo walk through (see `undo_ui.rs`).
+    pub(super) history: Rc<RefCell<UndoHistory>>,
 }
 
 thread_local! {
@@ -155,11 +162,13 @@ impl PartialEq for Updater {
 }
 
 impl Updater {
-    /// Changes the settings with `change` and brings the session up to date.
+    /// Changes the settings with `change` and brings the session up to date; the change can
+    /// be undone.
     pub fn settings(&self, change: impl FnOnce(&mut Settings)) {
-        let Some(mut next) = try_with(&self.session, |s| (*s.settings).clone()) else {
+        let Some(before) = try_with(&self.session, |s| s.settings.clone()) else {
             return self.stuck();
         };
+        let mut next = (*before).clone();
         change(&mut next);
         let Some(settings) = try_with(&self.session, |s| {
             s.apply(next);
@@ -167,6 +176,7 @@ impl Updater {
         }) else {
             return self.stuck();
         };
+        self.record(&before, &settings);
         self.dispatch(Action::Settings(settings));
         self.refresh();
     }
@@ -179,14 +189,19 @@ impl Updater {
         self.refresh();
     }
 
-    /// Records the plot's points in the settings (and so in the link) after an edit.
+    /// Records the plot's points in the settings (and so in the link) after an edit, which
+    /// can then be undone.
     pub fn commit_points(&self) {
         let settings = try_with(&self.session, |s| {
+            let before = s.settings.clone();
             s.commit_points();
-            s.settings.clone()
+            (before, s.settings.clone())
         });
         match settings {
-            Some(settings) => self.dispatch(Action::Settings(settings)),
+            Some((before, settings)) => {
+                self.record(&before, &settings);
+                self.dispatch(Action::Settings(settings))
+            }
             None => self.stuck(),
         }
     }

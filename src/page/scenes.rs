@@ -104,7 +104,7 @@ pub const SCENES: &[Scene; super::limits::SCENES] = &[
     },
     Scene {
         title: "Random features approach a kernel",
-        caption: "The sweep below fits the last layer exactly for k = 1 to 2000 random ReLU features and plots \
+        caption: "The sweep beside the plot (Labs view) fits the last layer exactly for k = 1 to 2000 random ReLU features and plots \
                   the test error against k. A handful of features underfit; as k grows the error settles on the \
                   dashed line, kernel ridge regression with the kernel these features average to. Press Show \
                   on a row to put those k features on the plot, with their lines Mx + b = 0.",
@@ -113,7 +113,7 @@ pub const SCENES: &[Scene; super::limits::SCENES] = &[
     Scene {
         title: "Learned features",
         caption: "A two-layer network σ(M₂ σ(M₁x + b₁) + b₂) learns its features too. Hover over a hidden unit \
-                  in the network diagram below to see the feature it has learned; together they carve out XOR.",
+                  in the network diagram beside the plot to see the feature it has learned; together they carve out XOR.",
         hash: "dataset=xor&n=200&model=mlp&layers=6&act=tanh&lr=0.1&opt=sgd&pace=500",
     },
     Scene {
@@ -127,7 +127,7 @@ pub const SCENES: &[Scene; super::limits::SCENES] = &[
     Scene {
         title: "The last layer is a linear model",
         caption: "This network's last hidden layer has just two units, so every point can be drawn at its two \
-                  feature values (lab below). Press play: the learned features pull the classes apart until the \
+                  feature values (the Labs view beside the plot). Press play: the learned features pull the classes apart until the \
                   last layer — a plain linear model — separates them with one straight line.",
         hash: "dataset=xor&n=200&model=mlp&layers=8,2&act=tanh&lr=0.03&opt=adam&pace=50&lab=space&view=u1.2",
     },

@@ -40,7 +40,7 @@ pub fn qr_code(link: &str) -> Result<QrMatrix, String> {
     })
 }
 
-// The decoder (rqrr) is a host-only dev-dependency.
+// Native only: the decoder that reads the codes back (rqrr) is a native dev-dependency.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;

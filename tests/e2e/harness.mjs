@@ -88,6 +88,17 @@ export async function openApp(browser, url, { viewport = { width: 1280, height: 
   return { page, errors };
 }
 
+/**
+ * {@link openApp} for the node:test test `t`, on the server of `shared` (see useAppServer): the
+ * page closes when the test ends, pass or fail, so a failed test never leaves training running
+ * under the next one. The caller checks `errors`.
+ */
+export async function openForTest(shared, t, hash = '', options = {}) {
+  const opened = await openApp(shared.browser, shared.server.url + hash, options);
+  t.after(() => opened.page.close());
+  return opened;
+}
+
 /** Opens every folded group of controls (`<details>`), as a user clicking each would. */
 export async function unfold(page) {
   await page.evaluate(() => document.querySelectorAll('details.fold').forEach((d) => (d.open = true)));

@@ -1,7 +1,11 @@
-//! The gradient-norm chart: each trainable layer's gradient norm over time, on a log axis; in
-//! compare mode with the second run's first and last trainable layers dashed over it.
+//! The gradient-norm chart: each trainable layer's gradient norm over time, on a log axis,
+//! smoothed (bold) over the raw norms (faint); in compare mode with the second run's first and
+//! last trainable layers (smoothed) dashed over it.
 
-use crate::app::canvas::fit_backing_store;
+use crate::app::axes::Axis;
+use crate::app::canvas::{fit_backing_store, text_scale};
+use crate::app::chart::chart_on;
+use crate::page::charts::{smoothed_norms, NORM_SMOOTHING_SPAN};
 use crate::page::session::NormSample;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -37,13 +41,15 @@ fn first_and_last(layers: usize, frozen: &[bool]) -> Vec<usize> {
     first.into_iter().chain(last).collect()
 }
 
-/// Draws each trainable layer's gradient norm over time on a log axis, and with `second` that
-/// run's first and last trainable layers dashed, in the colours of this run's first and last.
+/// Draws each trainable layer's gradient norm over time on a log axis: the raw norms faint,
+/// their moving average bold (see [`smoothed_norms`]), against steps on a linear or
+/// logarithmic axis (`log_steps`); with `second`, that run's first and last trainable layers'
+/// moving averages dashed, in the colours of this run's first and last.
 pub fn draw_norm_chart(
     canvas: &HtmlCanvasElement,
-    history: &[NormSample],
-    frozen: &[bool],
+    (history, frozen): NormRun,
     second: Option<NormRun>,
+    log_steps: bool,
 ) {
     let (_, _, ratio) = fit_backing_store(canvas);
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
@@ -51,7 +57,7 @@ pub fn draw_norm_chart(
     };
     let root = backend.into_drawing_area();
     let _ = root.fill(&WHITE);
-    let font = (12.0 * ratio) as u32;
+    let font = (12.0 * ratio * text_scale()) as u32;
     let runs = std::iter::once(history).chain(second.map(|(run, _)| run));
     let values = runs
         .clone()
@@ -76,46 +82,38 @@ pub fn draw_norm_chart(
         .filter_map(|run| run.last())
         .map(|s| s.step)
         .max()
-        .unwrap_or(1)
-        .max(1) as f64;
-    let width = (2.0 * ratio).round().max(1.0) as u32;
-    let layer_line = |run: &[NormSample], layers: usize, l: usize| -> Vec<(f64, f64)> {
-        run.iter()
-            .filter(|s| s.layers == layers && s.norms[l] > 0.0 && s.norms[l].is_finite())
-            .map(|s| (s.step as f64, s.norms[l]))
-            .collect()
-    };
+        .unwrap_or(1);
+    let steps = Axis::steps(last, log_steps);
+    let norms = Axis::values(lo * 0.7, hi * 1.4, true);
+    let smoothed = smoothed_norms(history, NORM_SMOOTHING_SPAN);
     let draw = || -> Result<(), Box<dyn std::error::Error>> {
-        let mut chart = ChartBuilder::on(&root)
-            .margin(font / 2)
-            .x_label_area_size(font * 2)
-            .y_label_area_size(font * 4)
-            .build_cartesian_2d(0.0..last, (lo * 0.7..hi * 1.4).log_scale())?;
-        chart
-            .configure_mesh()
-            .label_style(("sans-serif", font))
-            .x_labels(5)
-            .y_labels(5)
-            .x_label_formatter(&crate::app::chart::step_label)
-            .y_label_formatter(&|v| format!("{v:.0e}"))
-            .light_line_style(BLACK.mix(0.04))
-            .bold_line_style(BLACK.mix(0.1))
-            .draw()?;
+        let mut chart = chart_on(&root, &steps, &norms, font)?;
         let layers = history.last().map_or(0, |s| s.layers);
+        let bold = (2.5 * ratio).round().max(1.0) as u32;
+        let faint = ratio.round().max(1.0) as u32;
         for l in 0..layers {
             if frozen.get(l).copied().unwrap_or(false) {
                 continue;
             }
             let colour = LAYER_COLOURS[l % LAYER_COLOURS.len()];
+            let line = |samples: &[NormSample]| -> Vec<(f64, f64)> {
+                samples
+                    .iter()
+                    .filter(|s| s.layers == layers && s.norms[l] > 0.0 && s.norms[l].is_finite())
+                    .map(|s| (steps.at(s.step as f64), norms.at(s.norms[l])))
+                    .collect()
+            };
             chart.draw_series(LineSeries::new(
-                layer_line(history, layers, l),
-                colour.stroke_width(width),
+                line(history),
+                colour.mix(0.3).stroke_width(faint),
             ))?;
+            chart.draw_series(LineSeries::new(line(&smoothed), colour.stroke_width(bold)))?;
         }
         if let Some((run, run_frozen)) = second {
             let ours = first_and_last(layers, frozen);
             let theirs_layers = run.last().map_or(0, |s| s.layers);
             let theirs = first_and_last(theirs_layers, run_frozen);
+            let smoothed = smoothed_norms(run, NORM_SMOOTHING_SPAN);
             let (dash, gap) = ((6.0 * ratio).round() as u32, (4.0 * ratio).round() as u32);
             for (i, &l) in theirs.iter().enumerate() {
                 // First with first, last with last: the colour of this run's layer in that role.
@@ -125,11 +123,16 @@ pub fn draw_norm_chart(
                     ours.first()
                 };
                 let colour = LAYER_COLOURS[role.copied().unwrap_or(l) % LAYER_COLOURS.len()];
+                let points: Vec<(f64, f64)> = smoothed
+                    .iter()
+                    .filter(|s| s.layers == theirs_layers && s.norms[l] > 0.0 && s.norms[l].is_finite())
+                    .map(|s| (steps.at(s.step as f64), norms.at(s.norms[l])))
+                    .collect();
                 chart.draw_series(DashedLineSeries::new(
-                    layer_line(run, theirs_layers, l),
+                    points,
                     dash,
                     gap,
-                    colour.stroke_width(width),
+                    colour.stroke_width(bold),
                 ))?;
             }
         }
