@@ -23,6 +23,8 @@ pub const TEST_FRACTION: (f32, f32) = (0.0, 0.9);
 pub const REG_RATE: (f32, f32) = (0.0, 1.0);
 /// Ridge penalty of the random-features sweep.
 pub const SWEEP_LAMBDA: (f32, f32) = (1e-6, 10.0);
+/// Classes of a classification task (one output unit for two, one per class for more).
+pub const CLASSES: (usize, usize) = (crate::engine::MIN_CLASSES, crate::engine::MAX_CLASSES);
 /// Labelled points of a fine-tuning target.
 pub const TARGET_LABELS: (usize, usize) = crate::engine::labs::transfer::LABELS;
 /// Amount of the shift of the target's test points.
