@@ -1,14 +1,13 @@
-//! Three to five classes: softmax cross-entropy in every model family, against finite
-//! differences and on the class presets, and everything that reads a model's K outputs (the
-//! trace, metrics, the confusion matrix, the probability grid, the exact last layer, the labs).
+//! Three to five classes: softmax cross-entropy learning the class presets, and everything that
+//! reads a model's K outputs (the trace, metrics, the confusion matrix, the probability grid,
+//! the exact last layer, the labs). Its gradients are in `engine_gradients.rs`.
 
 use nnplay_engine::labs::feature_space::{project, Projection};
 use nnplay_engine::labs::sweep::{Sweep, SweepSpec};
-use nnplay_engine::labs::transfer::{preset_target, TransferLab};
+use nnplay_engine::labs::transfer::{preset_target, Shift, ShiftKind, Strategy, TransferLab};
 use nnplay_engine::{
-    check_gradients, class_of, class_target, confusion_matrix, grid_cell, predicted_class,
-    reference_mean_loss, solve_last_layer, Activation, CheckBatch, DataSpec, Dataset, FeatureMap, Gradients,
-    HandFeature, Loss, Model, ModelSpec, OptimizerConfig, OptimizerKind, Preset, Rng, Task, TrainConfig,
+    class_of, confusion_matrix, grid_cell, predicted_class, solve_last_layer, Activation, DataSpec, Dataset,
+    Gradients, Loss, Model, ModelSpec, OptimizerConfig, OptimizerKind, Preset, Rng, Task, TrainConfig,
     Trainer, Workspace, MAX_CLASSES,
 };
 
@@ -20,112 +19,6 @@ fn data(preset: Preset, count: usize, seed: u64) -> Dataset {
         test_fraction: 0.5,
         seed,
     })
-}
-
-/// Twelve points of the three-arm spiral, labelled with `classes` classes in turn.
-fn batch_of(classes: usize, seed: u64) -> Dataset {
-    let mut data = data(Preset::Spiral3, 12, seed);
-    for (i, p) in data.points.iter_mut().enumerate() {
-        p.y = class_target(i % classes, classes);
-    }
-    data.classes = classes;
-    data
-}
-
-/// Backprop of the softmax cross-entropy on a fixed batch against finite differences; returns
-/// the largest relative error of any layer.
-fn worst_softmax_error(spec: &ModelSpec, classes: usize, seed: u64) -> f64 {
-    let model = Model::new(&spec.clone().with_outputs(classes), &mut Rng::new(seed));
-    assert_eq!(model.layers.last().unwrap().outputs, classes);
-    let data = batch_of(classes, seed);
-    let n = data.points.len();
-    let mut ws = Workspace::new(&model, n);
-    for (k, p) in data.points.iter().enumerate() {
-        ws.x1[k] = p.x[0];
-        ws.x2[k] = p.x[1];
-        ws.targets[k] = p.y;
-    }
-    model.forward(&mut ws, n);
-    let mut grads = Gradients::zeros(&model);
-    model.backward(&mut ws, Loss::Softmax, &mut grads, false);
-    let batch = CheckBatch {
-        x1: &ws.x1[..n],
-        x2: &ws.x2[..n],
-        y: &ws.targets[..n],
-    };
-    // The f32 forward pass and loss agree with the independent f64 ones.
-    let mut scores = [0.0f32; MAX_CLASSES];
-    let f32_loss: f64 = (0..n)
-        .map(|b| Loss::Softmax.example_value(ws.scores(b, &mut scores), ws.targets[b]))
-        .sum::<f64>()
-        / n as f64;
-    let f64_loss = reference_mean_loss(&model, &batch, Loss::Softmax);
-    assert!(
-        (f32_loss - f64_loss).abs() < 1e-4 * (1.0 + f64_loss),
-        "{f32_loss} vs {f64_loss}"
-    );
-    let checks = check_gradients(
-        &model,
-        &batch,
-        Loss::Softmax,
-        &grads,
-        400,
-        &mut Rng::new(seed + 100),
-    );
-    for (check, layer) in checks.iter().zip(&model.layers) {
-        if layer.frozen {
-            assert_eq!(check.checked, 0);
-        } else {
-            assert!(check.checked > 0 && grads.norms[check.layer] > 0.0);
-        }
-    }
-    checks.iter().map(|c| c.max_relative_error).fold(0.0, f64::max)
-}
-
-const TOLERANCE: f64 = 2e-3;
-
-#[test]
-fn softmax_gradients_match_finite_differences_in_every_family() {
-    let families = [
-        ("linear", ModelSpec::linear()),
-        (
-            "hand-made features",
-            ModelSpec::on_features(FeatureMap::Handmade(HandFeature::ALL.to_vec())),
-        ),
-        (
-            "random sign features",
-            ModelSpec::random_features(Activation::Sign, 40, 2.0),
-        ),
-        (
-            "random cos features",
-            ModelSpec::random_features(Activation::Cos, 40, 2.0),
-        ),
-        (
-            "random ReLU features",
-            ModelSpec::random_features(Activation::Relu, 40, 2.0),
-        ),
-        (
-            "random tanh features",
-            ModelSpec::random_features(Activation::Tanh, 40, 2.0),
-        ),
-        ("tanh network", ModelSpec::mlp(&[6, 5, 4], Activation::Tanh)),
-        ("ReLU network", ModelSpec::mlp(&[6, 5], Activation::Relu)),
-        ("sigmoid network", ModelSpec::mlp(&[6, 5], Activation::Sigmoid)),
-        ("linear network", ModelSpec::mlp(&[4], Activation::Linear)),
-    ];
-    for (name, spec) in families {
-        for classes in [3, 5] {
-            let err = worst_softmax_error(&spec, classes, 3 + classes as u64);
-            assert!(err < TOLERANCE, "{name}, {classes} classes: {err}");
-        }
-    }
-}
-
-/// Softmax over two output units is a valid model too, and its gradients are as exact.
-#[test]
-fn softmax_over_two_units_is_exact_as_well() {
-    let err = worst_softmax_error(&ModelSpec::mlp(&[5], Activation::Tanh), 2, 9);
-    assert!(err < TOLERANCE, "{err}");
 }
 
 #[test]
@@ -394,22 +287,26 @@ fn pretraining_on_three_classes_transfers_to_another_number_of_classes() {
             lab.advance(300);
         }
         let outputs = lab
-            .model(nnplay_engine::labs::transfer::Strategy::Frozen)
+            .model(Strategy::Frozen)
             .unwrap()
             .layers
             .last()
             .unwrap()
             .outputs;
         assert_eq!(outputs, target.output_units());
-        let none = nnplay_engine::labs::transfer::Shift {
-            kind: nnplay_engine::labs::transfer::ShiftKind::Scale,
+        let none = Shift {
+            kind: ShiftKind::Scale,
             amount: 0.0,
         };
+        // A fresh network learns the few labels of either target, and fine-tuning the three
+        // classes' features learns the four quadrants' (on XOR it stops at 7 of 8 with this seed).
         for result in lab.results(none) {
-            assert!(
-                result.train.score.is_finite() && result.test.score.is_finite(),
-                "{result:?}"
-            );
+            assert!((0.0..=1.0).contains(&result.test.score), "{result:?}");
+            let learns = result.strategy == Strategy::Scratch
+                || (result.strategy == Strategy::FineTune && target.classes == 4);
+            if learns {
+                assert!(result.train.score >= 0.99, "{result:?}");
+            }
         }
     }
 }
