@@ -1,6 +1,7 @@
-//! A data file's label column read as three to five classes: words (`cat`, `dog`, `bird`) or
-//! whole numbers (`0, 1, 2` or `1 … 4`) with that many different values. Two values, and
-//! numbers that are not a handful of whole ones, are left to the two-class and value readers.
+//! A data file's label column read as three to five classes: words (`cat`, `dog`, `bird`),
+//! whole numbers (`0, 1, 2` or `1 … 4`) with that many different values, or the class indices
+//! a file declares (`"classes": 3` in JSON). [`crate::page::import::read_labels`] decides which
+//! reader a column needs; two labels and other numbers are its own.
 
 use crate::engine::{class_target, MAX_CLASSES};
 
@@ -38,56 +39,89 @@ impl ClassLabels {
             format!("Read {} classes: {}.", self.classes, pairs.join(", "))
         })
     }
+
+    /// Classes named `names` (class 1 first), each label its class by `class_of_label`.
+    fn new(labels: &[&str], names: &[&str], class_of_label: impl Fn(&str) -> usize) -> Self {
+        let classes = names.len();
+        ClassLabels {
+            classes,
+            targets: labels
+                .iter()
+                .map(|l| class_target(class_of_label(l), classes))
+                .collect(),
+            names: names.iter().map(|n| n.to_string()).collect(),
+        }
+    }
 }
 
-/// Reads `labels` (one per row, trimmed) as classes when they name three to [`MAX_CLASSES`]
-/// different words or whole numbers; an error when they are words naming more; `None` when
-/// they are for another reader (two labels, or numbers that are not 3–5 whole values).
-pub fn read_class_labels(labels: &[&str]) -> Option<Result<ClassLabels, String>> {
-    let numbers: Option<Vec<f64>> = labels
-        .iter()
-        .map(|l| l.parse::<f64>().ok().filter(|v| v.is_finite()))
-        .collect();
-    let value = |label: &str| label.parse::<f64>().unwrap_or(0.0);
-    let mut names: Vec<&str> = labels.to_vec();
-    match &numbers {
-        Some(values) => {
-            if values.iter().any(|v| v.fract() != 0.0) {
-                return None;
-            }
-            names.sort_by(|a, b| value(a).total_cmp(&value(b)));
-            // "2" and "2.0" are one class.
-            names.dedup_by(|a, b| value(a) == value(b));
-        }
-        None => {
-            names.sort_unstable();
-            names.dedup();
-        }
+/// Reads `labels` (trimmed, not all numbers) naming three or more different words as classes,
+/// in alphabetical order; refused when they name more than [`MAX_CLASSES`].
+pub fn classes_from_words(labels: &[&str]) -> Result<ClassLabels, String> {
+    let mut names = labels.to_vec();
+    names.sort_unstable();
+    names.dedup();
+    if names.len() > MAX_CLASSES {
+        return Err(format!(
+            "the labels have {} different values; nnplay reads up to {MAX_CLASSES} classes",
+            names.len()
+        ));
     }
-    let classes = names.len();
-    if classes < FEWEST {
+    Ok(ClassLabels::new(labels, &names, |label| {
+        names.iter().position(|n| *n == label).unwrap_or(0)
+    }))
+}
+
+/// Reads number labels as classes when they take three to [`MAX_CLASSES`] different whole
+/// values, in increasing order (`2` and `2.0` are one class); `None` for any other numbers
+/// (values for regression, or two classes).
+pub fn classes_from_numbers(labels: &[&str]) -> Option<ClassLabels> {
+    let number = |label: &str| label.parse::<f64>().ok().filter(|v| v.is_finite());
+    let values: Vec<f64> = labels.iter().map(|l| number(l)).collect::<Option<_>>()?;
+    if values.iter().any(|v| v.fract() != 0.0) {
         return None;
     }
-    if classes > MAX_CLASSES {
-        return numbers.is_none().then(|| {
-            Err(format!(
-                "the labels have {classes} different values; nnplay reads up to {MAX_CLASSES} classes"
-            ))
-        });
+    let value = |label: &str| number(label).unwrap_or(0.0);
+    let mut names = labels.to_vec();
+    names.sort_by(|a, b| value(a).total_cmp(&value(b)));
+    names.dedup_by(|a, b| value(a) == value(b));
+    (FEWEST..=MAX_CLASSES).contains(&names.len()).then(|| {
+        ClassLabels::new(labels, &names, |label| {
+            names.iter().position(|n| value(n) == value(label)).unwrap_or(0)
+        })
+    })
+}
+
+/// Reads `labels` as the class indices 0 … `classes` − 1 of a file that declares its number of
+/// classes (three to [`MAX_CLASSES`]); a label that is not one is refused, naming its place.
+pub fn classes_from_indices(
+    labels: &[&str],
+    places: &[String],
+    classes: usize,
+) -> Result<ClassLabels, String> {
+    if !(FEWEST..=MAX_CLASSES).contains(&classes) {
+        return Err(format!(
+            "the file has {classes} classes; nnplay reads 2 to {MAX_CLASSES}"
+        ));
     }
-    let class_of_label = |label: &str| match &numbers {
-        Some(_) => names.iter().position(|n| value(n) == value(label)),
-        None => names.iter().position(|n| *n == label),
-    };
-    let targets = labels
-        .iter()
-        .map(|l| class_target(class_of_label(l).unwrap_or(0), classes))
-        .collect();
-    Some(Ok(ClassLabels {
+    let mut indices = Vec::with_capacity(labels.len());
+    for (label, place) in labels.iter().zip(places) {
+        match label.parse::<f64>() {
+            Ok(v) if v.fract() == 0.0 && (0.0..classes as f64).contains(&v) => indices.push(v as usize),
+            _ => {
+                return Err(format!(
+                    "{place}: the class y = {} is not a class index from 0 to {}",
+                    super::import::shorten(label),
+                    classes - 1
+                ))
+            }
+        }
+    }
+    let names: Vec<String> = (1..=classes).map(|k| k.to_string()).collect();
+    Ok(ClassLabels {
         classes,
-        targets,
-        names: names.iter().map(|n| n.to_string()).collect(),
-    }))
+        targets: indices.iter().map(|&k| class_target(k, classes)).collect(),
+        names,
+    })
 }
 
 #[cfg(test)]
@@ -96,9 +130,7 @@ mod tests {
 
     #[test]
     fn three_words_become_three_classes_in_alphabetical_order() {
-        let read = read_class_labels(&["dog", "cat", "bird", "cat"])
-            .unwrap()
-            .unwrap();
+        let read = classes_from_words(&["dog", "cat", "bird", "cat"]).unwrap();
         assert_eq!(read.classes, 3);
         assert_eq!(read.names, ["bird", "cat", "dog"]);
         assert_eq!(read.targets, [2.0, 1.0, 0.0, 1.0]);
@@ -107,26 +139,48 @@ mod tests {
 
     #[test]
     fn whole_numbers_become_classes_in_increasing_order() {
-        let read = read_class_labels(&["2", "0", "1", "2.0", "10"]).unwrap().unwrap();
+        let read = classes_from_numbers(&["2", "0", "1", "2.0", "10"]).unwrap();
         assert_eq!(read.names, ["0", "1", "2", "10"]);
         assert_eq!(read.targets, [2.0, 0.0, 1.0, 2.0, 3.0]);
         assert_eq!(read.notice().unwrap(), "Read 4 classes: 0→1, 1→2, 2→3, 10→4.");
         // Class numbers as nnplay writes them need no explanation.
-        let numbered = read_class_labels(&["3", "1", "2", "5", "4"]).unwrap().unwrap();
+        let numbered = classes_from_numbers(&["3", "1", "2", "5", "4"]).unwrap();
         assert_eq!(numbered.targets, [2.0, 0.0, 1.0, 4.0, 3.0]);
         assert_eq!(numbered.notice(), None);
     }
 
     #[test]
     fn other_columns_are_left_to_the_other_readers_or_refused() {
-        assert_eq!(read_class_labels(&["1", "-1", "1"]), None);
-        assert_eq!(read_class_labels(&["yes", "no"]), None);
-        assert_eq!(read_class_labels(&["0.5", "0.25", "-1"]), None);
-        assert_eq!(read_class_labels(&["1", "2", "3", "4", "5", "6"]), None);
-        assert_eq!(read_class_labels(&[]), None);
-        let err = read_class_labels(&["a", "b", "c", "d", "e", "f"])
-            .unwrap()
-            .unwrap_err();
+        assert_eq!(classes_from_numbers(&["1", "-1", "1"]), None);
+        assert_eq!(classes_from_numbers(&["yes", "no"]), None);
+        assert_eq!(classes_from_numbers(&["yes", "no", "maybe"]), None);
+        assert_eq!(classes_from_numbers(&["0.5", "0.25", "-1"]), None);
+        assert_eq!(classes_from_numbers(&["1", "2", "3", "4", "5", "6"]), None);
+        assert_eq!(classes_from_numbers(&[]), None);
+        let err = classes_from_words(&["a", "b", "c", "d", "e", "f"]).unwrap_err();
         assert!(err.contains("6 different values"), "{err}");
+    }
+
+    /// Declared indices keep their classes even when one has no point, and anything else is
+    /// refused with its place.
+    #[test]
+    fn declared_indices_are_the_classes() {
+        let places: Vec<String> = (1..=3).map(|i| format!("point {i}")).collect();
+        let read = classes_from_indices(&["0", "3", "3.0"], &places, 4).unwrap();
+        assert_eq!((read.classes, &read.targets[..]), (4, &[0.0, 3.0, 3.0][..]));
+        assert_eq!(read.notice(), None);
+        for (labels, classes, expected) in [
+            (
+                ["0", "1", "3"],
+                3,
+                "point 3: the class y = 3 is not a class index from 0 to 2",
+            ),
+            (["0", "1.5", "2"], 3, "point 2: the class y = 1.5"),
+            (["0", "cat", "2"], 3, "point 2: the class y = cat"),
+            (["0", "1", "2"], 7, "the file has 7 classes; nnplay reads 2 to 5"),
+        ] {
+            let err = classes_from_indices(&labels, &places, classes).unwrap_err();
+            assert!(err.contains(expected), "{labels:?}: {err}");
+        }
     }
 }

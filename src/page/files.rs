@@ -2,7 +2,7 @@
 //! JSON. Parsing never panics and never half-applies: a file is either read whole or refused
 //! with a message that says what is wrong and where.
 
-use super::class_labels::read_class_labels;
+use super::import::{assemble, read_split, shorten, Declared, Import, Row};
 use super::limits::MAX_POINTS;
 use crate::engine::{class_of, Dataset, Model, Point, Task};
 use serde::{Deserialize, Serialize};
@@ -37,18 +37,10 @@ pub fn to_csv(data: &Dataset) -> String {
 #[derive(Serialize, Deserialize)]
 struct DataFile {
     task: Task,
-    /// Two classes when absent (files written before there could be more).
-    #[serde(default = "two_classes", skip_serializing_if = "is_two")]
-    classes: usize,
+    /// Written for three or more classes only, so files of two stay as they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    classes: Option<usize>,
     points: Vec<Point>,
-}
-
-fn two_classes() -> usize {
-    2
-}
-
-fn is_two(classes: &usize) -> bool {
-    *classes == 2
 }
 
 /// The points as JSON: `{"task": "Classification", "points": [{"x": [x1, x2], "y": 1, "test": false}, …]}`,
@@ -56,11 +48,7 @@ fn is_two(classes: &usize) -> bool {
 pub fn to_json(data: &Dataset) -> String {
     serde_json::to_string_pretty(&DataFile {
         task: data.task,
-        classes: if data.task == Task::Classification {
-            data.classes
-        } else {
-            2
-        },
+        classes: (data.task == Task::Classification && data.classes > 2).then_some(data.classes),
         points: data.points.clone(),
     })
     .unwrap_or_default()
@@ -85,66 +73,13 @@ fn check_size(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks one point and the task (and number of classes) it implies.
-fn check_point(p: &Point, task: Task, classes: usize, place: &str) -> Result<(), String> {
-    for (v, name) in [(p.x[0], "x1"), (p.x[1], "x2")] {
-        if !v.is_finite() || !(-1.0..=1.0).contains(&v) {
-            return Err(format!(
-                "{place}: {name} = {v} is outside the plot's range −1 to 1"
-            ));
-        }
-    }
-    match task {
-        Task::Classification if classes > 2 => {
-            if p.y.fract() == 0.0 && (0.0..classes as f32).contains(&p.y) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "{place}: the class y = {} is not a class index from 0 to {}",
-                    p.y,
-                    classes - 1
-                ))
-            }
-        }
-        Task::Classification if p.y != 1.0 && p.y != -1.0 => {
-            Err(format!("{place}: the class y = {} is not 1 or −1", p.y))
-        }
-        Task::Regression if !p.y.is_finite() || !(-1.0..=1.0).contains(&p.y) => {
-            Err(format!("{place}: the value y = {} is outside −1 to 1", p.y))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Infers the task from the targets: classes when every y is ±1.
-fn infer_task(points: &[Point]) -> Task {
-    if points.iter().all(|p| p.y == 1.0 || p.y == -1.0) {
-        Task::Classification
-    } else {
-        Task::Regression
-    }
-}
-
-/// A data file read whole, and what the page should say about how it was read.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ReadFile {
-    /// The points.
-    pub data: Dataset,
-    /// How the labels were read, when that needs saying ("Read 3 classes: a→1, b→2, c→3.").
-    pub notice: Option<String>,
-}
-
-/// Reads points from CSV (header optional; columns x1, x2, y and optionally split).
-pub fn from_csv(text: &str) -> Result<Dataset, String> {
-    read_csv(text).map(|read| read.data)
-}
-
-/// Reads points from CSV, saying how a label column of three to five classes was read.
-fn read_csv(text: &str) -> Result<ReadFile, String> {
+/// Reads points from CSV: columns x1, x2 and the label, and optionally a split column (the
+/// fourth, or the one headed `split` or `test` wherever it stands). The header row is
+/// optional. Labels and split are read as [`import::assemble`] says.
+pub fn from_csv(text: &str) -> Result<Import, String> {
     check_size(text)?;
-    let mut points = Vec::new();
-    // Each point's label as written, and its line.
-    let mut labels: Vec<(&str, usize)> = Vec::new();
+    let mut rows = Vec::new();
+    let mut split_column = None;
     for (number, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -156,6 +91,9 @@ fn read_csv(text: &str) -> Result<ReadFile, String> {
             if cells.len() < 3 {
                 return Err("the header has fewer than three columns (x1, x2, y)".into());
             }
+            split_column = cells
+                .iter()
+                .position(|c| matches!(c.to_ascii_lowercase().as_str(), "split" | "test"));
             continue;
         }
         let place = format!("line {}", number + 1);
@@ -165,108 +103,122 @@ fn read_csv(text: &str) -> Result<ReadFile, String> {
                 cells.len()
             ));
         }
+        let split_at = split_column.or((cells.len() == 4).then_some(3));
+        let values: Vec<&str> = (0..cells.len())
+            .filter(|&i| Some(i) != split_at)
+            .map(|i| cells[i])
+            .collect();
+        if values.len() < 3 {
+            return Err(format!("{place} has no label after x1 and x2"));
+        }
+        let test = match split_at.and_then(|i| cells.get(i)) {
+            None => None,
+            Some(cell) => Some(read_split(cell).ok_or_else(|| {
+                format!(
+                    "{place}: split = '{}' is not train or test (or 0 or 1)",
+                    shorten(cell)
+                )
+            })?),
+        };
         let number_at = |i: usize, name: &str| {
-            cells[i]
+            values[i]
                 .parse::<f32>()
-                .map_err(|_| format!("{place}: {name} = '{}' is not a number", shorten(cells[i])))
+                .map_err(|_| format!("{place}: {name} = '{}' is not a number", shorten(values[i])))
         };
-        let test = match cells.get(3).map(|s| s.to_ascii_lowercase()) {
-            None => false,
-            Some(s) if s == "train" || s.is_empty() => false,
-            Some(s) if s == "test" => true,
-            Some(s) => return Err(format!("{place}: split = '{}' is not train or test", shorten(&s))),
-        };
-        points.push(Point {
+        rows.push(Row {
             x: [number_at(0, "x1")?, number_at(1, "x2")?],
-            y: 0.0,
+            label: values[2].to_string(),
             test,
+            place,
         });
-        labels.push((cells[2], number + 1));
-        if points.len() > MAX_POINTS {
+        if rows.len() > MAX_POINTS {
             return Err(format!("the file has more than {MAX_POINTS} points"));
         }
     }
-    if points.is_empty() {
-        return Err("the file has no points".into());
-    }
-    let names: Vec<&str> = labels.iter().map(|(label, _)| *label).collect();
-    if let Some(classes) = read_class_labels(&names) {
-        let classes = classes?;
-        for (p, &y) in points.iter_mut().zip(&classes.targets) {
-            p.y = y;
-        }
-        return Ok(ReadFile {
-            notice: classes.notice(),
-            data: Dataset {
-                task: Task::Classification,
-                classes: classes.classes,
-                points,
-            },
-        });
-    }
-    for (p, (label, line)) in points.iter_mut().zip(&labels) {
-        p.y = label
-            .parse::<f32>()
-            .map_err(|_| format!("line {line}: y = '{}' is not a number", shorten(label)))?;
-    }
-    let task = infer_task(&points);
-    for (i, p) in points.iter().enumerate() {
-        check_point(p, task, 2, &format!("point {}", i + 1))?;
-    }
-    let mut data = Dataset::empty(task);
-    data.points = points;
-    Ok(ReadFile { data, notice: None })
+    assemble(&rows, Declared::default())
 }
 
-/// Reads points from JSON as written by [`to_json`].
-pub fn from_json(text: &str) -> Result<Dataset, String> {
+/// Reads points from JSON as [`to_json`] writes them: `"task"` is optional (the labels decide
+/// without it), `"classes": K` makes each `"y"` a class index 0 … K − 1, otherwise `"y"` may be
+/// a number or a word, and a point's split may be given as `"test": true` or `"split": "test"`.
+pub fn from_json(text: &str) -> Result<Import, String> {
     check_size(text)?;
-    let file: DataFile =
+    let file: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("the JSON does not describe points: {e}"))?;
-    if file.points.len() > MAX_POINTS {
+    let points = file
+        .get("points")
+        .and_then(|p| p.as_array())
+        .ok_or("the JSON does not describe points: it has no list named \"points\"")?;
+    if points.len() > MAX_POINTS {
         return Err(format!("the file has more than {MAX_POINTS} points"));
     }
-    if file.points.is_empty() {
-        return Err("the file has no points".into());
-    }
-    let (lo, hi) = super::limits::CLASSES;
-    if file.task == Task::Classification && !(lo..=hi).contains(&file.classes) {
-        return Err(format!(
-            "the file has {} classes; nnplay reads {lo} to {hi}",
-            file.classes
-        ));
-    }
-    for (i, p) in file.points.iter().enumerate() {
-        check_point(p, file.task, file.classes, &format!("point {}", i + 1))?;
-    }
-    let mut data = Dataset::empty_with_classes(file.task, file.classes);
-    data.points = file.points;
-    Ok(data)
+    let task = match file.get("task") {
+        None => None,
+        Some(task) => Some(
+            serde_json::from_value::<Task>(task.clone())
+                .map_err(|_| "the JSON's task is not Classification or Regression".to_string())?,
+        ),
+    };
+    let classes = match file.get("classes") {
+        None => None,
+        Some(classes) => Some(
+            classes
+                .as_u64()
+                .map(|k| k as usize)
+                .ok_or("the JSON's classes is not a whole number")?,
+        ),
+    };
+    let rows = points
+        .iter()
+        .enumerate()
+        .map(|(i, point)| json_row(point, format!("point {}", i + 1)))
+        .collect::<Result<Vec<Row>, String>>()?;
+    assemble(&rows, Declared { task, classes })
 }
 
-/// Reads a data file, choosing the format by its name (`.json`) or its first character.
-pub fn read_data_file(name: &str, text: &str) -> Result<Dataset, String> {
-    read_file(name, text).map(|read| read.data)
+/// One point of a JSON file as a [`Row`].
+fn json_row(point: &serde_json::Value, place: String) -> Result<Row, String> {
+    let x = point
+        .get("x")
+        .and_then(|x| x.as_array())
+        .filter(|x| x.len() == 2)
+        .and_then(|x| Some([x[0].as_f64()? as f32, x[1].as_f64()? as f32]))
+        .ok_or_else(|| format!("{place}: x is not a pair of numbers"))?;
+    let label = match point.get("y") {
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        _ => return Err(format!("{place}: y is not a number or a word")),
+    };
+    let test = match (point.get("test"), point.get("split")) {
+        (Some(serde_json::Value::Bool(b)), _) => Some(*b),
+        (None, Some(serde_json::Value::String(s))) => Some(
+            read_split(s).ok_or_else(|| format!("{place}: split = '{}' is not train or test", shorten(s)))?,
+        ),
+        (None, None) => None,
+        _ => return Err(format!("{place}: its split is not true or false, train or test")),
+    };
+    Ok(Row {
+        x,
+        label,
+        test,
+        place,
+    })
 }
 
-/// [`read_data_file`], with a notice to show when a label column of three to five classes was
-/// read (which label became which class). Put the points on the plot with
-/// `Settings::load_points`.
-pub fn read_file(name: &str, text: &str) -> Result<ReadFile, String> {
+/// Reads a data file, choosing the format by its name (`.json`) or its first character, and
+/// says how it read the labels and the split, and whether the coordinates need rescaling.
+pub fn read_data(name: &str, text: &str) -> Result<Import, String> {
     let json = name.to_ascii_lowercase().ends_with(".json") || text.trim_start().starts_with('{');
     if json {
-        from_json(text).map(|data| ReadFile { data, notice: None })
+        from_json(text)
     } else {
-        read_csv(text)
+        from_csv(text)
     }
 }
 
-fn shorten(s: &str) -> String {
-    if s.chars().count() > 20 {
-        format!("{}…", s.chars().take(20).collect::<String>())
-    } else {
-        s.to_string()
-    }
+/// Reads a data file whose coordinates must already lie on the plot (see [`read_data`]).
+pub fn read_data_file(name: &str, text: &str) -> Result<Dataset, String> {
+    read_data(name, text)?.accept(false)
 }
 
 #[cfg(test)]
@@ -284,21 +236,116 @@ mod tests {
                 test_fraction: 0.3,
                 seed: 5,
             });
-            assert_eq!(from_csv(&to_csv(&data)).unwrap(), data);
-            assert_eq!(from_json(&to_json(&data)).unwrap(), data);
+            assert_eq!(from_csv(&to_csv(&data)).unwrap().data, data);
+            assert_eq!(from_json(&to_json(&data)).unwrap().data, data);
             assert_eq!(read_data_file("points.json", &to_json(&data)).unwrap(), data);
             assert_eq!(read_data_file("points.csv", &to_csv(&data)).unwrap(), data);
         }
-        let headerless = from_csv("0.5,0.5,1\n-0.5,0.25,-1,test\n").unwrap();
+        let headerless = from_csv("0.5,0.5,1\n-0.5,0.25,-1,test\n").unwrap().data;
         assert_eq!(headerless.task, Task::Classification);
         assert!(headerless.points[1].test);
+    }
+
+    /// A CSV with 0/1 labels is read as classes (it used to become a regression), says so,
+    /// and keeps a split column headed `test` wherever it stands.
+    #[test]
+    fn csv_labels_become_classes_and_the_split_is_kept() {
+        let import = read_data(
+            "points.csv",
+            "test,x1,x2,label\n1,0.5,0.5,1\n0,-0.5,0.25,0\n0,0.1,0.2,0\n",
+        )
+        .unwrap();
+        assert_eq!(import.data.task, Task::Classification);
+        let targets: Vec<(f32, bool)> = import.data.points.iter().map(|p| (p.y, p.test)).collect();
+        assert_eq!(targets, [(1.0, true), (-1.0, false), (-1.0, false)]);
+        assert_eq!(import.data.points[1].x, [-0.5, 0.25]);
+        assert_eq!(
+            import.notes,
+            [
+                "Read the labels as two classes: 1 is class 1 (orange), 0 is class 2 (blue).",
+                "Kept the file's split: 1 test and 2 training points."
+            ]
+        );
+        let words = read_data(
+            "iris.csv",
+            "x1,x2,species,split\n0.1,0.2,setosa,train\n0.3,0.1,virginica,test\n",
+        )
+        .unwrap();
+        assert_eq!(
+            words.data.points.iter().map(|p| p.y).collect::<Vec<_>>(),
+            [1.0, -1.0]
+        );
+        assert!(words.notes[0].contains("'setosa' is class 1"));
+        assert!(read_data("bad.csv", "x1,x2,y,split\n0.1,0.2,1,later\n")
+            .unwrap_err()
+            .contains("not train or test"));
+    }
+
+    /// A file in its own units is offered a rescale instead of being refused outright.
+    #[test]
+    fn coordinates_beyond_the_plot_are_offered_a_rescale() {
+        let text = "x1,x2,y\n0,0,1\n10,20,-1\n";
+        let import = read_data("cm.csv", text).unwrap();
+        let span = import.out_of_range.unwrap();
+        assert_eq!((span.lo, span.hi), (0.0, 20.0));
+        let data = import.accept(true).unwrap();
+        assert_eq!(data.points[0].x, [-1.0, -1.0]);
+        assert_eq!(data.points[1].x, [0.0, 1.0]);
+        assert!(read_data_file("cm.csv", text)
+            .unwrap_err()
+            .contains("outside the plot's range"));
+    }
+
+    /// JSON points may carry words as labels and a split as `"split"`; the task, when given,
+    /// decides between classes and values.
+    #[test]
+    fn json_labels_may_be_words_and_the_task_decides() {
+        let text = r#"{"points":[{"x":[0.1,0.2],"y":"spam","split":"test"},{"x":[-0.3,0.4],"y":"ham"}]}"#;
+        let import = read_data("mail.json", text).unwrap();
+        assert_eq!(import.data.task, Task::Classification);
+        assert_eq!(
+            import
+                .data
+                .points
+                .iter()
+                .map(|p| (p.y, p.test))
+                .collect::<Vec<_>>(),
+            [(1.0, true), (-1.0, false)]
+        );
+        let values = r#"{"task":"Regression","points":[{"x":[0.1,0.2],"y":1},{"x":[0.3,0.4],"y":0}]}"#;
+        assert_eq!(read_data("v.json", values).unwrap().data.task, Task::Regression);
+        for (text, expected) in [
+            (
+                r#"{"points":[{"x":[0.1],"y":1}]}"#,
+                "point 1: x is not a pair of numbers",
+            ),
+            (
+                r#"{"points":[{"x":[0.1,0.2]}]}"#,
+                "point 1: y is not a number or a word",
+            ),
+            (
+                r#"{"points":[{"x":[0.1,0.2],"y":1,"test":"yes"}]}"#,
+                "its split is not",
+            ),
+            (
+                r#"{"task":"Clustering","points":[]}"#,
+                "not Classification or Regression",
+            ),
+            (
+                r#"{"classes":"three","points":[{"x":[0,0],"y":0}]}"#,
+                "classes is not a whole number",
+            ),
+        ] {
+            let err = read_data("f.json", text).unwrap_err();
+            assert!(err.contains(expected), "{text}: {err}");
+        }
     }
 
     /// A label column of three words becomes three classes, and the notice says which is
     /// which; files of three and four classes round-trip as CSV (class numbers 1 … K) and JSON.
     #[test]
     fn files_with_three_or_more_labels_become_classes() {
-        let read = read_file(
+        let read = read_data(
             "animals.csv",
             "x1,x2,y\n0.1,0.2,cat\n-0.5,0.5,dog\n0.3,-0.3,bird\n0.0,0.0,cat\n",
         )
@@ -306,10 +353,7 @@ mod tests {
         assert_eq!((read.data.task, read.data.classes), (Task::Classification, 3));
         let classes: Vec<f32> = read.data.points.iter().map(|p| p.y).collect();
         assert_eq!(classes, [1.0, 2.0, 0.0, 1.0]);
-        assert_eq!(
-            read.notice.as_deref(),
-            Some("Read 3 classes: bird→1, cat→2, dog→3.")
-        );
+        assert_eq!(read.notes, ["Read 3 classes: bird→1, cat→2, dog→3."]);
         for preset in [Preset::Blobs3, Preset::Quadrants4] {
             let data = Dataset::generate(&DataSpec {
                 preset,
@@ -330,10 +374,19 @@ mod tests {
                     .unwrap()
                     >= 1
             );
-            let back = read_file("points.csv", &csv).unwrap();
-            assert_eq!((back.data.clone(), back.notice), (data.clone(), None));
-            assert_eq!(from_json(&to_json(&data)).unwrap(), data);
+            // The class numbers need no note; only the kept split is told.
+            let split_only = |notes: &[String]| notes.iter().all(|n| n.starts_with("Kept the file's split"));
+            let back = read_data("points.csv", &csv).unwrap();
+            assert_eq!(back.data, data);
+            assert!(split_only(&back.notes), "{:?}", back.notes);
+            let back = from_json(&to_json(&data)).unwrap();
+            assert_eq!(back.data, data);
+            assert!(split_only(&back.notes), "{:?}", back.notes);
         }
+        // A declared number of classes holds even when a class has no point.
+        let sparse = from_json(r#"{"classes":4,"points":[{"x":[0,0],"y":0},{"x":[0.5,0],"y":3}]}"#).unwrap();
+        assert_eq!(sparse.data.classes, 4);
+        assert_eq!(sparse.data.points[1].y, 3.0);
         let bad_json = [
             (
                 "{\"task\":\"Classification\",\"classes\":7,\"points\":[{\"x\":[0,0],\"y\":1,\"test\":false}]}",
@@ -389,7 +442,8 @@ mod tests {
         for _ in 0..100_000 {
             let n = rng.below(24);
             let text: String = (0..n).map(|_| pieces[rng.below(pieces.len())]).collect();
-            if let Ok(data) = read_data_file(if rng.chance(0.5) { "a.csv" } else { "a.json" }, &text) {
+            let name = if rng.chance(0.5) { "a.csv" } else { "a.json" };
+            if let Ok(data) = read_data(name, &text).and_then(|import| import.accept(true)) {
                 assert!(!data.points.is_empty() && data.points.len() <= MAX_POINTS);
                 assert!(data
                     .points

@@ -1,5 +1,5 @@
 //! Pure pixel work for the plot, free of web types so it is tested natively: the heatmap's
-//! colour scale and the decision contour (marching squares).
+//! colour scale, the decision contour (marching squares) and the charts' axis ticks.
 
 /// RGB of the positive class (+1), an orange that reads well on a projector.
 pub const POSITIVE: [u8; 3] = [232, 116, 59];
@@ -167,6 +167,51 @@ pub fn axis_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
         .collect()
 }
 
+/// Gridline values and their labels for a logarithmic axis from `lo` to `hi` (both positive),
+/// never fewer than two, so even a narrow range is labelled: powers of ten when the range
+/// holds at least two (every second, third … one when there would be more than six); else
+/// 1, 2 and 5 × 10ⁿ when it holds at least two of those; else the round values of
+/// [`axis_ticks`] (a range narrower than from 1 to 2 looks linear anyway). Labels are written
+/// as [`axis_ticks`] writes them, in scientific notation (`1e−4`) when a tick is below 0.001 or
+/// from a million up. Empty when the range is empty, not finite or not positive.
+pub fn log_axis_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+        return Vec::new();
+    }
+    let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let within =
+        |m: i64, e: i32| (lo * (1.0 - 1e-9)..=hi * (1.0 + 1e-9)).contains(&(m as f64 * 10f64.powi(e)));
+    let powers: Vec<(i64, i32)> = (first..=last)
+        .map(|e| (1, e))
+        .filter(|&(m, e)| within(m, e))
+        .collect();
+    let ticks: Vec<(i64, i32)> = if powers.len() >= 2 {
+        let every = powers.len().div_ceil(6);
+        powers.into_iter().step_by(every).collect()
+    } else {
+        let round: Vec<(i64, i32)> = (first..=last)
+            .flat_map(|e| [(1, e), (2, e), (5, e)])
+            .filter(|&(m, e)| within(m, e))
+            .collect();
+        if round.len() < 2 {
+            return axis_ticks(lo, hi);
+        }
+        round
+    };
+    let value = |(m, e): (i64, i32)| {
+        if e >= 0 {
+            m as f64 * 10f64.powi(e)
+        } else {
+            m as f64 / 10f64.powi(-e)
+        }
+    };
+    let scientific = ticks.iter().any(|&t| value(t) < 1e-3 || value(t) >= 1e6);
+    ticks
+        .into_iter()
+        .map(|(m, e)| (value((m, e)), tick_label(m, e, scientific)))
+        .collect()
+}
+
 /// k × 10^e written out: with −e decimals, or as a mantissa and an exponent.
 fn tick_label(k: i64, e: i32, scientific: bool) -> String {
     if k == 0 {
@@ -245,6 +290,63 @@ mod tests {
                 let read: f64 = label.replace('−', "-").parse().unwrap();
                 assert!((read - v).abs() <= 1e-9 * step.abs().max(1.0), "{label} for {v}");
             }
+        }
+    }
+
+    /// A log axis is labelled at every width: decades when it spans them, 1–2–5 steps within
+    /// about a decade, and round linear values when narrower still (the loss chart on a narrow
+    /// range used to show no labels at all).
+    #[test]
+    fn log_axis_ticks_always_label_the_axis() {
+        let labels = |lo, hi| {
+            log_axis_ticks(lo, hi)
+                .into_iter()
+                .map(|t| t.1)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(labels(0.008, 3.0), ["0.01", "0.1", "1"]);
+        assert_eq!(labels(2e-5, 0.3), ["1e−4", "1e−3", "1e−2", "1e−1"]);
+        assert_eq!(labels(1e-9, 5e2), ["1e−9", "1e−7", "1e−5", "1e−3", "1e−1", "1e1"]);
+        assert_eq!(labels(0.04, 0.9), ["0.05", "0.1", "0.2", "0.5"]);
+        assert_eq!(labels(3.0, 70.0), ["5", "10", "20", "50"]);
+        assert_eq!(labels(1.0, 50_000.0), ["1", "10", "100", "1000", "10000"]);
+        assert_eq!(
+            labels(0.0823, 0.0951),
+            ["0.084", "0.086", "0.088", "0.090", "0.092", "0.094"]
+        );
+        assert_eq!(
+            labels(0.4931, 0.4932),
+            ["0.49310", "0.49312", "0.49314", "0.49316", "0.49318", "0.49320"]
+        );
+        for (lo, hi) in [
+            (0.0823, 0.0951),
+            (0.11, 0.19),
+            (1e-7, 1e-6),
+            (0.3, 0.31),
+            (1.0, 1e12),
+            (4.9e-3, 5.1e-3),
+            (0.4931, 0.4932),
+        ] {
+            let ticks = log_axis_ticks(lo, hi);
+            assert!((2..=6).contains(&ticks.len()), "{lo}..{hi}: {ticks:?}");
+            for (v, label) in &ticks {
+                assert!(
+                    lo * (1.0 - 1e-9) <= *v && *v <= hi * (1.0 + 1e-9),
+                    "{lo}..{hi}: {v}"
+                );
+                assert!(!label.is_empty() && !label.contains('-'), "{label}");
+                let read: f64 = label.replace('−', "-").parse().unwrap();
+                assert!((read - v).abs() <= 1e-9 * v.abs(), "{label} for {v}");
+            }
+        }
+        for (lo, hi) in [
+            (0.0, 1.0),
+            (-1.0, 1.0),
+            (2.0, 1.0),
+            (1.0, f64::INFINITY),
+            (f64::NAN, 1.0),
+        ] {
+            assert!(log_axis_ticks(lo, hi).is_empty(), "{lo}..{hi}");
         }
     }
 
