@@ -40,4 +40,4 @@ pub const SHIFT: (f32, f32) = (0.0, 1.0);
 /// (10 000 points). Links and files carry up to this many.
 pub const MAX_POINTS: usize = 20_000;
 /// The number of built-in scenes (the scene menu's length; `SCENES` is an array of this size).
-pub const SCENES: usize = 12;
+pub const SCENES: usize = 14;

@@ -233,6 +233,9 @@ pub struct Session {
     pub metrics: Metrics,
     /// The training loss of recent refreshes, watched for a blow-up that stays finite.
     pub loss_watch: LossWatch,
+    /// For three or more classes, the confusion matrix at the last refresh: on the test points,
+    /// or on the training points when there are none (`metrics.test.count` says which).
+    pub confusion: Option<ConfusionMatrix>,
     examples_since_rate: u64,
     probe: Option<Workspace>,
     data_version: u64,
@@ -261,10 +264,6 @@ pub struct UnitRef {
     /// The unit's index within its layer.
     pub unit: usize,
 }
-
-/// Multiply-adds one refresh of the metrics (or a confusion matrix) may spend: about 30
-/// million, a few milliseconds in the browser.
-const METRICS_BUDGET: usize = 30_000_000;
 
 /// Points a probe workspace evaluates at once.
 const PROBE_CAPACITY: usize = 1024;
@@ -310,6 +309,7 @@ impl Session {
                 test: NO_METRICS,
             },
             loss_watch: LossWatch::default(),
+            confusion: None,
             examples_since_rate: 0,
             probe: None,
             data_version: 0,
@@ -489,9 +489,8 @@ impl Session {
     /// `test` (row = true class, column = predicted), on at most as many points as the metrics
     /// use; empty for regression. For the readouts, a few times a second.
     pub fn confusion_matrix(&mut self, test: bool) -> ConfusionMatrix {
-        let per_point = 2 * self.trainer.model.parameter_count().max(1);
-        self.trainer
-            .confusion_matrix(test, (METRICS_BUDGET / per_point).max(64))
+        let sample = self.evaluation_sample();
+        self.trainer.confusion_matrix(test, sample)
     }
 
     /// A number that changes whenever the model is rebuilt (with the step count, it tells
@@ -842,9 +841,12 @@ impl Session {
 
     /// Evaluates the model and records the losses in the history: on all points, or for a model
     /// so large that this would hold up the page, on an evenly spaced sample of them (the
-    /// metrics' counts say how many).
+    /// metrics' counts say how many). For three or more classes it also counts the
+    /// [`Session::confusion`] matrix.
     pub fn refresh_metrics(&mut self) {
         self.metrics = self.trainer.evaluate_sampled(self.evaluation_sample());
+        let on_test = self.metrics.test.count > 0;
+        self.confusion = (self.classes() > 2).then(|| self.confusion_matrix(on_test));
         let norms = &self.trainer.gradients().norms;
         if self.trainer.steps() > 0 && norms.len() <= MAX_DENSE_LAYERS {
             let mut sample = NormSample {
@@ -943,6 +945,9 @@ mod tests {
             assert_eq!(matrix.count(class, class), 20, "{matrix:?}");
         }
         assert_eq!(s.metrics.train.score, 1.0);
+        // Without test points, the refresh counts the training points' matrix for the page.
+        assert_eq!(s.metrics.test.count, 0);
+        assert_eq!(s.confusion.as_ref(), Some(&matrix));
         let mut planes = vec![0.0; 3 * 16];
         s.class_probability_grid(4, &mut planes);
         for cell in 0..16 {
@@ -973,8 +978,16 @@ mod tests {
         assert!(s.data.points[index].test, "a drawn test point of class 4");
         let err = s.set_classes(3).unwrap_err();
         assert!(err.contains("class 4"), "{err}");
+        // With test points, the refresh counts them (the new one among them).
+        let tests = s.data.points.iter().filter(|p| p.test).count();
+        assert_eq!(s.metrics.test.count, tests);
+        assert_eq!(
+            s.confusion.as_ref().map(|m| (m.classes, m.total())),
+            Some((4, tests))
+        );
         s.remove_point(index);
         s.set_classes(2).unwrap();
+        assert_eq!(s.confusion, None, "two classes have no matrix on the page");
         assert_eq!(s.trainer.model.layers.last().unwrap().outputs, 1);
         assert!(s.data.points.iter().all(|p| p.y == 1.0 || p.y == -1.0));
         assert!(s.set_classes(6).is_err() && s.set_classes(1).is_err());
