@@ -2,7 +2,6 @@
 //! and uploading a data file. A bad file leaves the current points untouched and says why.
 
 use super::Updater;
-use crate::engine::{Preset, Task};
 use crate::page::files;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, HtmlInputElement};
@@ -120,23 +119,21 @@ pub fn files_panel(props: &FilesProps) -> Html {
                     .await
                     .ok()
                     .and_then(|t| t.as_string());
+                // How the labels (two classes, three to five, or values) and the split were read.
+                let mut notes = Vec::new();
                 let result = match text {
-                    Some(text) => files::read_data_file(&name, &text),
+                    Some(text) => files::read_data(&name, &text).and_then(|import| {
+                        notes = import.notes.clone();
+                        import.accept(false)
+                    }),
                     None => Err("the browser could not read it as text".to_string()),
                 };
                 match result {
                     Ok(data) => {
                         let count = data.points.len();
-                        u.settings(|s| {
-                            if s.task() != data.task {
-                                s.dataset = match data.task {
-                                    Task::Classification => Preset::Xor,
-                                    Task::Regression => Preset::Plane,
-                                };
-                            }
-                            s.points = Some(data.points);
-                        });
-                        u.notices(vec![format!("Loaded {count} points from {name}.")]);
+                        u.settings(|s| s.load_points(data));
+                        notes.insert(0, format!("Loaded {count} points from {name}."));
+                        u.notices(notes);
                     }
                     Err(why) => u.notices(vec![format!(
                         "Could not read {name}: {why}. Your points are unchanged."

@@ -4,7 +4,7 @@
 use super::handles::try_with;
 use super::painters::Painters;
 use super::state::{Action, PageState};
-use crate::engine::Task;
+use crate::engine::{ConfusionMatrix, Task};
 use crate::page::session::{Instability, Session};
 use crate::page::settings::Settings;
 use std::cell::RefCell;
@@ -46,6 +46,10 @@ pub struct Summary {
     pub learning_rate: f32,
     /// The metrics come from a sample of the points (the model is too large to evaluate on all).
     pub sampled: bool,
+    /// For three or more classes, the confusion matrix (see `Session::confusion`).
+    pub confusion: Option<ConfusionMatrix>,
+    /// Whether the matrix counts the test points (the training points otherwise).
+    pub confusion_on_test: bool,
 }
 
 impl Summary {
@@ -67,6 +71,8 @@ impl Summary {
             unstable: session.loss_watch.instability(),
             learning_rate: session.settings.learning_rate,
             sampled: session.metrics.train.count < session.trainer.train_count(),
+            confusion: session.confusion.clone(),
+            confusion_on_test: session.metrics.test.count > 0,
         }
     }
 }

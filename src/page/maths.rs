@@ -393,7 +393,8 @@ pub fn value(v: f64) -> String {
     text.replace('-', "−")
 }
 
-fn subscript(n: usize) -> String {
+/// `n` written in subscript digits (`12` → `₁₂`).
+pub fn subscript(n: usize) -> String {
     n.to_string()
         .chars()
         .map(|c| {
