@@ -3,7 +3,7 @@
 //! `sweep_chart.rs`.
 
 use super::canvas::{context_2d, fit_backing_store, new_canvas, text_scale};
-use super::plot::draw_grid_image;
+use super::plot::{draw_grid_image, stroke_grid_segments};
 use super::points::{draw_point, point_colour};
 use crate::engine::classes::softmax;
 use crate::engine::labs::feature_space::FeatureView;
@@ -67,19 +67,13 @@ impl GridPainter {
         contour: bool,
         size: (f64, f64, f64),
     ) {
-        let (w, h, ratio) = size;
         let cells = n * n;
         self.pixels.resize(cells * 4, 0);
         paint::fill_heatmap(&self.scores[..cells], shading, &mut self.pixels);
-        if self.offscreen.is_none() {
-            self.offscreen = new_canvas();
-        }
-        if let Some(offscreen) = &self.offscreen {
-            draw_grid_image(ctx, offscreen, &self.pixels, n, w, h, true);
-        }
+        self.draw_pixels(ctx, n, size);
         if contour {
             paint::contour(&self.scores[..cells], n, 0.0, &mut self.segments);
-            self.stroke_segments(ctx, n, (w, h, ratio));
+            self.stroke_segments(ctx, n, size);
         }
     }
 
@@ -92,32 +86,29 @@ impl GridPainter {
         classes: usize,
         size: (f64, f64, f64),
     ) {
-        let (w, h, _) = size;
-        let cells = n * n;
-        self.pixels.resize(cells * 4, 0);
+        self.pixels.resize(n * n * 4, 0);
         fill_class_map(&self.planes, classes, false, &mut self.pixels);
+        self.draw_pixels(ctx, n, size);
+        self.boundaries
+            .trace(&self.planes, classes, n, &mut self.segments);
+        self.stroke_segments(ctx, n, size);
+    }
+
+    /// Draws `self.pixels` (an n × n grid) smoothed over the whole of `ctx`'s w × h area.
+    fn draw_pixels(&mut self, ctx: &CanvasRenderingContext2d, n: usize, (w, h, _): (f64, f64, f64)) {
         if self.offscreen.is_none() {
             self.offscreen = new_canvas();
         }
         if let Some(offscreen) = &self.offscreen {
             draw_grid_image(ctx, offscreen, &self.pixels, n, w, h, true);
         }
-        self.boundaries
-            .trace(&self.planes, classes, n, &mut self.segments);
-        self.stroke_segments(ctx, n, size);
     }
 
     /// Strokes `self.segments` (in the cells of an n × n grid) over the w × h area.
     fn stroke_segments(&self, ctx: &CanvasRenderingContext2d, n: usize, (w, h, ratio): (f64, f64, f64)) {
         ctx.set_stroke_style_str(INK);
         ctx.set_line_width(1.5 * ratio);
-        ctx.begin_path();
-        let (sx, sy) = (w / n as f64, h / n as f64);
-        for s in &self.segments {
-            ctx.move_to(s[0] as f64 * sx, s[1] as f64 * sy);
-            ctx.line_to(s[2] as f64 * sx, s[3] as f64 * sy);
-        }
-        ctx.stroke();
+        stroke_grid_segments(ctx, &self.segments, n, w, h);
     }
 
     /// Paints `model`'s output over [-1, 1]² on `canvas`, with `points` on top (test points

@@ -214,13 +214,7 @@ impl PlotPainter {
         if session.task() == Task::Classification && focus.is_none() {
             ctx.set_stroke_style_str("rgba(29, 36, 51, 0.85)");
             ctx.set_line_width(2.0 * ratio);
-            ctx.begin_path();
-            let (sx, sy) = (w / n as f64, h / n as f64);
-            for s in &self.segments {
-                ctx.move_to(s[0] as f64 * sx, s[1] as f64 * sy);
-                ctx.line_to(s[2] as f64 * sx, s[3] as f64 * sy);
-            }
-            ctx.stroke();
+            stroke_grid_segments(&ctx, &self.segments, n, w, h);
         }
         if view.show_lines {
             draw_unit_lines(&ctx, session, w, h, ratio);
@@ -342,6 +336,18 @@ pub fn draw_grid_image(
     let _ = off_ctx.put_image_data(&image, 0.0, 0.0);
     ctx.set_image_smoothing_enabled(smooth);
     let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(offscreen, 0.0, 0.0, w, h);
+}
+
+/// Strokes `segments` (in the cells of an n × n grid, as `paint::contour` gives them) stretched
+/// over `ctx`'s (0, 0, w, h), with the context's current stroke style and width.
+pub fn stroke_grid_segments(ctx: &CanvasRenderingContext2d, segments: &[[f32; 4]], n: usize, w: f64, h: f64) {
+    ctx.begin_path();
+    let (sx, sy) = (w / n as f64, h / n as f64);
+    for s in segments {
+        ctx.move_to(s[0] as f64 * sx, s[1] as f64 * sy);
+        ctx.line_to(s[2] as f64 * sx, s[3] as f64 * sy);
+    }
+    ctx.stroke();
 }
 
 /// The most lines drawn: beyond this they only darken the plot.
