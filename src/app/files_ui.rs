@@ -2,7 +2,7 @@
 //! and uploading a data file. A bad file leaves the current points untouched and says why.
 
 use super::Updater;
-use crate::page::files;
+use crate::page::{export, files};
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, HtmlInputElement};
 use yew::prelude::*;
@@ -84,6 +84,30 @@ pub fn files_panel(props: &FilesProps) -> Html {
             }
         })
     };
+    // The run as Python a student can read and run at home: the same points, starting weights,
+    // minibatch order and steps as the page.
+    let python = |notebook: bool| {
+        let u = u.clone();
+        Callback::from(move |_: MouseEvent| {
+            let made = u.try_with_session(|s| {
+                export::ExportRun::from_session(s, export::suggested_steps(s)).map(|run| {
+                    if notebook {
+                        run.notebook()
+                    } else {
+                        run.python_script()
+                    }
+                })
+            });
+            match made {
+                Some(Ok(text)) if notebook => {
+                    download_text(export::NOTEBOOK_FILE_NAME, "application/x-ipynb+json", &text)
+                }
+                Some(Ok(text)) => download_text(export::SCRIPT_FILE_NAME, "text/x-python", &text),
+                Some(Err(why)) => u.notices(vec![format!("Could not export the run: {why}.")]),
+                None => {}
+            }
+        })
+    };
     let png = {
         let plot = props.plot.clone();
         Callback::from(move |_: MouseEvent| {
@@ -156,6 +180,12 @@ pub fn files_panel(props: &FilesProps) -> Html {
             <div class="row">
                 <button type="button" class="button small" data-testid="export-model" title="Download the trained model as JSON" onclick={model}>{ "Model JSON" }</button>
                 <button type="button" class="button small" data-testid="export-png" title="Download the plot as a PNG image" onclick={png}>{ "Plot PNG" }</button>
+            </div>
+            <div class="row">
+                <button type="button" class="button small" data-testid="export-notebook" onclick={python(true)}
+                    title="Download this run as a Jupyter notebook: the same points, starting weights and minibatches, in NumPy">{ "Notebook (.ipynb)" }</button>
+                <button type="button" class="button small" data-testid="export-script" onclick={python(false)}
+                    title="Download this run as a Python script that needs only NumPy">{ "Python script" }</button>
             </div>
         </>
     }

@@ -27,6 +27,9 @@ pub struct LectureProps {
     pub scene: Option<usize>,
     /// Whether projector mode is on.
     pub projector: bool,
+    /// Inside a slide: the link of the same scene as a full page, opened in a new tab.
+    #[prop_or_default]
+    pub full_page: Option<String>,
 }
 
 /// Takes the keyboard focus away from whatever control has it, back to the page.
@@ -44,8 +47,12 @@ pub fn blur_focus() {
 pub fn go_to_scene(updater: &Updater, index: Option<usize>) {
     match index {
         Some(index) => {
-            if let Some(next) = crate::page::scenes::scene_settings(index) {
-                updater.settings(|s| *s = next);
+            if let Some(mut next) = crate::page::scenes::scene_settings(index) {
+                // A page inside a slide stays inside it.
+                updater.settings(|s| {
+                    next.embed = s.embed;
+                    *s = next
+                });
             }
         }
         // Free play keeps the points and the model; only the caption goes.
@@ -154,7 +161,7 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
             }
         });
         html! {
-            <p class="scene-caption" data-testid="scene-caption">
+            <p class="scene-caption" data-testid="scene-caption" title={scene.caption}>
                 <strong>{ scene.title }{ ". " }</strong>{ scene.caption }{ for to_lab }
             </p>
         }
@@ -170,14 +177,19 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
                     { stepper("Next ▶", "scene-next", "Next scene (→ or Page Down)", at_last, next) }
                 </div>
                 <span class="spacer"></span>
-                <button type="button" class={classes!("button", props.projector.then_some("active"))} data-testid="projector"
-                    aria-pressed={props.projector.to_string()} title="Large type and fewer controls, for a projector (P)"
-                    onclick={Callback::from(move |_| projector.dispatch(Action::ToggleProjector))}>{ "Projector" }</button>
-                { button("Full screen", "fullscreen", "Full screen (F)", {
-                    let u = props.updater.clone();
-                    Callback::from(move |_| toggle_fullscreen(u.clone()))
-                }) }
-                { button("Keys ?", "help", "Keyboard shortcuts (?)", Callback::from(move |_| help.dispatch(Action::Help(true)))) }
+                if let Some(link) = props.full_page.clone() {
+                    <a class="open-full" data-testid="open-full" href={link} target="_blank" rel="noopener">{ "Open in nnplay ↗" }</a>
+                }
+                <div class="topbar-buttons">
+                    <button type="button" class={classes!("button", props.projector.then_some("active"))} data-testid="projector"
+                        aria-pressed={props.projector.to_string()} title="Large type and fewer controls, for a projector (P)"
+                        onclick={Callback::from(move |_| projector.dispatch(Action::ToggleProjector))}>{ "Projector" }</button>
+                    { button("Full screen", "fullscreen", "Full screen (F)", {
+                        let u = props.updater.clone();
+                        Callback::from(move |_| toggle_fullscreen(u.clone()))
+                    }) }
+                    { button("Keys ?", "help", "Keyboard shortcuts (?)", Callback::from(move |_| help.dispatch(Action::Help(true)))) }
+                </div>
             </div>
             { for caption }
         </header>

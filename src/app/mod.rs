@@ -271,6 +271,14 @@ pub fn app() -> Html {
         html! { <lecture::ShortcutsOverlay on_close={Callback::from(move |_| u.dispatch(Action::Help(false)))} /> }
     });
     let shared_painters = SharedPainters(painters.clone());
+    // Inside a slide, the same scene as a full page.
+    let full_page = settings.embed.then(|| {
+        let full = Settings {
+            embed: false,
+            ..(*settings).clone()
+        };
+        format!("#{}", full.to_hash())
+    });
     let repaint_backprop = Callback::from({
         let (session, painters, canvases) = (session.clone(), painters.clone(), canvases.clone());
         move |_| {
@@ -281,9 +289,10 @@ pub fn app() -> Html {
     });
 
     html! {
-        <main class={classes!("page", state.projector.then_some("projector"))} data-renders={renders.borrow().to_string()}>
+        <main class={classes!("page", state.projector.then_some("projector"), settings.embed.then_some("embed"))}
+            data-renders={renders.borrow().to_string()}>
             <Live updater={updater.clone()} painters={shared_painters.clone()} canvases={(*canvases).clone()} play={settings.play}>
-            <lecture::LectureBar updater={updater.clone()} scene={settings.scene} projector={state.projector} />
+            <lecture::LectureBar updater={updater.clone()} scene={settings.scene} projector={state.projector} {full_page} />
             <div class="stage-wrap">
                 <div class="stage">
                     <div class="col-left">

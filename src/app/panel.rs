@@ -272,7 +272,7 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
             }
             <div class="row tools" role="group" aria-label="Drawing tools">
                 if regression {
-                    { tool_button(html! { "＋ Point" }, "add-point", "Clicks add a point with the value below".into(),
+                    { tool_button(html! { "+ Point" }, "add-point", "Clicks add a point with the value below".into(),
                         props.tool == Tool::Add, Action::Tool(Tool::Add)) }
                 } else {
                     { class_tools::class_buttons(&u, s.classes(), props.class, props.tool) }
@@ -346,10 +346,11 @@ fn fmt_score(v: f64, task: Task) -> String {
 #[function_component(Readouts)]
 pub fn readouts() -> Html {
     let s = &*use_summary();
+    // For regression the value itself says R² ("R² 0.953").
     let score = if s.task == Task::Classification {
         "accuracy"
     } else {
-        "R²"
+        "fit"
     };
     // Metrics of very large models come from a sample of the points: say so.
     let (mark, why) = if s.sampled {

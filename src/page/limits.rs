@@ -41,3 +41,6 @@ pub const SHIFT: (f32, f32) = (0.0, 1.0);
 pub const MAX_POINTS: usize = 20_000;
 /// The number of built-in scenes (the scene menu's length; `SCENES` is an array of this size).
 pub const SCENES: usize = 14;
+/// Steps an exported script or notebook trains: NumPy takes about a second per few thousand
+/// steps of a small network, so the largest export runs for a minute or so.
+pub const EXPORT_STEPS: (u64, u64) = (1, 100_000);

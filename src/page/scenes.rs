@@ -30,16 +30,26 @@ pub fn scene_settings(index: usize) -> Option<Settings> {
 }
 
 /// The settings a link describes: [`Settings::from_hash`], except that a link naming only a
-/// scene (`#scene=5`) opens that scene, with its data, model and caption.
+/// scene (`#scene=5`, or `#scene=5&embed=1` for a slide) opens that scene, with its data,
+/// model and caption.
 pub fn settings_from_link(hash: &str) -> (Settings, Vec<String>) {
     let (settings, notices) = Settings::from_hash(hash);
     let only_a_scene = hash
         .trim_start_matches('#')
         .split('&')
         .filter(|pair| !pair.is_empty())
-        .all(|pair| pair.starts_with("scene="));
+        .all(|pair| pair.starts_with("scene=") || pair.starts_with("embed="));
     match settings.scene.filter(|_| only_a_scene && notices.is_empty()) {
-        Some(index) => (scene_settings(index).unwrap_or(settings), notices),
+        Some(index) => match scene_settings(index) {
+            Some(scene) => (
+                Settings {
+                    embed: settings.embed,
+                    ..scene
+                },
+                notices,
+            ),
+            None => (settings, notices),
+        },
         None => (settings, notices),
     }
 }
@@ -224,6 +234,16 @@ mod tests {
         let (bad, notices) = settings_from_link("#scene=99");
         assert_eq!(bad.scene, None);
         assert_eq!(notices.len(), 1);
+        // A slide's link: the scene, inside the slide.
+        let (embedded, notices) = settings_from_link("#scene=5&embed=1");
+        assert!(notices.is_empty());
+        assert_eq!(
+            embedded,
+            Settings {
+                embed: true,
+                ..scene_settings(4).unwrap()
+            }
+        );
     }
 
     #[test]

@@ -161,6 +161,9 @@ pub struct Settings {
     pub lab: Option<Lab>,
     /// The view beside the plot; `None` lets the page choose (see [`Settings::companion`]).
     pub companion: Option<Companion>,
+    /// The page sits inside another (a slide's `<iframe>`): only the plot, Play/Step/Reset, the
+    /// caption and the companion view show. Kept when the scene changes.
+    pub embed: bool,
     /// How the feature-space view projects the features.
     pub projection: Projection,
     /// Which dense layer's inputs the feature-space view shows (0: the features φ); `None`:
@@ -213,6 +216,7 @@ impl Default for Settings {
             scene: None,
             lab: None,
             companion: None,
+            embed: false,
             projection: Projection::Separator,
             space_layer: None,
             sweep_lambda: 1e-3,
@@ -419,6 +423,9 @@ impl Settings {
         if let Some(companion) = self.companion {
             pairs.push(("panel", companion.key().to_string()));
         }
+        if self.embed {
+            pairs.push(("embed", "1".to_string()));
+        }
         if let Some(points) = &self.points {
             pairs.push(("pts", codec::encode_points(points, self.task(), self.classes())));
         }
@@ -530,9 +537,10 @@ impl Settings {
                     "not rotate, translate or scale",
                 ),
                 "shiftby" => parse_range(&value, &mut s.shift.amount, limits::SHIFT, &mut note),
-                "play" | "test" | "hard" | "logloss" | "logsteps" | "lines" | "swap" => {
+                "play" | "test" | "hard" | "logloss" | "logsteps" | "lines" | "swap" | "embed" => {
                     let slot = match key {
                         "play" => &mut s.play,
+                        "embed" => &mut s.embed,
                         "swap" => &mut s.target_swap,
                         "test" => &mut s.show_test,
                         "hard" => &mut s.discretize,
@@ -712,6 +720,7 @@ mod tests {
             scene: Some(3),
             lab: Some(Lab::Transfer),
             companion: Some(Companion::Gradients),
+            embed: true,
             projection: Projection::Units(2, 5),
             space_layer: Some(2),
             sweep_lambda: 0.01,

@@ -40,7 +40,7 @@ pub fn qr_code(link: &str) -> Result<QrMatrix, String> {
     })
 }
 
-// The tests read codes back with a native-only decoder.
+// The decoder (rqrr) is a host-only dev-dependency.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;

@@ -23,9 +23,13 @@ const types = {
   '.svg': 'image/svg+xml',
   '.json': 'application/json',
   '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
 };
 
-/** Serves `dir` at http://127.0.0.1:<port>/<prefix>/; resolves to { url, close }. */
+/**
+ * Serves `dir` at http://127.0.0.1:<port>/<prefix>/; resolves to { url, close }. `dir` may be a
+ * function returning the folder, read at every request (to switch releases under a page).
+ */
 export async function serve(dir = dist, prefix = '/') {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -36,7 +40,7 @@ export async function serve(dir = dist, prefix = '/') {
     let rel = normalize(path.slice(prefix.length)).replace(/^(\.\.[/\\])+/, '');
     if (rel === '' || rel === '.' || rel.endsWith('/')) rel = join(rel, 'index.html');
     try {
-      const body = await readFile(join(dir, rel));
+      const body = await readFile(join(typeof dir === 'function' ? dir() : dir, rel));
       res.writeHead(200, { 'content-type': types[extname(rel)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {

@@ -46,11 +46,11 @@ pub use model::{
     MAX_RANDOM_FEATURES, MAX_UNITS,
 };
 pub use names::UnknownName;
-pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, MOMENTUM};
+pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MOMENTUM};
 pub use ridge::{layer_inputs, solve_last_layer, solve_spd, solve_spd_columns, RidgeError, RidgeSolution};
 pub use rng::Rng;
 pub use trace::Trace;
 pub use train::{
-    evaluate_points, forward_grid, forward_points, grid_cell, initial_model, predict_grid, predict_points,
-    Metrics, SplitMetrics, TrainConfig, Trainer,
+    evaluate_points, forward_grid, forward_points, grid_cell, initial_model, minibatch_rng, predict_grid,
+    predict_points, Metrics, SplitMetrics, TrainConfig, Trainer,
 };

@@ -119,6 +119,12 @@ pub fn initial_model(spec: &ModelSpec, seed: u64) -> Model {
     Model::new(spec, &mut Rng::stream(seed, INIT_STREAM))
 }
 
+/// The generator that orders the minibatches of a [`Trainer`] seeded with `seed`: it shuffles the
+/// training points once when the data is set, and again at the end of every epoch.
+pub fn minibatch_rng(seed: u64) -> Rng {
+    Rng::stream(seed, ORDER_STREAM)
+}
+
 impl Trainer {
     /// A fresh model drawn from `seed`, ready to train on `data`.
     pub fn new(spec: ModelSpec, config: TrainConfig, data: &Dataset, seed: u64) -> Self {
@@ -138,7 +144,7 @@ impl Trainer {
             test: Columns::default(),
             order: Vec::new(),
             cursor: 0,
-            rng: Rng::stream(seed, ORDER_STREAM),
+            rng: minibatch_rng(seed),
             seed,
             steps: 0,
             epochs: 0,
@@ -185,7 +191,7 @@ impl Trainer {
         if self.train.len() != old_train || self.order.is_empty() {
             // The order depends only on the seed and the number of points, not on the edits
             // that led here: a link to the edited points replays the same run.
-            self.rng = Rng::stream(self.seed, ORDER_STREAM);
+            self.rng = minibatch_rng(self.seed);
             self.order.clear();
             self.order.extend(0..self.train.len() as u32);
             self.rng.shuffle(&mut self.order);
