@@ -8,7 +8,9 @@ mod backprop;
 mod backprop_panel;
 mod canvas;
 mod chart;
+mod class_tools;
 mod companion;
+mod confusion;
 mod controls;
 mod draw_test;
 mod files_ui;
@@ -28,8 +30,10 @@ mod plot;
 mod plot_view;
 mod pointer;
 mod points;
+mod score_lines;
 mod share_ui;
 mod slow_motion;
+mod softmax_trace;
 mod state;
 mod sweep_chart;
 mod undo_ui;
@@ -104,8 +108,9 @@ fn shortcut(updater: &Updater, key: &str) -> bool {
     };
     let show = |companion: Companion| updater.settings(|s| s.companion = Some(companion));
     match key {
-        "1" => updater.dispatch(Action::Class(1.0)),
-        "2" => updater.dispatch(Action::Class(-1.0)),
+        "1" | "2" | "3" | "4" | "5" => {
+            class_tools::choose_class(updater, key.parse::<usize>().unwrap_or(1) - 1)
+        }
         "e" | "E" => updater.dispatch(Action::Tool(Tool::Erase)),
         "t" | "T" => updater.dispatch(Action::Tool(Tool::Trace)),
         " " => updater.settings(|s| s.play = !s.play),
@@ -315,7 +320,10 @@ pub fn app() -> Html {
                             drag={SharedDrag(drag.clone())} class={state.class} draw_value={state.draw_value} draw_test={state.draw_test} tool={state.tool}
                             view={view} diagram={state.diagram} />
                         <panel::Readouts />
-                        <LossChart painters={shared_painters.clone()} canvases={(*canvases).clone()} updater={updater.clone()} />
+                        <div class="chart-row">
+                            <LossChart painters={shared_painters.clone()} canvases={(*canvases).clone()} updater={updater.clone()} />
+                            <confusion::ConfusionView />
+                        </div>
                     </div>
                     <div class="col-right">
                         <CompanionPanel updater={updater.clone()} settings={settings.clone()} diagram={state.diagram}
