@@ -130,6 +130,24 @@ exports_match_the_engine! {
     /// Points drawn by hand, an uneven last batch in every epoch (33 training points in
     /// batches of 8) and no test points.
     drawn_points_and_uneven_batches_match_the_engine: "drawn_points" => drawn_points();
+
+    // Three classes under softmax: a linear model and a network, and five classes with Adam.
+    softmax_regression_scene_matches_the_engine: "softmax_regression" => scene("Softmax regression on three classes");
+    a_network_on_three_spiral_arms_matches_the_engine: "spiral_arms" => scene("A network on three spiral arms");
+    five_classes_with_random_features_and_l2_match_the_engine: "five_classes" => five_classes();
+}
+
+/// The four quadrants with a fifth class drawn in the middle, on ReLU random features.
+fn five_classes() -> Session {
+    let mut session =
+        session("dataset=quadrants4&n=200&model=random&rf=relu&k=30&opt=adam&lr=0.02&reg=l2&rate=0.001");
+    session.set_classes(5).expect("four classes become five");
+    for x in [[0.0, 0.0], [0.05, -0.05], [-0.05, 0.05]] {
+        session.add_class_point(x, 4, false);
+    }
+    session.commit_points();
+    assert_eq!(session.trainer.config.loss, nnplay::engine::Loss::Softmax);
+    session
 }
 
 /// 30 XOR points, none held out, and three more drawn by hand.

@@ -8,7 +8,7 @@ use super::painters::{link_exists, trace_of, Canvases, DiagramState, Painters};
 use super::state::Action;
 use super::{use_summary, Updater};
 use crate::engine::LayerCheck;
-use crate::page::maths::{weight_update, WeightUpdate};
+use crate::page::maths::{subscript, weight_update, WeightUpdate};
 use crate::page::session::Session;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -40,9 +40,12 @@ pub struct ViewProps {
     pub repaint: Callback<()>,
 }
 
-fn unit_name(layer: usize, unit: usize, layers: usize) -> String {
+/// How the page names unit `unit` of diagram column `layer` in a model of `layers` dense
+/// layers with `outputs` output units (one per class for three or more classes).
+fn unit_name(layer: usize, unit: usize, layers: usize, outputs: usize) -> String {
     match layer {
         0 => format!("feature {}", unit + 1),
+        l if l == layers && outputs > 1 => format!("the score of class {}", unit + 1),
         l if l == layers => "the output".to_string(),
         l => format!("unit {} of layer {l}", unit + 1),
     }
@@ -98,14 +101,19 @@ pub fn network_view(props: &ViewProps) -> Html {
         })
     };
     // What the session shows: an earlier step while the page looks back.
-    let (trace_html, layers) = props.updater.with_session(|session| {
+    let (trace_html, layers, outputs) = props.updater.with_session(|session| {
         let shown = session.shown();
-        (trace_panel(shown, state, &u), shown.trainer.model.layers.len())
+        let model = &shown.trainer.model;
+        (
+            trace_panel(shown, state, &u),
+            model.layers.len(),
+            model.layers.last().map_or(1, |l| l.outputs),
+        )
     });
     let focus_caption = state.focus().map(|u| {
         format!(
             "The plot now shows {} over the plane.",
-            unit_name(u.layer, u.unit, layers)
+            unit_name(u.layer, u.unit, layers, outputs)
         )
     });
 
@@ -236,6 +244,7 @@ fn trace_panel(session: &Session, state: DiagramState, updater: &Updater) -> Htm
     };
     let link = state.selected.filter(|l| link_exists(session, *l));
     let layers = session.trainer.model.layers.len();
+    let outputs = session.trainer.model.layers.last().map_or(1, |l| l.outputs);
     let chain = link.map(|link| {
         let layer = &session.trainer.model.layers[link.layer];
         let w = layer.weights[link.to * layer.inputs + link.from];
@@ -248,7 +257,8 @@ fn trace_panel(session: &Session, state: DiagramState, updater: &Updater) -> Htm
             .map(|update| last_step(&update));
         html! {
             <div class="chain" data-testid="trace-chain">
-                <p>{ format!("Link from {} to {}:", unit_name(link.layer, link.from, layers), unit_name(link.layer + 1, link.to, layers)) }</p>
+                <p>{ format!("Link from {} to {}:", unit_name(link.layer, link.from, layers, outputs),
+                    unit_name(link.layer + 1, link.to, layers, outputs)) }</p>
                 <table class="numbers">
                     <tr><td>{ "weight w" }</td><td data-testid="trace-weight">{ format!("{w:.6}") }</td></tr>
                     <tr><td>{ "input activation aᵢ" }</td><td data-testid="trace-a">{ format!("{a:.6}") }</td></tr>
@@ -259,11 +269,30 @@ fn trace_panel(session: &Session, state: DiagramState, updater: &Updater) -> Htm
             </div>
         }
     });
+    let softmax = super::softmax_trace::softmax_table(&trace);
+    let headline = match (&softmax, trace.class) {
+        (Some(_), Some(class)) => format!(
+            "Tracing the point at ({:.2}, {:.2}) of class {}: p = softmax(f(x)), loss = −log p{} = {}.",
+            trace.x[0],
+            trace.x[1],
+            class + 1,
+            subscript(class + 1),
+            short(trace.loss as f32)
+        ),
+        _ => format!(
+            "Tracing the point at ({:.2}, {:.2}) with target {}: f(x) = {}, loss = {}.",
+            trace.x[0],
+            trace.x[1],
+            short(trace.y),
+            short(trace.output),
+            short(trace.loss as f32)
+        ),
+    };
     html! {
         <div class="trace" data-testid="trace-panel">
-            <p>{ format!("Tracing the point at ({:.2}, {:.2}) with target {}: f(x) = {}, loss = {}.",
-                trace.x[0], trace.x[1], short(trace.y), short(trace.output), short(trace.loss as f32)) }
+            <p>{ headline }
                 <button type="button" class="button small" data-testid="trace-clear" onclick={clear}>{ "Stop tracing" }</button></p>
+            { for softmax }
             <p class="hint">{ "Each unit shows its activation a (forward) and its delta δ = ∂L/∂z (backward)." }</p>
             { chain.unwrap_or_else(|| html! { <p class="hint">{ "Click a link in the diagram to see the chain rule for its weight." }</p> }) }
         </div>

@@ -2,7 +2,6 @@
 //! and uploading a data file. A bad file leaves the current points untouched and says why.
 
 use super::Updater;
-use crate::engine::{Preset, Task};
 use crate::page::import::Import;
 use crate::page::{export, files};
 use wasm_bindgen::JsCast;
@@ -66,15 +65,7 @@ fn load(updater: &Updater, name: &str, import: Import, rescale: bool) {
         Ok(data) => {
             let count = data.points.len();
             let tests = data.points.iter().filter(|p| p.test).count();
-            updater.settings(|s| {
-                if s.task() != data.task {
-                    s.dataset = match data.task {
-                        Task::Classification => Preset::Xor,
-                        Task::Regression => Preset::Plane,
-                    };
-                }
-                s.points = Some(data.points);
-            });
+            updater.settings(|s| s.load_points(data));
             let split = if tests > 0 {
                 format!(" ({tests} of them test points)")
             } else {

@@ -229,7 +229,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Space", "play or pause training"),
     ("S", "one training step"),
     ("R", "reset the weights"),
-    ("1 / 2", "draw class 1 / class 2"),
+    ("1 … 5", "draw class 1 … class 5"),
     ("E / T", "eraser / trace a point"),
     ("→ ↓ Page Down", "next scene (presentation clickers too)"),
     ("← ↑ Page Up", "previous scene"),

@@ -8,9 +8,11 @@ mod backprop;
 mod backprop_panel;
 mod canvas;
 mod chart;
+mod class_tools;
 mod companion;
 mod compare_panel;
 mod compare_view;
+mod confusion;
 mod controls;
 mod draw_test;
 mod files_ui;
@@ -30,8 +32,10 @@ mod plot;
 mod plot_view;
 mod pointer;
 mod points;
+mod score_lines;
 mod share_ui;
 mod slow_motion;
+mod softmax_trace;
 mod state;
 mod sweep_chart;
 mod timeline_bar;
@@ -107,8 +111,9 @@ fn shortcut(updater: &Updater, key: &str) -> bool {
     };
     let show = |companion: Companion| updater.settings(|s| s.companion = Some(companion));
     match key {
-        "1" => updater.dispatch(Action::Class(1.0)),
-        "2" => updater.dispatch(Action::Class(-1.0)),
+        "1" | "2" | "3" | "4" | "5" => {
+            class_tools::choose_class(updater, key.parse::<usize>().unwrap_or(1) - 1)
+        }
         "e" | "E" => updater.dispatch(Action::Tool(Tool::Erase)),
         "t" | "T" => updater.dispatch(Action::Tool(Tool::Trace)),
         " " => updater.settings(|s| s.play = !s.play),
@@ -320,7 +325,10 @@ pub fn app() -> Html {
                             view={view} diagram={state.diagram} />
                         <compare_view::ComparePlot settings={settings.clone()} canvases={(*canvases).clone()} />
                         <panel::Readouts />
-                        <LossChart painters={shared_painters.clone()} canvases={(*canvases).clone()} updater={updater.clone()} />
+                        <div class="chart-row">
+                            <LossChart painters={shared_painters.clone()} canvases={(*canvases).clone()} updater={updater.clone()} />
+                            <confusion::ConfusionView />
+                        </div>
                         <timeline_bar::TimelineBar updater={updater.clone()} play={settings.play} />
                     </div>
                     <div class="col-right">

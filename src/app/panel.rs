@@ -2,6 +2,7 @@
 //! panels share (the model panel is in `model_panel.rs`). Each is a plain component that reads
 //! the settings it is given and reports changes through the [`Updater`].
 
+use super::class_tools;
 use super::controls::{button, checkbox, number_box, select, slider};
 use super::plot::ViewOptions;
 use super::state::Action;
@@ -190,8 +191,8 @@ pub struct DataPanelProps {
     pub updater: Updater,
     /// The current settings (the session's own).
     pub settings: Rc<Settings>,
-    /// The class new points get: +1 or −1.
-    pub class: f32,
+    /// The class index new points get (0 is class 1).
+    pub class: usize,
     /// The value new regression points get.
     pub draw_value: f32,
     /// New points are test points.
@@ -248,20 +249,6 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
             </button>
         }
     };
-    let class_button = |value: f32, text: &str, testid: &'static str, key: &str| {
-        let swatch = if value > 0.0 {
-            "swatch positive"
-        } else {
-            "swatch negative"
-        };
-        tool_button(
-            html! { <><span class={swatch}></span>{ text }</> },
-            testid,
-            format!("Clicks add a point of this class, on top of others too (key {key}; shift-click adds the other class)"),
-            props.tool == Tool::Add && props.class == value,
-            Action::Class(value),
-        )
-    };
     let view = ViewOptions::of(s);
     let on_view = {
         let u = u.clone();
@@ -281,13 +268,15 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
         <section class="panel" aria-label="Data">
             <h2>{ "Data" }</h2>
             { select("Data set", "dataset", options(Preset::ALL.as_slice(), |p| p.key(), |p| p.label().into()), s.dataset.key(), dataset) }
+            if !regression {
+                { class_tools::classes_menu(&u, s.classes()) }
+            }
             <div class="row tools" role="group" aria-label="Drawing tools">
                 if regression {
                     { tool_button(html! { "+ Point" }, "add-point", "Clicks add a point with the value below".into(),
                         props.tool == Tool::Add, Action::Tool(Tool::Add)) }
                 } else {
-                    { class_button(1.0, "Class 1", "class-1", "1") }
-                    { class_button(-1.0, "Class 2", "class-2", "2") }
+                    { class_tools::class_buttons(&u, s.classes(), props.class, props.tool) }
                 }
                 { tool_button(html! { "⌫ Eraser" }, "eraser", "Clicks and drags remove points (key E; right-click always does)".into(),
                     props.tool == Tool::Erase, Action::ToggleTool(Tool::Erase)) }

@@ -1,10 +1,12 @@
 //! Sharing the scene: the scene bar's Share button opens a small panel with the link, a "Copy
 //! link" button (the clipboard, or else the link selected for the user to copy) and the link's
-//! QR code, so students open the same scene on their phones.
+//! QR code, so students open the same scene on their phones, and the `<iframe>` that puts the
+//! scene live into a slide.
 
 use super::canvas::{context_2d, fit_backing_store};
+use crate::page::scenes::SCENES;
 use crate::page::settings::Settings;
-use crate::page::share::{qr_code, QrMatrix, QUIET_ZONE};
+use crate::page::share::{iframe_snippet, qr_code, share_hash, QrMatrix, QUIET_ZONE};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlCanvasElement, HtmlInputElement};
@@ -84,6 +86,11 @@ pub struct ShareProps {
 #[function_component(ShareButton)]
 pub fn share_button(props: &ShareProps) -> Html {
     let open = use_state(|| false);
+    let title = props
+        .settings
+        .scene
+        .and_then(|i| SCENES.get(i))
+        .map_or("free play", |scene| scene.title);
     let toggle = {
         let open = open.clone();
         Callback::from(move |_: MouseEvent| open.set(!*open))
@@ -94,7 +101,8 @@ pub fn share_button(props: &ShareProps) -> Html {
                 aria-expanded={open.to_string()} title="The link to this scene, to copy or to scan with a phone"
                 onclick={toggle.clone()}>{ "Share" }</button>
             if *open {
-                <SharePanel link={link_with(&props.settings.to_hash())} on_close={toggle} />
+                <SharePanel link={link_with(&share_hash(&props.settings, false))}
+                    snippet={iframe_snippet(&link_with(&share_hash(&props.settings, true)), title)} on_close={toggle} />
             }
         </div>
     }
@@ -105,6 +113,8 @@ pub fn share_button(props: &ShareProps) -> Html {
 struct PanelProps {
     /// The link shared.
     link: AttrValue,
+    /// The `<iframe>` that puts this scene, live, into a slide.
+    snippet: AttrValue,
     /// Closes the panel.
     on_close: Callback<MouseEvent>,
 }
@@ -189,6 +199,11 @@ fn share_panel(props: &PanelProps) -> Html {
             }
             { qr_view }
             <p class="hint">{ "Students scan the code with a phone's camera to open the same scene." }</p>
+            <label class="control">
+                <span class="control-label">{ "In a slide: paste this where the slide takes HTML" }</span>
+                <input type="text" readonly=true class="share-link" data-testid="embed-snippet" value={props.snippet.clone()}
+                    onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select())} />
+            </label>
         </div>
     }
 }

@@ -17,8 +17,8 @@ pub struct PageState {
     pub settings: Rc<Settings>,
     /// What a press on the plot does.
     pub tool: Tool,
-    /// The class new points get: +1 or −1.
-    pub class: f32,
+    /// The class new points get, as an index (0 is class 1; see `Session::add_class_point`).
+    pub class: usize,
     /// The value new regression points get.
     pub draw_value: f32,
     /// New points are test points (drawn hollow), to draw the gap between training and test.
@@ -58,7 +58,7 @@ impl PageState {
         PageState {
             settings,
             tool: Tool::Add,
-            class: 1.0,
+            class: 0,
             draw_value: 0.5,
             draw_test: false,
             diagram: DiagramState::default(),
@@ -79,8 +79,8 @@ pub enum Action {
     Tool(Tool),
     /// Choose a tool, or go back to adding points when it is the one in use.
     ToggleTool(Tool),
-    /// New points get this class (and the add tool is chosen).
-    Class(f32),
+    /// New points get this class index, 0 for class 1 (and the add tool is chosen).
+    Class(usize),
     /// New regression points get this value.
     DrawValue(f32),
     /// New points are test points, or training points.
@@ -116,7 +116,11 @@ impl Reducible for PageState {
         let mut next = (*self).clone();
         let diagram = &mut next.diagram;
         match action {
-            Action::Settings(settings) => next.settings = settings,
+            Action::Settings(settings) => {
+                // Fewer classes than before: draw the last one rather than one that is gone.
+                next.class = next.class.min(settings.classes().max(2) - 1);
+                next.settings = settings;
+            }
             Action::Tool(tool) => next.tool = tool,
             Action::ToggleTool(tool) => next.tool = if next.tool == tool { Tool::Add } else { tool },
             Action::Class(class) => {

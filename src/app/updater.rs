@@ -4,7 +4,7 @@
 use super::handles::try_with;
 use super::painters::Painters;
 use super::state::{Action, PageState};
-use crate::engine::Task;
+use crate::engine::{ConfusionMatrix, Task};
 use crate::page::pace::StopReason;
 use crate::page::session::{Instability, Session};
 use crate::page::settings::Settings;
@@ -50,6 +50,10 @@ pub struct Summary {
     pub sampled: bool,
     /// Why training last paused itself, until Play is pressed again.
     pub stop_reason: Option<StopReason>,
+    /// For three or more classes, the confusion matrix (see `Session::confusion`).
+    pub confusion: Option<ConfusionMatrix>,
+    /// Whether the matrix counts the test points (the training points otherwise).
+    pub confusion_on_test: bool,
     /// Compare mode's second run, at the same step.
     pub second: Option<SecondRun>,
 }
@@ -99,6 +103,8 @@ impl Summary {
                 diverged: other.trainer.diverged(),
             }),
             stop_reason: session.stop_reason(),
+            confusion: shown.confusion.clone(),
+            confusion_on_test: shown.metrics.test.count > 0,
         }
     }
 }

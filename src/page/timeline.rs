@@ -67,10 +67,12 @@ impl SnapshotView {
         };
         (self.index, self.step, self.metrics) = (index, snapshot.step, snapshot.metrics);
         self.past.metrics = snapshot.metrics;
+        self.past.count_confusion();
         if let (Some(live), Some(past)) = (session.compare(), self.past.compare_mut()) {
             if let Some(other) = live.timeline.at_or_before(self.step) {
                 let points = gradient_points(live);
                 past.metrics = live.timeline.show(other, &mut past.trainer, points)?.metrics;
+                past.count_confusion();
             }
         }
         Ok(())
@@ -288,6 +290,29 @@ mod tests {
         );
     }
 
+    /// With four classes (softmax outputs) the view is the run at its step too, its confusion
+    /// matrix included, and in compare mode the second run's.
+    #[test]
+    fn a_view_of_several_classes_counts_their_confusion_at_its_step() {
+        let hash = "dataset=quadrants4&n=160&layers=6&lr=0.1&cmp=act:relu";
+        let session = trained(hash, 200);
+        let index = session.timeline.at_or_before(60).unwrap();
+        let view = SnapshotView::open(&session, index).unwrap();
+        let mut then = trained(hash, view.step() as usize);
+        then.refresh_metrics();
+        let past = view.session();
+        assert_eq!(past.trainer.model.layers.last().unwrap().outputs, 4);
+        assert_eq!(past.metrics, then.metrics);
+        assert!(past.confusion.is_some());
+        assert_eq!(past.confusion, then.confusion);
+        assert_ne!(
+            past.confusion, session.confusion,
+            "the live run's matrix has moved on"
+        );
+        let (other, other_then) = (past.compare().unwrap(), then.compare().unwrap());
+        assert_eq!(other.confusion, other_then.confusion);
+    }
+
     /// The view's gradient is that of the mean loss over the training points at the snapshot's
     /// weights (checked against a full-batch step at those weights), and zero for a frozen
     /// layer.
@@ -307,8 +332,8 @@ mod tests {
                 ..session.settings.train_config()
             },
             &crate::engine::Dataset {
-                task: session.task(),
                 points: train,
+                ..session.data.clone()
             },
             1,
         );

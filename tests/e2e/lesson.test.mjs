@@ -541,9 +541,11 @@ test('Share opens the link with a Copy link button and its QR code', async (t) =
   const { page, errors } = await open(t, '#scene=4', { folded: true });
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.getByTestId('share').click();
+  // A scene left as it was shares as its number: a short link, a QR code phones read easily.
   const link = await page.getByTestId('share-link').inputValue();
-  assert.equal(link, await page.evaluate(() => location.href));
-  assert.match(link, /#.*features=x1,x2,x1x2/);
+  assert.equal(link, (await page.evaluate(() => location.href)).split('#')[0] + '#scene=4');
+  // The snippet for a slide holds the same scene, embedded.
+  assert.match(await page.getByTestId('embed-snippet').inputValue(), /^<iframe src="[^"]*#scene=4&amp;embed=1"/);
   await page.getByTestId('copy-link').click();
   assert.match(await waitForText(page, 'copy-status', Boolean), /^Copied/);
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
@@ -556,7 +558,12 @@ test('Share opens the link with a Copy link button and its QR code', async (t) =
   await page.getByTestId('share-panel').waitFor({ state: 'detached' });
   await page.getByTestId('scene-next').click();
   await page.getByTestId('share').click();
-  assert.match(await page.getByTestId('share-link').inputValue(), /features=ring/);
+  assert.match(await page.getByTestId('share-link').inputValue(), /#scene=5$/);
+  // An edited scene shares every setting.
+  await page.getByTestId('share').click();
+  await page.getByTestId('feature-x1').check();
+  await page.getByTestId('share').click();
+  assert.match(await page.getByTestId('share-link').inputValue(), /features=x1,ring/);
   assert.deepEqual(errors, []);
 });
 

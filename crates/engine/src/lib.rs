@@ -8,11 +8,14 @@
 //! [`Dataset`] with reusable buffers; [`Model::trace`] follows one example through the network;
 //! [`check_gradients`] compares backprop with finite differences; [`solve_last_layer`] gives
 //! the exact optimum of the convex cases; a [`Timeline`] keeps log-spaced snapshots of a run to
-//! look back at or continue from. [`labs`] holds the numerics of the page's labs.
+//! look back at or continue from. [`classes`] says how two to five classes are stored and scored
+//! (one logistic unit for two, softmax over K units for more). [`labs`] holds the numerics of the
+//! page's labs.
 
 #![warn(missing_docs)]
 
 mod activation;
+pub mod classes;
 mod data;
 mod features;
 mod gradcheck;
@@ -29,6 +32,10 @@ mod trace;
 mod train;
 
 pub use activation::Activation;
+pub use classes::{
+    class_of, class_probabilities, class_probability_grid, class_target, confusion_matrix, loss_for,
+    output_units, predicted_class, ConfusionMatrix, MAX_CLASSES, MIN_CLASSES,
+};
 pub use data::{
     regression_target, split_train_test, DataSpec, Dataset, Point, Preset, Task, RING_HALF_WIDTH,
 };
@@ -42,7 +49,7 @@ pub use model::{
 };
 pub use names::UnknownName;
 pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MOMENTUM};
-pub use ridge::{layer_inputs, solve_last_layer, solve_spd, RidgeError, RidgeSolution};
+pub use ridge::{layer_inputs, solve_last_layer, solve_spd, solve_spd_columns, RidgeError, RidgeSolution};
 pub use rng::Rng;
 pub use timeline::{
     trainable_count, OptimizerResume, Resumed, Snapshot, Timeline, TimelineError, TimelinePlan,

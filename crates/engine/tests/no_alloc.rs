@@ -1,10 +1,11 @@
 //! A training step allocates nothing: a counting global allocator watches this thread while
-//! steps run, for every model family and optimizer. The count is per thread, so tests running
-//! side by side do not see each other's allocations.
+//! steps run, for every model family and optimizer, with two classes and with five, and with a
+//! timeline recording. The count is per thread, so tests running side by side do not see each
+//! other's allocations.
 
 use nnplay_engine::{
-    Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec, OptimizerConfig, OptimizerKind,
-    Preset, Timeline, TimelinePlan, TrainConfig, Trainer,
+    class_target, Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec, OptimizerConfig,
+    OptimizerKind, Preset, Timeline, TimelinePlan, TrainConfig, Trainer,
 };
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -56,16 +57,33 @@ fn training_steps_evaluation_and_grids_allocate_nothing() {
         test_fraction: 0.3,
         seed: 2,
     });
+    // The same points in five classes.
+    let mut five = data.clone();
+    five.classes = 5;
+    for (i, p) in five.points.iter_mut().enumerate() {
+        p.y = class_target(i % 5, 5);
+    }
+    assert_eq!(five.loss(), Loss::Softmax);
+    for data in [data, five] {
+        steps_allocate_nothing(&data);
+    }
+    // The watcher itself works.
+    assert!(allocations_during(|| drop(vec![1u8; 10])) > 0);
+}
+
+fn steps_allocate_nothing(data: &Dataset) {
     let specs = [
         ModelSpec::linear(),
         ModelSpec::on_features(FeatureMap::Handmade(HandFeature::ALL.to_vec())),
         ModelSpec::random_features(Activation::Cos, 300, 2.0),
         ModelSpec::mlp(&[16, 8, 4], Activation::Relu),
     ];
+    let classes = data.classes;
     for spec in specs {
+        let spec = spec.with_outputs(data.output_units());
         for kind in OptimizerKind::ALL {
             let config = TrainConfig {
-                loss: Loss::Logistic,
+                loss: data.loss(),
                 batch_size: 7,
                 optimizer: OptimizerConfig {
                     kind,
@@ -74,8 +92,9 @@ fn training_steps_evaluation_and_grids_allocate_nothing() {
                     l2: 1e-4,
                 },
             };
-            let mut trainer = Trainer::new(spec.clone(), config, &data, 3);
+            let mut trainer = Trainer::new(spec.clone(), config, data, 3);
             let mut grid = vec![0.0; 64 * 64];
+            let mut planes = vec![0.0; classes * 64 * 64];
             // Several epochs, so reshuffles and partial last batches are covered too.
             let count = allocations_during(|| {
                 for _ in 0..100 {
@@ -84,29 +103,33 @@ fn training_steps_evaluation_and_grids_allocate_nothing() {
                 trainer.epoch();
                 trainer.evaluate();
                 trainer.predict_grid(64, &mut grid);
-                trainer.set_data(&data);
+                trainer.predict_class_grid(64, &mut planes);
+                trainer.set_data(data);
             });
-            assert_eq!(count, 0, "{spec:?} with {kind}");
+            assert_eq!(count, 0, "{spec:?} with {kind}, {classes} classes");
             assert!(trainer.steps() > 100);
         }
     }
-    // The watcher itself works.
-    assert!(allocations_during(|| drop(vec![1u8; 10])) > 0);
 }
 
-/// With a timeline recording after every step, training still allocates nothing once the
-/// recorder's snapshot buffers exist (after its first fill): recording, evaluating the
-/// snapshot's metrics and thinning reuse them.
+/// With a timeline recording after every step (two classes and three), training still allocates
+/// nothing once the recorder's snapshot buffers exist (after its first fill): recording,
+/// evaluating the snapshot's metrics and thinning reuse them.
 #[test]
 fn training_with_the_timeline_recording_allocates_nothing() {
-    let data = Dataset::generate(&DataSpec {
-        preset: Preset::Circle,
-        count: 90,
-        noise: 0.1,
-        test_fraction: 0.3,
-        seed: 5,
+    let data = |preset| {
+        Dataset::generate(&DataSpec {
+            preset,
+            count: 90,
+            noise: 0.1,
+            test_fraction: 0.3,
+            seed: 5,
+        })
+    };
+    let cases = [Preset::Circle, Preset::Blobs3].into_iter().flat_map(|preset| {
+        [ModelSpec::linear(), ModelSpec::mlp(&[16, 8, 4], Activation::Relu)].map(|spec| (data(preset), spec))
     });
-    for spec in [ModelSpec::linear(), ModelSpec::mlp(&[16, 8, 4], Activation::Relu)] {
+    for (data, spec) in cases {
         for kind in OptimizerKind::ALL {
             let config = TrainConfig {
                 optimizer: OptimizerConfig {

@@ -21,11 +21,12 @@ pub(super) fn feature_space_lab(props: &LabProps) -> Html {
     let painter = use_mut_ref(GridPainter::default);
     let (projection, layer) = (props.settings.projection, props.settings.space_layer);
     // What the session shows: an earlier step while the page looks back.
-    let (view, task, depth, linear) = props.updater.with_session(|s| {
+    let (view, task, classes, depth, linear) = props.updater.with_session(|s| {
         let s = s.shown();
         (
             project(&s.trainer.model, &s.data, projection, layer),
             s.task(),
+            s.classes(),
             s.trainer.model.layers.len(),
             s.settings.model == ModelFamily::Linear,
         )
@@ -37,12 +38,15 @@ pub(super) fn feature_space_lab(props: &LabProps) -> Html {
         use_effect(move || {
             if let (Some(c), Ok(mut painter)) = (canvas.cast::<HtmlCanvasElement>(), painter.try_borrow_mut())
             {
-                painter.paint_feature_space(&c, &view, task);
+                painter.paint_feature_space(&c, &view, task, classes);
             }
         });
     }
     let train: Vec<_> = view.points.iter().filter(|p| !p.test).collect();
-    let correct = train.iter().filter(|p| (p.score >= 0.0) == (p.y > 0.0)).count();
+    let correct = train
+        .iter()
+        .filter(|p| p.correct.unwrap_or((p.score >= 0.0) == (p.y > 0.0)))
+        .count();
     let kind = match view.projection {
         Projection::Separator => "sep",
         Projection::Principal => "pca",

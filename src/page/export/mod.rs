@@ -38,6 +38,9 @@ pub struct ExportRun {
     model: Model,
     config: TrainConfig,
     task: Task,
+    /// The number of classes (2 to 5; 0 for regression): three or more train K output units
+    /// under softmax.
+    classes: usize,
     train: Vec<Point>,
     test: Vec<Point>,
     seed: u64,
@@ -97,6 +100,7 @@ impl ExportRun {
                 ..config
             },
             task: data.task,
+            classes: data.classes,
             train,
             test,
             seed,
@@ -104,6 +108,11 @@ impl ExportRun {
             steps: steps.clamp(limits::EXPORT_STEPS.0, limits::EXPORT_STEPS.1),
             page_steps,
         })
+    }
+
+    /// Whether the model has one output unit per class (three or more) under softmax.
+    fn softmax(&self) -> bool {
+        self.config.loss == Loss::Softmax
     }
 
     /// The number of steps the exported code trains.
@@ -119,6 +128,7 @@ impl ExportRun {
         points.extend_from_slice(&self.test);
         let data = Dataset {
             task: self.task,
+            classes: self.classes,
             points,
         };
         let mut trainer = Trainer::new(self.spec.clone(), self.config, &data, self.seed);
@@ -229,11 +239,13 @@ impl ExportRun {
         }
         let loss = match self.config.loss {
             Loss::Logistic => "the logistic loss",
+            Loss::Softmax => "the softmax cross-entropy",
             Loss::Squared => "the squared loss",
         };
         let task = match self.task {
-            Task::Classification => "two classes",
-            Task::Regression => "real values",
+            Task::Classification if self.softmax() => format!("{} classes", self.classes),
+            Task::Classification => "two classes".to_string(),
+            Task::Regression => "real values".to_string(),
         };
         let steps = match self.page_steps {
             0 => format!("It trains {} steps; the page had not trained yet.", self.steps),
@@ -294,6 +306,11 @@ impl ExportRun {
             Section::new(
                 "The points",
                 match self.task {
+                    Task::Classification if self.softmax() => {
+                        "Each point is x = (x1, x2) in the square [−1, 1]² with a class y = 0, 1, … (the \
+                         page's class 1 is y = 0). Training uses only the training points; the test points \
+                         measure how well the model does on points it never saw."
+                    }
                     Task::Classification => {
                         "Each point is x = (x1, x2) in the square [−1, 1]² with a class y = +1 or −1. \
                          Training uses only the training points; the test points measure how well the \
@@ -315,8 +332,13 @@ impl ExportRun {
             Section::new("Starting weights", weights_prose, self.weights_code()),
             Section::new(
                 "Forward pass",
-                "Layer by layer: z = h·Wᵀ + b (one row a point) and then the activation h = σ(z). The \
-                 output unit's value is the model's f(x).",
+                if self.softmax() {
+                    "Layer by layer: z = h·Wᵀ + b (one row a point) and then the activation h = σ(z). The \
+                     output layer has one unit per class: its values are the class scores f(x)."
+                } else {
+                    "Layer by layer: z = h·Wᵀ + b (one row a point) and then the activation h = σ(z). The \
+                     output unit's value is the model's f(x)."
+                },
                 self.forward_code(),
             ),
             Section::new(
@@ -325,6 +347,11 @@ impl ExportRun {
                     Loss::Logistic => {
                         "The logistic loss log(1 + e^(−y·f)) is small when f has the sign of the class y \
                          and large when it has the other one. Its slope in f starts the backward pass."
+                    }
+                    Loss::Softmax => {
+                        "Softmax turns the class scores into probabilities p = e^f / Σ e^f, and the loss \
+                         −log p_y is small when the point's own class y gets most of the probability. Its \
+                         slope in the scores, p minus 1 for the point's own class, starts the backward pass."
                     }
                     Loss::Squared => {
                         "The squared loss (f − y)² measures how far the output is from the value y. Its \

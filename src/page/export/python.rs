@@ -296,7 +296,9 @@ impl ExportRun {
         let depth = self.depth();
         for l in 1..=depth {
             let layer = self.layer(l);
-            let what = if l == depth {
+            let what = if l == depth && self.softmax() {
+                "the output layer: one unit per class".to_string()
+            } else if l == depth {
                 "the output unit".to_string()
             } else {
                 format!("layer {l}: {} units", layer.outputs)
@@ -367,10 +369,17 @@ impl ExportRun {
             }
         }
         let last = returned.last().cloned().unwrap_or_default();
-        block.line(
-            format!("    f = {last}[:, 0]"),
-            Some("the output f(x), one number a point".into()),
-        );
+        if self.softmax() {
+            block.line(
+                format!("    f = {last}"),
+                Some("the class scores f(x), one row a point".into()),
+            );
+        } else {
+            block.line(
+                format!("    f = {last}[:, 0]"),
+                Some("the output f(x), one number a point".into()),
+            );
+        }
         returned.push("f".into());
         block.code(format!("    return {}", returned.join(", ")));
         block.render()
@@ -399,6 +408,22 @@ impl ExportRun {
                  def loss_derivative(f, y):\n    \
                  \"\"\"∂loss/∂f = −y·σ(−y·f) = −y / (1 + e^(y·f)); np.logaddexp keeps e^(y·f) from overflowing.\"\"\"\n    \
                  return -y * np.exp(-np.logaddexp(0.0, y * f))\n"
+                .to_string(),
+            Loss::Softmax => "def softmax(f):\n    \
+                 \"\"\"Each row of scores as probabilities e^f / Σ e^f (less the row's largest score first, which\n    \
+                 changes nothing but keeps e^f from overflowing).\"\"\"\n    \
+                 e = np.exp(f - f.max(axis=1, keepdims=True))\n    \
+                 return e / e.sum(axis=1, keepdims=True)\n\n\n\
+                 def loss(f, y):\n    \
+                 \"\"\"The softmax cross-entropy of each point, −log p_y with p = softmax(f) and y the class index.\"\"\"\n    \
+                 top = f.max(axis=1)\n    \
+                 log_total = top + np.log(np.exp(f - top[:, None]).sum(axis=1))\n    \
+                 return log_total - f[np.arange(len(y)), y.astype(int)]\n\n\n\
+                 def loss_derivative(f, y):\n    \
+                 \"\"\"∂loss/∂f = p − onehot(y): each class's probability, less 1 for the point's own class.\"\"\"\n    \
+                 p = softmax(f)\n    \
+                 p[np.arange(len(y)), y.astype(int)] -= 1.0\n    \
+                 return p\n"
                 .to_string(),
             Loss::Squared => "def loss(f, y):\n    \
                  \"\"\"The squared loss of each point, (f − y)².\"\"\"\n    \
@@ -429,8 +454,10 @@ impl ExportRun {
             Some((expression, said)) => (format!(" * {expression}"), format!("; {said}")),
             None => (String::new(), String::new()),
         };
+        // One output unit gives one slope a point, made a column; softmax gives a row of K.
+        let column = if self.softmax() { "" } else { "[:, None]" };
         block.line(
-            format!("    d{depth} = (loss_derivative(f, y) / n)[:, None]{tail}"),
+            format!("    d{depth} = (loss_derivative(f, y) / n){column}{tail}"),
             Some(format!("∂L/∂z{depth}: L is the mean over the n points{said}")),
         );
         for l in (1..=depth).rev() {
@@ -621,6 +648,13 @@ impl ExportRun {
     /// `evaluate`, `report` and the training loop.
     pub(super) fn training_code(&self) -> String {
         let evaluate = match self.task {
+            Task::Classification if self.softmax() => {
+                "def evaluate(x, y):\n    \
+                 \"\"\"The mean loss over the points x, y, and the accuracy: the share of points whose own class\n    \
+                 has the largest score.\"\"\"\n    \
+                 f = forward(x)[-1]\n    \
+                 return loss(f, y).mean(), np.mean(f.argmax(axis=1) == y)\n"
+            }
             Task::Classification => {
                 "def evaluate(x, y):\n    \
                  \"\"\"The mean loss over the points x, y, and the accuracy: the share of points on their class's\n    \
@@ -706,6 +740,25 @@ impl ExportRun {
             }
             Task::Regression => "",
         };
+        // Several classes: the predicted class over the plane, each class a colour.
+        let (surface, shading, points, title) = if self.softmax() {
+            let k = self.classes;
+            (
+                "scores.argmax(axis=1)".to_string(),
+                format!("plane.contourf(g1, g2, surface, levels=np.arange({k} + 1) - 0.5, cmap=\"tab10\", vmin=0, vmax=9, alpha=0.5)"),
+                "c=y_train, cmap=\"tab10\", vmin=0, vmax=9".to_string(),
+                "The class with the largest score, and the training points",
+            )
+        } else {
+            (
+                "scores".to_string(),
+                "plane.contourf(g1, g2, np.clip(surface, -1, 1), levels=np.linspace(-1, 1, 21), cmap=\"RdBu\")"
+                    .to_string(),
+                "c=y_train, cmap=\"RdBu\", vmin=-1, vmax=1".to_string(),
+                "f(x) after training, and the training points",
+            )
+        };
+        let boundary = if self.softmax() { "" } else { boundary };
         let test_curve = if self.test.is_empty() {
             ""
         } else {
@@ -720,12 +773,13 @@ impl ExportRun {
              if plt is not None:\n    \
                  grid = np.linspace(-1.0, 1.0, 101)\n    \
                  g1, g2 = np.meshgrid(grid, grid)\n    \
-                 surface = forward(np.column_stack([g1.ravel(), g2.ravel()]))[-1].reshape(g1.shape)\n    \
+                 scores = forward(np.column_stack([g1.ravel(), g2.ravel()]))[-1]\n    \
+                 surface = {surface}.reshape(g1.shape)\n    \
                  figure, (plane, curve) = plt.subplots(1, 2, figsize=(11, 5))\n    \
-                 plane.contourf(g1, g2, np.clip(surface, -1, 1), levels=np.linspace(-1, 1, 21), cmap=\"RdBu\")\n\
+                 {shading}\n\
              {boundary}    \
-                 plane.scatter(x_train[:, 0], x_train[:, 1], c=y_train, cmap=\"RdBu\", vmin=-1, vmax=1, edgecolors=\"black\")\n    \
-                 plane.set(title=\"f(x) after training, and the training points\", xlabel=\"x1\", ylabel=\"x2\", aspect=\"equal\")\n    \
+                 plane.scatter(x_train[:, 0], x_train[:, 1], {points}, edgecolors=\"black\")\n    \
+                 plane.set(title=\"{title}\", xlabel=\"x1\", ylabel=\"x2\", aspect=\"equal\")\n    \
                  curve.plot([h[0] for h in history], [h[1] for h in history], label=\"training loss\")\n\
              {test_curve}    \
                  curve.set(title=\"Mean loss\", xlabel=\"step\", yscale=\"log\")\n    \
@@ -824,32 +878,41 @@ impl ExportRun {
                      \"\"\"log(1 + e^(−y·f)) of each point.\"\"\"\n        \
                      return torch.nn.functional.softplus(-y * f)\n\n"
             }
+            Loss::Softmax => {
+                "\n    def torch_loss(f, y):\n        \
+                     \"\"\"−log softmax(f)_y of each point, y the class index.\"\"\"\n        \
+                     return torch.nn.functional.cross_entropy(f, y.long(), reduction=\"none\")\n\n"
+            }
             Loss::Squared => {
                 "\n    def torch_loss(f, y):\n        \
                      \"\"\"(f − y)² of each point.\"\"\"\n        \
                      return (f - y) ** 2\n\n"
             }
         });
+        // One output unit is read as a number a point; the class scores stay a row each.
+        let output = if self.softmax() { "" } else { "[:, 0]" };
         out.push_str(
             "    inputs = torch.from_numpy(features(x_train))\n    \
              targets = torch.from_numpy(y_train)\n    \
-             for batch in minibatches(len(y_train), batch_size, steps):\n        \
-                 objective = torch_loss(model(inputs[batch])[:, 0], targets[batch]).mean()\n",
+             for batch in minibatches(len(y_train), batch_size, steps):\n",
         );
+        out.push_str(&format!(
+            "        objective = torch_loss(model(inputs[batch]){output}, targets[batch]).mean()\n"
+        ));
         if optimizer.l2 != 0.0 {
             out.push_str("        objective = objective + l2 / 2 * sum((w ** 2).sum() for w in weights)\n");
         }
         if optimizer.l1 != 0.0 {
             out.push_str("        objective = objective + l1 * sum(w.abs().sum() for w in weights)\n");
         }
-        out.push_str(
+        out.push_str(&format!(
             "        optimizer.zero_grad()\n        \
                  objective.backward()  # autograd does the backward pass\n        \
                  optimizer.step()\n    \
              with torch.no_grad():\n        \
-                 f = model(inputs)[:, 0]\n        \
-                 print(f\"PyTorch, after {steps} steps: training loss {torch_loss(f, targets).mean().item():.8g}\")\n",
-        );
+                 f = model(inputs){output}\n        \
+                 print(f\"PyTorch, after {{steps}} steps: training loss {{torch_loss(f, targets).mean().item():.8g}}\")\n",
+        ));
         out
     }
 }
