@@ -1,5 +1,6 @@
-//! The timeline under the loss chart: a scrubber over the run's snapshots, the step and loss
-//! at the one shown, "back to live", "continue from here", and a replay of the recorded run.
+//! The timeline under the loss chart, in one row: a scrubber over the run's snapshots labelled
+//! with the step and loss shown, then Live and "Continue from here" while a snapshot is shown,
+//! or a replay of the recorded run and its pace while the live run (or the replay) is.
 //!
 //! Dragging the scrubber shows the run as it was (the session's copy at that snapshot, see
 //! [`Session::look_back`]). Letting go while training runs returns to the live run; while
@@ -34,8 +35,6 @@ struct Shown {
     step: u64,
     loss: f64,
     second_loss: Option<f64>,
-    /// The live run's step.
-    live_step: u64,
 }
 
 impl Shown {
@@ -49,7 +48,6 @@ impl Shown {
             step: shown.trainer.steps(),
             loss: shown.metrics.train.loss,
             second_loss: shown.compare().map(|other| other.metrics.train.loss),
-            live_step: session.trainer.steps(),
         }
     }
 }
@@ -245,13 +243,11 @@ pub fn timeline_bar(props: &TimelineProps) -> Html {
     let second_loss = shown.second_loss.map(|loss| {
         html! { <>{ " and " }<b class="second" data-testid="timeline-loss-2">{ fmt_loss(loss) }</b></> }
     });
-    let info = if looking_back {
-        html! { <>{ "Step " }<b data-testid="timeline-step">{ thousands(shown.step as f64) }</b>
-        { format!(" of {}, loss ", thousands(shown.live_step as f64)) }<b data-testid="timeline-loss">{ fmt_loss(shown.loss) }</b>{ for second_loss }</> }
-    } else {
-        html! { <>{ "Live: step " }<b data-testid="timeline-step">{ thousands(shown.step as f64) }</b>
-        { ", loss " }<b data-testid="timeline-loss">{ fmt_loss(shown.loss) }</b>{ for second_loss }</> }
-    };
+    // The scrubber's label says what it shows: the live run, or the step looked at.
+    let info = html! { <>
+        { if looking_back { "Step " } else { "Live: step " } }<b data-testid="timeline-step">{ thousands(shown.step as f64) }</b>
+        { ", loss " }<b data-testid="timeline-loss">{ fmt_loss(shown.loss) }</b>{ for second_loss }
+    </> };
     let note_box = note.as_ref().map(|text| {
         html! {
             <div class="timeline-note" role="status">
@@ -264,30 +260,36 @@ pub fn timeline_bar(props: &TimelineProps) -> Html {
     let pace_options = REPLAY_PACES.iter().enumerate().map(|(i, (_, name))| {
         html! { <option value={i.to_string()} selected={i == *pace}>{ *name }</option> }
     });
+    // One row, whose buttons follow what the timeline shows: a snapshot offers Live and
+    // Continue from here; the live run and a replay offer Replay (or Stop) and its pace.
+    let buttons = if looking_back && playing.is_none() {
+        html! { <>
+            <button type="button" class="button small" data-testid="timeline-live" title="Show the run as it is now"
+                onclick={live}>{ "Live" }</button>
+            <button type="button" class="button small" data-testid="continue-here"
+                title="Continue from here: train on from the step shown; the page then says whether the optimizer's state and the minibatch order carried over"
+                onclick={continue_here}>{ "Continue from here" }</button>
+        </> }
+    } else {
+        html! { <>
+            <button type="button" class="button small" data-testid="replay" aria-pressed={playing.is_some().to_string()}
+                title="Play the recorded run back at the pace chosen beside" onclick={replay}>
+                { if playing.is_some() { "■ Stop" } else { "▶ Replay" } }</button>
+            <select class="timeline-pace" data-testid="replay-pace" title="Replay pace: snapshots a second, or training steps a second"
+                aria-label="Replay pace" onchange={choose_pace}>{ for pace_options }</select>
+        </> }
+    };
     html! {
         <section class="timeline" data-testid="timeline-bar" data-live={(!looking_back).to_string()} aria-label="Timeline">
             { for note_box }
             <div class="timeline-row">
-                <label class="timeline-label" for="timeline-scrubber">{ "Timeline" }</label>
                 <input type="range" id="timeline-scrubber" class="timeline-scrubber" data-testid="timeline"
                     min="0" max={shown.snapshots.to_string()} step="1" value={position.to_string()}
-                    title="Drag back to see the run as it was; the right end is the live run"
+                    title="Timeline: drag back to see the run as it was; the right end is the live run"
                     aria-valuetext={if looking_back { format!("step {}", shown.step) } else { "live".to_string() }}
                     onpointerdown={on_down} oninput={on_input} onpointerup={on_up.clone()} onpointercancel={on_up} onkeydown={on_key} />
-                <span class="timeline-info">{ info }</span>
-            </div>
-            <div class="timeline-row">
-                <button type="button" class={classes!("button", "small", (!looking_back).then_some("active"))} data-testid="timeline-live"
-                    disabled={!looking_back} title="Show the run as it is now" onclick={live}>{ "Live" }</button>
-                <button type="button" class="button small" data-testid="continue-here" disabled={!looking_back}
-                    title="Train on from the step shown; the page then says whether the optimizer's state and the minibatch order carried over"
-                    onclick={continue_here}>{ "Continue from here" }</button>
-                <span class="spacer" />
-                <button type="button" class="button small" data-testid="replay" aria-pressed={playing.is_some().to_string()}
-                    title="Play the recorded run back at the pace chosen beside" onclick={replay}>
-                    { if playing.is_some() { "■ Stop" } else { "▶ Replay" } }</button>
-                <select class="timeline-pace" data-testid="replay-pace" title="Replay pace: snapshots a second, or training steps a second" aria-label="Replay pace"
-                    onchange={choose_pace}>{ for pace_options }</select>
+                <label class="timeline-info" for="timeline-scrubber">{ info }</label>
+                { buttons }
             </div>
         </section>
     }
