@@ -55,7 +55,9 @@ test('the trace shows dL/dw = delta_j * a_i for a chosen link, and a step update
   const half = layout.size / 2;
   const [from, to] = [layout.columns[1], layout.columns[2]];
   const nb = await network.boundingBox();
-  const mid = [(from.x + half + to.x - half) / 2, (from.units[2] + to.units[5]) / 2];
+  // A third of the way along the link: at its midpoint it crosses the link from unit 4 to unit 5.
+  const along = (a, b) => a + (b - a) / 3;
+  const mid = [along(from.x + half, to.x - half), along(from.units[2], to.units[5])];
   await page.mouse.click(nb.x + mid[0], nb.y + mid[1]);
   await page.getByTestId('trace-chain').waitFor();
   assert.match(await page.getByTestId('trace-chain').textContent(), /unit 3 of layer 1 to unit 6 of layer 2/);
