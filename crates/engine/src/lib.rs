@@ -7,7 +7,8 @@
 //! [`ModelSpec::random_features`], [`ModelSpec::mlp`]). A [`Trainer`] runs minibatch SGD on a
 //! [`Dataset`] with reusable buffers; [`Model::trace`] follows one example through the network;
 //! [`check_gradients`] compares backprop with finite differences; [`solve_last_layer`] gives
-//! the exact optimum of the convex cases. [`labs`] holds the numerics of the page's labs.
+//! the exact optimum of the convex cases. [`labs`] holds the numerics of the page's labs;
+//! [`surface`] the loss surface, the paths across it and the optimizer race.
 
 #![warn(missing_docs)]
 
@@ -23,6 +24,7 @@ mod names;
 mod optim;
 mod ridge;
 mod rng;
+pub mod surface;
 mod trace;
 mod train;
 
@@ -45,5 +47,5 @@ pub use rng::Rng;
 pub use trace::Trace;
 pub use train::{
     evaluate_points, forward_grid, forward_points, grid_cell, initial_model, predict_grid, predict_points,
-    Metrics, SplitMetrics, TrainConfig, Trainer,
+    sample_stride, Metrics, SplitMetrics, TrainConfig, Trainer,
 };

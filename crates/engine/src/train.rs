@@ -206,6 +206,18 @@ impl Trainer {
         self.config.optimizer = optimizer;
     }
 
+    /// Starts the update rule afresh (zero velocities and moment estimates) from the current
+    /// weights, keeping the minibatch order, and clears a divergence: for weights set by hand,
+    /// and for runs that must start from equal states.
+    pub fn restart_optimizer(&mut self) {
+        self.optimizer = Optimizer::new(&self.model);
+        self.diverged = false;
+        for (l, layer) in self.model.layers.iter().enumerate() {
+            self.previous_weights[l].copy_from_slice(&layer.weights);
+            self.previous_bias[l].copy_from_slice(&layer.bias);
+        }
+    }
+
     /// Whether training stopped because the loss, a gradient or an update was not finite
     /// (too large a learning rate, usually). The model keeps the last finite weights; steps do
     /// nothing until [`Trainer::set_optimizer`] or a reset.
@@ -413,6 +425,12 @@ pub fn evaluate_points(model: &Model, points: &[super::data::Point], loss: Loss,
     evaluate_split(model, &mut ws, &columns, loss, task, usize::MAX)
 }
 
+/// The stride of the evenly spaced sample of at most `max_points` of `len` points that
+/// [`Trainer::evaluate_sampled`] takes (every stride-th point, starting with the first).
+pub fn sample_stride(len: usize, max_points: usize) -> usize {
+    len.div_ceil(max_points.max(1)).max(1)
+}
+
 fn evaluate_split(
     model: &Model,
     ws: &mut Workspace,
@@ -421,7 +439,7 @@ fn evaluate_split(
     task: Task,
     max_points: usize,
 ) -> SplitMetrics {
-    let stride = data.len().div_ceil(max_points.max(1)).max(1);
+    let stride = sample_stride(data.len(), max_points);
     let sampled = || (0..data.len()).step_by(stride);
     let total = sampled().count();
     let (mut loss_sum, mut correct, mut sse) = (0.0f64, 0usize, 0.0f64);
