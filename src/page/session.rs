@@ -7,7 +7,7 @@ use crate::engine::{
     Gradients, LayerCheck, Metrics, Model, OptimizerKind, Point, RidgeError, Rng, SplitMetrics, Task,
     Trainer, Workspace, MAX_HIDDEN_LAYERS,
 };
-use crate::page::settings::{Settings, Speed};
+use crate::page::settings::Settings;
 
 /// A sample of something over training time.
 pub trait Sample: Copy {
@@ -259,6 +259,32 @@ pub fn unit_grid(model: &Model, ws: &mut Workspace, resolution: usize, unit: Uni
         };
         out[start..start + n].copy_from_slice(row);
     });
+}
+
+/// Calls `step` until it returns false, `cap` calls have been made, or `now()` passes
+/// `deadline` (milliseconds on the same clock); returns the number of calls that returned true.
+/// The frame loop of training, for any work done a step at a time.
+pub fn run_budgeted(cap: u64, deadline: f64, now: &dyn Fn() -> f64, mut step: impl FnMut() -> bool) -> u64 {
+    let mut steps = 0;
+    // Read the clock every four steps while steps are cheap (reading it costs more than a
+    // small step), after every step once one takes over a millisecond.
+    let mut burst = 1;
+    let mut last = now();
+    while steps < cap {
+        for _ in 0..burst.min(cap - steps) {
+            if !step() {
+                return steps;
+            }
+            steps += 1;
+        }
+        let time = now();
+        if time >= deadline {
+            break;
+        }
+        burst = if time - last < 1.0 { 4 } else { 1 };
+        last = time;
+    }
+    steps
 }
 
 const NO_METRICS: SplitMetrics = SplitMetrics {
@@ -525,30 +551,25 @@ impl Session {
     /// stopping once `now()` passes `deadline` (milliseconds on the same clock). Returns the
     /// number of steps taken.
     pub fn run_frame(&mut self, deadline: f64, now: &dyn Fn() -> f64) -> u64 {
-        let cap = match self.settings.speed {
-            Speed::Slow => 1,
-            Speed::Normal => 10,
-            Speed::Fast => u64::MAX,
-        };
-        let mut steps = 0;
-        // Read the clock every four steps while steps are cheap (reading it costs more than a
-        // small step), after every step once one takes over a millisecond.
-        let mut burst = 1;
-        let mut last = now();
-        while steps < cap {
-            for _ in 0..burst.min(cap - steps) {
-                if !self.trainer.step() {
-                    return steps;
-                }
-                steps += 1;
+        self.run_frame_observed(deadline, now, &mut |_| {})
+    }
+
+    /// [`Session::run_frame`], calling `after_step` with the trainer after every step (to
+    /// record the path of the weights step by step).
+    pub fn run_frame_observed(
+        &mut self,
+        deadline: f64,
+        now: &dyn Fn() -> f64,
+        after_step: &mut dyn FnMut(&Trainer),
+    ) -> u64 {
+        let trainer = &mut self.trainer;
+        let steps = run_budgeted(self.settings.speed.steps_per_frame(), deadline, now, || {
+            let stepped = trainer.step();
+            if stepped {
+                after_step(trainer);
             }
-            let time = now();
-            if time >= deadline {
-                break;
-            }
-            burst = if time - last < 1.0 { 4 } else { 1 };
-            last = time;
-        }
+            stepped
+        });
         let batch = self.settings.batch_size.min(self.trainer.train_count()) as u64;
         self.examples_since_rate += steps * batch;
         steps
@@ -582,6 +603,15 @@ impl Session {
         self.model_version += 1;
         self.refresh_metrics();
         Ok(())
+    }
+
+    /// Changes the weights by hand (`edit` gets the model): training carries on from them with
+    /// fresh optimizer state, and the plot repaints (the model version changes).
+    pub fn edit_weights(&mut self, edit: impl FnOnce(&mut Model)) {
+        edit(&mut self.trainer.model);
+        self.trainer.restart_optimizer();
+        self.model_version += 1;
+        self.refresh_metrics();
     }
 
     /// Evaluates the model and records the losses in the history: on all points, or for a model
@@ -625,7 +655,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::page::settings::ModelFamily;
+    use crate::page::settings::{ModelFamily, Speed};
 
     #[test]
     fn the_exact_fit_beats_untrained_weights_and_refuses_trainable_features() {

@@ -5,6 +5,7 @@
 //! to its default and adds a plain-language notice for the page to show.
 
 use crate::engine::labs::feature_space::Projection;
+use crate::engine::surface::Directions;
 use crate::engine::labs::transfer::{Shift, ShiftKind, TargetSource};
 use crate::engine::{
     Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec, OptimizerConfig, OptimizerKind,
@@ -55,6 +56,17 @@ nnplay_engine::keyed_enum!(ModelFamily {
     Random => "random", "Random features";
     Mlp => "mlp", "Neural network";
 });
+
+impl Speed {
+    /// The most minibatches one animation frame trains.
+    pub fn steps_per_frame(self) -> u64 {
+        match self {
+            Speed::Slow => 1,
+            Speed::Normal => 10,
+            Speed::Fast => u64::MAX,
+        }
+    }
+}
 
 /// The labs below the playground.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -160,6 +172,13 @@ pub struct Settings {
     pub target_labels: usize,
     /// How the target's test points are moved.
     pub shift: Shift,
+    /// The directions of the loss surface's slice (a model with two weights gets the exact
+    /// surface over them whatever this says).
+    pub surface_directions: Directions,
+    /// The seed of the loss surface's random directions.
+    pub surface_seed: u64,
+    /// Whether SGD, momentum and Adam race across the loss surface.
+    pub race: bool,
 }
 
 impl Default for Settings {
@@ -202,6 +221,9 @@ impl Default for Settings {
                 kind: ShiftKind::Rotate,
                 amount: 0.0,
             },
+            surface_directions: Directions::Random,
+            surface_seed: 1,
+            race: false,
         }
     }
 }
@@ -344,6 +366,17 @@ impl Settings {
         ] {
             pairs.push((key, u8::from(on).to_string()));
         }
+        // The loss surface's keys came later: written only when not the default, so links
+        // made before them stay as they were.
+        if self.surface_directions != Directions::Random {
+            pairs.push(("surface", self.surface_directions.key().to_string()));
+        }
+        if self.surface_seed != 1 {
+            pairs.push(("sdseed", self.surface_seed.to_string()));
+        }
+        if self.race {
+            pairs.push(("race", "1".to_string()));
+        }
         if let Some(scene) = self.scene {
             pairs.push(("scene", (scene + 1).to_string()));
         }
@@ -443,9 +476,12 @@ impl Settings {
                     "not rotate, translate or scale",
                 ),
                 "shiftby" => parse_range(&value, &mut s.shift.amount, limits::SHIFT, &mut note),
-                "play" | "test" | "hard" | "logloss" | "lines" | "swap" => {
+                "surface" => parse_into(&value, &mut s.surface_directions, &mut note, "not random or pca"),
+                "sdseed" => parse_into(&value, &mut s.surface_seed, &mut note, "not a whole number"),
+                "play" | "test" | "hard" | "logloss" | "lines" | "swap" | "race" => {
                     let slot = match key {
                         "play" => &mut s.play,
+                        "race" => &mut s.race,
                         "swap" => &mut s.target_swap,
                         "test" => &mut s.show_test,
                         "hard" => &mut s.discretize,
@@ -614,6 +650,9 @@ mod tests {
                 kind: ShiftKind::Scale,
                 amount: 0.25,
             },
+            surface_directions: Directions::Principal,
+            surface_seed: 77,
+            race: true,
         };
         let (back, notices) = Settings::from_hash(&format!("#{}", s.to_hash()));
         assert_eq!(notices, Vec::<String>::new());
@@ -792,5 +831,19 @@ mod tests {
             // What the settings say always builds a model.
             let _ = s.model_spec();
         }
+    }
+
+    #[test]
+    fn surface_keys_are_read_and_written_only_when_not_the_default() {
+        let (s, notices) = Settings::from_hash("surface=pca&sdseed=5&race=1");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!((s.surface_directions, s.surface_seed, s.race), (Directions::Principal, 5, true));
+        let hash = s.to_hash();
+        assert!(hash.contains("surface=pca") && hash.contains("sdseed=5") && hash.contains("race=1"));
+        let default = Settings::default().to_hash();
+        assert!(!["surface=", "sdseed=", "race="].iter().any(|k| default.contains(k)), "{default}");
+        let (s, notices) = Settings::from_hash("surface=hessian&sdseed=-2&race=yes");
+        assert_eq!(notices.len(), 3, "{notices:?}");
+        assert_eq!((s.surface_directions, s.surface_seed, s.race), (Directions::Random, 1, false));
     }
 }

@@ -1,5 +1,6 @@
 //! A training step allocates nothing: a counting global allocator watches this thread while
-//! steps run, for every model family and optimizer.
+//! steps run, for every model family and optimizer; nor do the loss surface's slices, the
+//! optimizer race and path recording.
 
 use nnplay_engine::{
     Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec, OptimizerConfig, OptimizerKind,
@@ -91,4 +92,55 @@ fn training_steps_evaluation_and_grids_allocate_nothing() {
     }
     // The watcher itself works.
     assert!(allocations_during(|| drop(vec![1u8; 10])) > 0);
+}
+
+/// Filling a loss surface in slices, evaluating it at a point, stepping an optimizer race and
+/// recording paths and parameter trails reuse their buffers: nothing allocates after setup.
+#[test]
+fn surface_slices_races_and_paths_allocate_nothing() {
+    use nnplay_engine::surface::{Objective, Plane, Race, Recording, Surface, Window};
+    let data = Dataset::generate(&DataSpec {
+        preset: Preset::Circle,
+        count: 300,
+        noise: 0.1,
+        test_fraction: 0.2,
+        seed: 4,
+    });
+    for spec in [
+        ModelSpec::linear(),
+        ModelSpec::random_features(Activation::Relu, 50, 1.0),
+        ModelSpec::mlp(&[8, 8], Activation::Tanh),
+    ] {
+        let config = TrainConfig {
+            loss: Loss::Logistic,
+            batch_size: 10,
+            optimizer: OptimizerConfig::default(),
+        };
+        let trainer = Trainer::new(spec.clone(), config, &data, 2);
+        let plane = Plane::exact(&trainer.model).unwrap_or_else(|| Plane::random(&trainer.model, 1).unwrap());
+        let layout = plane.layout().clone();
+        let window = Window::around(&[plane.project_model(&trainer.model)], 1.0);
+        let mut surface = Surface::new(&trainer.model, &data, Objective::of(&config), plane, window).unwrap();
+        let mut race = Race::new(&trainer);
+        let mut path = Recording::new(2, 50);
+        let mut trail = Recording::trail(&layout);
+        let count = allocations_during(|| {
+            for _ in 0..40 {
+                surface.advance(20_000);
+                surface.loss_at([0.1, 0.2]);
+            }
+            surface.set_window(window);
+            surface.advance(50_000);
+            for _ in 0..300 {
+                race.step();
+                let model = &race.racers()[0].trainer.model;
+                let at = surface.plane().project_model(model);
+                let step = race.racers()[0].trainer.steps();
+                path.record(step, |row| row.copy_from_slice(&[at[0] as f32, at[1] as f32]));
+                trail.record_parameters(step, &layout, model);
+            }
+        });
+        assert_eq!(count, 0, "{spec:?}");
+        assert!(path.len() > 4 && trail.len() > 4 && surface.progress() > 0.0);
+    }
 }
