@@ -1,5 +1,6 @@
 //! Pure pixel work for the plot, free of web types so it is tested natively: the heatmap's
-//! colour scale and the decision contour (marching squares).
+//! colour scale and the decision contour (marching squares), axis ticks, and the loss
+//! surface's contour levels and banded colours.
 
 /// RGB of the positive class (+1), an orange that reads well on a projector.
 pub const POSITIVE: [u8; 3] = [232, 116, 59];
@@ -166,6 +167,100 @@ pub fn axis_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
         .collect()
 }
 
+/// Mantissas of contour levels per decade, finest first: a surface whose values span few
+/// decades gets the finest set that still gives at most the levels asked for.
+const LEVEL_MANTISSAS: [&[i64]; 4] = [&[10, 15, 20, 30, 50, 70], &[10, 20, 50], &[10, 30], &[10]];
+
+/// Contour levels for a loss surface whose finite values run from `lo` to `hi`, with labels:
+/// round values (1, 2 and 5 × 10ⁿ, with 1.5, 3 and 7 too when the range is short) evenly
+/// spread on a log scale, since a loss spans decades between its valley and its walls; at most
+/// `max` of them, strictly between `lo` and `hi`. A range too short for three such values gets
+/// the axis ticks of [`axis_ticks`] instead. Labels read like the axes' (`0.015`, `2e−5`).
+pub fn contour_levels(lo: f64, hi: f64, max: usize) -> Vec<(f64, String)> {
+    if !(lo.is_finite() && hi.is_finite() && hi > lo && hi > 0.0) {
+        return Vec::new();
+    }
+    // A loss can touch zero (or underflow towards it): six decades below the top are plenty.
+    let floor = lo.max(hi * 1e-6);
+    let inside = |v: f64| v > lo && v < hi;
+    for (set, mantissas) in LEVEL_MANTISSAS.iter().enumerate() {
+        // Every decade for the coarsest set, then every second, third … if still too many.
+        for decade_step in if set + 1 == LEVEL_MANTISSAS.len() {
+            1..=12
+        } else {
+            1..=1
+        } {
+            let first = floor.log10().floor() as i32 - 1;
+            let last = hi.log10().ceil() as i32;
+            let mut levels = Vec::new();
+            for e in (first..=last).filter(|e| (e - first) % decade_step == 0) {
+                for &m in mantissas.iter() {
+                    // m/10 × 10^e = m × 10^(e−1), written exactly.
+                    let value = m as f64 * 10f64.powi(e - 1);
+                    if inside(value) && value >= floor {
+                        // The fewest digits: 0.2 rather than 0.20.
+                        let (mut k, mut e) = (m, e - 1);
+                        while k % 10 == 0 && e < 0 {
+                            (k, e) = (k / 10, e + 1);
+                        }
+                        levels.push((k, e, value));
+                    }
+                }
+            }
+            if levels.len() < 3 && set == 0 {
+                return axis_ticks(lo, hi).into_iter().filter(|t| inside(t.0)).collect();
+            }
+            if levels.len() <= max {
+                let largest = levels.iter().map(|l| l.2).fold(0.0, f64::max);
+                let smallest = levels.iter().map(|l| l.2).fold(f64::INFINITY, f64::min);
+                let scientific = largest >= 1e6 || smallest < 1e-3;
+                return levels
+                    .into_iter()
+                    .map(|(m, e, value)| (value, tick_label(m, e, scientific)))
+                    .collect();
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// Colour stops of the loss surface's scale, low to high (viridis: dark valleys, bright walls,
+/// readable by the colour-blind and in greyscale).
+const SURFACE_STOPS: [[u8; 3]; 5] = [
+    [68, 1, 84],
+    [59, 82, 139],
+    [33, 145, 140],
+    [94, 201, 98],
+    [253, 231, 37],
+];
+
+/// The colour at `t` (0 to 1) of the loss surface's scale.
+pub fn surface_colour(t: f64) -> [u8; 3] {
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let x = t * (SURFACE_STOPS.len() - 1) as f64;
+    let i = (x.floor() as usize).min(SURFACE_STOPS.len() - 2);
+    let f = x - i as f64;
+    let (a, b) = (SURFACE_STOPS[i], SURFACE_STOPS[i + 1]);
+    [0, 1, 2].map(|k| (a[k] as f64 + (b[k] as f64 - a[k] as f64) * f).round() as u8)
+}
+
+/// Fills `rgba` (4 bytes a value) with a filled contour map of a loss surface: each value takes
+/// the colour of the band between `levels` (ascending) it lies in, darkest for the band below the
+/// first level and brightest above the last. Values that are not finite (a loss that overflowed)
+/// are grey.
+pub fn fill_bands(values: &[f32], levels: &[f64], rgba: &mut [u8]) {
+    let bands = levels.len().max(1) as f64;
+    for (&v, px) in values.iter().zip(rgba.chunks_exact_mut(4)) {
+        let [r, g, b] = if v.is_finite() {
+            let band = levels.partition_point(|&level| level <= v as f64);
+            surface_colour(band as f64 / bands)
+        } else {
+            [200, 200, 200]
+        };
+        px.copy_from_slice(&[r, g, b, 255]);
+    }
+}
+
 /// k × 10^e written out: with −e decimals, or as a mantissa and an exponent.
 fn tick_label(k: i64, e: i32, scientific: bool) -> String {
     if k == 0 {
@@ -295,5 +390,61 @@ mod tests {
             let radius = ((s[0] - 30.0).powi(2) + (s[1] - 30.0).powi(2)).sqrt();
             assert!((radius - 20.0).abs() < 0.1, "{radius}");
         }
+    }
+
+    /// Loss surfaces span decades: levels are round values spread on a log scale, within the
+    /// range, no more than asked for, and a short range falls back to round linear steps.
+    #[test]
+    fn contour_levels_are_round_and_log_spaced_within_the_range() {
+        let values = |lo, hi, max| {
+            contour_levels(lo, hi, max)
+                .into_iter()
+                .map(|l| l.1)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            values(0.05, 3.0, 20),
+            ["0.07", "0.1", "0.15", "0.2", "0.3", "0.5", "0.7", "1", "1.5", "2"]
+        );
+        assert_eq!(values(0.05, 3.0, 8), ["0.1", "0.2", "0.5", "1", "2"]);
+        assert_eq!(values(0.0, 100.0, 12).first().map(String::as_str), Some("1e−4"));
+        assert_eq!(
+            values(0.69, 0.71, 10),
+            ["0.695", "0.700", "0.705"],
+            "as the axis ticks"
+        );
+        assert_eq!(values(1e-5, 1e-2, 6), ["3e−5", "1e−4", "3e−4", "1e−3", "3e−3"]);
+        for (lo, hi, max) in [(0.01, 50.0, 10), (1e-9, 1e9, 8), (0.3, 0.9, 10), (2.0, 2000.0, 4)] {
+            let levels = contour_levels(lo, hi, max);
+            assert!(
+                !levels.is_empty() && levels.len() <= max,
+                "{lo}..{hi}: {levels:?}"
+            );
+            assert!(levels.windows(2).all(|w| w[0].0 < w[1].0));
+            for (v, label) in &levels {
+                assert!(lo < *v && *v < hi, "{lo}..{hi}: {v}");
+                let read: f64 = label.replace('−', "-").parse().unwrap();
+                assert!((read - v).abs() <= 1e-9 * v.abs(), "{label} for {v}");
+            }
+        }
+        for (lo, hi) in [(1.0, 1.0), (f64::NAN, 1.0), (0.0, f64::INFINITY), (-1.0, 0.0)] {
+            assert!(contour_levels(lo, hi, 10).is_empty(), "{lo}..{hi}");
+        }
+    }
+
+    #[test]
+    fn surface_bands_darken_towards_the_valley() {
+        let levels = [0.1, 1.0];
+        let mut rgba = [0u8; 16];
+        fill_bands(&[0.05, 0.5, 5.0, f32::INFINITY], &levels, &mut rgba);
+        let brightness = |px: &[u8]| px[0] as u32 + px[1] as u32 + px[2] as u32;
+        assert!(
+            brightness(&rgba[0..4]) < brightness(&rgba[4..8])
+                && brightness(&rgba[4..8]) < brightness(&rgba[8..12])
+        );
+        assert_eq!(&rgba[0..3], &SURFACE_STOPS[0]);
+        assert_eq!(&rgba[8..11], &SURFACE_STOPS[4]);
+        assert_eq!(&rgba[12..16], &[200, 200, 200, 255]);
+        assert_eq!(surface_colour(0.5), SURFACE_STOPS[2]);
     }
 }

@@ -5,8 +5,8 @@
 //! to its default and adds a plain-language notice for the page to show.
 
 use crate::engine::labs::feature_space::Projection;
-use crate::engine::surface::Directions;
 use crate::engine::labs::transfer::{Shift, ShiftKind, TargetSource};
+use crate::engine::surface::Directions;
 use crate::engine::{
     Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec, OptimizerConfig, OptimizerKind,
     Point, Preset, Task, TrainConfig,
@@ -837,13 +837,24 @@ mod tests {
     fn surface_keys_are_read_and_written_only_when_not_the_default() {
         let (s, notices) = Settings::from_hash("surface=pca&sdseed=5&race=1");
         assert!(notices.is_empty(), "{notices:?}");
-        assert_eq!((s.surface_directions, s.surface_seed, s.race), (Directions::Principal, 5, true));
+        assert_eq!(
+            (s.surface_directions, s.surface_seed, s.race),
+            (Directions::Principal, 5, true)
+        );
         let hash = s.to_hash();
         assert!(hash.contains("surface=pca") && hash.contains("sdseed=5") && hash.contains("race=1"));
         let default = Settings::default().to_hash();
-        assert!(!["surface=", "sdseed=", "race="].iter().any(|k| default.contains(k)), "{default}");
+        assert!(
+            !["surface=", "sdseed=", "race="]
+                .iter()
+                .any(|k| default.contains(k)),
+            "{default}"
+        );
         let (s, notices) = Settings::from_hash("surface=hessian&sdseed=-2&race=yes");
         assert_eq!(notices.len(), 3, "{notices:?}");
-        assert_eq!((s.surface_directions, s.surface_seed, s.race), (Directions::Random, 1, false));
+        assert_eq!(
+            (s.surface_directions, s.surface_seed, s.race),
+            (Directions::Random, 1, false)
+        );
     }
 }

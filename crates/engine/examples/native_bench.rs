@@ -110,7 +110,8 @@ fn main() {
     let plane = Plane::random(&surface_model.model, 1).expect("W1 has weights");
     let window = Window::around(&[[0.0, 0.0]], 1.0);
     let objective = Objective::of(&surface_model.config);
-    let mut surface = Surface::new(&surface_model.model, &data, objective, plane, window).expect("W1 has points");
+    let mut surface =
+        Surface::new(&surface_model.model, &data, objective, plane, window).expect("W1 has points");
     let evaluation = surface.evaluation_cost();
     let rate = measure(seconds, |k| {
         if surface.advance(k * evaluation) {
@@ -122,7 +123,9 @@ fn main() {
         workload: format!("surface {}, {} points", Net::W1.name(), surface.points_used()),
         unit: "evals/s",
         rate,
-        mflops: rate * (surface.points_used() * bench_protocol::FORWARD_FLOPS_PER_WEIGHT * Net::W1.weights()) as f64 / 1e6,
+        mflops: rate
+            * (surface.points_used() * bench_protocol::FORWARD_FLOPS_PER_WEIGHT * Net::W1.weights()) as f64
+            / 1e6,
         check_mse: None,
     });
     let surface_line = format!(

@@ -89,6 +89,31 @@ fn plane_for(trainer: &Trainer, seed: u64) -> Option<Plane> {
     }
 }
 
+/// The surface of `trainer`'s objective on its plane (see [`plane_for`]) over a window of
+/// `half_width` centred on its weights, and where the weights are; `None` when the model has no
+/// plane or there are no training points.
+fn surface_around(
+    trainer: &Trainer,
+    data: &Dataset,
+    seed: u64,
+    half_width: f64,
+) -> Option<(Surface, [f64; 2])> {
+    if trainer.train_count() == 0 {
+        return None;
+    }
+    let plane = plane_for(trainer, seed)?;
+    let here = plane.project_model(&trainer.model);
+    let window = Window {
+        centre: here,
+        half_width,
+    };
+    let objective = Objective::of(&trainer.config);
+    Some((
+        Surface::new(&trainer.model, data, objective, plane, window).unwrap(),
+        here,
+    ))
+}
+
 proptest! {
     #![proptest_config(config(64))]
 
@@ -158,11 +183,7 @@ proptest! {
     ) {
         let l2 = if penalised { 0.01 } else { 0.0 };
         let (mut trainer, data) = trainer(spec, count, regression, seed, l2);
-        if trainer.train_count() == 0 { return Ok(()) }
-        let Some(plane) = plane_for(&trainer, seed) else { return Ok(()) };
-        let here = plane.project_model(&trainer.model);
-        let window = Window::around(&[here], 1.0);
-        let mut surface = Surface::new(&trainer.model, &data, Objective::of(&trainer.config), plane, window).unwrap();
+        let Some((mut surface, here)) = surface_around(&trainer, &data, seed, 1.0) else { return Ok(()) };
         let metrics = trainer.evaluate_sampled(surface.points_used());
         let penalty: f64 = trainer.model.layers.iter().filter(|l| !l.frozen)
             .flat_map(|l| &l.weights).map(|&w| 0.5 * l2 as f64 * (w as f64).powi(2)).sum();
@@ -189,11 +210,8 @@ proptest! {
         half_width in 0.1f64..4.0,
     ) {
         let (trainer, data) = trainer(spec, count, regression, seed, 0.0);
-        if trainer.train_count() == 0 { return Ok(()) }
-        let Some(plane) = plane_for(&trainer, seed) else { return Ok(()) };
-        let here = plane.project_model(&trainer.model);
-        let window = Window { centre: here, half_width };
-        let mut surface = Surface::new(&trainer.model, &data, Objective::of(&trainer.config), plane, window).unwrap();
+        let Some((mut surface, _)) = surface_around(&trainer, &data, seed, half_width) else { return Ok(()) };
+        let window = surface.window();
         let mut shown: Vec<(usize, Vec<f32>)> = Vec::new();
         let mut version = surface.version();
         let mut calls = 0;

@@ -322,7 +322,7 @@ impl Surface {
     /// Whether node `node` of `level`'s lattice already belongs to the coarser level.
     fn inherited(&self, level: usize, node: usize) -> bool {
         let (side, _) = self.lattice(level);
-        level > 0 && (node / side) % 2 == 0 && (node % side) % 2 == 0
+        level > 0 && (node / side).is_multiple_of(2) && (node % side).is_multiple_of(2)
     }
 
     /// Moves the fill past the nodes the coarser level already gave.

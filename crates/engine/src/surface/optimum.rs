@@ -89,7 +89,7 @@ pub fn exact_optimum(model: &Model, data: &Dataset, objective: Objective, plane:
             }
         }
         let det = h[0][0] * h[1][1] - h[0][1] * h[1][0];
-        if !(det.abs() > 1e-300) {
+        if det.abs() <= 1e-300 || det.is_nan() {
             return None;
         }
         let step = [

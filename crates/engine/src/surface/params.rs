@@ -77,9 +77,17 @@ impl ParameterLayout {
         &self.blocks
     }
 
-    /// Whether `model` has this layout (the same trainable layers of the same shapes).
+    /// Whether `model` has this layout (the same trainable layers of the same shapes). Allocates
+    /// nothing, so it can guard every step.
     pub fn fits(&self, model: &Model) -> bool {
-        *self == ParameterLayout::of(model)
+        let mut trainable = model.layers.iter().enumerate().filter(|(_, l)| !l.frozen);
+        let same = self.blocks.iter().all(|b| {
+            trainable.next().is_some_and(|(layer, l)| {
+                (layer, l.outputs, l.inputs, l.weights.len())
+                    == (b.layer, b.outputs, b.inputs, b.weights.len())
+            })
+        });
+        same && trainable.next().is_none()
     }
 
     /// Pairs each trainable tensor of `model` (each layer's W, then its b) with its place in θ.

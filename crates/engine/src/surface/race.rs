@@ -1,7 +1,7 @@
 //! The optimizer race: SGD, momentum and Adam from the same weights on the same minibatches.
 
 use crate::optim::{OptimizerConfig, OptimizerKind};
-use crate::train::{TrainConfig, Trainer};
+use crate::train::{Metrics, TrainConfig, Trainer};
 
 /// One runner of a [`Race`].
 #[derive(Clone, Debug)]
@@ -55,6 +55,15 @@ impl Race {
             any |= racer.trainer.step();
         }
         any
+    }
+
+    /// Each racer's loss and accuracy (or R²), on at most `max_points` evenly spaced points of
+    /// each split (see [`Trainer::evaluate_sampled`]).
+    pub fn evaluate_sampled(&mut self, max_points: usize) -> Vec<Metrics> {
+        self.racers
+            .iter_mut()
+            .map(|r| r.trainer.evaluate_sampled(max_points))
+            .collect()
     }
 
     /// Applies new shared settings (learning rate, penalties, batch size; the loss is the

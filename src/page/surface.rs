@@ -1,0 +1,908 @@
+//! The "Loss surface" companion view without web types: which surface it shows (the exact one
+//! over two weights, or a slice through the weights), the path the weights take across it, the
+//! optimizer race, and the work of filling the surface between frames.
+//!
+//! How the page drives it, each animation frame:
+//! 1. train with [`Session::run_frame_observed`], passing `|t| view.record_step(t)` so the path
+//!    gets every step (or, while the race is on, [`SurfaceView::run_race`] instead);
+//! 2. [`SurfaceView::after_frame`]: notices changed settings, data or model, and widens the
+//!    window when a path leaves it;
+//! 3. [`SurfaceView::refine`] with what is left of the frame's budget;
+//! 4. paint when [`SurfaceView::version`] changed: [`SurfaceView::latest`] with
+//!    [`SurfaceView::levels`] ([`paint::fill_bands`](super::paint::fill_bands) and
+//!    [`paint::contour`](super::paint::contour)), the paths through `window().to_fraction`.
+//!
+//! When what is shown goes stale: the exact surface holds the other parameters (the bias) at
+//! the values they had when it was made, and a slice goes through the weights of that moment;
+//! neither follows training step by step (the picture would never settle). Both are remade
+//! when the model, the points or the penalty change, and on [`SurfaceView::recentre`], which
+//! the page calls when training pauses (and on a "re-centre" button): a slice then goes through
+//! the current weights, along the same random directions rescaled to them or along the
+//! principal directions of the path so far. The exact surface is also remade, at the current
+//! bias, when its window must grow.
+
+use crate::engine::surface::{
+    exact_optimum, Directions, ExactAxis, Objective, ParameterLayout, Plane, PlaneKind, Race, Recording,
+    Surface, SurfaceError, SurfaceLevel, Window,
+};
+use crate::engine::{FeatureMap, OptimizerKind, TrainConfig, Trainer};
+use crate::page::paint;
+use crate::page::session::{run_budgeted, HistoryPoint, LossHistory, Session};
+
+/// Multiply-adds of one slice of surface work: about a tenth of a millisecond in the browser.
+pub const SLICE_WORK: u64 = 200_000;
+/// A window grows to at most this many times its first size; a path that runs further (a
+/// diverging run) leaves the surface.
+pub const MAX_GROWTH: f64 = 16.0;
+/// Points one path keeps (thinned beyond that).
+pub const PATH_POINTS: usize = 2000;
+/// Contour levels at most.
+pub const MAX_LEVELS: usize = 12;
+/// Half the side of the first window of an exact surface or a random slice, at least: Li et
+/// al. plot ±1 along filter-normalised directions, a whole θ either way.
+const UNIT_HALF_WIDTH: f64 = 1.0;
+/// Half the side of the first window of a principal slice, at least (the path sets its size).
+const PATH_HALF_WIDTH: f64 = 1e-3;
+/// Multiply-adds one refresh of the race's losses may spend on each racer.
+const RACE_EVALUATION_WORK: usize = 10_000_000;
+
+/// The path of one run across the surface: (a, b) step by step on the current plane, and a
+/// trail of whole parameter vectors to re-project it when the plane changes.
+#[derive(Clone, Debug)]
+pub struct Track {
+    /// (a, b) of the recorded steps, oldest first (rows of two numbers).
+    pub path: Recording,
+    trail: Recording,
+}
+
+impl Track {
+    fn new(layout: &ParameterLayout) -> Self {
+        Track {
+            path: Recording::new(2, PATH_POINTS),
+            trail: Recording::trail(layout),
+        }
+    }
+
+    /// Records `model` at `step`: its position on `plane` (if any) and its parameters.
+    fn record(
+        &mut self,
+        step: u64,
+        plane: Option<&Plane>,
+        layout: &ParameterLayout,
+        model: &crate::engine::Model,
+    ) {
+        if let Some(plane) = plane {
+            let [a, b] = plane.project_model(model);
+            self.path
+                .record(step, |row| row.copy_from_slice(&[a as f32, b as f32]));
+        }
+        self.trail.record_parameters(step, layout, model);
+    }
+
+    /// Redraws the path on `plane` from the trail (coarser than a path recorded step by step).
+    fn reproject(&mut self, plane: &Plane) {
+        self.path.clear();
+        for (step, theta) in self.trail.rows() {
+            let [a, b] = plane.project(theta);
+            self.path
+                .record(step, |row| row.copy_from_slice(&[a as f32, b as f32]));
+        }
+    }
+
+    /// The last recorded position.
+    pub fn last(&self) -> Option<[f64; 2]> {
+        let n = self.path.len();
+        (n > 0).then(|| {
+            let row = self.path.row(n - 1);
+            [row[0] as f64, row[1] as f64]
+        })
+    }
+
+    fn positions(&self) -> impl Iterator<Item = [f64; 2]> + '_ {
+        self.path.rows().map(|(_, r)| [r[0] as f64, r[1] as f64])
+    }
+
+    fn clear(&mut self) {
+        self.path.clear();
+        self.trail.clear();
+    }
+}
+
+/// One runner of the race as the view shows it.
+#[derive(Clone, Copy, Debug)]
+pub struct Lane<'a> {
+    /// Its update rule.
+    pub kind: OptimizerKind,
+    /// Its trainer (weights, step count, divergence).
+    pub trainer: &'a Trainer,
+    /// Its path on the plane.
+    pub path: &'a Recording,
+    /// Its training and test loss over the race.
+    pub losses: &'a LossHistory,
+}
+
+impl Lane<'_> {
+    /// A line for the view: the rule, its step and loss, or that it stopped and why.
+    pub fn status(&self) -> String {
+        let name = optimizer_name(self.kind);
+        let step = self.trainer.steps();
+        let eta = fmt_value(self.trainer.config.optimizer.learning_rate as f64);
+        if self.trainer.diverged() {
+            return format!(
+                "{name} stopped at step {step}: a number overflowed, so η = {eta} is too large for {name}."
+            );
+        }
+        match self.losses.points().last() {
+            Some(p) => format!("{name}: step {step}, training loss {}", fmt_value(p.train)),
+            None => format!("{name}: step {step}"),
+        }
+    }
+}
+
+/// SGD, momentum and Adam racing from the weights of the moment the race started.
+#[derive(Clone, Debug)]
+struct RaceRun {
+    race: Race,
+    tracks: Vec<Track>,
+    losses: Vec<LossHistory>,
+    config: TrainConfig,
+}
+
+/// What the surface was made for; a change of any part remakes it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Key {
+    model_version: u64,
+    data_version: u64,
+    objective: Objective,
+    directions: Directions,
+    seed: u64,
+}
+
+impl Key {
+    fn of(session: &Session) -> Key {
+        Key {
+            model_version: session.model_version(),
+            data_version: session.data_version(),
+            objective: Objective::of(&session.trainer.config),
+            directions: session.settings.surface_directions,
+            seed: session.settings.surface_seed,
+        }
+    }
+}
+
+/// The state of the "Loss surface" view: the surface being filled, the main path, the race.
+#[derive(Clone, Debug)]
+pub struct SurfaceView {
+    key: Key,
+    layout: ParameterLayout,
+    track: Track,
+    surface: Result<Surface, SurfaceError>,
+    /// Principal directions were asked for but the path was too short: the slice is random.
+    fallback: bool,
+    captured: Option<f64>,
+    max_half_width: f64,
+    /// The step of the main run when the plane was made.
+    made_at_step: u64,
+    race: Option<RaceRun>,
+}
+
+impl SurfaceView {
+    /// The view of `session`'s model and points, with the race if the settings ask for it.
+    pub fn new(session: &Session) -> Self {
+        let layout = ParameterLayout::of(&session.trainer.model);
+        let mut view = SurfaceView {
+            key: Key::of(session),
+            track: Track::new(&layout),
+            layout,
+            surface: Err(SurfaceError::NoWeights),
+            fallback: false,
+            captured: None,
+            max_half_width: 0.0,
+            made_at_step: 0,
+            race: None,
+        };
+        view.restart(session);
+        view
+    }
+
+    /// Starts everything over for the session's current model: path, plane, race.
+    fn restart(&mut self, session: &Session) {
+        self.key = Key::of(session);
+        self.layout = ParameterLayout::of(&session.trainer.model);
+        self.track = Track::new(&self.layout);
+        self.track.record(
+            session.trainer.steps(),
+            None,
+            &self.layout,
+            &session.trainer.model,
+        );
+        self.race = None;
+        self.make(session, None);
+        if session.settings.race {
+            self.start_race(session);
+        }
+    }
+
+    /// Makes the plane (unless `keep` gives one to keep) and a window around everything that
+    /// should show, and starts filling the surface over it.
+    fn make(&mut self, session: &Session, keep: Option<Plane>) {
+        let trainer = &session.trainer;
+        let plane = match keep {
+            Some(plane) => Ok(plane),
+            None => self.make_plane(session),
+        };
+        let plane = match plane {
+            Ok(plane) => plane,
+            Err(why) => {
+                self.surface = Err(why);
+                return;
+            }
+        };
+        self.made_at_step = trainer.steps();
+        self.track.reproject(&plane);
+        self.track
+            .record(trainer.steps(), Some(&plane), &self.layout, &trainer.model);
+        if let Some(run) = &mut self.race {
+            run.tracks.iter_mut().for_each(|t| t.reproject(&plane));
+        }
+        let objective = Objective::of(&trainer.config);
+        let mut points: Vec<[f64; 2]> = vec![plane.project_model(&trainer.model)];
+        points.extend(self.tracks().flat_map(Track::positions));
+        points.extend(exact_optimum(&trainer.model, &session.data, objective, &plane));
+        let min_half_width = match plane.kind() {
+            PlaneKind::Principal { .. } => PATH_HALF_WIDTH,
+            _ => UNIT_HALF_WIDTH,
+        };
+        let window = Window::around(&points, min_half_width);
+        self.max_half_width = window.half_width * MAX_GROWTH;
+        self.captured = plane.captured(&self.track.trail);
+        self.surface = Surface::new(&trainer.model, &session.data, objective, plane, window);
+    }
+
+    fn make_plane(&mut self, session: &Session) -> Result<Plane, SurfaceError> {
+        let model = &session.trainer.model;
+        self.fallback = false;
+        if let Some(plane) = Plane::exact(model) {
+            return Ok(plane);
+        }
+        let seed = session.settings.surface_seed;
+        match session.settings.surface_directions {
+            Directions::Random => Plane::random(model, seed),
+            Directions::Principal => match Plane::principal(model, &self.pca_trail(), seed) {
+                Err(SurfaceError::ShortPath) => {
+                    self.fallback = true;
+                    Plane::random(model, seed)
+                }
+                other => other,
+            },
+        }
+    }
+
+    /// The parameter vectors the principal directions come from: the main path's, or while the
+    /// race runs the three racers' together.
+    fn pca_trail(&self) -> Recording {
+        let Some(run) = &self.race else {
+            return self.track.trail.clone();
+        };
+        let rows: usize = run.tracks.iter().map(|t| t.trail.len()).sum();
+        let mut all = Recording::new(self.layout.len(), rows);
+        let theta = run
+            .tracks
+            .iter()
+            .flat_map(|t| t.trail.rows().map(|(_, theta)| theta));
+        for (i, theta) in theta.enumerate() {
+            all.record(i as u64, |row| row.copy_from_slice(theta));
+        }
+        all
+    }
+
+    fn tracks(&self) -> impl Iterator<Item = &Track> {
+        std::iter::once(&self.track).chain(self.race.iter().flat_map(|r| &r.tracks))
+    }
+
+    fn plane(&self) -> Option<&Plane> {
+        self.surface.as_ref().ok().map(Surface::plane)
+    }
+
+    /// Records the main run's weights after a training step (pass it to
+    /// [`Session::run_frame_observed`]).
+    pub fn record_step(&mut self, trainer: &Trainer) {
+        if !self.layout.fits(&trainer.model) {
+            return;
+        }
+        let plane = self.surface.as_ref().ok().map(Surface::plane);
+        self.track
+            .record(trainer.steps(), plane, &self.layout, &trainer.model);
+    }
+
+    /// Call after each frame's training (and after any change to the session): remakes what
+    /// the model, points, penalty or directions settings made stale, starts or stops the race
+    /// as the settings say, records where the weights are, and widens the window when a path
+    /// has left it.
+    pub fn after_frame(&mut self, session: &Session) {
+        let key = Key::of(session);
+        if key.model_version != self.key.model_version || !self.layout.fits(&session.trainer.model) {
+            self.restart(session);
+            return;
+        }
+        if key != self.key {
+            let data_changed = key.data_version != self.key.data_version;
+            let directions_changed = (key.directions, key.seed) != (self.key.directions, self.key.seed);
+            self.key = key;
+            if data_changed && self.race.is_some() {
+                self.start_race(session);
+            }
+            // A slice keeps its plane when only the points or the penalty change; the exact
+            // surface takes the current bias and the new optimum.
+            let keep = self
+                .plane()
+                .filter(|p| !p.is_exact() && !directions_changed)
+                .cloned();
+            self.make(session, keep);
+        }
+        match (session.settings.race, self.race.is_some()) {
+            (true, false) => self.start_race(session),
+            (false, true) => self.race = None,
+            _ => {}
+        }
+        if let Some(run) = &mut self.race {
+            if run.config != session.trainer.config {
+                run.config = session.trainer.config;
+                run.race.configure(&run.config);
+            }
+        }
+        self.record_step(&session.trainer);
+        self.captured = self.plane().and_then(|p| p.captured(&self.track.trail));
+        self.hold_paths(session);
+    }
+
+    /// Widens the window so every path's latest point is on it (up to [`MAX_GROWTH`]).
+    fn hold_paths(&mut self, session: &Session) {
+        let Ok(surface) = &self.surface else { return };
+        let mut window = surface.window();
+        let mut grown = false;
+        let lasts: Vec<[f64; 2]> = self.tracks().filter_map(Track::last).collect();
+        for last in lasts {
+            if let Some(wider) = window.grown_to_hold(last, self.max_half_width) {
+                window = wider;
+                grown = true;
+            }
+        }
+        if !grown {
+            return;
+        }
+        let exact = surface.plane().is_exact();
+        if exact {
+            // Remade at the current bias, on the wider window.
+            if let Ok(plane) = self.make_plane(session) {
+                let objective = Objective::of(&session.trainer.config);
+                self.surface = Surface::new(&session.trainer.model, &session.data, objective, plane, window);
+            }
+        } else if let Ok(surface) = &mut self.surface {
+            surface.set_window(window);
+        }
+    }
+
+    /// Fills the surface until `now()` passes `deadline` (milliseconds on the same clock) or it is
+    /// finished, in slices of [`SLICE_WORK`] multiply-adds, at least one slice a call. Returns
+    /// whether the surface is finished.
+    pub fn refine(&mut self, deadline: f64, now: &dyn Fn() -> f64) -> bool {
+        let Ok(surface) = &mut self.surface else {
+            return true;
+        };
+        loop {
+            if surface.advance(SLICE_WORK) {
+                return true;
+            }
+            if now() >= deadline {
+                return false;
+            }
+        }
+    }
+
+    /// Puts a slice through the current weights (random directions rescaled to them, or the
+    /// principal directions of the path so far), or remakes the exact surface at the current
+    /// bias; re-projects the paths and starts filling again. Call when training pauses.
+    pub fn recentre(&mut self, session: &Session) {
+        self.key = Key::of(session);
+        self.make(session, None);
+    }
+
+    /// Sets the weights to the point `at` of the plane (w₁, w₂ on the exact surface, where the
+    /// bias also goes back to the value the surface holds it at; θ₀ + a·d₁ + b·d₂ on a slice):
+    /// training carries on from there with fresh optimizer state, the path starts there, and a
+    /// race restarts there. False when there is no surface to click on.
+    pub fn set_weights_at(&mut self, session: &mut Session, at: [f64; 2]) -> bool {
+        let Ok(surface) = &self.surface else {
+            return false;
+        };
+        if !(at[0].is_finite() && at[1].is_finite()) {
+            return false;
+        }
+        let plane = surface.plane();
+        session.edit_weights(|model| plane.write_point(at, model));
+        self.key.model_version = session.model_version();
+        self.track.clear();
+        self.record_step(&session.trainer);
+        if self.race.is_some() {
+            self.start_race(session);
+        }
+        true
+    }
+
+    /// Starts (or restarts) the race from the session's current weights and settings.
+    pub fn start_race(&mut self, session: &Session) {
+        let race = Race::new(&session.trainer);
+        let plane = self.plane();
+        let tracks = race
+            .racers()
+            .iter()
+            .map(|r| {
+                let mut track = Track::new(&self.layout);
+                track.record(r.trainer.steps(), plane, &self.layout, &r.trainer.model);
+                track
+            })
+            .collect();
+        let losses = race.racers().iter().map(|_| LossHistory::new(600)).collect();
+        self.race = Some(RaceRun {
+            race,
+            tracks,
+            losses,
+            config: session.trainer.config,
+        });
+        self.refresh_race();
+    }
+
+    /// Steps the race for one frame, all racers together, until `now()` passes `deadline` or
+    /// `cap` steps (the speed's [`steps_per_frame`](crate::page::settings::Speed::steps_per_frame));
+    /// records each racer's path step by step. Returns the steps taken (0 without a race).
+    pub fn run_race(&mut self, deadline: f64, now: &dyn Fn() -> f64, cap: u64) -> u64 {
+        let plane = self.surface.as_ref().ok().map(Surface::plane);
+        let Some(run) = &mut self.race else { return 0 };
+        let layout = &self.layout;
+        run_budgeted(cap, deadline, now, || {
+            let stepped = run.race.step();
+            for (track, racer) in run.tracks.iter_mut().zip(run.race.racers()) {
+                track.record(racer.trainer.steps(), plane, layout, &racer.trainer.model);
+            }
+            stepped
+        })
+    }
+
+    /// Records each racer's training and test loss (call when the page refreshes its metrics).
+    pub fn refresh_race(&mut self) {
+        let Some(run) = &mut self.race else { return };
+        let per_point = 2 * run.race.racers()[0].trainer.model.parameter_count().max(1);
+        let metrics = run
+            .race
+            .evaluate_sampled((RACE_EVALUATION_WORK / per_point).max(64));
+        for ((history, m), racer) in run.losses.iter_mut().zip(metrics).zip(run.race.racers()) {
+            if m.train.loss.is_finite() {
+                history.record(HistoryPoint {
+                    step: racer.trainer.steps(),
+                    train: m.train.loss,
+                    test: m.test.loss,
+                });
+            }
+        }
+    }
+
+    /// The racers, SGD, momentum and Adam in that order (none without a race).
+    pub fn lanes(&self) -> impl Iterator<Item = Lane<'_>> {
+        self.race.iter().flat_map(|run| {
+            run.race
+                .racers()
+                .iter()
+                .zip(&run.tracks)
+                .zip(&run.losses)
+                .map(|((racer, track), losses)| Lane {
+                    kind: racer.kind,
+                    trainer: &racer.trainer,
+                    path: &track.path,
+                    losses,
+                })
+        })
+    }
+
+    /// The main run's path on the plane.
+    pub fn path(&self) -> &Recording {
+        &self.track.path
+    }
+
+    /// Where `trainer`'s weights are on the plane (for a marker at the path's head).
+    pub fn position(&self, trainer: &Trainer) -> Option<[f64; 2]> {
+        let plane = self.plane()?;
+        self.layout
+            .fits(&trainer.model)
+            .then(|| plane.project_model(&trainer.model))
+    }
+
+    /// Why there is no surface (a sentence for the view), if there is none.
+    pub fn problem(&self) -> Option<SurfaceError> {
+        self.surface.as_ref().err().copied()
+    }
+
+    /// The finest finished level of the surface, with its window.
+    pub fn latest(&self) -> Option<SurfaceLevel<'_>> {
+        self.surface.as_ref().ok()?.latest()
+    }
+
+    /// The window being filled (paths are painted through its `to_fraction`; clicks come back
+    /// through `from_fraction`).
+    pub fn window(&self) -> Option<Window> {
+        self.surface.as_ref().ok().map(Surface::window)
+    }
+
+    /// A number that changes whenever [`SurfaceView::latest`] does.
+    pub fn version(&self) -> u64 {
+        self.surface.as_ref().map_or(0, Surface::version)
+    }
+
+    /// How much of the finest grid is filled, from 0 to 1.
+    pub fn progress(&self) -> f64 {
+        self.surface.as_ref().map_or(0.0, Surface::progress)
+    }
+
+    /// Contour levels of the latest level, with labels (at most [`MAX_LEVELS`]).
+    pub fn levels(&self) -> Vec<(f64, String)> {
+        let Some((lo, hi)) = self.latest().and_then(|l| l.range()) else {
+            return Vec::new();
+        };
+        paint::contour_levels(lo as f64, hi as f64, MAX_LEVELS)
+    }
+
+    /// The share of the main path's movement the plane holds (see [`Plane::captured`]).
+    pub fn captured(&self) -> Option<f64> {
+        self.captured
+    }
+
+    /// Names of the two axes: the two weights (and what they multiply) of the exact surface,
+    /// or the two directions of a slice.
+    pub fn axis_names(&self, session: &Session) -> [String; 2] {
+        let Some(PlaneKind::Exact { layer, axes }) = self.plane().map(Plane::kind) else {
+            return ["direction 1".into(), "direction 2".into()];
+        };
+        let inputs = input_names(&session.trainer.model.features, *layer);
+        let name = |axis: ExactAxis, k: usize| match axis {
+            ExactAxis::Weight(i) if axes[1] == ExactAxis::Bias => format!("w (on {})", inputs(i)),
+            ExactAxis::Weight(i) => format!("w{} (on {})", SUBSCRIPTS[k], inputs(i)),
+            ExactAxis::Bias => "b".to_string(),
+        };
+        [name(axes[0], 0), name(axes[1], 1)]
+    }
+
+    /// What the view shows, in plain words: which surface or slice, what is held fixed, how
+    /// much of the path the plane holds, and on how many points the loss is measured.
+    pub fn caption(&self, session: &Session) -> String {
+        let surface = match &self.surface {
+            Ok(surface) => surface,
+            Err(why) => return why.to_string(),
+        };
+        let plane = surface.plane();
+        let what = if surface.objective().l1 != 0.0 || surface.objective().l2 != 0.0 {
+            "training loss with its penalty"
+        } else {
+            "training loss"
+        };
+        let share = |c: f64| format!("{}%", fmt_value(100.0 * c));
+        let captured = self
+            .captured
+            .map(|c| format!(" The plane holds {} of the path's movement.", share(c)))
+            .unwrap_or_default();
+        let mut text = match plane.kind() {
+            PlaneKind::Exact { axes, .. } => {
+                let [a, b] = self.axis_names(session);
+                let held = match axes[1] {
+                    ExactAxis::Bias => String::new(),
+                    ExactAxis::Weight(_) => {
+                        let bias = self.layout.blocks()[0].bias.start;
+                        format!(
+                            ", with the bias b = {} held fixed",
+                            fmt_value(plane.origin()[bias] as f64)
+                        )
+                    }
+                };
+                let frozen = if session.trainer.model.first_trainable() > 0 {
+                    " The random features stay as they were drawn."
+                } else {
+                    ""
+                };
+                format!("The exact {what} over {a} and {b}{held}.{frozen}")
+            }
+            PlaneKind::Random { seed } => {
+                let intro = if self.fallback {
+                    format!(
+                        "The path is too short for its principal directions yet, so this slice of the {what} \
+                         uses random directions"
+                    )
+                } else {
+                    format!("A slice of the {what}")
+                };
+                format!(
+                    "{intro}: through the weights of step {} along two random directions (seed {seed}), \
+                     each unit's part scaled to that unit's weights; biases stay fixed.{captured}",
+                    self.made_at_step
+                )
+            }
+            PlaneKind::Principal { captured, straight } => {
+                let whose = if self.race.is_some() {
+                    "the racers"
+                } else {
+                    "the path"
+                };
+                let second = if *straight {
+                    format!(" {whose} moved along a line, so the second direction is a random one across it.")
+                } else {
+                    String::new()
+                };
+                format!(
+                    "A slice of the {what} through the weights of step {} along the two directions {whose} \
+                     moved most, which hold {} of its movement.{second}",
+                    self.made_at_step,
+                    share(*captured)
+                )
+            }
+        };
+        if surface.points_used() < surface.training_points() {
+            text.push_str(&format!(
+                " Measured on {} of the {} training points, to keep the page quick.",
+                surface.points_used(),
+                surface.training_points()
+            ));
+        }
+        text
+    }
+}
+
+/// The names of what dense layer `layer` reads: the features φ for the first, hidden units after.
+fn input_names(features: &FeatureMap, layer: usize) -> impl Fn(usize) -> String + '_ {
+    move |i| {
+        if layer == 0 {
+            features.label(i).to_string()
+        } else {
+            format!("h{}", SUBSCRIPTS[i.min(1)])
+        }
+    }
+}
+
+/// The name of an update rule, as the optimizer menu shows it.
+pub fn optimizer_name(kind: OptimizerKind) -> &'static str {
+    match kind {
+        OptimizerKind::Sgd => "SGD",
+        OptimizerKind::Momentum => "Momentum",
+        OptimizerKind::Adam => "Adam",
+    }
+}
+
+/// Subscripts for the two axes (an exact plane's unit has at most two inputs).
+const SUBSCRIPTS: [&str; 2] = ["₁", "₂"];
+
+/// A number for a caption: three significant digits at most, a minus sign for negatives.
+fn fmt_value(v: f64) -> String {
+    let text = if v == 0.0 || !v.is_finite() {
+        format!("{v}")
+    } else {
+        let digits = (2 - v.abs().log10().floor() as i32).clamp(0, 8) as usize;
+        let fixed = format!("{v:.digits$}");
+        if fixed.contains('.') {
+            fixed.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            fixed
+        }
+    };
+    text.replace('-', "−")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::settings::Settings;
+
+    fn session(hash: &str) -> Session {
+        let (settings, notices) = Settings::from_hash(hash);
+        assert!(notices.is_empty(), "{notices:?}");
+        Session::new(settings)
+    }
+
+    /// Trains one frame of `steps` steps with the view recording every step, then lets it catch up.
+    fn train(s: &mut Session, view: &mut SurfaceView, steps: u64) {
+        let mut settings = s.settings.clone();
+        settings.speed = crate::page::settings::Speed::Fast;
+        s.apply(settings);
+        let count = std::cell::Cell::new(0u64);
+        let now = || {
+            count.set(count.get() + 1);
+            count.get() as f64
+        };
+        // The fake clock ticks once a read; a deadline of `steps` reads ends the frame.
+        s.run_frame_observed(steps as f64, &now, &mut |t| view.record_step(t));
+        view.after_frame(s);
+    }
+
+    fn fill(view: &mut SurfaceView) {
+        while !view.refine(f64::INFINITY, &|| 0.0) {}
+    }
+
+    #[test]
+    fn the_linear_model_gets_the_exact_surface_with_the_bias_held() {
+        let mut s = session("dataset=plane&model=linear&lr=0.1&n=200");
+        let mut view = SurfaceView::new(&s);
+        assert_eq!(view.axis_names(&s), ["w₁ (on x₁)", "w₂ (on x₂)"]);
+        let bias = s.trainer.model.layers[0].bias[0];
+        let caption = view.caption(&s);
+        assert!(
+            caption.starts_with("The exact training loss over w₁ (on x₁) and w₂ (on x₂)"),
+            "{caption}"
+        );
+        assert!(
+            caption.contains(&format!("b = {}", fmt_value(bias as f64))),
+            "{caption}"
+        );
+        fill(&mut view);
+        assert_eq!(view.progress(), 1.0);
+        let level = view.latest().unwrap();
+        assert_eq!(level.nodes, 65);
+        // The window holds the weights and the least-squares optimum (the valley's floor).
+        let here = view.position(&s.trainer).unwrap();
+        assert!(level.window.contains(here));
+        let plane = view.plane().unwrap();
+        let objective = Objective::of(&s.trainer.config);
+        let optimum = exact_optimum(&s.trainer.model, &s.data, objective, plane).unwrap();
+        assert!(level.window.contains(optimum));
+        let (lowest, _) = level.lowest().unwrap();
+        let spacing = level.window.spacing(level.nodes);
+        assert!(
+            (0..2).all(|k| (lowest[k] - optimum[k]).abs() <= spacing),
+            "{lowest:?} {optimum:?}"
+        );
+        let levels = view.levels();
+        assert!((3..=MAX_LEVELS).contains(&levels.len()), "{levels:?}");
+        // Training moves the path's head; the exact surface is not remade step by step.
+        let version = view.version();
+        train(&mut s, &mut view, 30);
+        assert!(view.path().len() >= 30, "{}", view.path().len());
+        let head = view.path().row(view.path().len() - 1);
+        let now = view.position(&s.trainer).unwrap();
+        assert_eq!([head[0], head[1]], [now[0] as f32, now[1] as f32]);
+        assert_eq!(view.version(), version);
+    }
+
+    #[test]
+    fn a_network_gets_a_random_slice_and_principal_directions_after_training() {
+        let mut s = session("dataset=circle&layers=8,8&act=tanh&lr=0.1&n=300");
+        let mut view = SurfaceView::new(&s);
+        assert_eq!(view.axis_names(&s), ["direction 1", "direction 2"]);
+        assert!(
+            view.caption(&s).contains("random directions (seed 1)"),
+            "{}",
+            view.caption(&s)
+        );
+        assert_eq!(view.position(&s.trainer), Some([0.0, 0.0]));
+        // Principal directions asked for before any training: random ones, and the view says so.
+        let mut settings = s.settings.clone();
+        settings.surface_directions = Directions::Principal;
+        s.apply(settings);
+        view.after_frame(&s);
+        assert!(
+            view.caption(&s).starts_with("The path is too short"),
+            "{}",
+            view.caption(&s)
+        );
+        for _ in 0..20 {
+            train(&mut s, &mut view, 20);
+        }
+        view.recentre(&s);
+        let caption = view.caption(&s);
+        assert!(
+            caption.contains("two directions the path moved most"),
+            "{caption}"
+        );
+        let PlaneKind::Principal { captured, .. } = view.plane().unwrap().kind() else {
+            panic!("{caption}")
+        };
+        assert!(*captured > 0.5 && caption.contains('%'), "{caption}");
+        assert_eq!(view.captured(), Some(*captured));
+        // The path is re-projected: its last point is where the weights are now, the centre.
+        let last = view.path().row(view.path().len() - 1);
+        assert!(last[0].abs() < 1e-6 && last[1].abs() < 1e-6, "{last:?}");
+        let window = view.window().unwrap();
+        assert!(view
+            .path()
+            .rows()
+            .all(|(_, r)| window.contains([r[0] as f64, r[1] as f64])));
+    }
+
+    #[test]
+    fn clicking_the_surface_sets_the_weights_there() {
+        let mut s = session("dataset=gauss&model=linear&n=100");
+        let mut view = SurfaceView::new(&s);
+        fill(&mut view);
+        let version = s.model_version();
+        let window = view.window().unwrap();
+        let click = window.from_fraction([0.2, 0.9]);
+        assert!(view.set_weights_at(&mut s, click));
+        assert!(s.model_version() > version, "the plot repaints");
+        let w = &s.trainer.model.layers[0].weights;
+        assert_eq!([w[0], w[1]], [click[0] as f32, click[1] as f32]);
+        assert_eq!(view.path().len(), 1);
+        // The surface stays; the loss there is the surface's value there.
+        view.after_frame(&s);
+        assert_eq!(view.window(), Some(window));
+        assert!(!view.set_weights_at(&mut s, [f64::NAN, 0.0]));
+    }
+
+    #[test]
+    fn the_race_runs_three_paths_and_reports_a_divergence() {
+        let mut s = session("dataset=plane&model=linear&lr=3&race=1");
+        let mut view = SurfaceView::new(&s);
+        let kinds: Vec<_> = view.lanes().map(|l| l.kind).collect();
+        assert_eq!(kinds, Race::KINDS);
+        let clock = std::cell::Cell::new(0.0);
+        let now = || {
+            clock.set(clock.get() + 1.0);
+            clock.get()
+        };
+        for _ in 0..100 {
+            clock.set(0.0);
+            view.run_race(1e9, &now, 10);
+            view.refresh_race();
+            view.after_frame(&s);
+        }
+        let lanes: Vec<_> = view.lanes().collect();
+        assert!(lanes[0].trainer.diverged() && !lanes[2].trainer.diverged());
+        assert!(
+            lanes[0].status().starts_with("SGD stopped at step"),
+            "{}",
+            lanes[0].status()
+        );
+        assert!(lanes[0].status().contains("η = 3"), "{}", lanes[0].status());
+        assert!(
+            lanes[2].status().contains("training loss"),
+            "{}",
+            lanes[2].status()
+        );
+        assert!(lanes
+            .iter()
+            .all(|l| l.path.len() > 5 && !l.losses.points().is_empty()));
+        // The diverged path ran off: the window grew as far as it may and no further.
+        let window = view.window().unwrap();
+        assert!(!window.contains(
+            lanes[0]
+                .path
+                .rows()
+                .last()
+                .map(|(_, r)| [r[0] as f64, r[1] as f64])
+                .unwrap()
+        ));
+        // Turning the race off drops it.
+        let mut settings = s.settings.clone();
+        settings.race = false;
+        s.apply(settings);
+        view.after_frame(&s);
+        assert_eq!(view.lanes().count(), 0);
+    }
+
+    #[test]
+    fn no_points_and_no_weights_are_said_not_shown() {
+        let mut s = session("model=features&features=");
+        let view = SurfaceView::new(&s);
+        assert_eq!(view.problem(), Some(SurfaceError::NoWeights));
+        assert_eq!(view.caption(&s), SurfaceError::NoWeights.to_string());
+        s.clear_points();
+        let mut settings = s.settings.clone();
+        settings.features = vec![crate::engine::HandFeature::X1, crate::engine::HandFeature::X2];
+        s.apply(settings);
+        let mut view = SurfaceView::new(&s);
+        assert_eq!(view.problem(), Some(SurfaceError::NoData));
+        assert!(view.refine(0.0, &|| 1.0) && view.latest().is_none() && view.levels().is_empty());
+    }
+
+    #[test]
+    fn numbers_in_captions_are_short_with_a_minus_sign() {
+        assert_eq!(fmt_value(0.123456), "0.123");
+        assert_eq!(fmt_value(-0.05), "−0.05");
+        assert_eq!(fmt_value(93.71), "93.7");
+        assert_eq!(fmt_value(1234.6), "1235");
+        assert_eq!(fmt_value(3.0), "3");
+    }
+}
