@@ -810,6 +810,13 @@ mod tests {
             .path()
             .rows()
             .all(|(_, r)| window.contains([r[0] as f64, r[1] as f64])));
+        // Training on runs off the window fitted to the path so far: it grows to hold the head.
+        for _ in 0..20 {
+            train(&mut s, &mut view, 20);
+        }
+        let grown = view.window().unwrap();
+        assert!(grown.half_width > window.half_width, "{grown:?} from {window:?}");
+        assert!(grown.contains(view.position(&s.trainer).unwrap()));
     }
 
     #[test]
