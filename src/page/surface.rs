@@ -180,6 +180,8 @@ pub struct SurfaceView {
     /// Principal directions were asked for but the path was too short: the slice is random.
     fallback: bool,
     captured: Option<f64>,
+    /// The trail's length and last step when `captured` was measured.
+    captured_for: (usize, u64),
     max_half_width: f64,
     /// The step of the main run when the plane was made.
     made_at_step: u64,
@@ -197,6 +199,7 @@ impl SurfaceView {
             surface: Err(SurfaceError::NoWeights),
             fallback: false,
             captured: None,
+            captured_for: (0, 0),
             max_half_width: 0.0,
             made_at_step: 0,
             race: None,
@@ -256,6 +259,7 @@ impl SurfaceView {
         let window = Window::around(&points, min_half_width);
         self.max_half_width = window.half_width * MAX_GROWTH;
         self.captured = plane.captured(&self.track.trail);
+        self.captured_for = self.trail_state();
         self.surface = Surface::new(&trainer.model, &session.data, objective, plane, window);
     }
 
@@ -294,6 +298,23 @@ impl SurfaceView {
             all.record(i as u64, |row| row.copy_from_slice(theta));
         }
         all
+    }
+
+    /// The main trail's length and last step: what the captured share was measured on.
+    fn trail_state(&self) -> (usize, u64) {
+        let trail = &self.track.trail;
+        (
+            trail.len(),
+            trail.len().checked_sub(1).map_or(0, |i| trail.step(i)),
+        )
+    }
+
+    /// Measures the captured share again when the trail has changed (it costs a pass over it).
+    fn measure_captured(&mut self) {
+        if self.trail_state() != self.captured_for {
+            self.captured_for = self.trail_state();
+            self.captured = self.plane().and_then(|p| p.captured(&self.track.trail));
+        }
     }
 
     fn tracks(&self) -> impl Iterator<Item = &Track> {
@@ -352,7 +373,7 @@ impl SurfaceView {
             }
         }
         self.record_step(&session.trainer);
-        self.captured = self.plane().and_then(|p| p.captured(&self.track.trail));
+        self.measure_captured();
         self.hold_paths(session);
     }
 

@@ -7,7 +7,8 @@ use crate::model::Model;
 
 /// The most parameter vectors a trail keeps.
 pub const TRAIL_ROWS: usize = 128;
-/// The most numbers a trail keeps in all (4 MB of `f32`): a large network keeps fewer vectors.
+/// The most numbers a trail keeps in all (4 MB of `f32`): a large network keeps fewer vectors
+/// (an 8 × 256 network, two).
 pub const TRAIL_FLOATS: usize = 1 << 20;
 
 /// Rows of `width` numbers, one per recorded step, thinned as they grow: when full, every other
@@ -23,9 +24,9 @@ pub struct Recording {
 }
 
 impl Recording {
-    /// Room for at most `capacity` rows (at least 4) of `width` numbers.
+    /// Room for at most `capacity` rows (at least 2) of `width` numbers.
     pub fn new(width: usize, capacity: usize) -> Self {
-        let capacity = capacity.max(4);
+        let capacity = capacity.max(2);
         Recording {
             width,
             capacity,
@@ -36,7 +37,7 @@ impl Recording {
     }
 
     /// A trail of parameter vectors of `layout`: [`TRAIL_ROWS`] of them, or as many as fit in
-    /// [`TRAIL_FLOATS`] numbers (at least 4).
+    /// [`TRAIL_FLOATS`] numbers (at least 2, and room for one more while thinning).
     pub fn trail(layout: &ParameterLayout) -> Self {
         Recording::new(layout.len(), TRAIL_ROWS.min(TRAIL_FLOATS / layout.len().max(1)))
     }
