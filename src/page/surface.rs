@@ -10,20 +10,25 @@
 //! 3. [`SurfaceView::refine`] with what is left of the frame's budget;
 //! 4. paint when [`SurfaceView::version`] changed: [`SurfaceView::latest`] with
 //!    [`SurfaceView::levels`] ([`paint::fill_bands`](super::paint::fill_bands) and
-//!    [`paint::contour`](super::paint::contour)), the paths through `window().to_fraction`.
+//!    [`paint::contour`](super::paint::contour), whose segments put node (r, c) at (c + ½, r + ½):
+//!    a coordinate u of theirs is the fraction (u − ½) / (nodes − 1) of the window), the paths
+//!    through `window().to_fraction`, and a click back through `window().from_fraction` into
+//!    [`SurfaceView::set_weights_at`].
 //!
 //! When what is shown goes stale: the exact surface holds the other parameters (the bias) at
 //! the values they had when it was made, and a slice goes through the weights of that moment;
-//! neither follows training step by step (the picture would never settle). Both are remade
-//! when the model, the points or the penalty change, and on [`SurfaceView::recentre`], which
-//! the page calls when training pauses (and on a "re-centre" button): a slice then goes through
-//! the current weights, along the same random directions rescaled to them or along the
-//! principal directions of the path so far. The exact surface is also remade, at the current
-//! bias, when its window must grow.
+//! neither follows training step by step (the picture would never settle). A new model (or a
+//! reset) starts everything over; new points or a new penalty re-evaluate the surface on the
+//! same slice (the exact surface at the current bias, around the new optimum); new directions
+//! settings make a new slice. [`SurfaceView::recentre`], which the page calls when training
+//! pauses (and on a "re-centre" button), puts a slice through the current weights, along the
+//! same random directions rescaled to them or along the principal directions of the path so
+//! far, and remakes the exact surface at the current bias. The exact surface is also remade at
+//! the current bias when its window must grow.
 
 use crate::engine::surface::{
     exact_optimum, Directions, ExactAxis, Objective, ParameterLayout, Plane, PlaneKind, Race, Recording,
-    Surface, SurfaceError, SurfaceLevel, Window,
+    Surface, SurfaceError, SurfaceLevel, Window, TRAIL_FLOATS, TRAIL_ROWS,
 };
 use crate::engine::{FeatureMap, OptimizerKind, TrainConfig, Trainer};
 use crate::page::paint;
@@ -283,18 +288,21 @@ impl SurfaceView {
     }
 
     /// The parameter vectors the principal directions come from: the main path's, or while the
-    /// race runs the three racers' together.
+    /// race runs the three racers' together (every k-th of them, so no more than one trail holds:
+    /// the cost of the directions grows with the square of their number).
     fn pca_trail(&self) -> Recording {
         let Some(run) = &self.race else {
             return self.track.trail.clone();
         };
         let rows: usize = run.tracks.iter().map(|t| t.trail.len()).sum();
-        let mut all = Recording::new(self.layout.len(), rows);
+        let capacity = TRAIL_ROWS.min(TRAIL_FLOATS / self.layout.len().max(1)).max(2);
+        let stride = rows.div_ceil(capacity).max(1);
+        let mut all = Recording::new(self.layout.len(), capacity);
         let theta = run
             .tracks
             .iter()
             .flat_map(|t| t.trail.rows().map(|(_, theta)| theta));
-        for (i, theta) in theta.enumerate() {
+        for (i, theta) in theta.step_by(stride).enumerate() {
             all.record(i as u64, |row| row.copy_from_slice(theta));
         }
         all
@@ -908,6 +916,31 @@ mod tests {
         s.apply(settings);
         view.after_frame(&s);
         assert_eq!(view.lanes().count(), 0);
+    }
+
+    #[test]
+    fn principal_directions_of_a_race_come_from_the_three_racers() {
+        let s = session("dataset=circle&layers=4&lr=0.3&race=1&surface=pca&n=200");
+        let mut view = SurfaceView::new(&s);
+        for _ in 0..30 {
+            view.run_race(f64::INFINITY, &|| 0.0, 10);
+            view.after_frame(&s);
+        }
+        view.recentre(&s);
+        let caption = view.caption(&s);
+        assert!(
+            caption.contains("two directions the racers moved most"),
+            "{caption}"
+        );
+        let PlaneKind::Principal { captured, .. } = view.plane().unwrap().kind() else {
+            panic!("{caption}")
+        };
+        assert!(*captured > 0.5, "{caption}");
+        // Every racer starts where the main run's weights are: the plane's origin.
+        for lane in view.lanes() {
+            let first = lane.path.row(0);
+            assert!(first[0].abs() < 1e-4 && first[1].abs() < 1e-4, "{first:?}");
+        }
     }
 
     #[test]
