@@ -125,6 +125,11 @@ pub fn contour(values: &[f32], resolution: usize, level: f32, out: &mut Vec<[f32
 /// as many decimals as the step needs and with a minus sign (−), as on the plot's axes. Very
 /// small or very large values read like 2.5e−5. Empty when the range is empty or not finite.
 pub fn axis_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
+    round_ticks(lo, hi, 6)
+}
+
+/// [`axis_ticks`] with at most `max` values (up to about 20) instead of six.
+pub fn round_ticks(lo: f64, hi: f64, max: usize) -> Vec<(f64, String)> {
     let span = hi - lo;
     if !(span.is_finite() && span > 0.0) {
         return Vec::new();
@@ -143,7 +148,7 @@ pub fn axis_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
         };
         let step = m as f64 * 10f64.powi(e);
         let (first, last) = ((lo / step - 1e-9).ceil(), (hi / step + 1e-9).floor());
-        if last - first < 6.0 {
+        if last - first < max as f64 {
             break (m, e, first as i64, last as i64);
         }
     };
@@ -175,7 +180,8 @@ const LEVEL_MANTISSAS: [&[i64]; 4] = [&[10, 15, 20, 30, 50, 70], &[10, 20, 50], 
 /// round values (1, 2 and 5 × 10ⁿ, with 1.5, 3 and 7 too when the range is short) evenly
 /// spread on a log scale, since a loss spans decades between its valley and its walls; at most
 /// `max` of them, strictly between `lo` and `hi`. A range too short for three such values gets
-/// the axis ticks of [`axis_ticks`] instead. Labels read like the axes' (`0.015`, `2e−5`).
+/// evenly spaced round values instead ([`round_ticks`]). Labels read like the axes' (`0.015`,
+/// and `2e−5` below a thousandth).
 pub fn contour_levels(lo: f64, hi: f64, max: usize) -> Vec<(f64, String)> {
     if !(lo.is_finite() && hi.is_finite() && hi > lo && hi > 0.0) {
         return Vec::new();
@@ -208,15 +214,15 @@ pub fn contour_levels(lo: f64, hi: f64, max: usize) -> Vec<(f64, String)> {
                 }
             }
             if levels.len() < 3 && set == 0 {
-                return axis_ticks(lo, hi).into_iter().filter(|t| inside(t.0)).collect();
+                return round_ticks(lo, hi, max)
+                    .into_iter()
+                    .filter(|t| inside(t.0))
+                    .collect();
             }
             if levels.len() <= max {
-                let largest = levels.iter().map(|l| l.2).fold(0.0, f64::max);
-                let smallest = levels.iter().map(|l| l.2).fold(f64::INFINITY, f64::min);
-                let scientific = largest >= 1e6 || smallest < 1e-3;
                 return levels
                     .into_iter()
-                    .map(|(m, e, value)| (value, tick_label(m, e, scientific)))
+                    .map(|(m, e, value)| (value, tick_label(m, e, !(1e-3..1e6).contains(&value))))
                     .collect();
             }
         }
@@ -413,7 +419,7 @@ mod tests {
             ["0.695", "0.700", "0.705"],
             "as the axis ticks"
         );
-        assert_eq!(values(1e-5, 1e-2, 6), ["3e−5", "1e−4", "3e−4", "1e−3", "3e−3"]);
+        assert_eq!(values(1e-5, 1e-2, 6), ["3e−5", "1e−4", "3e−4", "0.001", "0.003"]);
         for (lo, hi, max) in [(0.01, 50.0, 10), (1e-9, 1e9, 8), (0.3, 0.9, 10), (2.0, 2000.0, 4)] {
             let levels = contour_levels(lo, hi, max);
             assert!(
