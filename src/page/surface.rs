@@ -254,8 +254,18 @@ impl SurfaceView {
             run.tracks.iter_mut().for_each(|t| t.reproject(&plane));
         }
         let objective = Objective::of(&trainer.config);
-        let mut points: Vec<[f64; 2]> = vec![plane.project_model(&trainer.model)];
-        points.extend(self.tracks().flat_map(Track::positions));
+        // The window holds the weights, the paths and the optimum, but not a run that
+        // overflowed: its last finite weights are far off, and its path leaves the surface.
+        let mut points: Vec<[f64; 2]> = Vec::new();
+        if !trainer.diverged() {
+            points.push(plane.project_model(&trainer.model));
+            points.extend(self.track.positions());
+        }
+        if let Some(run) = &self.race {
+            let racing = run.race.racers().iter().zip(&run.tracks);
+            let lively = racing.filter(|(racer, _)| !racer.trainer.diverged());
+            points.extend(lively.flat_map(|(_, track)| track.positions()));
+        }
         points.extend(exact_optimum(&trainer.model, &session.data, objective, &plane));
         let min_half_width = match plane.kind() {
             PlaneKind::Principal { .. } => PATH_HALF_WIDTH,
@@ -910,6 +920,13 @@ mod tests {
                 .map(|(_, r)| [r[0] as f64, r[1] as f64])
                 .unwrap()
         ));
+        // Remade after the divergence, the window frames the live runs, not the runaway one.
+        view.recentre(&s);
+        let window = view.window().unwrap();
+        let adam = view.lanes().nth(2).unwrap().path;
+        let head = adam.row(adam.len() - 1);
+        assert!(window.contains([head[0] as f64, head[1] as f64]), "{window:?}");
+        assert!(window.half_width < 100.0, "{window:?}");
         // Turning the race off drops it.
         let mut settings = s.settings.clone();
         settings.race = false;
