@@ -54,9 +54,9 @@ const RACE_EVALUATION_WORK: usize = 10_000_000;
 /// The path of one run across the surface: (a, b) step by step on the current plane, and a
 /// trail of whole parameter vectors to re-project it when the plane changes.
 #[derive(Clone, Debug)]
-pub struct Track {
+struct Track {
     /// (a, b) of the recorded steps, oldest first (rows of two numbers).
-    pub path: Recording,
+    path: Recording,
     trail: Recording,
 }
 
@@ -95,7 +95,7 @@ impl Track {
     }
 
     /// The last recorded position.
-    pub fn last(&self) -> Option<[f64; 2]> {
+    fn last(&self) -> Option<[f64; 2]> {
         let n = self.path.len();
         (n > 0).then(|| {
             let row = self.path.row(n - 1);
@@ -190,6 +190,8 @@ pub struct SurfaceView {
     max_half_width: f64,
     /// The step of the main run when the plane was made.
     made_at_step: u64,
+    /// How many surfaces were made, for [`SurfaceView::version`].
+    surfaces_made: u64,
     race: Option<RaceRun>,
 }
 
@@ -207,6 +209,7 @@ impl SurfaceView {
             captured_for: (0, 0),
             max_half_width: 0.0,
             made_at_step: 0,
+            surfaces_made: 0,
             race: None,
         };
         view.restart(session);
@@ -243,6 +246,7 @@ impl SurfaceView {
             Ok(plane) => plane,
             Err(why) => {
                 self.surface = Err(why);
+                self.surfaces_made += 1;
                 return;
             }
         };
@@ -276,6 +280,7 @@ impl SurfaceView {
         self.captured = plane.captured(&self.track.trail);
         self.captured_for = self.trail_state();
         self.surface = Surface::new(&trainer.model, &session.data, objective, plane, window);
+        self.surfaces_made += 1;
     }
 
     fn make_plane(&mut self, session: &Session) -> Result<Plane, SurfaceError> {
@@ -416,6 +421,7 @@ impl SurfaceView {
             if let Ok(plane) = self.make_plane(session) {
                 let objective = Objective::of(&session.trainer.config);
                 self.surface = Surface::new(&session.trainer.model, &session.data, objective, plane, window);
+                self.surfaces_made += 1;
             }
         } else if let Ok(surface) = &mut self.surface {
             surface.set_window(window);
@@ -572,9 +578,10 @@ impl SurfaceView {
         self.surface.as_ref().ok().map(Surface::window)
     }
 
-    /// A number that changes whenever [`SurfaceView::latest`] does.
+    /// A number that changes whenever [`SurfaceView::latest`] does (also when the surface is
+    /// made anew, whose own count starts over).
     pub fn version(&self) -> u64 {
-        self.surface.as_ref().map_or(0, Surface::version)
+        (self.surfaces_made << 32) + self.surface.as_ref().map_or(0, Surface::version)
     }
 
     /// How much of the finest grid is filled, from 0 to 1.
@@ -797,6 +804,10 @@ mod tests {
         let levels = view.levels();
         assert!((3..=MAX_LEVELS).contains(&levels.len()), "{levels:?}");
         // Training moves the path's head; the exact surface is not remade step by step.
+        let version = view.version();
+        view.recentre(&s);
+        assert!(view.version() > version, "a surface made anew is painted anew");
+        fill(&mut view);
         let version = view.version();
         train(&mut s, &mut view, 30);
         assert!(view.path().len() >= 30, "{}", view.path().len());
