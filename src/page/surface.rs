@@ -765,6 +765,23 @@ mod tests {
         view.after_frame(s);
     }
 
+    /// Re-centres `view` on principal directions, checks that its caption says they are the
+    /// ones `whose` moved most and that they hold most of the movement; returns the caption and
+    /// the share.
+    fn recentred_on_principal_directions(view: &mut SurfaceView, s: &Session, whose: &str) -> (String, f64) {
+        view.recentre(s);
+        let caption = view.caption(s);
+        assert!(
+            caption.contains(&format!("two directions {whose} moved most")),
+            "{caption}"
+        );
+        let PlaneKind::Principal { captured, .. } = *view.plane().unwrap().kind() else {
+            panic!("{caption}")
+        };
+        assert!(captured > 0.5, "{caption}");
+        (caption, captured)
+    }
+
     fn fill(view: &mut SurfaceView) {
         while !view.refine(f64::INFINITY, &|| 0.0) {}
     }
@@ -841,17 +858,9 @@ mod tests {
         for _ in 0..20 {
             train(&mut s, &mut view, 20);
         }
-        view.recentre(&s);
-        let caption = view.caption(&s);
-        assert!(
-            caption.contains("two directions the path moved most"),
-            "{caption}"
-        );
-        let PlaneKind::Principal { captured, .. } = view.plane().unwrap().kind() else {
-            panic!("{caption}")
-        };
-        assert!(*captured > 0.5 && caption.contains('%'), "{caption}");
-        assert_eq!(view.captured(), Some(*captured));
+        let (caption, captured) = recentred_on_principal_directions(&mut view, &s, "the path");
+        assert!(caption.contains('%'), "{caption}");
+        assert_eq!(view.captured(), Some(captured));
         // The path is re-projected: its last point is where the weights are now, the centre.
         let last = view.path().row(view.path().len() - 1);
         assert!(last[0].abs() < 1e-6 && last[1].abs() < 1e-6, "{last:?}");
@@ -954,16 +963,7 @@ mod tests {
             view.run_race(f64::INFINITY, &|| 0.0, 10);
             view.after_frame(&s);
         }
-        view.recentre(&s);
-        let caption = view.caption(&s);
-        assert!(
-            caption.contains("two directions the racers moved most"),
-            "{caption}"
-        );
-        let PlaneKind::Principal { captured, .. } = view.plane().unwrap().kind() else {
-            panic!("{caption}")
-        };
-        assert!(*captured > 0.5, "{caption}");
+        recentred_on_principal_directions(&mut view, &s, "the racers");
         // Every racer starts where the main run's weights are: the plane's origin.
         for lane in view.lanes() {
             let first = lane.path.row(0);
