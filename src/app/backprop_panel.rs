@@ -1,11 +1,12 @@
-//! The backprop section of the page: the diagram canvas with its controls, the single-example
-//! trace with the chain rule for the selected link, per-layer gradient norms, the matrices,
-//! the gradient-norm chart and the gradient check.
+//! The backprop views beside the plot: the network (the diagram canvas with its controls and
+//! the single-example trace with the chain rule for the selected link) and the gradients
+//! (per-layer gradient norms, the matrices, the gradient-norm chart and the gradient check).
 
 use super::backprop::{short, DiagramHit, LinkMode};
 use super::controls::{button, select};
 use super::painters::{link_exists, trace_of, Canvases, DiagramState, Painters};
-use super::{Summary, Updater};
+use super::state::Action;
+use super::{use_summary, Updater};
 use crate::engine::{LayerCheck, OptimizerKind};
 use crate::page::session::Session;
 use std::cell::RefCell;
@@ -23,22 +24,18 @@ impl PartialEq for SharedPainters {
     }
 }
 
-/// Properties of [`BackpropPanel`].
+/// Properties of [`NetworkView`] and [`GradientsView`].
 #[derive(Properties, PartialEq, Clone)]
-pub struct BackpropProps {
-    /// Access to the session.
+pub struct ViewProps {
+    /// Access to the session; changes what the views show.
     pub updater: Updater,
-    /// Re-renders the panel when the numbers change.
-    pub summary: Summary,
     /// What the views show.
     pub state: DiagramState,
-    /// Changes what the views show.
-    pub on_state: Callback<DiagramState>,
     /// The canvases to draw into.
     pub canvases: Canvases,
     /// The painters (for hit-testing the diagram).
     pub painters: SharedPainters,
-    /// Repaints the panel's canvases; called after every render of the panel.
+    /// Repaints the backprop canvases shown; called after every render of the view.
     pub repaint: Callback<()>,
 }
 
@@ -50,22 +47,24 @@ fn unit_name(layer: usize, unit: usize, layers: usize) -> String {
     }
 }
 
-/// The backprop section.
-#[function_component(BackpropPanel)]
-pub fn backprop_panel(props: &BackpropProps) -> Html {
-    let checks = use_state(|| None::<Vec<LayerCheck>>);
+/// The network view: the diagram with its link mode, what the plot shows, and the traced
+/// point's forward and backward numbers. It re-renders (and repaints) with every readout refresh.
+#[function_component(NetworkView)]
+pub fn network_view(props: &ViewProps) -> Html {
+    use_summary();
     {
         let repaint = props.repaint.clone();
         use_effect(move || repaint.emit(()));
     }
     let state = props.state;
-    let on_state = props.on_state.clone();
+    let u = props.updater.clone();
 
     let mode = {
-        let on_state = on_state.clone();
+        let u = u.clone();
         Callback::from(move |key: String| {
-            let mode = key.parse::<LinkMode>().ok();
-            on_state.emit(DiagramState { mode, ..state });
+            if let Ok(mode) = key.parse::<LinkMode>() {
+                u.dispatch(Action::LinkMode(mode));
+            }
         })
     };
     let hit_at = {
@@ -76,58 +75,76 @@ pub fn backprop_panel(props: &BackpropProps) -> Html {
         }
     };
     let on_move = {
-        let (on_state, hit_at) = (on_state.clone(), hit_at.clone());
+        let (u, hit_at) = (u.clone(), hit_at.clone());
         Callback::from(move |e: PointerEvent| {
             let hovered = match hit_at(&e) {
-                Some(DiagramHit::Unit(u)) => Some(u),
+                Some(DiagramHit::Unit(unit)) => Some(unit),
                 _ => None,
             };
-            if hovered != state.hovered {
-                on_state.emit(DiagramState { hovered, ..state });
-            }
+            u.dispatch(Action::Hover(hovered));
         })
     };
     let on_leave = {
-        let on_state = on_state.clone();
-        Callback::from(move |_: PointerEvent| {
-            if state.hovered.is_some() {
-                on_state.emit(DiagramState {
-                    hovered: None,
-                    ..state
-                });
-            }
-        })
+        let u = u.clone();
+        Callback::from(move |_: PointerEvent| u.dispatch(Action::Hover(None)))
     };
     let on_click = {
-        let on_state = on_state.clone();
+        let u = u.clone();
         Callback::from(move |e: PointerEvent| match hit_at(&e) {
-            Some(DiagramHit::Unit(u)) => on_state.emit(DiagramState {
-                pinned: if state.pinned == Some(u) { None } else { Some(u) },
-                ..state
-            }),
-            Some(DiagramHit::Link(link)) => on_state.emit(DiagramState {
-                selected: if state.selected == Some(link) {
-                    None
-                } else {
-                    Some(link)
-                },
-                ..state
-            }),
+            Some(DiagramHit::Unit(unit)) => u.dispatch(Action::TogglePin(unit)),
+            Some(DiagramHit::Link(link)) => u.dispatch(Action::ToggleLink(link)),
             None => {}
         })
     };
+    let (trace_html, layers) = props.updater.with_session(|session| {
+        (
+            trace_panel(session, state, &u),
+            session.trainer.model.layers.len(),
+        )
+    });
+    let focus_caption = state.focus().map(|u| {
+        format!(
+            "The plot now shows {} over the plane.",
+            unit_name(u.layer, u.unit, layers)
+        )
+    });
+
+    html! {
+        <section class="companion-body network-view" aria-label="The network">
+            <div class="row view-controls">
+                { select("Links show", "link-mode", LinkMode::ALL.iter().map(|m| (m.key().to_string(), m.label().to_string())).collect(),
+                    state.link_mode().key(), mode) }
+            </div>
+            <canvas ref={props.canvases.diagram.clone()} class="diagram" data-testid="network"
+                aria-label="The network: each box is a unit showing its value over the plane; links are weights"
+                onpointermove={on_move} onpointerleave={on_leave} onpointerup={on_click} />
+            <p class="hint" data-testid="plot-caption">{ focus_caption.unwrap_or_else(|| {
+                "Hover over a unit to see it on the plot, click to keep it there. Orange links are positive, blue negative; \
+                 thicker means larger. Click a link to follow the chain rule through it; trace a point (the Trace tool) to see its numbers."
+                    .to_string()
+            }) }</p>
+            { trace_html }
+        </section>
+    }
+}
+
+/// The gradients view: per-layer gradient norms, the weight and gradient matrices, the norms
+/// over time and the gradient check. It re-renders (and repaints) with every readout refresh.
+#[function_component(GradientsView)]
+pub fn gradients_view(props: &ViewProps) -> Html {
+    use_summary();
+    let checks = use_state(|| None::<Vec<LayerCheck>>);
+    {
+        let repaint = props.repaint.clone();
+        use_effect(move || repaint.emit(()));
+    }
     let check = {
         let (checks, updater) = (checks.clone(), props.updater.clone());
         Callback::from(move |_| checks.set(Some(updater.with_session(|s| s.check_gradients(30)))))
     };
-
-    let (trace_html, norms_html, layers) = props.updater.with_session(|session| {
-        (
-            trace_panel(session, state, &on_state),
-            gradient_norms(session),
-            session.trainer.model.layers.len(),
-        )
-    });
+    let (norms_html, layers) = props
+        .updater
+        .with_session(|session| (gradient_norms(session), session.trainer.model.layers.len()));
     let check_results = checks.as_ref().map(|results| {
         let worst = results.iter().map(|c| c.max_relative_error).fold(0.0, f64::max);
         let skipped: usize = results.iter().map(|c| c.kinks_skipped).sum();
@@ -168,67 +185,36 @@ pub fn backprop_panel(props: &BackpropProps) -> Html {
             </div>
         }
     });
-    let focus_caption = state.focus().map(|u| {
-        format!(
-            "The plot now shows {} over the plane.",
-            unit_name(u.layer, u.unit, layers)
-        )
-    });
-
     html! {
-        <section class="backprop" aria-label="Backpropagation">
-            <div class="panel diagram-panel">
-                <h2>{ "Network" }</h2>
-                <div class="row">
-                    { select("Links show", "link-mode", LinkMode::ALL.iter().map(|m| (m.key().to_string(), m.label().to_string())).collect(),
-                        state.link_mode().key(), mode) }
-                </div>
-                <canvas ref={props.canvases.diagram.clone()} class="diagram" data-testid="network"
-                    aria-label="The network: each box is a unit showing its value over the plane; links are weights"
-                    onpointermove={on_move} onpointerleave={on_leave} onpointerup={on_click} />
-                <p class="hint" data-testid="plot-caption">{ focus_caption.unwrap_or_else(|| {
-                    "Hover over a unit to see it on the plot, click to keep it there. Orange links are positive, blue negative; \
-                     thicker means larger. Click a link to follow the chain rule through it; click a point on the plot to trace it."
-                        .to_string()
-                }) }</p>
-                { trace_html }
+        <section class="companion-body gradients-view" aria-label="Gradients">
+            { norms_html }
+            <div class="legend" aria-label="Colour scale of the matrices">
+                <span>{ "−max" }</span><span class="legend-bar"></span><span>{ "+max" }</span>
+                <span class="hint">{ "each matrix is scaled to its own largest magnitude (shown under it)" }</span>
             </div>
-            <div class="panel gradient-panel">
-                <h2>{ "Gradients per layer" }</h2>
-                { norms_html }
-                <div class="legend" aria-label="Colour scale of the matrices">
-                    <span>{ "−max" }</span><span class="legend-bar"></span><span>{ "+max" }</span>
-                    <span class="hint">{ "each matrix is scaled to its own largest magnitude (shown under it)" }</span>
-                </div>
-                <canvas ref={props.canvases.matrices.clone()} class="matrices" data-testid="grad-matrices"
-                    style={format!("height: {}px", super::backprop::matrices_height(layers))}
-                    aria-label="Each layer's weight matrix beside its gradient matrix" />
-                <p class="chart-caption">{ "Gradient norm of each layer over training (log scale): vanishing gradients sink, exploding ones climb." }</p>
-                <canvas ref={props.canvases.norms.clone()} class="norm-chart" data-testid="grad-norm-chart"
-                    aria-label="Gradient norm of each layer over training steps" />
-                <div class="row">
-                    { button("Check gradients", "check-gradients", "Compare backprop with finite differences on the current minibatch", check) }
-                </div>
-                { for check_results }
+            <canvas ref={props.canvases.matrices.clone()} class="matrices" data-testid="grad-matrices"
+                style={format!("height: {:.1}rem", super::backprop::matrices_height(layers))}
+                aria-label="Each layer's weight matrix beside its gradient matrix" />
+            <p class="chart-caption">{ "Gradient norm of each layer over training (log scale): vanishing gradients sink, exploding ones climb." }</p>
+            <canvas ref={props.canvases.norms.clone()} class="norm-chart" data-testid="grad-norm-chart"
+                aria-label="Gradient norm of each layer over training steps" />
+            <div class="row">
+                { button("Check gradients", "check-gradients", "Compare backprop with finite differences on the current minibatch", check) }
             </div>
+            { for check_results }
         </section>
     }
 }
 
-fn trace_panel(session: &Session, state: DiagramState, on_state: &Callback<DiagramState>) -> Html {
+fn trace_panel(session: &Session, state: DiagramState, updater: &Updater) -> Html {
     let Some(trace) = trace_of(session, state.trace_point) else {
         return html! {
             <p class="hint" data-testid="trace-panel">{ "No point traced. Pause, then click a point on the plot to follow it forward and backward." }</p>
         };
     };
     let clear = {
-        let on_state = on_state.clone();
-        Callback::from(move |_| {
-            on_state.emit(DiagramState {
-                trace_point: None,
-                ..state
-            })
-        })
+        let u = updater.clone();
+        Callback::from(move |_| u.dispatch(Action::StopTrace))
     };
     let link = state.selected.filter(|l| link_exists(session, *l));
     let layers = session.trainer.model.layers.len();

@@ -49,6 +49,12 @@ pub fn text_scale() -> f64 {
         .map_or(1.0, |px| (px / 15.0).clamp(0.5, 3.0))
 }
 
+/// The canvas font for type of `base` CSS pixels at the normal page size, grown with the page's
+/// type (see [`text_scale`]), for a context whose transform already maps CSS pixels.
+pub fn font(base: f64) -> String {
+    format!("{:.1}px system-ui, sans-serif", base * text_scale())
+}
+
 /// A colour as CSS: `rgb(r, g, b)`.
 pub(super) fn css_rgb([r, g, b]: [u8; 3]) -> String {
     format!("rgb({r}, {g}, {b})")

@@ -75,16 +75,20 @@ fn reachable_max(min: f64, max: f64, step: f64) -> f64 {
 }
 
 /// A labelled text box for a number; `on_commit` receives the text when the user presses Enter
-/// or leaves the box, and decides what to do with it.
+/// or leaves the box, and decides what to do with it. The box then shows `value` again (the
+/// value in use) until the page re-renders it: an accepted entry arrives as the new `value`,
+/// and an unusable one does not stay on screen looking as if it were in use.
 pub fn number_box(
     label: &str,
     testid: impl Into<AttrValue>,
     value: String,
     on_commit: Callback<String>,
 ) -> Html {
-    let commit = on_commit.clone();
+    let (commit, in_use) = (on_commit.clone(), value.clone());
     let onchange = Callback::from(move |e: Event| {
-        commit.emit(e.target_unchecked_into::<HtmlInputElement>().value());
+        let input = e.target_unchecked_into::<HtmlInputElement>();
+        commit.emit(input.value());
+        input.set_value(&in_use);
     });
     html! {
         <label class="control control-inline">

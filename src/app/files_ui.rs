@@ -53,8 +53,6 @@ thread_local! {
 pub struct FilesProps {
     /// Access to the session.
     pub updater: Updater,
-    /// Shows messages on the page.
-    pub on_notice: Callback<Vec<String>>,
     /// The plot canvas, for PNG export.
     pub plot: NodeRef,
 }
@@ -99,7 +97,7 @@ pub fn files_panel(props: &FilesProps) -> Html {
         })
     };
     let upload = {
-        let (u, on_notice) = (u.clone(), props.on_notice.clone());
+        let u = u.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|f| f.get(0)) else {
@@ -109,14 +107,14 @@ pub fn files_panel(props: &FilesProps) -> Html {
             input.set_value("");
             let name = file.name();
             if file.size() > files::MAX_FILE_BYTES as f64 {
-                on_notice.emit(vec![format!(
+                u.notices(vec![format!(
                     "Could not read {name}: it is {:.1} MB and nnplay reads files up to {} MB. Your points are unchanged.",
                     file.size() / 1e6,
                     files::MAX_FILE_BYTES / 1_000_000
                 )]);
                 return;
             }
-            let (u, on_notice) = (u.clone(), on_notice.clone());
+            let u = u.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let text = wasm_bindgen_futures::JsFuture::from(file.text())
                     .await
@@ -138,9 +136,9 @@ pub fn files_panel(props: &FilesProps) -> Html {
                             }
                             s.points = Some(data.points);
                         });
-                        on_notice.emit(vec![format!("Loaded {count} points from {name}.")]);
+                        u.notices(vec![format!("Loaded {count} points from {name}.")]);
                     }
-                    Err(why) => on_notice.emit(vec![format!(
+                    Err(why) => u.notices(vec![format!(
                         "Could not read {name}: {why}. Your points are unchanged."
                     )]),
                 }

@@ -2,8 +2,10 @@
 //! screen, and the keyboard shortcuts overlay.
 
 use super::controls::{button, select};
+use super::state::Action;
 use super::Updater;
 use crate::page::scenes::SCENES;
+use crate::page::settings::Companion;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
@@ -19,18 +21,23 @@ fn call_for_promise(target: &JsValue, name: &str) -> Result<JsValue, JsValue> {
 /// Properties of [`LectureBar`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct LectureProps {
+    /// Goes to scenes, toggles projector mode, opens the shortcuts, shows notices.
+    pub updater: Updater,
     /// The scene shown, if one was chosen.
     pub scene: Option<usize>,
-    /// Goes to a scene, or (None) leaves the scene for free play.
-    pub on_scene: Callback<Option<usize>>,
     /// Whether projector mode is on.
     pub projector: bool,
-    /// Toggles projector mode.
-    pub on_projector: Callback<()>,
-    /// Opens the shortcuts overlay.
-    pub on_help: Callback<()>,
-    /// Shows a notice (when the browser refuses full screen).
-    pub on_notice: Callback<Vec<String>>,
+}
+
+/// Takes the keyboard focus away from whatever control has it, back to the page.
+pub fn blur_focus() {
+    if let Some(active) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        active.blur().ok();
+    }
 }
 
 /// Applies scene `index` to the session.
@@ -43,16 +50,6 @@ pub fn go_to_scene(updater: &Updater, index: Option<usize>) {
         }
         // Free play keeps the points and the model; only the caption goes.
         None => updater.settings(|s| s.scene = None),
-    }
-}
-
-/// Scrolls the labs section into view.
-fn scroll_to_labs() {
-    if let Some(labs) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("[data-testid=labs]").ok().flatten())
-    {
-        labs.scroll_into_view();
     }
 }
 
@@ -76,8 +73,8 @@ fn refused(entering: bool, why: &JsValue) -> String {
 }
 
 /// Asks the browser for full screen, or to leave it; a refusal (the request's promise
-/// rejects, or it throws) is reported through `on_notice` instead of going uncaught.
-pub fn toggle_fullscreen(on_notice: Callback<Vec<String>>) {
+/// rejects, or it throws) is shown as a notice instead of going uncaught.
+pub fn toggle_fullscreen(updater: Updater) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -97,13 +94,13 @@ pub fn toggle_fullscreen(on_notice: Callback<Vec<String>>) {
             let outcome = wasm_bindgen_futures::JsFuture::from(promise);
             wasm_bindgen_futures::spawn_local(async move {
                 if let Err(why) = outcome.await {
-                    on_notice.emit(vec![refused(entering, &why)]);
+                    updater.notices(vec![refused(entering, &why)]);
                 }
             });
         }
         // Older browsers return nothing and report a refusal with an event only.
         Ok(Err(_)) => {}
-        Err(why) => on_notice.emit(vec![refused(entering, &why)]),
+        Err(why) => updater.notices(vec![refused(entering, &why)]),
     }
 }
 
@@ -121,16 +118,20 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
     let count = SCENES.len();
     let current = props.scene;
     let choose = {
-        let on_scene = props.on_scene.clone();
-        Callback::from(move |key: String| on_scene.emit(key.parse::<usize>().ok()))
+        let u = props.updater.clone();
+        Callback::from(move |key: String| {
+            go_to_scene(&u, key.parse::<usize>().ok());
+            // Give the keys back to the page: ← and → move between scenes, not menu entries.
+            blur_focus();
+        })
     };
     let previous = {
-        let on_scene = props.on_scene.clone();
-        Callback::from(move |_| on_scene.emit(Some(current.map_or(0, |i| i.saturating_sub(1)))))
+        let u = props.updater.clone();
+        Callback::from(move |_| go_to_scene(&u, Some(current.map_or(0, |i| i.saturating_sub(1)))))
     };
     let next = {
-        let on_scene = props.on_scene.clone();
-        Callback::from(move |_| on_scene.emit(Some(current.map_or(0, |i| (i + 1).min(count - 1)))))
+        let u = props.updater.clone();
+        Callback::from(move |_| go_to_scene(&u, Some(current.map_or(0, |i| (i + 1).min(count - 1)))))
     };
     // There is nothing before the first scene or after the last.
     let (at_first, at_last) = (current == Some(0), current == Some(count - 1));
@@ -142,13 +143,14 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
             .map(|(i, s)| (i.to_string(), format!("{}. {}", i + 1, s.title))),
     );
     let caption = current.and_then(|i| SCENES.get(i)).map(|scene| {
-        // Scenes that open a lab point to it: it sits below the network views.
+        // Scenes that open a lab point to it: it is one of the views beside the plot.
         let to_lab = scene.settings().lab.map(|lab| {
+            let u = props.updater.clone();
             html! {
-                <>{ " " }<a href="#labs" class="scene-lab" data-testid="scene-lab" onclick={Callback::from(|e: MouseEvent| {
+                <>{ " " }<a href="#labs" class="scene-lab" data-testid="scene-lab" onclick={Callback::from(move |e: MouseEvent| {
                     e.prevent_default();
-                    scroll_to_labs();
-                })}>{ format!("Go to the lab: {} ↓", lab.label()) }</a></>
+                    u.settings(|s| s.companion = Some(Companion::Lab));
+                })}>{ format!("Lab: {} →", lab.label()) }</a></>
             }
         });
         html! {
@@ -157,39 +159,49 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
             </p>
         }
     });
-    let projector = props.on_projector.clone();
-    let help = props.on_help.clone();
+    let (projector, help) = (props.updater.clone(), props.updater.clone());
     html! {
-        <section class="lecture" aria-label="Lecture">
-            <div class="row lecture-row">
-                { stepper("◀ Previous", "scene-prev", "Previous scene (←)", at_first, previous) }
-                { select("Scene", "scene", options, &current.map(|i| i.to_string()).unwrap_or_default(), choose) }
-                { stepper("Next ▶", "scene-next", "Next scene (→)", at_last, next) }
+        <header class="topbar" aria-label="Lecture">
+            <div class="topbar-row">
+                <h1 data-testid="title">{ "nnplay" }</h1>
+                <div class="scene-nav">
+                    { stepper("◀ Prev", "scene-prev", "Previous scene (← or Page Up)", at_first, previous) }
+                    { select("Scene", "scene", options, &current.map(|i| i.to_string()).unwrap_or_default(), choose) }
+                    { stepper("Next ▶", "scene-next", "Next scene (→ or Page Down)", at_last, next) }
+                </div>
                 <span class="spacer"></span>
                 <button type="button" class={classes!("button", props.projector.then_some("active"))} data-testid="projector"
-                    aria-pressed={props.projector.to_string()} title="Large type and fewer controls, for a projector (p)"
-                    onclick={Callback::from(move |_| projector.emit(()))}>{ "Projector mode" }</button>
-                { button("Full screen", "fullscreen", "Full screen (f)", {
-                    let on_notice = props.on_notice.clone();
-                    Callback::from(move |_| toggle_fullscreen(on_notice.clone()))
+                    aria-pressed={props.projector.to_string()} title="Large type and fewer controls, for a projector (P)"
+                    onclick={Callback::from(move |_| projector.dispatch(Action::ToggleProjector))}>{ "Projector" }</button>
+                { button("Full screen", "fullscreen", "Full screen (F)", {
+                    let u = props.updater.clone();
+                    Callback::from(move |_| toggle_fullscreen(u.clone()))
                 }) }
-                { button("Shortcuts ?", "help", "Keyboard shortcuts (?)", Callback::from(move |_| help.emit(()))) }
+                { button("Keys ?", "help", "Keyboard shortcuts (?)", Callback::from(move |_| help.dispatch(Action::Help(true)))) }
             </div>
             { for caption }
-        </section>
+        </header>
     }
 }
 
-/// The keyboard shortcuts, as (keys, what they do).
+/// The keyboard shortcuts, as (keys, what they do). They work whatever control has the focus,
+/// except while typing in a text field (Escape leaves it).
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Space", "play or pause training"),
     ("S", "one training step"),
     ("R", "reset the weights"),
-    ("1 / 2", "new points get class 1 / class 2"),
-    ("← / →", "previous / next scene"),
+    ("1 / 2", "draw class 1 / class 2"),
+    ("E / T", "eraser / trace a point"),
+    ("→ ↓ Page Down", "next scene (presentation clickers too)"),
+    ("← ↑ Page Up", "previous scene"),
+    (
+        "N / M / G / L",
+        "show the network / model / gradients / labs beside the plot",
+    ),
     ("P", "projector mode"),
     ("F", "full screen"),
     ("?", "show or hide this list"),
+    ("Esc", "close this list, or leave a text field"),
 ];
 
 /// Properties of [`ShortcutsOverlay`].

@@ -1,4 +1,4 @@
-//! The model panel: the model family, its own controls, and its formula in words.
+//! The model panel: the model family, its formula and its own controls.
 
 use super::controls::{button, checkbox, select, slider};
 use super::panel::{options, pick, SettingsProps};
@@ -8,7 +8,7 @@ use crate::page::settings::{ModelFamily, Settings, HIDDEN_ACTIVATIONS, RANDOM_AC
 use yew::prelude::*;
 
 /// The formula of the chosen model, in words a student can read.
-fn model_formula(s: &Settings) -> String {
+pub(super) fn model_formula(s: &Settings) -> String {
     match s.model {
         ModelFamily::Linear => "f(x) = w₁x₁ + w₂x₂ + b".into(),
         ModelFamily::Features => {
@@ -166,12 +166,12 @@ pub fn model_panel(props: &SettingsProps) -> Html {
         }
     };
     html! {
-        <aside class="panel" aria-label="Model">
+        <section class="panel" aria-label="Model">
             <h2>{ "Model" }</h2>
             { select("Model", "model", options(&ModelFamily::ALL, |m| m.key(), |m| m.label().into()), s.model.key(), family) }
             <p class="formula-line" data-testid="model-formula">{ model_formula(s) }</p>
             { body }
             <p class="hint">{ "Changing the model starts training over; changing the learning rate does not." }</p>
-        </aside>
+        </section>
     }
 }

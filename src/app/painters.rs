@@ -74,7 +74,9 @@ impl Painters {
     pub fn paint_plot(&mut self, canvases: &Canvases, session: &mut Session, reuse_grid: bool) {
         if let Some(canvas) = canvases.plot.cast::<HtmlCanvasElement>() {
             let focus = valid_unit(session, self.diagram_state.focus());
-            self.plot.paint(&canvas, session, self.view, focus, reuse_grid);
+            let traced = self.diagram_state.trace_point;
+            self.plot
+                .paint(&canvas, session, self.view, focus, traced, reuse_grid);
         }
     }
 

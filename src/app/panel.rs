@@ -4,10 +4,13 @@
 
 use super::controls::{button, checkbox, number_box, select, slider};
 use super::plot::ViewOptions;
-use super::{Summary, Tool, Updater};
+use super::state::Action;
+use super::{use_summary, Tool, Updater};
 use crate::engine::{OptimizerKind, Preset, Task};
 use crate::page::limits;
-use crate::page::settings::{Regularization, Settings, Speed};
+use crate::page::pace::{Pace, PACE_NOTCHES};
+use crate::page::settings::{Regularization, Settings};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// Properties shared by the panels that edit settings.
@@ -15,8 +18,8 @@ use yew::prelude::*;
 pub struct SettingsProps {
     /// How to change settings.
     pub updater: Updater,
-    /// The current settings.
-    pub settings: Settings,
+    /// The current settings (the session's own).
+    pub settings: Rc<Settings>,
 }
 
 /// A callback for a `<select>` whose option values are the keys of `T`: it parses the key and
@@ -53,20 +56,10 @@ pub fn format_rate(v: f32) -> String {
     }
 }
 
-/// Properties of the training bar.
-#[derive(Properties, PartialEq, Clone)]
-pub struct TrainingBarProps {
-    /// How to change settings.
-    pub updater: Updater,
-    /// The current settings.
-    pub settings: Settings,
-    /// Shows a message (for values that were not accepted).
-    pub on_notice: Callback<Vec<String>>,
-}
-
-/// The bar of training controls above the plot.
-#[function_component(TrainingBar)]
-pub fn training_bar(props: &TrainingBarProps) -> Html {
+/// Play, Step, Epoch, Reset and the learning rate: what a lecturer reaches for most. On
+/// landscape screens it heads the controls column; on phones it is the sticky bar.
+#[function_component(TransportBar)]
+pub fn transport_bar(props: &SettingsProps) -> Html {
     let s = &props.settings;
     let u = props.updater.clone();
     let play = {
@@ -85,15 +78,37 @@ pub fn training_bar(props: &TrainingBarProps) -> Html {
         let u = u.clone();
         Callback::from(move |_| u.session(|s| s.rebuild()))
     };
-    let lr_slider = {
-        let u = u.clone();
-        Callback::from(move |log: f64| {
-            u.settings(|s| s.learning_rate = (10f64.powf(log) as f32).clamp(1e-5, 10.0))
+    let lr_slider = Callback::from(move |log: f64| {
+        u.settings(|s| {
+            s.learning_rate = (10f64.powf(log) as f32).clamp(limits::LEARNING_RATE.0, limits::LEARNING_RATE.1)
         })
-    };
+    });
+    let play_text = if s.play { "❚❚ Pause" } else { "▶ Play" };
+    html! {
+        <section class="transport" aria-label="Training">
+            <div class="transport-buttons">
+                <button type="button" class={classes!("button", "primary", s.play.then_some("playing"))}
+                    data-testid="play" aria-pressed={s.play.to_string()} title="Start or pause training (Space)"
+                    onclick={play}>{ play_text }</button>
+                { button("Step", "step", "One minibatch step (S)", step) }
+                { button("Epoch", "epoch", "Train until the end of the current pass over the data", epoch) }
+                { button("Reset", "reset", "New initial weights from the seed; the data stays (R)", reset) }
+            </div>
+            { slider("Learning rate η", "lr-slider", -5.0, 1.0, 0.1, (s.learning_rate as f64).log10(),
+                format_rate(s.learning_rate), lr_slider) }
+        </section>
+    }
+}
+
+/// The training settings used less often, folded away: η typed exactly, the batch size, the
+/// optimizer, the penalty, the seed and the pace.
+#[function_component(TrainingSettings)]
+pub fn training_settings(props: &SettingsProps) -> Html {
+    let s = &props.settings;
+    let u = props.updater.clone();
     let refuse = {
-        let on_notice = props.on_notice.clone();
-        move |message: String| on_notice.emit(vec![message])
+        let u = u.clone();
+        move |message: String| u.notices(vec![message])
     };
     let lr_text = {
         let (u, refuse) = (u.clone(), refuse.clone());
@@ -143,22 +158,11 @@ pub fn training_bar(props: &TrainingBarProps) -> Html {
         let u = u.clone();
         Callback::from(move |_| u.settings(|s| s.seed = s.seed.wrapping_add(1)))
     };
-    let speed = pick(&u, |s: &mut Settings, v: Speed| s.speed = v);
-    let play_text = if s.play { "❚❚ Pause" } else { "▶ Play" };
+    let speed = pick(&u, |s: &mut Settings, v: Pace| s.pace = v);
     html! {
-        <section class="bar" aria-label="Training controls">
-            <div class="bar-group">
-                <button type="button" class={classes!("button", "primary", s.play.then_some("playing"))}
-                    data-testid="play" aria-pressed={s.play.to_string()} title="Start or pause training"
-                    onclick={play}>{ play_text }</button>
-                { button("Step", "step", "One minibatch step", step) }
-                { button("Epoch", "epoch", "Train until the end of the current pass over the data", epoch) }
-                { button("Reset", "reset", "New initial weights from the seed; the data stays", reset) }
-            </div>
-            <div class="bar-group">
-                { slider("Learning rate η", "lr-slider", -5.0, 1.0, 0.1, (s.learning_rate as f64).log10(),
-                    format_rate(s.learning_rate), lr_slider) }
-                <div class="bar-group advanced">
+        <details class="fold advanced" data-testid="fold-training">
+            <summary>{ "Training settings" }</summary>
+            <div class="fold-grid">
                 { number_box("η", "lr", format_rate(s.learning_rate), lr_text) }
                 { number_box("Batch", "batch", s.batch_size.to_string(), batch) }
                 { select("Optimizer", "optimizer", options(OptimizerKind::ALL.as_slice(), |o| o.key(), |o| match o {
@@ -168,46 +172,31 @@ pub fn training_bar(props: &TrainingBarProps) -> Html {
                 }), s.optimizer.key(), optimizer) }
                 { select("Penalty", "regularization", options(&Regularization::ALL, |r| r.key(), |r| r.label().into()),
                     s.regularization.key(), regularization) }
-                if s.regularization != Regularization::None {
-                    { slider("Penalty rate λ", "reg-rate", -5.0, 0.0, 0.1, (s.reg_rate.max(1e-5) as f64).log10(),
-                        format_rate(s.reg_rate), rate) }
-                }
-                </div>
-            </div>
-            <div class="bar-group advanced">
                 { number_box("Seed", "seed", s.seed.to_string(), seed) }
-                { button("New seed", "new-seed", "Draw different initial weights (and random features)", new_seed) }
-                { select("Speed", "speed", options(&Speed::ALL, |v| v.key(), |v| v.label().into()), s.speed.key(), speed) }
+                { select("Speed", "speed", PACE_NOTCHES.iter().map(|p| (p.key(), p.describe())).collect(), &Pace::at_notch(s.pace.notch()).key(), speed) }
             </div>
-        </section>
+            if s.regularization != Regularization::None {
+                { slider("Penalty rate λ", "reg-rate", -5.0, 0.0, 0.1, (s.reg_rate.max(1e-5) as f64).log10(),
+                    format_rate(s.reg_rate), rate) }
+            }
+            { button("New seed", "new-seed", "Draw different initial weights (and random features)", new_seed) }
+        </details>
     }
 }
 
 /// Properties of the data panel.
 #[derive(Properties, PartialEq, Clone)]
 pub struct DataPanelProps {
-    /// How to change settings and points.
+    /// How to change settings, points and the page state.
     pub updater: Updater,
-    /// The current settings.
-    pub settings: Settings,
+    /// The current settings (the session's own).
+    pub settings: Rc<Settings>,
     /// The class new points get: +1 or −1.
     pub class: f32,
-    /// Chooses the class.
-    pub on_class: Callback<f32>,
     /// The value new regression points get.
     pub draw_value: f32,
-    /// Chooses the value.
-    pub on_draw_value: Callback<f32>,
     /// Add or erase.
     pub tool: Tool,
-    /// Chooses the tool.
-    pub on_tool: Callback<Tool>,
-    /// Display options.
-    pub view: ViewOptions,
-    /// Changes display options.
-    pub on_view: Callback<ViewOptions>,
-    /// Shows messages on the page (file import results).
-    pub on_notice: Callback<Vec<String>>,
     /// The plot canvas (for PNG export).
     pub plot: NodeRef,
 }
@@ -248,94 +237,100 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
         })
     };
     let regression = s.task() == Task::Regression;
+    // A tool button: pressed while its tool is the one in use.
+    let tool_button = |text: Html, testid: &'static str, title: String, active: bool, action: Action| {
+        let u = u.clone();
+        html! {
+            <button type="button" class={classes!("button", "tool", active.then_some("active"))} data-testid={testid}
+                aria-pressed={active.to_string()} {title} onclick={Callback::from(move |_| u.dispatch(action.clone()))}>
+                { text }
+            </button>
+        }
+    };
     let class_button = |value: f32, text: &str, testid: &'static str, key: &str| {
-        let on_class = props.on_class.clone();
-        let on_tool = props.on_tool.clone();
-        let active = props.tool == Tool::Add && props.class == value;
         let swatch = if value > 0.0 {
             "swatch positive"
         } else {
             "swatch negative"
         };
-        html! {
-            <button type="button" class={classes!("button", "tool", active.then_some("active"))} data-testid={testid}
-                aria-pressed={active.to_string()} title={format!("Clicks add this class (key {key}; shift-click adds the other)")}
-                onclick={Callback::from(move |_| { on_class.emit(value); on_tool.emit(Tool::Add); })}>
-                <span class={swatch}></span>{ text }
-            </button>
-        }
+        tool_button(
+            html! { <><span class={swatch}></span>{ text }</> },
+            testid,
+            format!("Clicks add a point of this class, on top of others too (key {key}; shift-click adds the other class)"),
+            props.tool == Tool::Add && props.class == value,
+            Action::Class(value),
+        )
     };
-    let eraser = {
-        let on_tool = props.on_tool.clone();
-        let erasing = props.tool == Tool::Erase;
-        html! {
-            <button type="button" class={classes!("button", "tool", erasing.then_some("active"))} data-testid="eraser"
-                aria-pressed={erasing.to_string()} title="Clicks and drags remove points (right-click always does)"
-                onclick={Callback::from(move |_| on_tool.emit(if erasing { Tool::Add } else { Tool::Erase }))}>
-                { "⌫ Eraser" }
-            </button>
-        }
+    let view = ViewOptions::of(s);
+    let on_view = {
+        let u = u.clone();
+        Callback::from(move |o: ViewOptions| u.settings(|s| o.apply(s)))
     };
-    let view = props.view;
-    let on_view = props.on_view.clone();
-    let on_draw_value = props.on_draw_value.clone();
+    let on_draw_value = {
+        let u = u.clone();
+        Callback::from(move |v: f64| u.dispatch(Action::DrawValue(v as f32)))
+    };
+    let hint = match props.tool {
+        Tool::Add if regression => "Click adds a point (on top of others too); keep the button down and drag up or down to set its value. Drag a point to move it, right-click deletes.",
+        Tool::Add => "Click adds a point, on top of others too. Drag a point to move it, right-click deletes.",
+        Tool::Erase => "Click or drag over points to remove them. Right-click deletes with any tool.",
+        Tool::Trace => "Click follows the nearest point through the network: it is ringed on the plot and its numbers appear in the Network view.",
+    };
     html! {
-        <aside class="panel" aria-label="Data">
+        <section class="panel" aria-label="Data">
             <h2>{ "Data" }</h2>
             { select("Data set", "dataset", options(Preset::ALL.as_slice(), |p| p.key(), |p| p.label().into()), s.dataset.key(), dataset) }
-            <div class="advanced">
-            { slider("Noise", "noise", 0.0, 1.0, 0.05, s.noise as f64, format!("{:.2}", s.noise),
-                change(|s, v| s.noise = v as f32)) }
-            { slider("Points", "count", 10.0, 2000.0, 10.0, s.count as f64, s.count.to_string(),
-                change(|s, v| s.count = v as usize)) }
-            { slider("Held out for testing", "test-fraction", 0.0, 0.9, 0.05, s.test_fraction as f64,
-                format!("{:.0}%", s.test_fraction * 100.0), change(|s, v| s.test_fraction = v as f32)) }
+            <div class="row tools" role="group" aria-label="Drawing tools">
+                if regression {
+                    { tool_button(html! { "＋ Point" }, "add-point", "Clicks add a point with the value below".into(),
+                        props.tool == Tool::Add, Action::Tool(Tool::Add)) }
+                } else {
+                    { class_button(1.0, "Class 1", "class-1", "1") }
+                    { class_button(-1.0, "Class 2", "class-2", "2") }
+                }
+                { tool_button(html! { "⌫ Eraser" }, "eraser", "Clicks and drags remove points (key E; right-click always does)".into(),
+                    props.tool == Tool::Erase, Action::ToggleTool(Tool::Erase)) }
+                { tool_button(html! { "◎ Trace" }, "trace-tool", "Click a point to follow it forward and backward through the network (key T)".into(),
+                    props.tool == Tool::Trace, Action::ToggleTool(Tool::Trace)) }
             </div>
+            if regression {
+                { slider("Value of new points", "draw-value", -1.0, 1.0, 0.05, props.draw_value as f64,
+                    format!("{:+.2}", props.draw_value), on_draw_value) }
+                <div class="legend" data-testid="value-legend" aria-label="Colour scale of the values">
+                    <span>{ "−1" }</span><span class="legend-bar"></span><span>{ "+1" }</span>
+                </div>
+            }
+            <p class="hint" data-testid="tool-hint">{ hint }</p>
             <div class="row">
                 { button("Regenerate", "regenerate", "Draw a new sample of this data set", regenerate) }
                 { button("Clear", "clear", "Remove every point", clear) }
             </div>
-            <h3>{ "Draw" }</h3>
-            if regression {
-                { slider("Value of new points", "draw-value", -1.0, 1.0, 0.05, props.draw_value as f64,
-                    format!("{:+.2}", props.draw_value), Callback::from(move |v: f64| on_draw_value.emit(v as f32))) }
-                <div class="legend" data-testid="value-legend" aria-label="Colour scale of the values">
-                    <span>{ "−1" }</span><span class="legend-bar"></span><span>{ "+1" }</span>
-                </div>
-                <p class="hint">{ "Click to add a point; keep the button down and drag up or down to set its value." }</p>
-            } else {
-                <div class="row">
-                    { class_button(1.0, "Class 1", "class-1", "1") }
-                    { class_button(-1.0, "Class 2", "class-2", "2") }
-                </div>
-                <p class="hint">{ "Click adds a point, drag moves one, right-click deletes." }</p>
-            }
-            <div class="row">{ eraser }</div>
-            <h3>{ "Show" }</h3>
-            { checkbox(html!{ "Test points (hollow)" }, "show-test", view.show_test, {
-                let on_view = on_view.clone();
-                Callback::from(move |on| on_view.emit(ViewOptions { show_test: on, ..view }))
-            }) }
-            if !regression {
-                { checkbox(html!{ "Hard class regions" }, "discretize", view.discretize, {
+            <div class="checks">
+                { checkbox(html!{ "Test points (hollow)" }, "show-test", view.show_test, {
                     let on_view = on_view.clone();
-                    Callback::from(move |on| on_view.emit(ViewOptions { discretize: on, ..view }))
+                    Callback::from(move |on| on_view.emit(ViewOptions { show_test: on, ..view }))
                 }) }
-            }
-            { checkbox(html!{ "Loss chart on a log scale" }, "log-scale", view.log_scale,
-                Callback::from(move |on| on_view.emit(ViewOptions { log_scale: on, ..view }))) }
-            <div class="advanced">
-                <super::files_ui::FilesPanel updater={props.updater.clone()} on_notice={props.on_notice.clone()} plot={props.plot.clone()} />
+                if !regression {
+                    { checkbox(html!{ "Hard class regions" }, "discretize", view.discretize, {
+                        let on_view = on_view.clone();
+                        Callback::from(move |on| on_view.emit(ViewOptions { discretize: on, ..view }))
+                    }) }
+                }
+                { checkbox(html!{ "Loss chart on a log scale" }, "log-scale", view.log_scale,
+                    Callback::from(move |on| on_view.emit(ViewOptions { log_scale: on, ..view }))) }
             </div>
-        </aside>
+            <details class="fold advanced" data-testid="fold-data">
+                <summary>{ "Generate and files" }</summary>
+                { slider("Noise", "noise", 0.0, 1.0, 0.05, s.noise as f64, format!("{:.2}", s.noise),
+                    change(|s, v| s.noise = v as f32)) }
+                { slider("Points", "count", 10.0, 2000.0, 10.0, s.count as f64, s.count.to_string(),
+                    change(|s, v| s.count = v as usize)) }
+                { slider("Held out for testing", "test-fraction", 0.0, 0.9, 0.05, s.test_fraction as f64,
+                    format!("{:.0}%", s.test_fraction * 100.0), change(|s, v| s.test_fraction = v as f32)) }
+                <super::files_ui::FilesPanel updater={props.updater.clone()} plot={props.plot.clone()} />
+            </details>
+        </section>
     }
-}
-
-/// Properties of the readouts.
-#[derive(Properties, PartialEq, Clone)]
-pub struct ReadoutProps {
-    /// What to show.
-    pub summary: Summary,
 }
 
 fn fmt_loss(v: f64) -> String {
@@ -357,36 +352,49 @@ fn fmt_score(v: f64, task: Task) -> String {
     }
 }
 
-/// The live numbers under the plot.
+/// The live numbers under the plot, in two rows of four: step, epoch, the losses and scores on
+/// training and test points, the point count and the throughput.
 #[function_component(Readouts)]
-pub fn readouts(props: &ReadoutProps) -> Html {
-    let s = &props.summary;
-    let score_name = if s.task == Task::Classification {
+pub fn readouts() -> Html {
+    let s = &*use_summary();
+    let score = if s.task == Task::Classification {
         "accuracy"
     } else {
-        "fit (R²)"
+        "R²"
     };
     // Metrics of very large models come from a sample of the points: say so.
-    let estimate = if s.sampled { " (sample)" } else { "" };
-    let item = |label: String, testid: &'static str, value: String| {
+    let (mark, why) = if s.sampled {
+        ("≈ ", "Measured on an evenly spaced sample of the points: the model is too large to evaluate on all of them every refresh.")
+    } else {
+        ("", "")
+    };
+    let item = |label: String, testid: &'static str, value: Html, kind: &'static str| {
         html! {
-            <div class="readout">
+            <div class={classes!("readout", kind)} title={why}>
                 <span class="readout-label">{ label }</span>
                 <span class="readout-value" data-testid={testid}>{ value }</span>
             </div>
         }
     };
+    let rate = if s.examples_per_sec > 0.0 {
+        format!("{:.0}", s.examples_per_sec)
+    } else {
+        "—".into()
+    };
+    // "200 (100 training)", shortened on screen to "200 (100)" where the cell is narrow.
+    let points = html! {
+        <>{ format!("{} ({}", s.points, s.train_points) }<span class="wide-only">{ " training" }</span>{ ")" }</>
+    };
     html! {
         <div class="readouts" aria-live="off">
-            { item("Step".into(), "step-count", s.steps.to_string()) }
-            { item("Epoch".into(), "epoch-count", s.epochs.to_string()) }
-            { item(format!("Training loss{estimate}"), "train-loss", fmt_loss(s.train_loss)) }
-            { item(format!("Test loss{estimate}"), "test-loss", fmt_loss(s.test_loss)) }
-            { item(format!("Training {score_name}{estimate}"), "train-acc", fmt_score(s.train_score, s.task)) }
-            { item(format!("Test {score_name}{estimate}"), "test-acc", fmt_score(s.test_score, s.task)) }
-            { item("Points".into(), "point-count", format!("{} ({} training)", s.points, s.train_points)) }
-            { item("Examples / s".into(), "examples-per-sec",
-                if s.examples_per_sec > 0.0 { format!("{:.0}", s.examples_per_sec) } else { "—".into() }) }
+            { item("Step".into(), "step-count", html! { s.steps.to_string() }, "count") }
+            { item(format!("{mark}Train loss"), "train-loss", html! { fmt_loss(s.train_loss) }, "train") }
+            { item(format!("{mark}Train {score}"), "train-acc", html! { fmt_score(s.train_score, s.task) }, "train") }
+            { item("Points (training)".into(), "point-count", points, "count") }
+            { item("Epoch".into(), "epoch-count", html! { s.epochs.to_string() }, "count") }
+            { item(format!("{mark}Test loss"), "test-loss", html! { fmt_loss(s.test_loss) }, "test") }
+            { item(format!("{mark}Test {score}"), "test-acc", html! { fmt_score(s.test_score, s.task) }, "test") }
+            { item("Examples / s".into(), "examples-per-sec", html! { rate }, "count") }
         </div>
     }
 }

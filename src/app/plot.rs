@@ -3,7 +3,7 @@
 //! `devicePixelRatio`, so it stays crisp on high-DPI screens and projectors.
 //! The points themselves are drawn by `points.rs`.
 
-use super::canvas::{context_2d, css_rgb, fit_backing_store, new_canvas};
+use super::canvas::{context_2d, css_rgb, fit_backing_store, new_canvas, text_scale};
 use super::points::draw_points;
 use crate::engine::{Point, Task};
 use crate::page::paint::{self, Shading};
@@ -26,12 +26,27 @@ pub struct ViewOptions {
 
 impl Default for ViewOptions {
     fn default() -> Self {
+        ViewOptions::of(&crate::page::settings::Settings::default())
+    }
+}
+
+impl ViewOptions {
+    /// The display options held in `settings`.
+    pub fn of(settings: &crate::page::settings::Settings) -> Self {
         ViewOptions {
-            show_test: true,
-            discretize: false,
-            log_scale: true,
-            show_lines: false,
+            show_test: settings.show_test,
+            discretize: settings.discretize,
+            log_scale: settings.log_scale,
+            show_lines: settings.show_lines,
         }
+    }
+
+    /// Writes these options into `settings`.
+    pub fn apply(self, settings: &mut crate::page::settings::Settings) {
+        settings.show_test = self.show_test;
+        settings.discretize = self.discretize;
+        settings.log_scale = self.log_scale;
+        settings.show_lines = self.show_lines;
     }
 }
 
@@ -61,7 +76,7 @@ pub struct PlotPainter {
     /// The points rasterised once, redrawn only when they (or the view) change: with
     /// thousands of points, rasterising them every frame would cost more than training.
     points_layer: Option<HtmlCanvasElement>,
-    points_key: Option<(u64, bool, u32, u32)>,
+    points_key: Option<(u64, bool, u32, u32, u32)>,
     /// The points the layer shows.
     layer_points: Vec<Point>,
     scores: Vec<f32>,
@@ -103,7 +118,7 @@ pub fn units_per_pixel(canvas: &HtmlCanvasElement) -> f32 {
 }
 
 impl PlotPainter {
-    /// Paints everything: heatmap, axes, contour and points.
+    /// Paints everything: heatmap, axes, contour, points and the ring around the traced point.
     /// With `focus`, the heatmap shows that unit's value over the plane (scaled to its largest
     /// magnitude) instead of the model's output. With `reuse_grid`, a grid computed for the same
     /// model some steps ago is redrawn as it is.
@@ -113,12 +128,16 @@ impl PlotPainter {
         session: &mut Session,
         view: ViewOptions,
         focus: Option<UnitRef>,
+        traced: Option<usize>,
         reuse_grid: bool,
     ) {
         let Some(ctx) = context_2d(canvas) else {
             return;
         };
-        let (w, h, ratio) = fit_backing_store(canvas);
+        let (w, h, device_ratio) = fit_backing_store(canvas);
+        // Marks and type grow with the page's type (projector mode): device pixels per CSS
+        // pixel, times the text scale.
+        let ratio = device_ratio * text_scale();
         let shading = match (focus, session.task(), view.discretize) {
             (Some(_), _, _) | (None, Task::Regression, _) => Shading::Value,
             (None, Task::Classification, true) => Shading::Discrete,
@@ -184,6 +203,9 @@ impl PlotPainter {
             draw_unit_lines(&ctx, session, w, h, ratio);
         }
         self.draw_points_layer(&ctx, session, view, w, h, ratio);
+        if let Some(point) = traced.and_then(|i| session.data.points.get(i)) {
+            draw_trace_marker(&ctx, point.x, w, h, ratio);
+        }
         // Visible to tests and curious users: how fine the heatmap currently is.
         let _ = canvas.set_attribute("data-resolution", &n.to_string());
     }
@@ -203,14 +225,20 @@ impl PlotPainter {
         let Some(layer) = &self.points_layer else {
             return;
         };
-        let key = (session.data_version(), view.show_test, w as u32, h as u32);
+        let key = (
+            session.data_version(),
+            view.show_test,
+            w as u32,
+            h as u32,
+            (ratio * 100.0) as u32,
+        );
         if self.points_key != Some(key) {
             let points = &session.data.points;
             let drawn = self.layer_points.len();
             // A click that only added points draws just those onto the layer.
             let appended = self
                 .points_key
-                .is_some_and(|old| (old.1, old.2, old.3) == (key.1, key.2, key.3))
+                .is_some_and(|old| (old.1, old.2, old.3, old.4) == (key.1, key.2, key.3, key.4))
                 && points.len() > drawn
                 && points[..drawn] == self.layer_points[..];
             if layer.width() != w as u32 || layer.height() != h as u32 {
@@ -322,6 +350,19 @@ fn draw_unit_lines(ctx: &CanvasRenderingContext2d, session: &Session, w: f64, h:
 pub fn has_unit_lines(session: &Session) -> bool {
     let model = &session.trainer.model;
     model.features == crate::engine::FeatureMap::Identity && model.layers.len() >= 2
+}
+
+/// Rings the traced point (at `x` in plot units) so the room sees which point the numbers in
+/// the network view belong to.
+fn draw_trace_marker(ctx: &CanvasRenderingContext2d, x: [f32; 2], w: f64, h: f64, ratio: f64) {
+    let (cx, cy) = ((x[0] as f64 + 1.0) / 2.0 * w, (1.0 - x[1] as f64) / 2.0 * h);
+    for (colour, width) in [("#ffffff", 5.0), ("#1d2433", 2.5)] {
+        ctx.set_stroke_style_str(colour);
+        ctx.set_line_width(width * ratio);
+        ctx.begin_path();
+        let _ = ctx.arc(cx, cy, 11.0 * ratio, 0.0, std::f64::consts::TAU);
+        ctx.stroke();
+    }
 }
 
 fn draw_axes(ctx: &CanvasRenderingContext2d, w: f64, h: f64, ratio: f64) {

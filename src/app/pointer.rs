@@ -1,40 +1,53 @@
-//! Pointer input on the plot: what a press does (add, move, retrace or erase points), the
-//! gesture in progress, and the plot's pointer-down, pointer-move and pointer-up handlers.
+//! Pointer input on the plot: what a press does with each tool (add, move, trace or erase
+//! points), the gesture in progress, and the plot's pointer-down, pointer-move and pointer-up
+//! handlers.
 
-use super::painters::DiagramState;
+use super::state::Action;
 use super::{plot, SharedSession, Updater};
 use crate::engine::Task;
-use crate::page::session::EditOutcome;
+use crate::page::session::{EditOutcome, Session};
+use crate::page::settings::Companion;
 use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::{HtmlCanvasElement, PointerEvent};
 use yew::prelude::*;
 use yew::NodeRef;
 
-/// What a press on the plot does.
+/// What a press on the plot does. A drag that starts on a point moves it whatever the tool,
+/// and a right-click deletes with any tool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tool {
-    /// Add points (or move the one under the pointer).
+    /// A click adds a point of the chosen class (or value), on top of others too.
     Add,
-    /// Remove the points under the pointer.
+    /// Clicks and drags remove the points under the pointer.
     Erase,
+    /// A click follows the nearest point through the network.
+    Trace,
 }
 
 /// A pointer gesture in progress on the plot.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Drag {
-    /// Pressed on an existing point and not moved yet: a click traces it, a drag moves it.
+    /// Pressed and not moved yet, at `at` (plot units) and (x, y) (CSS pixels), on point
+    /// `index` if there is one under the pointer: a drag moves that point, a click does what
+    /// the tool does.
     Press {
-        index: usize,
+        index: Option<usize>,
+        at: [f32; 2],
         x: f64,
         y: f64,
+        /// The class of a point a click adds (shift-click adds the other).
+        class: f32,
     },
+    /// Moving a point.
     Move(usize),
+    /// Setting a new regression point's value by dragging up or down.
     Value {
         index: usize,
         start_y: f64,
         start_value: f32,
     },
+    /// Erasing along the way.
     Erase,
 }
 
@@ -44,17 +57,18 @@ pub(super) struct PlotInput {
     pub(super) drag: Rc<RefCell<Option<Drag>>>,
     pub(super) plot: NodeRef,
     pub(super) updater: Updater,
-    pub(super) notices: UseStateSetter<Vec<String>>,
     pub(super) class: f32,
     pub(super) draw_value: f32,
     pub(super) tool: Tool,
-    pub(super) diagram_state: UseStateHandle<DiagramState>,
     /// Whether test points are shown (hidden ones cannot be grabbed).
     pub(super) show_test: bool,
 }
 
 /// How far (CSS pixels) a press may wander and still count as a click.
 const CLICK_SLOP: f64 = 4.0;
+
+/// How near (CSS pixels) a press must be to a point to grab it.
+const GRAB_RADIUS: f64 = 9.0;
 
 /// The plot's pointer-down, pointer-move and pointer-up handlers.
 pub(super) fn plot_pointer_handlers(
@@ -74,36 +88,35 @@ pub(super) fn plot_pointer_handlers(
             e.prevent_default();
             let (px, py) = (e.offset_x() as f64, e.offset_y() as f64);
             let at = plot::to_plot(&canvas, px, py);
-            let hit = plot::units_per_pixel(&canvas) * 9.0;
+            let hit = plot::units_per_pixel(&canvas) * GRAB_RADIUS as f32;
             let Ok(mut s) = input.session.try_borrow_mut() else {
                 return input.updater.stuck();
             };
+            let under = s.nearest_point(at, hit, input.show_test);
+            let regression = s.task() == Task::Regression;
+            let class = if e.shift_key() { -input.class } else { input.class };
             let gesture = if e.button() == 2 || input.tool == Tool::Erase {
-                if let Some(i) = s.nearest_point(at, hit, input.show_test) {
+                if let Some(i) = under {
                     s.remove_point(i);
                 }
                 Some(Drag::Erase)
-            } else if let Some(index) = s.nearest_point(at, hit, input.show_test) {
-                Some(Drag::Press { index, x: px, y: py })
+            } else if under.is_some() || input.tool == Tool::Trace {
+                // On a point, or tracing: wait to see whether this is a click or a drag.
+                Some(Drag::Press {
+                    index: under,
+                    at,
+                    x: px,
+                    y: py,
+                    class,
+                })
             } else {
-                let regression = s.task() == Task::Regression;
-                let y = match (regression, e.shift_key()) {
-                    (true, _) => input.draw_value,
-                    (false, false) => input.class,
-                    (false, true) => -input.class,
-                };
-                match s.add_point(at, y) {
-                    EditOutcome::Added(index) if regression => Some(Drag::Value {
-                        index,
-                        start_y: py,
-                        start_value: y,
-                    }),
-                    EditOutcome::Added(index) => Some(Drag::Move(index)),
-                    EditOutcome::Refused(why) => {
-                        input.notices.set(vec![why.to_string()]);
-                        None
-                    }
-                }
+                add_point(
+                    &mut s,
+                    &input,
+                    at,
+                    if regression { input.draw_value } else { class },
+                    py,
+                )
             };
             drop(s);
             if gesture.is_some() {
@@ -124,9 +137,14 @@ pub(super) fn plot_pointer_handlers(
             };
             let (px, py) = (e.offset_x() as f64, e.offset_y() as f64);
             let at = plot::to_plot(&canvas, px, py);
-            let hit = plot::units_per_pixel(&canvas) * 9.0;
+            let hit = plot::units_per_pixel(&canvas) * GRAB_RADIUS as f32;
             let gesture = match gesture {
-                Drag::Press { index, x, y } if (px - x).hypot(py - y) > CLICK_SLOP => Drag::Move(index),
+                Drag::Press {
+                    index: Some(index),
+                    x,
+                    y,
+                    ..
+                } if (px - x).hypot(py - y) > CLICK_SLOP => Drag::Move(index),
                 Drag::Press { .. } => return,
                 other => other,
             };
@@ -153,15 +171,35 @@ pub(super) fn plot_pointer_handlers(
     let up = Callback::from(move |_: PointerEvent| {
         let gesture = input.drag.borrow_mut().take();
         match gesture {
-            // A press that did not move is a click on the point: trace it (or stop tracing it).
-            Some(Drag::Press { index, .. }) => {
-                let state = *input.diagram_state;
-                let trace_point = if state.trace_point == Some(index) {
-                    None
+            // A click: trace the nearest point, or add a point on top of the one under it.
+            Some(Drag::Press { at, y, class, .. }) => {
+                if input.tool == Tool::Trace {
+                    let nearest = input
+                        .updater
+                        .try_with_session(|s| s.nearest_point(at, f32::INFINITY, input.show_test))
+                        .flatten();
+                    if let Some(index) = nearest {
+                        input.updater.dispatch(Action::Trace(index));
+                        // The traced numbers are in the network view: show it.
+                        let shown = input.updater.try_with_session(|s| s.settings.companion());
+                        if shown.is_some_and(|c| c != Companion::Network) {
+                            input.updater.settings(|s| s.companion = Some(Companion::Network));
+                        }
+                    }
                 } else {
-                    Some(index)
-                };
-                input.diagram_state.set(DiagramState { trace_point, ..state });
+                    let Ok(mut s) = input.session.try_borrow_mut() else {
+                        return input.updater.stuck();
+                    };
+                    let value = if s.task() == Task::Regression {
+                        input.draw_value
+                    } else {
+                        class
+                    };
+                    add_point(&mut s, &input, at, value, y);
+                    drop(s);
+                    input.updater.commit_points();
+                    input.updater.refresh();
+                }
             }
             // Any other gesture edited the points: put them in the link.
             Some(_) => input.updater.commit_points(),
@@ -169,4 +207,21 @@ pub(super) fn plot_pointer_handlers(
         }
     });
     (down, moved, up)
+}
+
+/// Adds a point of target `y` at `at` and returns the gesture that follows: dragging a new
+/// regression point up or down sets its value, dragging a new class point moves it.
+fn add_point(session: &mut Session, input: &PlotInput, at: [f32; 2], y: f32, press_y: f64) -> Option<Drag> {
+    match session.add_point(at, y, false) {
+        EditOutcome::Added(index) if session.task() == Task::Regression => Some(Drag::Value {
+            index,
+            start_y: press_y,
+            start_value: y,
+        }),
+        EditOutcome::Added(index) => Some(Drag::Move(index)),
+        EditOutcome::Refused(why) => {
+            input.updater.notices(vec![why.to_string()]);
+            None
+        }
+    }
 }

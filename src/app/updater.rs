@@ -3,6 +3,7 @@
 
 use super::handles::try_with;
 use super::painters::Painters;
+use super::state::{Action, PageState};
 use crate::engine::Task;
 use crate::page::session::{Instability, Session};
 use crate::page::settings::Settings;
@@ -73,8 +74,34 @@ impl Summary {
 /// The session shared by the page's callbacks.
 pub type SharedSession = Rc<RefCell<Session>>;
 
-/// Everything a control needs to change settings: it always starts from the session's current
-/// settings (never a stale copy), applies the change to the session, then re-renders.
+/// Where the readouts are published. The live component (see `live.rs`) owns the summary's
+/// state and registers its setter here on every render, so a refresh re-renders that component
+/// and the components that read the summary from its context, and nothing else.
+#[derive(Clone, Default)]
+pub struct SummaryPublisher(Rc<RefCell<Option<UseStateSetter<Rc<Summary>>>>>);
+
+impl SummaryPublisher {
+    /// Makes `setter` the one that publishes from now on.
+    pub(super) fn register(&self, setter: UseStateSetter<Rc<Summary>>) {
+        if let Ok(mut slot) = self.0.try_borrow_mut() {
+            *slot = Some(setter);
+        }
+    }
+
+    /// Shows `summary` in every readout; before the live component has mounted it is dropped
+    /// (the component starts from the session itself).
+    pub(super) fn publish(&self, summary: Summary) {
+        if let Ok(slot) = self.0.try_borrow() {
+            if let Some(setter) = slot.as_ref() {
+                setter.set(Rc::new(summary));
+            }
+        }
+    }
+}
+
+/// Everything a control needs to change the page: settings (always starting from the
+/// session's current ones, never a stale copy), the session itself, and the page state, each
+/// change followed by a refresh of the readouts.
 ///
 /// Its methods never panic when the session is still borrowed by a callback the browser cut
 /// short (see [`try_with`]): they skip the work and re-render the page, which then
@@ -82,8 +109,8 @@ pub type SharedSession = Rc<RefCell<Session>>;
 #[derive(Clone)]
 pub struct Updater {
     pub(super) session: SharedSession,
-    pub(super) settings: UseStateSetter<Settings>,
-    pub(super) summary: UseStateSetter<Summary>,
+    pub(super) dispatch: UseReducerDispatcher<PageState>,
+    pub(super) summary: SummaryPublisher,
     pub(super) revision: Rc<RefCell<u64>>,
     pub(super) stuck: UseForceUpdateHandle,
 }
@@ -103,14 +130,17 @@ impl PartialEq for Updater {
 impl Updater {
     /// Changes the settings with `change` and brings the session up to date.
     pub fn settings(&self, change: impl FnOnce(&mut Settings)) {
-        let Some(mut next) = try_with(&self.session, |s| s.settings.clone()) else {
+        let Some(mut next) = try_with(&self.session, |s| (*s.settings).clone()) else {
             return self.stuck();
         };
         change(&mut next);
-        if try_with(&self.session, |s| s.apply(next.clone())).is_none() {
+        let Some(settings) = try_with(&self.session, |s| {
+            s.apply(next);
+            s.settings.clone()
+        }) else {
             return self.stuck();
-        }
-        self.settings.set(next);
+        };
+        self.dispatch(Action::Settings(settings));
         self.refresh();
     }
 
@@ -129,9 +159,19 @@ impl Updater {
             s.settings.clone()
         });
         match settings {
-            Some(settings) => self.settings.set(settings),
+            Some(settings) => self.dispatch(Action::Settings(settings)),
             None => self.stuck(),
         }
+    }
+
+    /// Changes the page state.
+    pub fn dispatch(&self, action: Action) {
+        self.dispatch.dispatch(action);
+    }
+
+    /// Shows `messages` on the page, replacing those shown.
+    pub fn notices(&self, messages: Vec<String>) {
+        self.dispatch(Action::Notices(messages));
     }
 
     /// Reads the session from a callback (a click, a download); `None`, doing nothing, when a
@@ -159,16 +199,27 @@ impl Updater {
         }
     }
 
-    /// Re-renders the readouts (and so repaints), keeping the last throughput figure.
-    pub fn refresh(&self) {
-        let Some(revision) = try_with(&self.revision, |r| {
+    /// The next revision number, bumped on every edit so views repaint even when no number
+    /// changed.
+    pub(super) fn next_revision(&self) -> Option<u64> {
+        try_with(&self.revision, |r| {
             *r += 1;
             *r
-        }) else {
+        })
+    }
+
+    /// The current revision number.
+    pub(super) fn revision(&self) -> u64 {
+        self.revision.try_borrow().map_or(0, |r| *r)
+    }
+
+    /// Re-renders the readouts (and so repaints), keeping the last throughput figure.
+    pub fn refresh(&self) {
+        let Some(revision) = self.next_revision() else {
             return self.stuck();
         };
         match self.try_with_session(|s| Summary::of(s, revision, 0.0)) {
-            Some(summary) => self.summary.set(summary),
+            Some(summary) => self.summary.publish(summary),
             None => self.stuck(),
         }
     }
@@ -177,6 +228,13 @@ impl Updater {
     pub(crate) fn stuck(&self) {
         self.stuck.force_update();
     }
+}
+
+/// The readouts as last published, for components under the live component; they re-render
+/// whenever it publishes. Outside it (never, in the page) they read the stand-in session's.
+#[hook]
+pub fn use_summary() -> Rc<Summary> {
+    use_context::<Rc<Summary>>().unwrap_or_else(|| Rc::new(STAND_IN.with(|s| Summary::of(s, 0, 0.0))))
 }
 
 /// Whether a callback the browser cut short left the page's state borrowed for good. Renders

@@ -2,6 +2,7 @@
 //! JSON. Parsing never panics and never half-applies: a file is either read whole or refused
 //! with a message that says what is wrong and where.
 
+use super::import::{assemble, read_split, shorten, Import, Row};
 use super::limits::MAX_POINTS;
 use crate::engine::{Dataset, Model, Point, Task};
 use serde::{Deserialize, Serialize};
@@ -60,39 +61,13 @@ fn check_size(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks one point and the task it implies.
-fn check_point(p: &Point, task: Task, place: &str) -> Result<(), String> {
-    for (v, name) in [(p.x[0], "x1"), (p.x[1], "x2")] {
-        if !v.is_finite() || !(-1.0..=1.0).contains(&v) {
-            return Err(format!(
-                "{place}: {name} = {v} is outside the plot's range −1 to 1"
-            ));
-        }
-    }
-    match task {
-        Task::Classification if p.y != 1.0 && p.y != -1.0 => {
-            Err(format!("{place}: the class y = {} is not 1 or −1", p.y))
-        }
-        Task::Regression if !p.y.is_finite() || !(-1.0..=1.0).contains(&p.y) => {
-            Err(format!("{place}: the value y = {} is outside −1 to 1", p.y))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Infers the task from the targets: classes when every y is ±1.
-fn infer_task(points: &[Point]) -> Task {
-    if points.iter().all(|p| p.y == 1.0 || p.y == -1.0) {
-        Task::Classification
-    } else {
-        Task::Regression
-    }
-}
-
-/// Reads points from CSV (header optional; columns x1, x2, y and optionally split).
-pub fn from_csv(text: &str) -> Result<Dataset, String> {
+/// Reads points from CSV: columns x1, x2 and the label, and optionally a split column (the
+/// fourth, or the one headed `split` or `test` wherever it stands). The header row is
+/// optional. Labels and split are read as [`import::assemble`] says.
+pub fn from_csv(text: &str) -> Result<Import, String> {
     check_size(text)?;
-    let mut points = Vec::new();
+    let mut rows = Vec::new();
+    let mut split_column = None;
     for (number, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -104,6 +79,9 @@ pub fn from_csv(text: &str) -> Result<Dataset, String> {
             if cells.len() < 3 {
                 return Err("the header has fewer than three columns (x1, x2, y)".into());
             }
+            split_column = cells
+                .iter()
+                .position(|c| matches!(c.to_ascii_lowercase().as_str(), "split" | "test"));
             continue;
         }
         let place = format!("line {}", number + 1);
@@ -113,58 +91,102 @@ pub fn from_csv(text: &str) -> Result<Dataset, String> {
                 cells.len()
             ));
         }
+        let split_at = split_column.or((cells.len() == 4).then_some(3));
+        let values: Vec<&str> = (0..cells.len())
+            .filter(|&i| Some(i) != split_at)
+            .map(|i| cells[i])
+            .collect();
+        if values.len() < 3 {
+            return Err(format!("{place} has no label after x1 and x2"));
+        }
+        let test = match split_at.and_then(|i| cells.get(i)) {
+            None => None,
+            Some(cell) => Some(read_split(cell).ok_or_else(|| {
+                format!(
+                    "{place}: split = '{}' is not train or test (or 0 or 1)",
+                    shorten(cell)
+                )
+            })?),
+        };
         let number_at = |i: usize, name: &str| {
-            cells[i]
+            values[i]
                 .parse::<f32>()
-                .map_err(|_| format!("{place}: {name} = '{}' is not a number", shorten(cells[i])))
+                .map_err(|_| format!("{place}: {name} = '{}' is not a number", shorten(values[i])))
         };
-        let test = match cells.get(3).map(|s| s.to_ascii_lowercase()) {
-            None => false,
-            Some(s) if s == "train" || s.is_empty() => false,
-            Some(s) if s == "test" => true,
-            Some(s) => return Err(format!("{place}: split = '{}' is not train or test", shorten(&s))),
-        };
-        points.push(Point {
+        rows.push(Row {
             x: [number_at(0, "x1")?, number_at(1, "x2")?],
-            y: number_at(2, "y")?,
+            label: values[2].to_string(),
             test,
+            place,
         });
-        if points.len() > MAX_POINTS {
+        if rows.len() > MAX_POINTS {
             return Err(format!("the file has more than {MAX_POINTS} points"));
         }
     }
-    if points.is_empty() {
-        return Err("the file has no points".into());
-    }
-    let task = infer_task(&points);
-    for (i, p) in points.iter().enumerate() {
-        check_point(p, task, &format!("point {}", i + 1))?;
-    }
-    Ok(Dataset { task, points })
+    assemble(&rows, None)
 }
 
-/// Reads points from JSON as written by [`to_json`].
-pub fn from_json(text: &str) -> Result<Dataset, String> {
+/// Reads points from JSON as [`to_json`] writes them: `"task"` is optional (the labels decide
+/// without it), each point's `"y"` may be a number or a word, and its split may be given as
+/// `"test": true` or `"split": "test"`.
+pub fn from_json(text: &str) -> Result<Import, String> {
     check_size(text)?;
-    let file: DataFile =
+    let file: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("the JSON does not describe points: {e}"))?;
-    if file.points.len() > MAX_POINTS {
+    let points = file
+        .get("points")
+        .and_then(|p| p.as_array())
+        .ok_or("the JSON does not describe points: it has no list named \"points\"")?;
+    if points.len() > MAX_POINTS {
         return Err(format!("the file has more than {MAX_POINTS} points"));
     }
-    if file.points.is_empty() {
-        return Err("the file has no points".into());
-    }
-    for (i, p) in file.points.iter().enumerate() {
-        check_point(p, file.task, &format!("point {}", i + 1))?;
-    }
-    Ok(Dataset {
-        task: file.task,
-        points: file.points,
+    let task = match file.get("task") {
+        None => None,
+        Some(task) => Some(
+            serde_json::from_value::<Task>(task.clone())
+                .map_err(|_| "the JSON's task is not Classification or Regression".to_string())?,
+        ),
+    };
+    let rows = points
+        .iter()
+        .enumerate()
+        .map(|(i, point)| json_row(point, format!("point {}", i + 1)))
+        .collect::<Result<Vec<Row>, String>>()?;
+    assemble(&rows, task)
+}
+
+/// One point of a JSON file as a [`Row`].
+fn json_row(point: &serde_json::Value, place: String) -> Result<Row, String> {
+    let x = point
+        .get("x")
+        .and_then(|x| x.as_array())
+        .filter(|x| x.len() == 2)
+        .and_then(|x| Some([x[0].as_f64()? as f32, x[1].as_f64()? as f32]))
+        .ok_or_else(|| format!("{place}: x is not a pair of numbers"))?;
+    let label = match point.get("y") {
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        _ => return Err(format!("{place}: y is not a number or a word")),
+    };
+    let test = match (point.get("test"), point.get("split")) {
+        (Some(serde_json::Value::Bool(b)), _) => Some(*b),
+        (None, Some(serde_json::Value::String(s))) => Some(
+            read_split(s).ok_or_else(|| format!("{place}: split = '{}' is not train or test", shorten(s)))?,
+        ),
+        (None, None) => None,
+        _ => return Err(format!("{place}: its split is not true or false, train or test")),
+    };
+    Ok(Row {
+        x,
+        label,
+        test,
+        place,
     })
 }
 
-/// Reads a data file, choosing the format by its name (`.json`) or its first character.
-pub fn read_data_file(name: &str, text: &str) -> Result<Dataset, String> {
+/// Reads a data file, choosing the format by its name (`.json`) or its first character, and
+/// says how it read the labels and the split, and whether the coordinates need rescaling.
+pub fn read_data(name: &str, text: &str) -> Result<Import, String> {
     let json = name.to_ascii_lowercase().ends_with(".json") || text.trim_start().starts_with('{');
     if json {
         from_json(text)
@@ -173,12 +195,9 @@ pub fn read_data_file(name: &str, text: &str) -> Result<Dataset, String> {
     }
 }
 
-fn shorten(s: &str) -> String {
-    if s.chars().count() > 20 {
-        format!("{}…", s.chars().take(20).collect::<String>())
-    } else {
-        s.to_string()
-    }
+/// Reads a data file whose coordinates must already lie on the plot (see [`read_data`]).
+pub fn read_data_file(name: &str, text: &str) -> Result<Dataset, String> {
+    read_data(name, text)?.accept(false)
 }
 
 #[cfg(test)]
@@ -196,14 +215,105 @@ mod tests {
                 test_fraction: 0.3,
                 seed: 5,
             });
-            assert_eq!(from_csv(&to_csv(&data)).unwrap(), data);
-            assert_eq!(from_json(&to_json(&data)).unwrap(), data);
+            assert_eq!(from_csv(&to_csv(&data)).unwrap().data, data);
+            assert_eq!(from_json(&to_json(&data)).unwrap().data, data);
             assert_eq!(read_data_file("points.json", &to_json(&data)).unwrap(), data);
             assert_eq!(read_data_file("points.csv", &to_csv(&data)).unwrap(), data);
         }
-        let headerless = from_csv("0.5,0.5,1\n-0.5,0.25,-1,test\n").unwrap();
+        let headerless = from_csv("0.5,0.5,1\n-0.5,0.25,-1,test\n").unwrap().data;
         assert_eq!(headerless.task, Task::Classification);
         assert!(headerless.points[1].test);
+    }
+
+    /// A CSV with 0/1 labels is read as classes (it used to become a regression), says so,
+    /// and keeps a split column headed `test` wherever it stands.
+    #[test]
+    fn csv_labels_become_classes_and_the_split_is_kept() {
+        let import = read_data(
+            "points.csv",
+            "test,x1,x2,label\n1,0.5,0.5,1\n0,-0.5,0.25,0\n0,0.1,0.2,0\n",
+        )
+        .unwrap();
+        assert_eq!(import.data.task, Task::Classification);
+        let targets: Vec<(f32, bool)> = import.data.points.iter().map(|p| (p.y, p.test)).collect();
+        assert_eq!(targets, [(1.0, true), (-1.0, false), (-1.0, false)]);
+        assert_eq!(import.data.points[1].x, [-0.5, 0.25]);
+        assert_eq!(
+            import.notes,
+            [
+                "Read the labels as two classes: 1 is class 1 (orange), 0 is class 2 (blue).",
+                "Kept the file's split: 1 test and 2 training points."
+            ]
+        );
+        let words = read_data(
+            "iris.csv",
+            "x1,x2,species,split\n0.1,0.2,setosa,train\n0.3,0.1,virginica,test\n",
+        )
+        .unwrap();
+        assert_eq!(
+            words.data.points.iter().map(|p| p.y).collect::<Vec<_>>(),
+            [1.0, -1.0]
+        );
+        assert!(words.notes[0].contains("'setosa' is class 1"));
+        assert!(read_data("bad.csv", "x1,x2,y,split\n0.1,0.2,1,later\n")
+            .unwrap_err()
+            .contains("not train or test"));
+    }
+
+    /// A file in its own units is offered a rescale instead of being refused outright.
+    #[test]
+    fn coordinates_beyond_the_plot_are_offered_a_rescale() {
+        let text = "x1,x2,y\n0,0,1\n10,20,-1\n";
+        let import = read_data("cm.csv", text).unwrap();
+        let span = import.out_of_range.unwrap();
+        assert_eq!((span.lo, span.hi), (0.0, 20.0));
+        let data = import.accept(true).unwrap();
+        assert_eq!(data.points[0].x, [-1.0, -1.0]);
+        assert_eq!(data.points[1].x, [0.0, 1.0]);
+        assert!(read_data_file("cm.csv", text)
+            .unwrap_err()
+            .contains("outside the plot's range"));
+    }
+
+    /// JSON points may carry words as labels and a split as `"split"`; the task, when given,
+    /// decides between classes and values.
+    #[test]
+    fn json_labels_may_be_words_and_the_task_decides() {
+        let text = r#"{"points":[{"x":[0.1,0.2],"y":"spam","split":"test"},{"x":[-0.3,0.4],"y":"ham"}]}"#;
+        let import = read_data("mail.json", text).unwrap();
+        assert_eq!(import.data.task, Task::Classification);
+        assert_eq!(
+            import
+                .data
+                .points
+                .iter()
+                .map(|p| (p.y, p.test))
+                .collect::<Vec<_>>(),
+            [(1.0, true), (-1.0, false)]
+        );
+        let values = r#"{"task":"Regression","points":[{"x":[0.1,0.2],"y":1},{"x":[0.3,0.4],"y":0}]}"#;
+        assert_eq!(read_data("v.json", values).unwrap().data.task, Task::Regression);
+        for (text, expected) in [
+            (
+                r#"{"points":[{"x":[0.1],"y":1}]}"#,
+                "point 1: x is not a pair of numbers",
+            ),
+            (
+                r#"{"points":[{"x":[0.1,0.2]}]}"#,
+                "point 1: y is not a number or a word",
+            ),
+            (
+                r#"{"points":[{"x":[0.1,0.2],"y":1,"test":"yes"}]}"#,
+                "its split is not",
+            ),
+            (
+                r#"{"task":"Clustering","points":[]}"#,
+                "not Classification or Regression",
+            ),
+        ] {
+            let err = read_data("f.json", text).unwrap_err();
+            assert!(err.contains(expected), "{text}: {err}");
+        }
     }
 
     #[test]
@@ -243,7 +353,8 @@ mod tests {
         for _ in 0..100_000 {
             let n = rng.below(24);
             let text: String = (0..n).map(|_| pieces[rng.below(pieces.len())]).collect();
-            if let Ok(data) = read_data_file(if rng.chance(0.5) { "a.csv" } else { "a.json" }, &text) {
+            let name = if rng.chance(0.5) { "a.csv" } else { "a.json" };
+            if let Ok(data) = read_data(name, &text).and_then(|import| import.accept(true)) {
                 assert!(!data.points.is_empty() && data.points.len() <= MAX_POINTS);
                 assert!(data
                     .points

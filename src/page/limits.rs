@@ -25,6 +25,12 @@ pub const REG_RATE: (f32, f32) = (0.0, 1.0);
 pub const SWEEP_LAMBDA: (f32, f32) = (1e-6, 10.0);
 /// Labelled points of a fine-tuning target.
 pub const TARGET_LABELS: (usize, usize) = crate::engine::labs::transfer::LABELS;
+/// Training pace in minibatch steps a second (below 1 is slow motion).
+pub const PACE: (f32, f32) = (0.1, 100_000.0);
+/// The step count training may be set to stop at.
+pub const STOP_STEPS: (u64, u64) = (1, 100_000_000);
+/// The score (test accuracy or R², in percent) training may be set to stop at.
+pub const STOP_SCORE: (f32, f32) = (1.0, 100.0);
 /// Amount of the shift of the target's test points.
 pub const SHIFT: (f32, f32) = (0.0, 1.0);
 

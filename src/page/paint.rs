@@ -1,5 +1,5 @@
 //! Pure pixel work for the plot, free of web types so it is tested natively: the heatmap's
-//! colour scale and the decision contour (marching squares), axis ticks, and the loss
+//! colour scale, the decision contour (marching squares), the charts' axis ticks, and the loss
 //! surface's contour levels and banded colours.
 
 /// RGB of the positive class (+1), an orange that reads well on a projector.
@@ -153,13 +153,7 @@ pub fn round_ticks(lo: f64, hi: f64, max: usize) -> Vec<(f64, String)> {
         }
     };
     // Each tick is k × 10^e for a whole number k, computed and printed exactly.
-    let value = |k: i64| {
-        if e >= 0 {
-            k as f64 * 10f64.powi(e)
-        } else {
-            k as f64 / 10f64.powi(-e)
-        }
-    };
+    let value = |k: i64| tick_value(k, e);
     let ticks: Vec<i64> = (first..=last)
         .map(|i| i * m)
         .filter(|&k| (lo..=hi).contains(&value(k)))
@@ -172,62 +166,109 @@ pub fn round_ticks(lo: f64, hi: f64, max: usize) -> Vec<(f64, String)> {
         .collect()
 }
 
-/// Mantissas of contour levels per decade, finest first: a surface whose values span few
-/// decades gets the finest set that still gives at most the levels asked for.
-const LEVEL_MANTISSAS: [&[i64]; 4] = [&[10, 15, 20, 30, 50, 70], &[10, 20, 50], &[10, 30], &[10]];
+/// Gridline values and their labels for a logarithmic axis from `lo` to `hi` (both positive),
+/// never fewer than two, so even a narrow range is labelled: powers of ten when the range
+/// holds at least two (every second, third … one when there would be more than six); else
+/// 1, 2 and 5 × 10ⁿ when it holds at least two of those; else the round values of
+/// [`axis_ticks`] (a range narrower than from 1 to 2 looks linear anyway). Labels are written
+/// as [`axis_ticks`] writes them, in scientific notation (`1e−4`) when a tick is below 0.001 or
+/// from a million up. Empty when the range is empty, not finite or not positive.
+pub fn log_axis_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+        return Vec::new();
+    }
+    let within = |v: f64| (lo * (1.0 - 1e-9)..=hi * (1.0 + 1e-9)).contains(&v);
+    let powers = log_steps(lo, hi, &[10], within);
+    let ticks = if powers.len() >= 2 {
+        thinned(powers, 6)
+    } else {
+        let round = log_steps(lo, hi, &[10, 20, 50], within);
+        if round.len() < 2 {
+            return axis_ticks(lo, hi);
+        }
+        round
+    };
+    let scientific = ticks
+        .iter()
+        .any(|&(k, e)| !(1e-3..1e6).contains(&tick_value(k, e)));
+    ticks
+        .into_iter()
+        .map(|(k, e)| (tick_value(k, e), tick_label(k, e, scientific)))
+        .collect()
+}
+
+/// Mantissas (in tenths: 15 is 1.5) of contour levels per decade, finest first: a surface whose
+/// values span few decades gets the finest set that still gives at most the levels asked for.
+const LEVEL_MANTISSAS: [&[i64]; 3] = [&[10, 15, 20, 30, 50, 70], &[10, 20, 50], &[10, 30]];
 
 /// Contour levels for a loss surface whose finite values run from `lo` to `hi`, with labels:
-/// round values (1, 2 and 5 × 10ⁿ, with 1.5, 3 and 7 too when the range is short) evenly
-/// spread on a log scale, since a loss spans decades between its valley and its walls; at most
-/// `max` of them, strictly between `lo` and `hi`. A range too short for three such values gets
-/// evenly spaced round values instead ([`round_ticks`]). Labels read like the axes' (`0.015`,
-/// and `2e−5` below a thousandth).
+/// round values (1, 2 and 5 × 10ⁿ, with 1.5, 3 and 7 too when the range is short; powers of
+/// ten, every second or third one if need be, when it is long) evenly spread on a log scale,
+/// since a loss spans decades between its valley and its walls; at most `max` of them, strictly
+/// between `lo` and `hi`, and no lower than a millionth of `hi`. A range too short for three
+/// such values gets evenly spaced round values instead ([`round_ticks`]). Each label is written
+/// on its own, as the axes' are (`0.015`, and `2e−5` below a thousandth).
 pub fn contour_levels(lo: f64, hi: f64, max: usize) -> Vec<(f64, String)> {
-    if !(lo.is_finite() && hi.is_finite() && hi > lo && hi > 0.0) {
+    if !(lo.is_finite() && hi.is_finite() && hi > lo && hi > 0.0 && max > 0) {
         return Vec::new();
     }
     // A loss can touch zero (or underflow towards it): six decades below the top are plenty.
     let floor = lo.max(hi * 1e-6);
-    let inside = |v: f64| v > lo && v < hi;
-    for (set, mantissas) in LEVEL_MANTISSAS.iter().enumerate() {
-        // Every decade for the coarsest set, then every second, third … if still too many.
-        for decade_step in if set + 1 == LEVEL_MANTISSAS.len() {
-            1..=12
-        } else {
-            1..=1
-        } {
-            let first = floor.log10().floor() as i32 - 1;
-            let last = hi.log10().ceil() as i32;
-            let mut levels = Vec::new();
-            for e in (first..=last).filter(|e| (e - first) % decade_step == 0) {
-                for &m in mantissas.iter() {
-                    // m/10 × 10^e = m × 10^(e−1), written exactly.
-                    let value = m as f64 * 10f64.powi(e - 1);
-                    if inside(value) && value >= floor {
-                        // The fewest digits: 0.2 rather than 0.20.
-                        let (mut k, mut e) = (m, e - 1);
-                        while k % 10 == 0 && e < 0 {
-                            (k, e) = (k / 10, e + 1);
-                        }
-                        levels.push((k, e, value));
-                    }
-                }
+    let inside = |v: f64| v > lo && v < hi && v >= floor;
+    let levels = |mantissas: &[i64]| log_steps(floor, hi, mantissas, inside);
+    if levels(LEVEL_MANTISSAS[0]).len() < 3 {
+        return round_ticks(lo, hi, max)
+            .into_iter()
+            .filter(|t| inside(t.0))
+            .collect();
+    }
+    let chosen = LEVEL_MANTISSAS
+        .iter()
+        .map(|m| levels(m))
+        .find(|l| l.len() <= max)
+        .unwrap_or_else(|| thinned(levels(&[10]), max));
+    chosen
+        .into_iter()
+        .map(|(k, e)| {
+            let value = tick_value(k, e);
+            (value, tick_label(k, e, !(1e-3..1e6).contains(&value)))
+        })
+        .collect()
+}
+
+/// The round values m × 10ⁿ that `keep` accepts, for each mantissa m of `mantissas` (in tenths:
+/// 15 is 1.5) and each decade n from `lo`'s to `hi`'s (both positive), ascending, as (k, e) with
+/// the value k × 10^e written in the fewest digits.
+fn log_steps(lo: f64, hi: f64, mantissas: &[i64], keep: impl Fn(f64) -> bool) -> Vec<(i64, i32)> {
+    let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let mut steps = Vec::new();
+    for decade in first..=last {
+        for &m in mantissas {
+            let (mut k, mut e) = (m, decade - 1);
+            while k % 10 == 0 {
+                (k, e) = (k / 10, e + 1);
             }
-            if levels.len() < 3 && set == 0 {
-                return round_ticks(lo, hi, max)
-                    .into_iter()
-                    .filter(|t| inside(t.0))
-                    .collect();
-            }
-            if levels.len() <= max {
-                return levels
-                    .into_iter()
-                    .map(|(m, e, value)| (value, tick_label(m, e, !(1e-3..1e6).contains(&value))))
-                    .collect();
+            if keep(tick_value(k, e)) {
+                steps.push((k, e));
             }
         }
     }
-    Vec::new()
+    steps
+}
+
+/// Every second, third … of `ticks`, the fewest skipped that leave at most `max`.
+fn thinned(ticks: Vec<(i64, i32)>, max: usize) -> Vec<(i64, i32)> {
+    let every = ticks.len().div_ceil(max.max(1)).max(1);
+    ticks.into_iter().step_by(every).collect()
+}
+
+/// k × 10^e, as exactly as a float holds it (dividing by an exact power of ten for e < 0).
+fn tick_value(k: i64, e: i32) -> f64 {
+    if e >= 0 {
+        k as f64 * 10f64.powi(e)
+    } else {
+        k as f64 / 10f64.powi(-e)
+    }
 }
 
 /// Colour stops of the loss surface's scale, low to high (viridis: dark valleys, bright walls,
@@ -345,6 +386,63 @@ mod tests {
                 let read: f64 = label.replace('−', "-").parse().unwrap();
                 assert!((read - v).abs() <= 1e-9 * step.abs().max(1.0), "{label} for {v}");
             }
+        }
+    }
+
+    /// A log axis is labelled at every width: decades when it spans them, 1–2–5 steps within
+    /// about a decade, and round linear values when narrower still (the loss chart on a narrow
+    /// range used to show no labels at all).
+    #[test]
+    fn log_axis_ticks_always_label_the_axis() {
+        let labels = |lo, hi| {
+            log_axis_ticks(lo, hi)
+                .into_iter()
+                .map(|t| t.1)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(labels(0.008, 3.0), ["0.01", "0.1", "1"]);
+        assert_eq!(labels(2e-5, 0.3), ["1e−4", "1e−3", "1e−2", "1e−1"]);
+        assert_eq!(labels(1e-9, 5e2), ["1e−9", "1e−7", "1e−5", "1e−3", "1e−1", "1e1"]);
+        assert_eq!(labels(0.04, 0.9), ["0.05", "0.1", "0.2", "0.5"]);
+        assert_eq!(labels(3.0, 70.0), ["5", "10", "20", "50"]);
+        assert_eq!(labels(1.0, 50_000.0), ["1", "10", "100", "1000", "10000"]);
+        assert_eq!(
+            labels(0.0823, 0.0951),
+            ["0.084", "0.086", "0.088", "0.090", "0.092", "0.094"]
+        );
+        assert_eq!(
+            labels(0.4931, 0.4932),
+            ["0.49310", "0.49312", "0.49314", "0.49316", "0.49318", "0.49320"]
+        );
+        for (lo, hi) in [
+            (0.0823, 0.0951),
+            (0.11, 0.19),
+            (1e-7, 1e-6),
+            (0.3, 0.31),
+            (1.0, 1e12),
+            (4.9e-3, 5.1e-3),
+            (0.4931, 0.4932),
+        ] {
+            let ticks = log_axis_ticks(lo, hi);
+            assert!((2..=6).contains(&ticks.len()), "{lo}..{hi}: {ticks:?}");
+            for (v, label) in &ticks {
+                assert!(
+                    lo * (1.0 - 1e-9) <= *v && *v <= hi * (1.0 + 1e-9),
+                    "{lo}..{hi}: {v}"
+                );
+                assert!(!label.is_empty() && !label.contains('-'), "{label}");
+                let read: f64 = label.replace('−', "-").parse().unwrap();
+                assert!((read - v).abs() <= 1e-9 * v.abs(), "{label} for {v}");
+            }
+        }
+        for (lo, hi) in [
+            (0.0, 1.0),
+            (-1.0, 1.0),
+            (2.0, 1.0),
+            (1.0, f64::INFINITY),
+            (f64::NAN, 1.0),
+        ] {
+            assert!(log_axis_ticks(lo, hi).is_empty(), "{lo}..{hi}");
         }
     }
 

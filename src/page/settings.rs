@@ -12,6 +12,7 @@ use crate::engine::{
     Point, Preset, Task, TrainConfig,
 };
 use crate::page::codec;
+use crate::page::pace::{Pace, DEFAULT_PACE};
 use std::fmt;
 use std::str::FromStr;
 
@@ -39,34 +40,12 @@ pub enum Regularization {
     L2,
 }
 
-/// How much training work each animation frame does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Speed {
-    /// One minibatch per frame: slow enough to follow single steps.
-    Slow,
-    /// Ten minibatches per frame.
-    Normal,
-    /// As many minibatches as fit in the frame's time budget.
-    Fast,
-}
-
 nnplay_engine::keyed_enum!(ModelFamily {
     Linear => "linear", "Linear model";
     Features => "features", "Hand-made features";
     Random => "random", "Random features";
     Mlp => "mlp", "Neural network";
 });
-
-impl Speed {
-    /// The most minibatches one animation frame trains.
-    pub fn steps_per_frame(self) -> u64 {
-        match self {
-            Speed::Slow => 1,
-            Speed::Normal => 10,
-            Speed::Fast => u64::MAX,
-        }
-    }
-}
 
 /// The labs below the playground.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -85,16 +64,30 @@ nnplay_engine::keyed_enum!(Lab {
     Transfer => "transfer", "Pretrain, then fine-tune";
 });
 
+/// The view beside the plot (the "companion" of the lecture layout).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Companion {
+    /// The network diagram with the traced point's forward and backward numbers.
+    Network,
+    /// The model's formula with its learned numbers, and the features.
+    Model,
+    /// Gradient norms, weight and gradient matrices, the gradient check.
+    Gradients,
+    /// The labs.
+    Lab,
+}
+
+nnplay_engine::keyed_enum!(Companion {
+    Network => "network", "Network";
+    Model => "model", "Model";
+    Gradients => "gradients", "Gradients";
+    Lab => "lab", "Labs";
+});
+
 nnplay_engine::keyed_enum!(Regularization {
     None => "none", "None";
     L1 => "l1", "L1";
     L2 => "l2", "L2";
-});
-
-nnplay_engine::keyed_enum!(Speed {
-    Slow => "slow", "Slow (1 step per frame)";
-    Normal => "normal", "Normal (10 steps per frame)";
-    Fast => "fast", "Fast (as many as fit)";
 });
 
 use super::limits;
@@ -138,8 +131,12 @@ pub struct Settings {
     pub regularization: Regularization,
     /// Penalty rate λ.
     pub reg_rate: f32,
-    /// Work per frame.
-    pub speed: Speed,
+    /// Minibatch steps a second while playing.
+    pub pace: Pace,
+    /// Training pauses itself when the step count reaches this.
+    pub stop_steps: Option<u64>,
+    /// Training pauses itself when the test accuracy (or R²) reaches this many percent.
+    pub stop_score: Option<f32>,
     /// Whether training runs.
     pub play: bool,
     /// Points drawn or edited by hand, which replace the generated data set (the preset still
@@ -151,12 +148,16 @@ pub struct Settings {
     pub discretize: bool,
     /// The loss chart's axis is logarithmic.
     pub log_scale: bool,
+    /// The charts' step axes are logarithmic.
+    pub log_steps: bool,
     /// Draw the lines where the first layer's units switch, m_j·x + b_j = 0.
     pub show_lines: bool,
     /// The built-in scene these settings came from, for its caption.
     pub scene: Option<usize>,
     /// The open lab, if any.
     pub lab: Option<Lab>,
+    /// The view beside the plot; `None` lets the page choose (see [`Settings::companion`]).
+    pub companion: Option<Companion>,
     /// How the feature-space view projects the features.
     pub projection: Projection,
     /// Which dense layer's inputs the feature-space view shows (0: the features φ); `None`:
@@ -202,15 +203,19 @@ impl Default for Settings {
             optimizer: OptimizerKind::Sgd,
             regularization: Regularization::None,
             reg_rate: 0.001,
-            speed: Speed::Normal,
+            pace: DEFAULT_PACE,
+            stop_steps: None,
+            stop_score: None,
             play: false,
             points: None,
             show_test: true,
             discretize: false,
             log_scale: true,
+            log_steps: false,
             show_lines: false,
             scene: None,
             lab: None,
+            companion: None,
             projection: Projection::Separator,
             space_layer: None,
             sweep_lambda: 1e-3,
@@ -244,6 +249,16 @@ pub const RANDOM_ACTIVATIONS: [Activation; 4] = [
 ];
 
 impl Settings {
+    /// The view beside the plot: the one chosen, or else the lab when one is open, the
+    /// network when the model has hidden or random units, and the formula otherwise.
+    pub fn companion(&self) -> Companion {
+        self.companion.unwrap_or(match (self.lab, self.model) {
+            (Some(_), _) => Companion::Lab,
+            (None, ModelFamily::Linear | ModelFamily::Features) => Companion::Model,
+            (None, ModelFamily::Random | ModelFamily::Mlp) => Companion::Network,
+        })
+    }
+
     /// The task of the chosen data set.
     pub fn task(&self) -> Task {
         self.dataset.task()
@@ -342,7 +357,6 @@ impl Settings {
             ("opt", self.optimizer.key().to_string()),
             ("reg", self.regularization.key().to_string()),
             ("rate", fmt_num(self.reg_rate)),
-            ("speed", self.speed.key().to_string()),
             ("play", u8::from(self.play).to_string()),
             ("lab", self.lab.map_or("none", Lab::key).to_string()),
             ("view", self.projection.key()),
@@ -366,8 +380,20 @@ impl Settings {
         ] {
             pairs.push((key, u8::from(on).to_string()));
         }
-        // The loss surface's keys came later: written only when not the default, so links
-        // made before them stay as they were.
+        // Keys added after the first links were shared are written only when they differ
+        // from their defaults, so links made before them read and write exactly as they did.
+        if self.pace != DEFAULT_PACE {
+            pairs.push(("pace", self.pace.key()));
+        }
+        if let Some(steps) = self.stop_steps {
+            pairs.push(("stopat", steps.to_string()));
+        }
+        if let Some(score) = self.stop_score {
+            pairs.push(("stopacc", fmt_num(score)));
+        }
+        if self.log_steps {
+            pairs.push(("logsteps", "1".into()));
+        }
         if self.surface_directions != Directions::Random {
             pairs.push(("surface", self.surface_directions.key().to_string()));
         }
@@ -379,6 +405,9 @@ impl Settings {
         }
         if let Some(scene) = self.scene {
             pairs.push(("scene", (scene + 1).to_string()));
+        }
+        if let Some(companion) = self.companion {
+            pairs.push(("panel", companion.key().to_string()));
         }
         if let Some(points) = &self.points {
             pairs.push(("pts", codec::encode_points(points, self.task())));
@@ -450,7 +479,22 @@ impl Settings {
                 "opt" => parse_into(&value, &mut s.optimizer, &mut note, "not sgd, momentum or adam"),
                 "reg" => parse_into(&value, &mut s.regularization, &mut note, "not none, l1 or l2"),
                 "rate" => parse_range(&value, &mut s.reg_rate, limits::REG_RATE, &mut note),
-                "speed" => parse_into(&value, &mut s.speed, &mut note, "not slow, normal or fast"),
+                "speed" => match Pace::from_speed_name(&value) {
+                    Some(pace) => s.pace = pace,
+                    None => note("not slow, normal or fast"),
+                },
+                "pace" => parse_into(
+                    &value,
+                    &mut s.pace,
+                    &mut note,
+                    &format!(
+                        "not max or a number of steps a second from {} to {}",
+                        limits::PACE.0,
+                        limits::PACE.1
+                    ),
+                ),
+                "stopat" => s.stop_steps = in_range(&value, limits::STOP_STEPS, &mut note).or(s.stop_steps),
+                "stopacc" => s.stop_score = in_range(&value, limits::STOP_SCORE, &mut note).or(s.stop_score),
                 "lab" => match value.as_str() {
                     "none" => s.lab = None,
                     other => match other.parse::<Lab>() {
@@ -478,7 +522,7 @@ impl Settings {
                 "shiftby" => parse_range(&value, &mut s.shift.amount, limits::SHIFT, &mut note),
                 "surface" => parse_into(&value, &mut s.surface_directions, &mut note, "not random or pca"),
                 "sdseed" => parse_into(&value, &mut s.surface_seed, &mut note, "not a whole number"),
-                "play" | "test" | "hard" | "logloss" | "lines" | "swap" | "race" => {
+                "play" | "test" | "hard" | "logloss" | "logsteps" | "lines" | "swap" | "race" => {
                     let slot = match key {
                         "play" => &mut s.play,
                         "race" => &mut s.race,
@@ -486,6 +530,7 @@ impl Settings {
                         "test" => &mut s.show_test,
                         "hard" => &mut s.discretize,
                         "lines" => &mut s.show_lines,
+                        "logsteps" => &mut s.log_steps,
                         _ => &mut s.log_scale,
                     };
                     match value.as_str() {
@@ -497,6 +542,10 @@ impl Settings {
                 "scene" => match value.parse::<usize>() {
                     Ok(n) if (1..=limits::SCENES).contains(&n) => s.scene = Some(n - 1),
                     _ => note("not the number of a built-in scene"),
+                },
+                "panel" => match value.parse::<Companion>() {
+                    Ok(companion) => s.companion = Some(companion),
+                    Err(_) => note("not network, model, gradients or lab"),
                 },
                 "pts" => points_text = Some(value),
                 _ => notices.push(format!("Ignored unknown setting '{}'.", shorten(key))),
@@ -560,16 +609,27 @@ trait InRange: FromStr + PartialOrd + Copy + fmt::Display {
     }
 }
 impl InRange for usize {}
+impl InRange for u64 {}
 impl InRange for f32 {
     fn usable(self) -> bool {
         self.is_finite()
     }
 }
 
-fn parse_range<T: InRange>(value: &str, slot: &mut T, (lo, hi): (T, T), note: &mut dyn FnMut(&str)) {
+fn parse_range<T: InRange>(value: &str, slot: &mut T, range: (T, T), note: &mut dyn FnMut(&str)) {
+    if let Some(v) = in_range(value, range, note) {
+        *slot = v;
+    }
+}
+
+/// The value if it parses and lies in the closed range; otherwise a notice and `None`.
+fn in_range<T: InRange>(value: &str, (lo, hi): (T, T), note: &mut dyn FnMut(&str)) -> Option<T> {
     match value.parse::<T>() {
-        Ok(v) if v.usable() && v >= lo && v <= hi => *slot = v,
-        _ => note(&format!("not a number from {lo} to {hi}")),
+        Ok(v) if v.usable() && v >= lo && v <= hi => Some(v),
+        _ => {
+            note(&format!("not a number from {lo} to {hi}"));
+            None
+        }
     }
 }
 
@@ -631,15 +691,19 @@ mod tests {
             optimizer: OptimizerKind::Adam,
             regularization: Regularization::L2,
             reg_rate: 0.0001,
-            speed: Speed::Fast,
+            pace: Pace::PerSecond(20.0),
+            stop_steps: Some(5000),
+            stop_score: Some(99.5),
             play: true,
             points: None,
             show_test: false,
             discretize: true,
             log_scale: false,
+            log_steps: true,
             show_lines: true,
             scene: Some(3),
             lab: Some(Lab::Transfer),
+            companion: Some(Companion::Gradients),
             projection: Projection::Units(2, 5),
             space_layer: Some(2),
             sweep_lambda: 0.01,
@@ -673,6 +737,23 @@ mod tests {
         let (default, notices) = Settings::from_hash("");
         assert!(notices.is_empty());
         assert_eq!(default, Settings::default());
+    }
+
+    #[test]
+    fn the_view_beside_the_plot_follows_the_model_unless_chosen() {
+        let of = |hash: &str| Settings::from_hash(hash).0.companion();
+        assert_eq!(of("model=linear"), Companion::Model);
+        assert_eq!(of("model=features"), Companion::Model);
+        assert_eq!(of("model=random"), Companion::Network);
+        assert_eq!(of("model=mlp"), Companion::Network);
+        assert_eq!(of("model=linear&lab=sweep"), Companion::Lab);
+        assert_eq!(of("model=mlp&lab=space&panel=gradients"), Companion::Gradients);
+        let (s, notices) = Settings::from_hash("panel=sideways");
+        assert_eq!((s.companion, notices.len()), (None, 1));
+        assert!(
+            !Settings::default().to_hash().contains("panel="),
+            "the default is not written"
+        );
     }
 
     #[test]
@@ -720,6 +801,37 @@ mod tests {
         assert_eq!(notices.len(), 11, "{notices:#?}");
         assert!(notices[0].contains("lr=1e9"));
         assert!(notices.iter().any(|n| n.contains("unknown setting 'bogus'")));
+    }
+
+    /// Links from before paces keep working: `speed` maps to the pace it meant at 60 frames a
+    /// second. The keys added since are written only when they differ from their defaults, so
+    /// the default page's link is as it was (less the old `speed`), and bad values are named.
+    #[test]
+    fn old_speeds_read_as_paces_and_new_keys_stay_out_of_default_links() {
+        for (speed, pace) in [
+            ("slow", Pace::PerSecond(60.0)),
+            ("normal", Pace::PerSecond(600.0)),
+            ("fast", Pace::Max),
+        ] {
+            let (s, notices) = Settings::from_hash(&format!("speed={speed}"));
+            assert!(notices.is_empty(), "{notices:?}");
+            assert_eq!(s.pace, pace);
+            assert!(s.to_hash().contains(&format!("pace={}", pace.key())));
+        }
+        let default = Settings::default().to_hash();
+        for key in ["speed=", "pace=", "stopat=", "stopacc=", "logsteps="] {
+            assert!(!default.contains(key), "{key} in {default}");
+        }
+        let (s, notices) = Settings::from_hash("pace=0.5&stopat=2500&stopacc=99&logsteps=1");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(
+            (s.pace, s.stop_steps, s.stop_score, s.log_steps),
+            (Pace::PerSecond(0.5), Some(2500), Some(99.0), true)
+        );
+        let (s, notices) = Settings::from_hash("pace=0&stopat=0&stopacc=101&logsteps=2&speed=warp");
+        assert_eq!(notices.len(), 5, "{notices:#?}");
+        assert_eq!((s.pace, s.stop_steps, s.stop_score), (DEFAULT_PACE, None, None));
+        assert!(notices[0].contains("pace=0") && notices[0].contains("steps a second"));
     }
 
     #[test]
@@ -782,7 +894,8 @@ mod tests {
         let mut rng = crate::engine::Rng::new(2024);
         let keys = [
             "dataset", "seed", "dseed", "noise", "n", "split", "model", "features", "rf", "k", "rfscale",
-            "layers", "act", "lr", "batch", "opt", "reg", "rate", "speed", "play", "pts", "zz", "",
+            "layers", "act", "lr", "batch", "opt", "reg", "rate", "speed", "play", "pts", "pace", "stopat",
+            "stopacc", "logsteps", "zz", "",
         ];
         let values = [
             "xor",

@@ -3,8 +3,8 @@
 //! optimizer race, and the work of filling the surface between frames.
 //!
 //! How the page drives it, each animation frame:
-//! 1. train with [`Session::run_frame_observed`], passing `|t| view.record_step(t)` so the path
-//!    gets every step (or, while the race is on, [`SurfaceView::run_race`] instead);
+//! 1. train with [`SurfaceView::run_frame`], which runs the session's frame at its pace with
+//!    every step recorded on the path (or, while the race is on, steps the race in its place);
 //! 2. [`SurfaceView::after_frame`]: notices changed settings, data or model, and widens the
 //!    window when a path leaves it;
 //! 3. [`SurfaceView::refine`] with what is left of the frame's budget;
@@ -31,8 +31,9 @@ use crate::engine::surface::{
     Surface, SurfaceError, SurfaceLevel, Window, TRAIL_FLOATS, TRAIL_ROWS,
 };
 use crate::engine::{FeatureMap, OptimizerKind, TrainConfig, Trainer};
+use crate::page::pace::FrameReport;
 use crate::page::paint;
-use crate::page::session::{run_budgeted, HistoryPoint, LossHistory, Session};
+use crate::page::session::{HistoryPoint, LossHistory, Session};
 
 /// Multiply-adds of one slice of surface work: about a tenth of a millisecond in the browser.
 pub const SLICE_WORK: u64 = 200_000;
@@ -348,9 +349,8 @@ impl SurfaceView {
         self.surface.as_ref().ok().map(Surface::plane)
     }
 
-    /// Records the main run's weights after a training step (pass it to
-    /// [`Session::run_frame_observed`]).
-    pub fn record_step(&mut self, trainer: &Trainer) {
+    /// Records the main run's weights after a training step.
+    fn record_step(&mut self, trainer: &Trainer) {
         if !self.layout.fits(&trainer.model) {
             return;
         }
@@ -498,20 +498,34 @@ impl SurfaceView {
         self.refresh_race();
     }
 
-    /// Steps the race for one frame, all racers together, until `now()` passes `deadline` or
-    /// `cap` steps (the speed's [`steps_per_frame`](crate::page::settings::Speed::steps_per_frame));
-    /// records each racer's path step by step. Returns the steps taken (0 without a race).
-    pub fn run_race(&mut self, deadline: f64, now: &dyn Fn() -> f64, cap: u64) -> u64 {
-        let plane = self.surface.as_ref().ok().map(Surface::plane);
-        let Some(run) = &mut self.race else { return 0 };
-        let layout = &self.layout;
-        run_budgeted(cap, deadline, now, || {
-            let stepped = run.race.step();
-            for (track, racer) in run.tracks.iter_mut().zip(run.race.racers()) {
-                track.record(racer.trainer.steps(), plane, layout, &racer.trainer.model);
+    /// One frame of training at the session's pace (see [`Session::run_frame_with`]): while
+    /// the race runs, the race steps in the session's place (its own weights wait); otherwise
+    /// the session trains with every step recorded on the path.
+    pub fn run_frame(&mut self, session: &mut Session, deadline: f64, now: &dyn Fn() -> f64) -> FrameReport {
+        if self.race.is_some() {
+            return session.run_frame_with(deadline, now, &mut |_| self.race_step());
+        }
+        session.run_frame_with(deadline, now, &mut |trainer| {
+            let stepped = trainer.step();
+            if stepped {
+                self.record_step(trainer);
             }
             stepped
         })
+    }
+
+    /// One minibatch step of every racer still running, each recorded on its path; false
+    /// without a race or when every racer has stopped.
+    fn race_step(&mut self) -> bool {
+        let plane = self.surface.as_ref().ok().map(Surface::plane);
+        let Some(run) = &mut self.race else {
+            return false;
+        };
+        let stepped = run.race.step();
+        for (track, racer) in run.tracks.iter_mut().zip(run.race.racers()) {
+            track.record(racer.trainer.steps(), plane, &self.layout, &racer.trainer.model);
+        }
+        stepped
     }
 
     /// Records each racer's training and test loss (call when the page refreshes its metrics).
@@ -742,6 +756,7 @@ fn fmt_value(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::page::pace::Pace;
     use crate::page::settings::Settings;
 
     fn session(hash: &str) -> Session {
@@ -750,18 +765,22 @@ mod tests {
         Session::new(settings)
     }
 
-    /// Trains one frame of `steps` steps with the view recording every step, then lets it catch up.
+    /// Trains one frame of `steps` steps at the fastest pace with the view recording every
+    /// step, then lets it catch up.
     fn train(s: &mut Session, view: &mut SurfaceView, steps: u64) {
-        let mut settings = s.settings.clone();
-        settings.speed = crate::page::settings::Speed::Fast;
+        let mut settings = (*s.settings).clone();
+        settings.pace = Pace::Max;
+        settings.play = true;
         s.apply(settings);
         let count = std::cell::Cell::new(0u64);
         let now = || {
             count.set(count.get() + 1);
             count.get() as f64
         };
-        // The fake clock ticks once a read; a deadline of `steps` reads ends the frame.
-        s.run_frame_observed(steps as f64, &now, &mut |t| view.record_step(t));
+        // The fake clock ticks once a read, and is read once before the first step and once
+        // after each: a deadline of `steps` + 1 reads ends the frame after `steps` steps.
+        let report = view.run_frame(s, (steps + 1) as f64, &now);
+        assert_eq!(report.steps, steps);
         view.after_frame(s);
     }
 
@@ -846,7 +865,7 @@ mod tests {
         );
         assert_eq!(view.position(&s.trainer), Some([0.0, 0.0]));
         // Principal directions asked for before any training: random ones, and the view says so.
-        let mut settings = s.settings.clone();
+        let mut settings = (*s.settings).clone();
         settings.surface_directions = Directions::Principal;
         s.apply(settings);
         view.after_frame(&s);
@@ -899,21 +918,20 @@ mod tests {
 
     #[test]
     fn the_race_runs_three_paths_and_reports_a_divergence() {
-        let mut s = session("dataset=plane&model=linear&lr=3&race=1");
+        let mut s = session("dataset=plane&model=linear&lr=3&race=1&play=1&pace=600");
         let mut view = SurfaceView::new(&s);
         let kinds: Vec<_> = view.lanes().map(|l| l.kind).collect();
         assert_eq!(kinds, Race::KINDS);
-        let clock = std::cell::Cell::new(0.0);
-        let now = || {
-            clock.set(clock.get() + 1.0);
-            clock.get()
-        };
-        for _ in 0..100 {
-            clock.set(0.0);
-            view.run_race(1e9, &now, 10);
+        // 100 frames of 1/60 s at 600 steps a second: ten steps a frame, the race in the
+        // session's place.
+        for frame in 0..100 {
+            let time = frame as f64 * 1000.0 / 60.0;
+            let report = view.run_frame(&mut s, f64::INFINITY, &|| time);
+            assert!(frame == 0 || report.steps == 10, "{report:?}");
             view.refresh_race();
             view.after_frame(&s);
         }
+        assert_eq!(s.trainer.steps(), 0, "the session's own run waits");
         let lanes: Vec<_> = view.lanes().collect();
         assert!(lanes[0].trainer.diverged() && !lanes[2].trainer.diverged());
         assert!(
@@ -948,7 +966,7 @@ mod tests {
         assert!(window.contains([head[0] as f64, head[1] as f64]), "{window:?}");
         assert!(window.half_width < 100.0, "{window:?}");
         // Turning the race off drops it.
-        let mut settings = s.settings.clone();
+        let mut settings = (*s.settings).clone();
         settings.race = false;
         s.apply(settings);
         view.after_frame(&s);
@@ -959,10 +977,10 @@ mod tests {
     fn principal_directions_of_a_race_come_from_the_three_racers() {
         let s = session("dataset=circle&layers=4&lr=0.3&race=1&surface=pca&n=200");
         let mut view = SurfaceView::new(&s);
-        for _ in 0..30 {
-            view.run_race(f64::INFINITY, &|| 0.0, 10);
-            view.after_frame(&s);
+        for _ in 0..300 {
+            view.race_step();
         }
+        view.after_frame(&s);
         recentred_on_principal_directions(&mut view, &s, "the racers");
         // Every racer starts where the main run's weights are: the plane's origin.
         for lane in view.lanes() {
@@ -978,7 +996,7 @@ mod tests {
         assert_eq!(view.problem(), Some(SurfaceError::NoWeights));
         assert_eq!(view.caption(&s), SurfaceError::NoWeights.to_string());
         s.clear_points();
-        let mut settings = s.settings.clone();
+        let mut settings = (*s.settings).clone();
         settings.features = vec![crate::engine::HandFeature::X1, crate::engine::HandFeature::X2];
         s.apply(settings);
         let mut view = SurfaceView::new(&s);

@@ -14,26 +14,24 @@ async function stepTimes(page, n) {
 const number = async (page, id) => Number((await page.getByTestId(id).textContent()).trim());
 
 test('after a few steps every trainable layer has a non-zero gradient norm', async () => {
-  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=xor&model=mlp&layers=8,8&act=tanh`);
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=xor&model=mlp&layers=8,8&act=tanh&panel=gradients`);
   await stepTimes(page, 5);
   for (const l of [1, 2, 3]) {
     const norm = await number(page, `grad-norm-${l}`);
     assert.ok(Number.isFinite(norm) && norm > 0, `layer ${l} norm ${norm}`);
   }
-  await page.getByTestId('network').scrollIntoViewIfNeeded();
-  await page.locator('.backprop').screenshot({ path: join(screenshots, 'backprop-mlp.png') });
+  await page.getByTestId('companion').screenshot({ path: join(screenshots, 'backprop-mlp.png') });
   assert.deepEqual(errors, []);
   await page.close();
 });
 
 test('a random-feature layer shows as frozen and carries no gradient', async () => {
-  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=circle&model=random&rf=sign&k=50`);
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=circle&model=random&rf=sign&k=50&panel=gradients`);
   await stepTimes(page, 5);
   assert.equal((await page.getByTestId('grad-norm-1').textContent()).trim(), 'frozen');
   assert.ok((await number(page, 'grad-norm-2')) > 0);
   await page.getByTestId('check-gradients').click();
   assert.match(await page.getByTestId('gradcheck-layer-1').textContent(), /frozen/);
-  await page.getByTestId('network').scrollIntoViewIfNeeded();
   await screenshot(page, 'backprop-random-features');
   assert.deepEqual(errors, []);
   await page.close();
@@ -42,11 +40,12 @@ test('a random-feature layer shows as frozen and carries no gradient', async () 
 test('the trace shows dL/dw = delta_j * a_i for a chosen link, and a step updates it', async () => {
   const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=xor&model=mlp&layers=8,8&act=tanh&opt=sgd&lr=0.5`);
   await stepTimes(page, 3);
-  // Click a training point: add one where the plot is empty, then click it without dragging.
+  // Trace a training point: add one where the plot is empty, then click it with the Trace tool.
   await page.getByTestId('clear').click();
   const box = await page.getByTestId('plot').boundingBox();
   const [px, py] = [box.x + box.width * 0.7, box.y + box.height * 0.3];
   await page.mouse.click(px, py);
+  await page.getByTestId('trace-tool').click();
   await page.mouse.click(px, py);
   await page.getByTestId('trace-panel').getByText('Tracing the point').waitFor();
   // Select the link from hidden unit 3 of layer 1 to unit 6 of layer 2 using the diagram's layout.
@@ -65,7 +64,7 @@ test('the trace shows dL/dw = delta_j * a_i for a chosen link, and a step update
   const grad = await number(page, 'trace-grad');
   assert.ok(Math.abs(grad - a * delta) <= 1e-6 + 1e-4 * Math.abs(grad), `${grad} vs ${a} × ${delta}`);
   assert.ok(Math.abs(grad) > 0, 'a non-trivial gradient');
-  await page.locator('.backprop').screenshot({ path: join(screenshots, 'backprop-trace.png') });
+  await page.getByTestId('companion').screenshot({ path: join(screenshots, 'backprop-trace.png') });
   // One SGD step on the single training point moves w by -lr * dL/dw.
   const before = await number(page, 'trace-weight');
   await page.getByTestId('step').click();
@@ -77,7 +76,7 @@ test('the trace shows dL/dw = delta_j * a_i for a chosen link, and a step update
 });
 
 test('the gradient check reports a small error for every trainable layer', async () => {
-  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=spiral&model=mlp&layers=6,6&act=tanh`);
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=spiral&model=mlp&layers=6,6&act=tanh&panel=gradients`);
   await stepTimes(page, 3);
   await page.getByTestId('check-gradients').click();
   await page.getByTestId('gradcheck-result').waitFor();
@@ -100,7 +99,7 @@ for (const [act, layers, batch] of [
   ['tanh', '64,64,64,64,64,64,64,64', 500],
 ]) {
   test(`the gradient check agrees to 1e-4 on a ${layers} ${act} network at batch ${batch}`, async () => {
-    const hash = `#dataset=spiral&n=1250&split=0.2&model=mlp&layers=${layers}&act=${act}&batch=${batch}`;
+    const hash = `#dataset=spiral&n=1250&split=0.2&model=mlp&layers=${layers}&act=${act}&batch=${batch}&panel=gradients`;
     const { page, errors } = await openApp(app.browser, `${app.server.url}${hash}`);
     await stepTimes(page, 2);
     const started = Date.now();

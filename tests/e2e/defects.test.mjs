@@ -164,7 +164,7 @@ test('Next is disabled at the last scene and Previous at the first', async () =>
 });
 
 test('gradient norms read "—" until the first step', async () => {
-  const { page, errors } = await openApp(app.browser, `${app.server.url}#model=mlp&layers=4`);
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#model=mlp&layers=4&panel=gradients`);
   const before = [await text(page, 'grad-norm-1'), await text(page, 'grad-norm-2')];
   await page.getByTestId('step').click();
   await waitForText(page, 'step-count', (t) => t === '1');

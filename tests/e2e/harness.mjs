@@ -69,7 +69,7 @@ export function launch() {
  * Waits until the app has mounted (the plot exists). `deviceScaleFactor` (optional) emulates a
  * high-DPI screen (window.devicePixelRatio).
  */
-export async function openApp(browser, url, { viewport = { width: 1280, height: 800 }, deviceScaleFactor } = {}) {
+export async function openApp(browser, url, { viewport = { width: 1280, height: 800 }, deviceScaleFactor, folded = false } = {}) {
   const page = await browser.newPage(deviceScaleFactor ? { viewport, deviceScaleFactor } : { viewport });
   const errors = [];
   page.on('console', (msg) => {
@@ -78,7 +78,22 @@ export async function openApp(browser, url, { viewport = { width: 1280, height: 
   page.on('pageerror', (err) => errors.push(String(err)));
   await page.goto(url);
   await page.getByTestId('plot').waitFor({ state: 'visible' });
+  // The rarely used controls are folded away; tests reach them as a user would after
+  // unfolding them (pass `folded: true` to see the page as it opens).
+  if (!folded) await unfold(page);
   return { page, errors };
+}
+
+/** Opens every folded group of controls (`<details>`), as a user clicking each would. */
+export async function unfold(page) {
+  await page.evaluate(() => document.querySelectorAll('details.fold').forEach((d) => (d.open = true)));
+}
+
+/** Shows the view `name` (network, model, gradients, lab) beside the plot by its tab. */
+export async function showCompanion(page, name) {
+  const tab = page.getByTestId(`companion-${name}`);
+  if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
+  await page.waitForFunction((n) => document.querySelector('[data-testid=companion]')?.dataset.view === n, name);
 }
 
 /** Writes a full-page screenshot to target/screenshots/<name>.png and returns its path. */

@@ -1,9 +1,9 @@
 //! The network diagram: units with their activation over the plane, links coloured by sign
 //! and sized by magnitude, the single-example trace at each unit, and what the pointer is on.
 
-use super::layout::{distance_to_segment, layout, Layout};
+use super::layout::{distance_to_segment, layer_title, layout, Layout, TypeRoom};
 use super::short;
-use crate::app::canvas::{context_2d, fit_backing_store, new_canvas};
+use crate::app::canvas::{context_2d, fit_backing_store, font, new_canvas, text_scale};
 use crate::engine::{Model, Trace};
 use crate::page::paint;
 use crate::page::session::{Session, UnitRef};
@@ -144,7 +144,9 @@ impl DiagramPainter {
             return;
         };
         let (w, h, ratio) = fit_backing_store(canvas);
-        self.layout = layout(&session.trainer.model, w / ratio, h / ratio);
+        ctx.set_font(&font(11.0));
+        let room = type_room(&ctx, &session.trainer.model, options.trace.as_ref());
+        self.layout = layout(&session.trainer.model, w / ratio, h / ratio, room);
         // For automation and the page benchmark: unit centres per column (CSS pixels) and how
         // many times the diagram has been painted.
         self.paints += 1;
@@ -276,19 +278,23 @@ impl DiagramPainter {
         }
         let size = self.layout.size;
         let half = size / 2.0;
+        let width = ctx.canvas().map_or(0.0, |c| c.client_width() as f64);
+        let line = line_height();
         ctx.set_image_smoothing_enabled(true);
-        ctx.set_font("11px system-ui, sans-serif");
+        ctx.set_font(&font(11.0));
         ctx.set_text_align("center");
         let mut k = 0;
         for (c, column) in self.layout.columns.iter().enumerate() {
             ctx.set_fill_style_str("#5b6477");
-            let _ = ctx.fill_text(&column.title, column.x, 14.0);
+            // Titles stay inside the canvas, however near its edge their column is.
+            let title_x = |text: &str| {
+                let half_text = ctx.measure_text(text).map_or(0.0, |m| m.width()) / 2.0 + 2.0;
+                column.x.clamp(half_text, (width - half_text).max(half_text))
+            };
+            let _ = ctx.fill_text(&column.title, title_x(&column.title), self.layout.title_y);
             if column.frozen {
-                let _ = ctx.fill_text(
-                    if self.layout.narrow { "❄" } else { "no gradient" },
-                    column.x,
-                    26.0,
-                );
+                let note = if self.layout.narrow { "❄" } else { "no gradient" };
+                let _ = ctx.fill_text(note, title_x(note), self.layout.title_y + line);
             }
             for &(unit, y) in &column.units {
                 let _ = ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
@@ -311,32 +317,77 @@ impl DiagramPainter {
                 });
                 ctx.set_line_width(if focused { 3.0 } else { 1.0 });
                 ctx.stroke_rect(column.x - half, y - half, size, size);
-                if let Some(trace) = &options.trace {
-                    let (a, d) = if c == 0 {
-                        (trace.features[unit], trace.feature_delta[unit])
-                    } else {
-                        (trace.a[c - 1][unit], trace.delta[c - 1][unit])
-                    };
-                    ctx.set_text_align("left");
-                    ctx.set_fill_style_str("#1d2433");
-                    let _ = ctx.fill_text(&format!("a {}", short(a)), column.x + half + 3.0, y - 2.0);
-                    ctx.set_fill_style_str("#8a5cd6");
-                    let _ = ctx.fill_text(&format!("δ {}", short(d)), column.x + half + 3.0, y + 10.0);
-                    ctx.set_text_align("center");
+                if let (Some(trace), true) = (&options.trace, self.layout.labelled) {
+                    let [a, d] = unit_labels(trace, c, unit);
+                    draw_label(ctx, &a, column.x + half + 3.0, y - 2.0, line, "#1d2433");
+                    draw_label(ctx, &d, column.x + half + 3.0, y - 2.0 + line, line, "#6a1b9a");
                 }
             }
             if column.hidden > 0 {
                 ctx.set_fill_style_str("#5b6477");
                 let last_y = column.units.last().map_or(0.0, |u| u.1);
-                let _ = ctx.fill_text(
-                    &format!("+{} more", column.hidden),
-                    column.x,
-                    last_y + half + 14.0,
-                );
+                let more = format!("+{} more", column.hidden);
+                let _ = ctx.fill_text(&more, title_x(&more), last_y + half + line);
             }
         }
         ctx.set_text_align("start");
     }
+}
+
+/// The a and δ labels of `unit` in diagram column `column` for the traced example.
+fn unit_labels(trace: &Trace, column: usize, unit: usize) -> [String; 2] {
+    let (a, d) = if column == 0 {
+        (trace.features[unit], trace.feature_delta[unit])
+    } else {
+        (trace.a[column - 1][unit], trace.delta[column - 1][unit])
+    };
+    [format!("a {}", short(a)), format!("δ {}", short(d))]
+}
+
+/// Height of a line of the diagram's type.
+fn line_height() -> f64 {
+    13.0 * text_scale()
+}
+
+/// Measures what the diagram's type needs (with the context's current font): the widest a or
+/// δ label of the traced example and the widest full column title.
+fn type_room(ctx: &CanvasRenderingContext2d, model: &Model, trace: Option<&Trace>) -> TypeRoom {
+    let width = |text: &str| ctx.measure_text(text).map_or(0.0, |m| m.width());
+    let columns = model.layers.len() + 1;
+    let title = (0..columns)
+        .map(|c| width(&layer_title(model, c, false)))
+        .fold(0.0, f64::max);
+    let label = trace.map_or(0.0, |trace| {
+        (0..columns)
+            .flat_map(|c| {
+                let units = if c == 0 {
+                    model.features.width()
+                } else {
+                    model.layers[c - 1].outputs
+                };
+                (0..units).flat_map(move |u| unit_labels(trace, c, u))
+            })
+            .map(|text| width(&text))
+            .fold(0.0, f64::max)
+            + 6.0
+    });
+    TypeRoom {
+        line: line_height(),
+        label,
+        title,
+    }
+}
+
+/// Writes `text` left-aligned at (x, baseline y) on a white backing, in `colour`, so the links
+/// under it do not make it hard to read.
+fn draw_label(ctx: &CanvasRenderingContext2d, text: &str, x: f64, y: f64, line: f64, colour: &str) {
+    let width = ctx.measure_text(text).map_or(0.0, |m| m.width());
+    ctx.set_fill_style_str("rgba(255, 255, 255, 0.88)");
+    ctx.fill_rect(x - 1.0, y - line * 0.8, width + 2.0, line);
+    ctx.set_text_align("left");
+    ctx.set_fill_style_str(colour);
+    let _ = ctx.fill_text(text, x, y);
+    ctx.set_text_align("center");
 }
 
 fn js_dash(pattern: &[f64]) -> wasm_bindgen::JsValue {

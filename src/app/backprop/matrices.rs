@@ -1,15 +1,16 @@
 //! The weight and gradient matrices: each dense layer's weights beside their gradients.
 
 use super::short;
-use crate::app::canvas::{context_2d, fit_backing_store, new_canvas};
+use crate::app::canvas::{context_2d, fit_backing_store, font, new_canvas, text_scale};
 use crate::page::paint;
 use crate::page::session::Session;
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
-/// The CSS height the matrices canvas needs for `layers` rows.
-pub fn matrices_height(layers: usize) -> u32 {
-    (layers.max(1) * 110) as u32
+/// The height (in rem, so it grows with the page's type) the matrices canvas needs for
+/// `layers` rows.
+pub fn matrices_height(layers: usize) -> f64 {
+    layers.max(1) as f64 * 7.4
 }
 
 /// Draws every dense layer's weight matrix beside its gradient matrix, one row per layer, each
@@ -27,12 +28,14 @@ pub fn draw_matrices(canvas: &HtmlCanvasElement, session: &Session, pixels: &mut
     let grads = session.trainer.gradients();
     let rows = model.layers.len().max(1) as f64;
     let row_h = h / rows;
-    // A title above and a caption below each pair of matrices.
-    let side = (row_h - 36.0).clamp(10.0, 120.0);
-    ctx.set_font("11px system-ui, sans-serif");
+    // A title above and a caption below each pair of matrices, in type that grows with the
+    // page's; the pair fits the canvas's width.
+    let ts = text_scale();
+    let side = (row_h - 36.0 * ts).min((w - 20.0) / 3.8).clamp(10.0, 120.0);
+    ctx.set_font(&font(11.0));
     ctx.set_image_smoothing_enabled(false);
     for (l, layer) in model.layers.iter().enumerate() {
-        let y = l as f64 * row_h + 16.0;
+        let y = l as f64 * row_h + 16.0 * ts;
         ctx.set_fill_style_str("#5b6477");
         let title = format!(
             "layer {} · {}→{}{}",
@@ -68,7 +71,7 @@ pub fn draw_matrices(canvas: &HtmlCanvasElement, session: &Session, pixels: &mut
             } else {
                 format!("∂L/∂W  (max {})", short(scale))
             };
-            let _ = ctx.fill_text(&caption, x, y + side + 13.0);
+            let _ = ctx.fill_text(&caption, x, y + side + 13.0 * ts);
         }
     }
     ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();

@@ -4,6 +4,7 @@
 use super::LabProps;
 use crate::app::controls::select;
 use crate::app::lab_paint::GridPainter;
+use crate::app::use_summary;
 use crate::engine::labs::feature_space::{project, Projection};
 use crate::engine::Task;
 use crate::page::settings::ModelFamily;
@@ -14,6 +15,8 @@ use yew::prelude::*;
 /// The feature-space view of the live model.
 #[function_component(FeatureSpaceLab)]
 pub(super) fn feature_space_lab(props: &LabProps) -> Html {
+    // The view follows the live model: it re-renders with every readout refresh.
+    use_summary();
     let canvas = use_node_ref();
     let painter = use_mut_ref(GridPainter::default);
     let (projection, layer) = (props.settings.projection, props.settings.space_layer);

@@ -8,7 +8,7 @@ mod transfer;
 mod transfer_numbers;
 
 use super::handles::AnimationLoop;
-use super::{now_ms, Summary, Updater};
+use super::{now_ms, Updater};
 use crate::page::settings::{Lab, Settings};
 use feature_space::FeatureSpaceLab;
 use std::cell::RefCell;
@@ -31,10 +31,8 @@ const CUT_SHORT: &str =
 pub struct LabProps {
     /// Access to the session.
     pub updater: Updater,
-    /// The current settings.
-    pub settings: Settings,
-    /// The readouts, so views of the live model refresh with them.
-    pub summary: Summary,
+    /// The current settings (the session's own).
+    pub settings: Rc<Settings>,
 }
 
 /// The labs section: a tab per lab, and the open lab.
@@ -63,9 +61,8 @@ pub fn labs_panel(props: &LabProps) -> Html {
         },
     };
     html! {
-        <section class="labs" data-testid="labs" aria-label="Labs">
-            <div class="tabs" role="tablist">
-                <h2>{ "Labs" }</h2>
+        <section class="companion-body labs" data-testid="labs" aria-label="Labs">
+            <div class="tabs lab-tabs" role="tablist">
                 { for [Lab::Space, Lab::Sweep, Lab::Transfer].into_iter().map(tab) }
             </div>
             { body }

@@ -6,6 +6,7 @@ use crate::app::controls::{button, select, slider};
 use crate::app::now_ms;
 use crate::app::panel::{format_rate, options, pick};
 use crate::app::sweep_chart::paint_sweep;
+use crate::app::use_summary;
 use crate::app::Updater;
 use crate::engine::labs::sweep::{kernel_name, Sweep, SweepSpec, MAX_SWEEP_TRAIN, SWEEP_DRAWS};
 use crate::engine::Task;
@@ -36,6 +37,7 @@ fn sweep_inputs(updater: &Updater, settings: &Settings) -> SweepInputs {
 /// Random features against their kernel.
 #[function_component(SweepLab)]
 pub(super) fn sweep_lab(props: &LabProps) -> Html {
+    let summary = use_summary();
     // The sweep shown (running or finished), with the inputs it runs for.
     let sweep = use_mut_ref(|| None::<(Sweep, SweepInputs)>);
     let running = use_state(|| false);
@@ -86,7 +88,7 @@ pub(super) fn sweep_lab(props: &LabProps) -> Html {
         // Repainted when the sweep advances, and on edits and resizes (which bump the readouts'
         // revision), not on every readout refresh while the playground trains.
         let (canvas, sweep) = (canvas.clone(), sweep.clone());
-        use_effect_with((*tick, *running, props.summary.revision), move |_| {
+        use_effect_with((*tick, *running, summary.revision), move |_| {
             if let (Some(c), Ok(sweep)) = (canvas.cast::<HtmlCanvasElement>(), sweep.try_borrow()) {
                 if let Some((s, _)) = sweep.as_ref() {
                     paint_sweep(&c, s);

@@ -7,6 +7,7 @@ use crate::app::controls::{button, checkbox, select, slider};
 use crate::app::lab_paint::GridPainter;
 use crate::app::now_ms;
 use crate::app::panel::{format_rate, options, pick};
+use crate::app::use_summary;
 use crate::app::Updater;
 use crate::engine::labs::transfer::{
     preset_target, ShiftKind, Strategy, TargetSource, TransferLab, FINE_TUNE_STEPS, LAB_LEARNING_RATE,
@@ -45,6 +46,7 @@ fn target_of(settings: &Settings, updater: &Updater) -> crate::engine::Dataset {
 /// Pretraining then fine-tuning.
 #[function_component(TransferLabPanel)]
 pub(super) fn transfer_lab_panel(props: &LabProps) -> Html {
+    let summary = use_summary();
     let work = use_mut_ref(|| None::<TransferLab>);
     let running = use_state(|| false);
     let tick = use_state(|| 0u64);
@@ -62,7 +64,7 @@ pub(super) fn transfer_lab_panel(props: &LabProps) -> Html {
             error.clone(),
             props.updater.clone(),
         );
-        Callback::from(move |settings: Settings| {
+        Callback::from(move |settings: Rc<Settings>| {
             let Ok(mut slot) = work.try_borrow_mut() else {
                 return error.set(Some(CUT_SHORT.into()));
             };
@@ -85,7 +87,7 @@ pub(super) fn transfer_lab_panel(props: &LabProps) -> Html {
             error.clone(),
             props.updater.clone(),
         );
-        Callback::from(move |settings: Settings| {
+        Callback::from(move |settings: Rc<Settings>| {
             let Some(source) = updater.try_with_session(|s| s.data.clone()) else {
                 return;
             };
@@ -164,7 +166,7 @@ pub(super) fn transfer_lab_panel(props: &LabProps) -> Html {
             settings.shift,
             source_map.clone(),
         );
-        let key = (*tick, *running, shift_key(&settings), props.summary.revision);
+        let key = (*tick, *running, shift_key(&settings), summary.revision);
         use_effect_with(key, move |_| {
             let (Ok(lab), Ok(mut painter)) = (work.try_borrow(), painter.try_borrow_mut()) else {
                 return;

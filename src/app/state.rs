@@ -1,0 +1,148 @@
+//! The page's state in one place: one typed [`PageState`] changed only through [`Action`]s by
+//! `use_reducer` (as in Yew's `function_todomvc` example). The session (points, trainer) stays
+//! in its `use_mut_ref`; the settings here are the session's own `Rc`, never a copy.
+
+use super::backprop::{LinkMode, LinkRef};
+use super::painters::DiagramState;
+use super::pointer::Tool;
+use crate::page::session::UnitRef;
+use crate::page::settings::Settings;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Everything the page shows that is not the session itself.
+#[derive(Clone, Debug)]
+pub struct PageState {
+    /// The session's settings (the same allocation the session holds).
+    pub settings: Rc<Settings>,
+    /// What a press on the plot does.
+    pub tool: Tool,
+    /// The class new points get: +1 or −1.
+    pub class: f32,
+    /// The value new regression points get.
+    pub draw_value: f32,
+    /// What the backprop views show: link mode, traced point, selected link, hovered and
+    /// pinned unit.
+    pub diagram: DiagramState,
+    /// Large type and fewer controls.
+    pub projector: bool,
+    /// The keyboard shortcuts overlay is open.
+    pub help: bool,
+    /// Messages for the user (values a link or file could not use, refusals).
+    pub notices: Vec<String>,
+    /// The scene was restored from this browser's storage (the page offers to start fresh).
+    pub restored: bool,
+}
+
+impl PartialEq for PageState {
+    /// Settings compare by pointer: every change makes a new `Rc`.
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.settings, &other.settings)
+            && self.tool == other.tool
+            && self.class == other.class
+            && self.draw_value == other.draw_value
+            && self.diagram == other.diagram
+            && self.projector == other.projector
+            && self.help == other.help
+            && self.notices == other.notices
+            && self.restored == other.restored
+    }
+}
+
+impl PageState {
+    /// The state a page opens with.
+    pub fn new(settings: Rc<Settings>, notices: Vec<String>, restored: bool) -> Self {
+        PageState {
+            settings,
+            tool: Tool::Add,
+            class: 1.0,
+            draw_value: 0.5,
+            diagram: DiagramState::default(),
+            projector: false,
+            help: false,
+            notices,
+            restored,
+        }
+    }
+}
+
+/// Every change of the page state.
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// The session's settings changed (the session already holds them).
+    Settings(Rc<Settings>),
+    /// Choose a tool.
+    Tool(Tool),
+    /// Choose a tool, or go back to adding points when it is the one in use.
+    ToggleTool(Tool),
+    /// New points get this class (and the add tool is chosen).
+    Class(f32),
+    /// New regression points get this value.
+    DrawValue(f32),
+    /// The pointer is over this unit of the diagram (or over none).
+    Hover(Option<UnitRef>),
+    /// Keep this unit on the plot, or let it go when it is kept already.
+    TogglePin(UnitRef),
+    /// Select this link, or deselect it when it is selected already.
+    ToggleLink(LinkRef),
+    /// Trace this point.
+    Trace(usize),
+    /// Stop tracing.
+    StopTrace,
+    /// What the diagram's links show.
+    LinkMode(LinkMode),
+    /// Projector mode on or off.
+    ToggleProjector,
+    /// Open or close the shortcuts overlay.
+    Help(bool),
+    /// Open the shortcuts overlay, or close it when it is open.
+    ToggleHelp,
+    /// Replace the messages shown (an empty list dismisses them).
+    Notices(Vec<String>),
+    /// The restored scene was kept or replaced: stop offering the choice.
+    DismissRestored,
+}
+
+impl Reducible for PageState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        let diagram = &mut next.diagram;
+        match action {
+            Action::Settings(settings) => next.settings = settings,
+            Action::Tool(tool) => next.tool = tool,
+            Action::ToggleTool(tool) => next.tool = if next.tool == tool { Tool::Add } else { tool },
+            Action::Class(class) => {
+                next.class = class;
+                next.tool = Tool::Add;
+            }
+            Action::DrawValue(value) => next.draw_value = value,
+            Action::Hover(unit) => diagram.hovered = unit,
+            Action::TogglePin(unit) => diagram.pinned = toggled(diagram.pinned, unit),
+            Action::ToggleLink(link) => diagram.selected = toggled(diagram.selected, link),
+            Action::Trace(point) => diagram.trace_point = Some(point),
+            Action::StopTrace => diagram.trace_point = None,
+            Action::LinkMode(mode) => diagram.mode = Some(mode),
+            Action::ToggleProjector => next.projector = !next.projector,
+            Action::Help(open) => next.help = open,
+            Action::ToggleHelp => next.help = !next.help,
+            Action::Notices(list) => next.notices = list,
+            Action::DismissRestored => next.restored = false,
+        }
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+/// `Some(value)`, or `None` when `value` is the one already chosen.
+fn toggled<T: PartialEq>(current: Option<T>, value: T) -> Option<T> {
+    if current.as_ref() == Some(&value) {
+        None
+    } else {
+        Some(value)
+    }
+}

@@ -1,0 +1,195 @@
+// The lecture layout on the screens lecture halls have (issue 15): the plot, the readouts, the
+// caption and the companion view on one screen with no scrolling; projector mode legible from
+// the back row; keys that work whatever control has focus; tools that say what a click does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp, screenshot, useAppServer } from './harness.mjs';
+import { findPoints, hashValue, pointCount, text, toPage, plotBox, until, waitForText } from './plotkit.mjs';
+
+const app = useAppServer();
+
+const screens = [
+  { name: '1024x768', viewport: { width: 1024, height: 768 } },
+  { name: '1280x720', viewport: { width: 1280, height: 720 } },
+  { name: '1366x768', viewport: { width: 1366, height: 768 } },
+  { name: '1920x1080-projector', viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 2, projector: true },
+];
+
+const scenes = [
+  { name: 'network', scene: 9, view: 'network' },
+  { name: 'features', scene: 4, view: 'model' },
+  { name: 'lab', scene: 11, view: 'lab' },
+];
+
+/** The boxes (CSS pixels) of what the room must see, and the page's scroll extent. */
+function measure(page) {
+  return page.evaluate(() => {
+    const box = (id) => {
+      const r = document.querySelector(`[data-testid=${id}]`)?.getBoundingClientRect();
+      return r && { left: r.left, top: r.top, right: r.right, bottom: r.bottom, height: r.height };
+    };
+    return {
+      boxes: {
+        plot: box('plot'),
+        'step-count': box('step-count'),
+        'test-acc': box('test-acc'),
+        'train-loss': box('train-loss'),
+        'scene-caption': box('scene-caption'),
+        companion: box('companion'),
+        play: box('play'),
+      },
+      scroll: [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
+      viewport: [innerWidth, innerHeight],
+    };
+  });
+}
+
+for (const screen of screens) {
+  for (const { name, scene, view } of scenes) {
+    test(`${screen.name}, ${name} scene: plot, readouts, caption and ${view} view fit without scrolling`, async () => {
+      const { page, errors } = await openApp(app.browser, `${app.server.url}#scene=${scene}`, {
+        viewport: screen.viewport,
+        deviceScaleFactor: screen.deviceScaleFactor,
+        folded: true,
+      });
+      if (screen.projector) {
+        await page.getByTestId('projector').click();
+        await until(() => page.locator('main').getAttribute('class'), (c) => c.includes('projector'));
+      }
+      // Let the layout settle (canvases sized, the lab's first paint).
+      await page.waitForTimeout(400);
+      assert.equal(await page.getByTestId('companion').getAttribute('data-view'), view);
+      const { boxes, scroll, viewport } = await measure(page);
+      await screenshot(page, `layout-${screen.name}-${name}`);
+      const [w, h] = viewport;
+      for (const [id, b] of Object.entries(boxes)) {
+        assert.ok(b, `${id} is on the page`);
+        assert.ok(
+          b.left >= 0 && b.top >= 0 && b.right <= w + 0.5 && b.bottom <= h + 0.5,
+          `${id} lies inside the ${w}×${h} viewport: ${JSON.stringify(b)}`,
+        );
+      }
+      assert.ok(boxes.plot.height >= 0.45 * h, `the plot is ${boxes.plot.height} px of ${h}`);
+      assert.ok(scroll[0] <= w, `no horizontal scroll (${scroll[0]} > ${w})`);
+      assert.ok(scroll[1] <= h + 1, `no vertical scroll (${scroll[1]} > ${h})`);
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+  }
+}
+
+test('projector mode: no page text under 14 CSS px, and the scene bar stays on one screen', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#scene=10`, {
+    viewport: { width: 1920, height: 1080 },
+    deviceScaleFactor: 2,
+    folded: true,
+  });
+  await page.getByTestId('projector').click();
+  await until(() => page.locator('main').getAttribute('class'), (c) => c.includes('projector'));
+  const small = await page.evaluate(() => {
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!node.textContent.trim() || !el) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+      const px = parseFloat(getComputedStyle(el).fontSize);
+      if (px < 14) out.push(`${px}px: ${node.textContent.trim().slice(0, 40)}`);
+    }
+    return out;
+  });
+  await screenshot(page, 'layout-projector-text');
+  assert.deepEqual(small, [], 'text smaller than 14 px in projector mode');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a 390 px phone stacks the page with no horizontal scroll, and Play and Step stay in reach', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#scene=9`, {
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 3,
+    folded: true,
+  });
+  const [scrollWidth, innerWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+  assert.ok(scrollWidth <= innerWidth, `no horizontal scroll (${scrollWidth} > ${innerWidth})`);
+  await screenshot(page, 'layout-390-top');
+  // Scrolled to the very bottom, the transport is still on screen.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await page.waitForTimeout(200);
+  for (const id of ['play', 'step']) {
+    const b = await page.getByTestId(id).boundingBox();
+    assert.ok(b && b.y >= 0 && b.y + b.height <= 844, `${id} is on screen after scrolling: ${JSON.stringify(b)}`);
+  }
+  await page.getByTestId('play').click();
+  await waitForText(page, 'step-count', (t) => Number(t) > 0);
+  await screenshot(page, 'layout-390-bottom');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('keys work after a checkbox, a slider and the scene menu have had the focus', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#scene=3`);
+  const play = page.getByTestId('play');
+  // A checkbox has the focus: Space plays instead of ticking it.
+  const box = page.getByTestId('show-test');
+  await box.click();
+  const ticked = await box.isChecked();
+  await page.keyboard.press(' ');
+  await until(() => play.getAttribute('aria-pressed'), (v) => v === 'true', { what: 'Space to play' });
+  assert.equal(await box.isChecked(), ticked, 'Space did not also toggle the checkbox');
+  await page.keyboard.press(' ');
+  await until(() => play.getAttribute('aria-pressed'), (v) => v === 'false', { what: 'Space to pause' });
+  // A slider has the focus: → moves to the next scene and leaves the slider alone.
+  await page.getByTestId('lr-slider').focus();
+  await page.keyboard.press('ArrowRight');
+  await until(() => page.getByTestId('scene').inputValue(), (v) => v === '3', { what: 'scene 4 after →' });
+  // Scene 4's own learning rate, not one nudged by the slider.
+  assert.equal(await hashValue(page, 'lr'), '0.3');
+  // The scene menu has been used: the keys still move between scenes, Page Down too.
+  await page.getByTestId('scene').selectOption('5');
+  await until(() => page.getByTestId('scene-caption').textContent(), (t) => t.startsWith('Random features, few'));
+  await page.keyboard.press('ArrowRight');
+  await until(() => page.getByTestId('scene').inputValue(), (v) => v === '6', { what: 'scene 7 after →' });
+  await page.keyboard.press('PageDown');
+  await until(() => page.getByTestId('scene').inputValue(), (v) => v === '7', { what: 'scene 8 after Page Down' });
+  await page.keyboard.press('PageUp');
+  await until(() => page.getByTestId('scene').inputValue(), (v) => v === '6', { what: 'scene 7 after Page Up' });
+  // A text field keeps its keys; Escape leaves it and the keys work again.
+  const lr = page.getByTestId('lr');
+  await lr.click();
+  await page.keyboard.press('s');
+  assert.equal(await text(page, 'step-count'), '0', 'typing s in a text field does not step');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('s');
+  await waitForText(page, 'step-count', (t) => t === '1');
+  // Companion views have keys too.
+  await page.keyboard.press('g');
+  await until(() => page.getByTestId('companion').getAttribute('data-view'), (v) => v === 'gradients');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('with a class tool a click on top of a point adds one; with Trace it rings the nearest', async () => {
+  // A dense set: nearly every click lands on a point.
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=gauss&n=2000&split=0`);
+  const before = pointCount(await text(page, 'point-count')).total;
+  // The densest cluster of class-coloured pixels: certainly on top of a point.
+  const points = await findPoints(page);
+  assert.ok(points.length > 0, 'points are drawn');
+  const target = points.reduce((a, b) => (b.pixels > a.pixels ? b : a));
+  const box = await plotBox(page);
+  const at = toPage(box, target.at);
+  for (let i = 0; i < 5; i++) await page.mouse.click(at.x, at.y);
+  await waitForText(page, 'point-count', (t) => pointCount(t).total === before + 5);
+  // The Trace tool follows the nearest point and says so in the network view.
+  await page.getByTestId('trace-tool').click();
+  assert.equal(await page.getByTestId('trace-tool').getAttribute('aria-pressed'), 'true');
+  await page.mouse.click(at.x, at.y);
+  await page.getByTestId('trace-panel').getByText('Tracing the point').waitFor();
+  assert.equal(await page.getByTestId('companion').getAttribute('data-view'), 'network');
+  assert.equal(pointCount(await text(page, 'point-count')).total, before + 5, 'tracing adds nothing');
+  await screenshot(page, 'layout-trace');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
