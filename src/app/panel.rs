@@ -282,7 +282,7 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
             { select("Data set", "dataset", options(Preset::ALL.as_slice(), |p| p.key(), |p| p.label().into()), s.dataset.key(), dataset) }
             <div class="row tools" role="group" aria-label="Drawing tools">
                 if regression {
-                    { tool_button(html! { "＋ Point" }, "add-point", "Clicks add a point with the value below".into(),
+                    { tool_button(html! { "+ Point" }, "add-point", "Clicks add a point with the value below".into(),
                         props.tool == Tool::Add, Action::Tool(Tool::Add)) }
                 } else {
                     { class_button(1.0, "Class 1", "class-1", "1") }
@@ -357,10 +357,11 @@ fn fmt_score(v: f64, task: Task) -> String {
 #[function_component(Readouts)]
 pub fn readouts() -> Html {
     let s = &*use_summary();
+    // For regression the value itself says R² ("R² 0.953").
     let score = if s.task == Task::Classification {
         "accuracy"
     } else {
-        "R²"
+        "fit"
     };
     // Metrics of very large models come from a sample of the points: say so.
     let (mark, why) = if s.sampled {

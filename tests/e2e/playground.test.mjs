@@ -218,10 +218,10 @@ test('dragging moves a point; right-click and the eraser delete one', async (t) 
 });
 
 test('an 8-8 tanh network learns XOR to 95% test accuracy within 20 s and its loss falls', async (t) => {
-  // The page's defaults, spelled out: SGD, η = 0.03, batch 10, normal speed.
+  // The page's defaults, spelled out: SGD, η = 0.03, batch 10, the default pace.
   const { page, errors } = await open(
     t,
-    '#dataset=xor&model=mlp&layers=8,8&act=tanh&lr=0.03&batch=10&opt=sgd&speed=normal',
+    '#dataset=xor&model=mlp&layers=8,8&act=tanh&lr=0.03&batch=10&opt=sgd',
   );
   assert.equal(await text(page, 'step-count'), '0');
   assert.equal(await text(page, 'model-formula'), '2 → 8 → 8 → 1, σ = tanh; every layer trains');
@@ -397,8 +397,8 @@ test('a valid URL hash is applied, and edits (and hand-edited hashes) stay in sy
   await waitForText(page, 'model-formula', (t) => t === 'f(x) = w₁·x₁ + w₂·|x₁²+x₂²−0.6| + b');
   await until(() => hashValue(page, 'features'), (v) => v === 'x1,ring', { what: 'features in the hash' });
 
-  await page.getByTestId('speed').selectOption('fast');
-  await until(() => hashValue(page, 'speed'), (v) => v === 'fast', { what: 'speed in the hash' });
+  await page.getByTestId('speed').selectOption('max');
+  await until(() => hashValue(page, 'pace'), (v) => v === 'max', { what: 'pace in the hash' });
   await page.getByTestId('dataset').selectOption('circle');
   await until(() => hashValue(page, 'dataset'), (v) => v === 'circle', { what: 'dataset in the hash' });
   const dseed = Number(await hashValue(page, 'dseed'));
