@@ -374,13 +374,7 @@ fn subscript(n: usize) -> String {
 mod tests {
     use super::*;
     use crate::engine::{Dense, HandFeature, ModelSpec, Rng};
-    use crate::page::settings::Settings;
-
-    fn session(hash: &str) -> Session {
-        let (settings, notices) = Settings::from_hash(hash);
-        assert!(notices.is_empty(), "{notices:?}");
-        Session::new(settings)
-    }
+    use crate::page::simulate::session;
 
     /// Reads every signed number out of a formula written with − and ·.
     fn numbers_in(text: &str) -> Vec<f64> {

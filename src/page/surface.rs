@@ -23,8 +23,9 @@
 //! settings make a new slice. [`SurfaceView::recentre`], which the page calls when training
 //! pauses (and on a "re-centre" button), puts a slice through the current weights, along the
 //! same random directions rescaled to them or along the principal directions of the path so
-//! far, and remakes the exact surface at the current bias. The exact surface is also remade at
-//! the current bias when its window must grow.
+//! far, and remakes the exact surface at the current bias (unless the run overflowed: its bias
+//! ran off too). A window that must grow to hold a path keeps its plane, the exact surface's
+//! bias included.
 
 use crate::engine::surface::{
     exact_optimum, Directions, ExactAxis, Objective, ParameterLayout, Plane, PlaneKind, Race, Recording,
@@ -37,9 +38,13 @@ use crate::page::session::{HistoryPoint, LossHistory, Session};
 
 /// Multiply-adds of one slice of surface work: about a tenth of a millisecond in the browser.
 pub const SLICE_WORK: u64 = 200_000;
-/// A window grows to at most this many times its first size; a path that runs further (a
-/// diverging run) leaves the surface.
+/// A slice's window grows to at most this many times its first size (the path's projection can
+/// drift far from where the slice was made); a path that runs further leaves the surface.
 pub const MAX_GROWTH: f64 = 16.0;
+/// The exact surface's window grows to at most this many times its first size: it holds the
+/// start and the optimum from the first, so only an overshoot needs room, and a diverging run
+/// should leave it while the others still show at their scale.
+pub const MAX_EXACT_GROWTH: f64 = 4.0;
 /// Points one path keeps (thinned beyond that).
 pub const PATH_POINTS: usize = 2000;
 /// Contour levels at most.
@@ -77,10 +82,12 @@ impl Track {
         layout: &ParameterLayout,
         model: &crate::engine::Model,
     ) {
+        // Projected only when the recording keeps the step (a long run keeps every k-th).
         if let Some(plane) = plane {
-            let [a, b] = plane.project_model(model);
-            self.path
-                .record(step, |row| row.copy_from_slice(&[a as f32, b as f32]));
+            self.path.record(step, |row| {
+                let [a, b] = plane.project_model(model);
+                row.copy_from_slice(&[a as f32, b as f32]);
+            });
         }
         self.trail.record_parameters(step, layout, model);
     }
@@ -259,17 +266,17 @@ impl SurfaceView {
             run.tracks.iter_mut().for_each(|t| t.reproject(&plane));
         }
         let objective = Objective::of(&trainer.config);
-        // The window holds the weights, the paths and the optimum, but not a run that
-        // overflowed: its last finite weights are far off, and its path leaves the surface.
+        // The window holds the weights, the paths and the optimum, but not a run that ran off:
+        // its weights are far away, and its path leaves the surface.
         let mut points: Vec<[f64; 2]> = Vec::new();
-        if !trainer.diverged() {
+        if !ran_off(trainer, &session.history) {
             points.push(plane.project_model(&trainer.model));
             points.extend(self.track.positions());
         }
         if let Some(run) = &self.race {
-            let racing = run.race.racers().iter().zip(&run.tracks);
-            let lively = racing.filter(|(racer, _)| !racer.trainer.diverged());
-            points.extend(lively.flat_map(|(_, track)| track.positions()));
+            let racing = run.race.racers().iter().zip(&run.tracks).zip(&run.losses);
+            let lively = racing.filter(|((racer, _), losses)| !ran_off(&racer.trainer, losses));
+            points.extend(lively.flat_map(|((_, track), _)| track.positions()));
         }
         points.extend(exact_optimum(&trainer.model, &session.data, objective, &plane));
         let min_half_width = match plane.kind() {
@@ -277,7 +284,12 @@ impl SurfaceView {
             _ => UNIT_HALF_WIDTH,
         };
         let window = Window::around(&points, min_half_width);
-        self.max_half_width = window.half_width * MAX_GROWTH;
+        let growth = if plane.is_exact() {
+            MAX_EXACT_GROWTH
+        } else {
+            MAX_GROWTH
+        };
+        self.max_half_width = window.half_width * growth;
         self.captured = plane.captured(&self.track.trail);
         self.captured_for = self.trail_state();
         self.surface = Surface::new(&trainer.model, &session.data, objective, plane, window);
@@ -397,33 +409,25 @@ impl SurfaceView {
         }
         self.record_step(&session.trainer);
         self.measure_captured();
-        self.hold_paths(session);
+        self.hold_paths();
     }
 
-    /// Widens the window so every path's latest point is on it (up to [`MAX_GROWTH`]).
-    fn hold_paths(&mut self, session: &Session) {
-        let Ok(surface) = &self.surface else { return };
+    /// Widens the window so every path's latest point is on it (up to [`MAX_GROWTH`], or
+    /// [`MAX_EXACT_GROWTH`] for the exact surface), on the same plane: the exact surface keeps
+    /// holding the bias where it was (a run blowing up takes its bias along, and the surface at
+    /// that bias would say nothing about where the path came from).
+    fn hold_paths(&mut self) {
+        let lasts: Vec<[f64; 2]> = self.tracks().filter_map(Track::last).collect();
+        let Ok(surface) = &mut self.surface else { return };
         let mut window = surface.window();
         let mut grown = false;
-        let lasts: Vec<[f64; 2]> = self.tracks().filter_map(Track::last).collect();
         for last in lasts {
             if let Some(wider) = window.grown_to_hold(last, self.max_half_width) {
                 window = wider;
                 grown = true;
             }
         }
-        if !grown {
-            return;
-        }
-        let exact = surface.plane().is_exact();
-        if exact {
-            // Remade at the current bias, on the wider window.
-            if let Ok(plane) = self.make_plane(session) {
-                let objective = Objective::of(&session.trainer.config);
-                self.surface = Surface::new(&session.trainer.model, &session.data, objective, plane, window);
-                self.surfaces_made += 1;
-            }
-        } else if let Ok(surface) = &mut self.surface {
+        if grown {
             surface.set_window(window);
         }
     }
@@ -447,8 +451,13 @@ impl SurfaceView {
 
     /// Puts a slice through the current weights (random directions rescaled to them, or the
     /// principal directions of the path so far), or remakes the exact surface at the current
-    /// bias; re-projects the paths and starts filling again. Call when training pauses.
+    /// bias; re-projects the paths and starts filling again. Call when training pauses. After the
+    /// run overflowed it keeps the surface the path left (the last finite weights, the bias among
+    /// them, are far off: a surface there would say nothing about the path).
     pub fn recentre(&mut self, session: &Session) {
+        if self.race.is_none() && session.trainer.diverged() {
+            return;
+        }
         self.key = Key::of(session);
         self.make(session, None);
     }
@@ -574,6 +583,12 @@ impl SurfaceView {
         self.layout
             .fits(&trainer.model)
             .then(|| plane.project_model(&trainer.model))
+    }
+
+    /// Whether the model has one unit with one or two weights in play, so the view shows the
+    /// exact surface over them (and the directions settings do not apply).
+    pub fn is_exact(&self) -> bool {
+        self.layout.exact_block().is_some()
     }
 
     /// Why there is no surface (a sentence for the view), if there is none.
@@ -714,6 +729,22 @@ impl SurfaceView {
     }
 }
 
+/// How many times its starting loss a run's training loss may reach before it counts as running
+/// off (at an η too large it climbs like this long before a number overflows).
+const RUNAWAY_GROWTH: f64 = 100.0;
+
+/// Whether a run overflowed, or its training loss (as `losses` recorded it) has grown
+/// [`RUNAWAY_GROWTH`] times since it started: its weights are running off, and a window fitted
+/// to them would shrink every other path to a dot.
+fn ran_off(trainer: &Trainer, losses: &LossHistory) -> bool {
+    let points = losses.points();
+    let grown = match (points.first(), points.last()) {
+        (Some(first), Some(last)) => last.train > RUNAWAY_GROWTH * first.train.max(f64::MIN_POSITIVE),
+        _ => false,
+    };
+    trainer.diverged() || grown
+}
+
 /// The names of what dense layer `layer` reads: the features φ for the first, hidden units after.
 fn input_names(features: &FeatureMap, layer: usize) -> impl Fn(usize) -> String + '_ {
     move |i| {
@@ -737,10 +768,17 @@ pub fn optimizer_name(kind: OptimizerKind) -> &'static str {
 /// Subscripts for the two axes (an exact plane's unit has at most two inputs).
 const SUBSCRIPTS: [&str; 2] = ["₁", "₂"];
 
-/// A number for a caption: three significant digits at most, a minus sign for negatives.
+/// A number for a caption: three significant digits at most, a minus sign for negatives, and
+/// powers of ten below a thousandth and from a million (a loss can be 1e−14 at its exact
+/// optimum, and 1e67 on its way to overflowing).
 fn fmt_value(v: f64) -> String {
     let text = if v == 0.0 || !v.is_finite() {
         format!("{v}")
+    } else if !(1e-3..1e6).contains(&v.abs()) {
+        let text = format!("{v:.2e}");
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        format!("{mantissa}e{exponent}")
     } else {
         let digits = (2 - v.abs().log10().floor() as i32).clamp(0, 8) as usize;
         let fixed = format!("{v:.digits$}");
@@ -757,13 +795,7 @@ fn fmt_value(v: f64) -> String {
 mod tests {
     use super::*;
     use crate::page::pace::Pace;
-    use crate::page::settings::Settings;
-
-    fn session(hash: &str) -> Session {
-        let (settings, notices) = Settings::from_hash(hash);
-        assert!(notices.is_empty(), "{notices:?}");
-        Session::new(settings)
-    }
+    use crate::page::simulate::session;
 
     /// Trains one frame of `steps` steps at the fastest pace with the view recording every
     /// step, then lets it catch up.
@@ -778,9 +810,10 @@ mod tests {
             count.get() as f64
         };
         // The fake clock ticks once a read, and is read once before the first step and once
-        // after each: a deadline of `steps` + 1 reads ends the frame after `steps` steps.
+        // after each: a deadline of `steps` + 1 reads ends the frame after `steps` steps (fewer
+        // when a step overflows).
         let report = view.run_frame(s, (steps + 1) as f64, &now);
-        assert_eq!(report.steps, steps);
+        assert!(report.steps == steps || s.trainer.diverged(), "{report:?}");
         view.after_frame(s);
     }
 
@@ -898,6 +931,38 @@ mod tests {
     }
 
     #[test]
+    fn a_diverging_run_leaves_the_exact_surface_which_stays() {
+        let mut s = session("dataset=plane&model=linear&lr=3");
+        let mut view = SurfaceView::new(&s);
+        fill(&mut view);
+        let first = view.window().unwrap();
+        let caption = view.caption(&s);
+        for _ in 0..20 {
+            train(&mut s, &mut view, 5);
+            if s.trainer.diverged() {
+                break;
+            }
+        }
+        assert!(s.trainer.diverged());
+        let window = view.window().unwrap();
+        assert!(
+            window.half_width > first.half_width
+                && window.half_width <= MAX_EXACT_GROWTH * first.half_width + 1e-9,
+            "{window:?} from {first:?}"
+        );
+        let head = view.path().row(view.path().len() - 1);
+        assert!(
+            !window.contains([head[0] as f64, head[1] as f64]),
+            "{head:?} left {window:?}"
+        );
+        // The bias stays where the surface was made, and pausing (re-centring) keeps the surface.
+        assert_eq!(view.caption(&s), caption);
+        let version = view.version();
+        view.recentre(&s);
+        assert_eq!((view.version(), view.window()), (version, Some(window)));
+    }
+
+    #[test]
     fn clicking_the_surface_sets_the_weights_there() {
         let mut s = session("dataset=gauss&model=linear&n=100");
         let mut view = SurfaceView::new(&s);
@@ -973,6 +1038,38 @@ mod tests {
         assert_eq!(view.lanes().count(), 0);
     }
 
+    /// A racer whose loss climbs is left out when the window is fitted, before it overflows:
+    /// pausing in the middle of its blow-up must not shrink the other paths to a dot.
+    #[test]
+    fn a_racer_running_off_is_left_out_of_a_new_window() {
+        let s = session("dataset=plane&model=linear&lr=1.5&race=1");
+        let mut view = SurfaceView::new(&s);
+        let momentum = |view: &SurfaceView| {
+            let lane = view.lanes().nth(1).unwrap();
+            let losses = lane.losses.points();
+            let growth = losses.last().unwrap().train / losses[0].train;
+            (lane.trainer.diverged(), growth)
+        };
+        let mut steps = 0;
+        while momentum(&view).1 < 1e6 {
+            for _ in 0..10 {
+                view.race_step();
+            }
+            view.refresh_race();
+            steps += 10;
+            assert!(
+                steps < 5000 && !momentum(&view).0,
+                "momentum runs off before it overflows"
+            );
+        }
+        view.recentre(&s);
+        let window = view.window().unwrap();
+        assert!(window.half_width < 10.0, "{window:?}");
+        let adam = view.lanes().nth(2).unwrap().path;
+        let head = adam.row(adam.len() - 1);
+        assert!(window.contains([head[0] as f64, head[1] as f64]), "{window:?}");
+    }
+
     #[test]
     fn principal_directions_of_a_race_come_from_the_three_racers() {
         let s = session("dataset=circle&layers=4&lr=0.3&race=1&surface=pca&n=200");
@@ -1011,5 +1108,10 @@ mod tests {
         assert_eq!(fmt_value(93.71), "93.7");
         assert_eq!(fmt_value(1234.6), "1235");
         assert_eq!(fmt_value(3.0), "3");
+        assert_eq!(fmt_value(1.234e-14), "1.23e−14");
+        assert_eq!(fmt_value(-5e-4), "−5e−4");
+        assert_eq!(fmt_value(0.00123), "0.00123");
+        assert_eq!(fmt_value(8.1731e67), "8.17e67");
+        assert_eq!(fmt_value(999_999.0), "999999");
     }
 }

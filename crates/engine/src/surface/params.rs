@@ -77,6 +77,15 @@ impl ParameterLayout {
         &self.blocks
     }
 
+    /// The one unit that trains, when it is the only one and has one or two weights: the unit
+    /// whose exact surface [`Plane::exact`](super::Plane::exact) spans.
+    pub fn exact_block(&self) -> Option<&LayerBlock> {
+        match self.blocks() {
+            [block] if block.outputs == 1 && (1..=2).contains(&block.inputs) => Some(block),
+            _ => None,
+        }
+    }
+
     /// Whether `model` has this layout (the same trainable layers of the same shapes). Allocates
     /// nothing, so it can guard every step.
     pub fn fits(&self, model: &Model) -> bool {

@@ -82,12 +82,7 @@ impl Plane {
     /// for every other model.
     pub fn exact(model: &Model) -> Option<Plane> {
         let layout = ParameterLayout::of(model);
-        let [block] = layout.blocks() else {
-            return None;
-        };
-        if block.outputs != 1 || !(1..=2).contains(&block.inputs) {
-            return None;
-        }
+        let block = layout.exact_block()?;
         let axes = if block.inputs == 2 {
             [ExactAxis::Weight(0), ExactAxis::Weight(1)]
         } else {
