@@ -308,6 +308,74 @@ pub fn fill_bands(values: &[f32], levels: &[f64], rgba: &mut [u8]) {
     }
 }
 
+/// Resamples a `nodes × nodes` grid of values (row by row) onto a finer `fine × fine` grid over
+/// the same square by bilinear interpolation, so a filled contour map drawn from it has smooth
+/// band edges: fine node (i, j) sits at (i, j) · (nodes − 1)/(fine − 1) in coarse node units,
+/// so the corners (and every coarse node, when fine − 1 is a multiple of nodes − 1) keep their
+/// values. A value that is not finite spreads only as far as its own weight does. Clears and
+/// refills `out`; leaves it empty when `values` holds fewer than `nodes²` values.
+pub fn upsample(values: &[f32], nodes: usize, fine: usize, out: &mut Vec<f32>) {
+    out.clear();
+    if nodes == 0 || fine == 0 || values.len() < nodes * nodes {
+        return;
+    }
+    let scale = if fine > 1 {
+        (nodes - 1) as f64 / (fine - 1) as f64
+    } else {
+        0.0
+    };
+    // Where fine index i falls: the coarse node at or before it and the weight of the next one.
+    let place = |i: usize| {
+        let x = i as f64 * scale;
+        let k = (x.floor() as usize).min(nodes.saturating_sub(2));
+        (k, x - k as f64)
+    };
+    let at = |r: usize, c: usize| values[r.min(nodes - 1) * nodes + c.min(nodes - 1)] as f64;
+    for i in 0..fine {
+        let (r, fy) = place(i);
+        for j in 0..fine {
+            let (c, fx) = place(j);
+            let terms = [
+                ((1.0 - fy) * (1.0 - fx), at(r, c)),
+                ((1.0 - fy) * fx, at(r, c + 1)),
+                (fy * (1.0 - fx), at(r + 1, c)),
+                (fy * fx, at(r + 1, c + 1)),
+            ];
+            let value: f64 = terms.iter().filter(|t| t.0 != 0.0).map(|t| t.0 * t.1).sum();
+            out.push(value as f32);
+        }
+    }
+}
+
+/// The part of the segment from `a` to `b` inside the box from `lo` to `hi` (Liang–Barsky), or
+/// `None` when it misses the box or an end is not finite: for drawing paths whose points may be
+/// far beyond the canvas (a run blowing up), which canvases do not draw reliably.
+pub fn clip_segment(a: [f64; 2], b: [f64; 2], lo: [f64; 2], hi: [f64; 2]) -> Option<([f64; 2], [f64; 2])> {
+    if !a.iter().chain(&b).all(|v| v.is_finite()) {
+        return None;
+    }
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for k in 0..2 {
+        let d = b[k] - a[k];
+        for (p, q) in [(-d, a[k] - lo[k]), (d, hi[k] - a[k])] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    return None;
+                }
+            } else {
+                let t = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(t);
+                } else {
+                    t1 = t1.min(t);
+                }
+            }
+        }
+    }
+    let at = |t: f64| [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+    (t0 <= t1).then(|| (at(t0), at(t1)))
+}
+
 /// k × 10^e written out: with −e decimals, or as a mantissa and an exponent.
 fn tick_label(k: i64, e: i32, scientific: bool) -> String {
     if k == 0 {
@@ -533,6 +601,89 @@ mod tests {
         }
         for (lo, hi) in [(1.0, 1.0), (f64::NAN, 1.0), (0.0, f64::INFINITY), (-1.0, 0.0)] {
             assert!(contour_levels(lo, hi, 10).is_empty(), "{lo}..{hi}");
+        }
+    }
+
+    /// Bilinear resampling reproduces a bilinear function exactly at any resolution, keeps the
+    /// coarse nodes, and keeps an overflow to the cells that touch it.
+    #[test]
+    fn upsampling_is_exact_for_bilinear_values_and_keeps_the_nodes() {
+        let f = |x: f64, y: f64| 0.5 + 2.0 * x - 3.0 * y + 1.5 * x * y;
+        for (nodes, fine) in [(2, 2), (2, 7), (5, 17), (17, 257), (5, 9), (4, 1)] {
+            let coarse: Vec<f32> = (0..nodes * nodes)
+                .map(|k| f((k % nodes) as f64, (k / nodes) as f64) as f32)
+                .collect();
+            let mut out = Vec::new();
+            upsample(&coarse, nodes, fine, &mut out);
+            assert_eq!(out.len(), fine * fine);
+            let scale = if fine > 1 {
+                (nodes - 1) as f64 / (fine - 1) as f64
+            } else {
+                0.0
+            };
+            for (k, &v) in out.iter().enumerate() {
+                let (x, y) = ((k % fine) as f64 * scale, (k / fine) as f64 * scale);
+                assert!(
+                    (v as f64 - f(x, y)).abs() < 1e-4,
+                    "{nodes}→{fine} at ({x}, {y}): {v}"
+                );
+            }
+        }
+        let mut values = vec![1.0f32; 9];
+        values[0] = f32::INFINITY;
+        let mut out = Vec::new();
+        upsample(&values, 3, 5, &mut out);
+        assert!(out[0].is_infinite() && out[1].is_infinite());
+        assert_eq!(out[2], 1.0, "a coarse node beside the overflow keeps its value");
+        assert!(out[24] == 1.0 && out.iter().all(|v| !v.is_nan()));
+        upsample(&values, 4, 5, &mut out);
+        assert!(out.is_empty(), "too few values");
+    }
+
+    /// Clipped segments stay on their line and inside the box; segments that miss it, or have
+    /// an end that is not finite, give nothing; ends far beyond it are handled exactly.
+    #[test]
+    fn segments_are_clipped_to_the_box() {
+        let (lo, hi) = ([0.0, 0.0], [10.0, 10.0]);
+        assert_eq!(
+            clip_segment([2.0, 3.0], [4.0, 5.0], lo, hi),
+            Some(([2.0, 3.0], [4.0, 5.0]))
+        );
+        assert_eq!(
+            clip_segment([-5.0, 5.0], [15.0, 5.0], lo, hi),
+            Some(([0.0, 5.0], [10.0, 5.0]))
+        );
+        let (a, b) = clip_segment([5.0, 5.0], [5e37, 2.5e37], lo, hi).unwrap();
+        assert_eq!(a, [5.0, 5.0]);
+        assert!((b[0] - 10.0).abs() < 1e-9 && (b[1] - 7.5).abs() < 1e-6, "{b:?}");
+        assert_eq!(clip_segment([-5.0, -5.0], [-1.0, 20.0], lo, hi), None);
+        assert_eq!(clip_segment([11.0, 0.0], [20.0, 9.0], lo, hi), None);
+        assert_eq!(clip_segment([1.0, 1.0], [f64::INFINITY, 1.0], lo, hi), None);
+        let mut rng = crate::engine::Rng::new(7);
+        for _ in 0..2000 {
+            let mut p = || [rng.uniform(-30.0, 40.0), rng.uniform(-30.0, 40.0)];
+            let (a, b) = (p(), p());
+            let inside = |q: [f64; 2]| (0..2).all(|k| (lo[k]..=hi[k]).contains(&q[k]));
+            if inside(a) {
+                assert_eq!(
+                    clip_segment(a, b, lo, hi).map(|c| c.0),
+                    Some(a),
+                    "an end inside stays"
+                );
+            }
+            if let Some((c, d)) = clip_segment(a, b, lo, hi) {
+                for q in [c, d] {
+                    assert!(
+                        (0..2).all(|k| (lo[k] - 1e-9..=hi[k] + 1e-9).contains(&q[k])),
+                        "{q:?}"
+                    );
+                    let cross = (b[0] - a[0]) * (q[1] - a[1]) - (b[1] - a[1]) * (q[0] - a[0]);
+                    assert!(
+                        cross.abs() < 1e-6 * (1.0 + (b[0] - a[0]).hypot(b[1] - a[1]).powi(2)),
+                        "{a:?} {b:?} {q:?}"
+                    );
+                }
+            }
         }
     }
 
