@@ -11,8 +11,39 @@ use web_sys::HtmlCanvasElement;
 const TRAIN_COLOUR: RGBColor = RGBColor(29, 36, 51);
 const TEST_COLOUR: RGBColor = RGBColor(138, 92, 214);
 
+/// One line of a chart: its colour, its label in the legend, and its (step, value) points.
+pub struct Line<'a> {
+    /// Its colour.
+    pub colour: RGBColor,
+    /// Its label in the legend.
+    pub label: &'a str,
+    /// (step, value), steps ascending.
+    pub points: Vec<(f64, f64)>,
+}
+
 /// Draws the history onto `canvas` (sized to its CSS box times the pixel ratio).
 pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log_scale: bool) {
+    let line = |colour, label, pick: fn(&HistoryPoint) -> f64| Line {
+        colour,
+        label,
+        points: history.iter().map(|p| (p.step as f64, pick(p))).collect(),
+    };
+    draw_lines(
+        canvas,
+        &[
+            line(TRAIN_COLOUR, "training loss", |p| p.train),
+            line(TEST_COLOUR, "test loss", |p| p.test),
+        ],
+        0.0,
+        log_scale,
+        "The loss appears here once training starts.",
+    );
+}
+
+/// Draws `lines` against the step count from `first_step` onto `canvas` (sized to its CSS box
+/// times the pixel ratio), on a log axis or a linear one from zero, with a legend; `empty` is
+/// written instead when no line has a value to draw.
+pub fn draw_lines(canvas: &HtmlCanvasElement, lines: &[Line], first_step: f64, log_scale: bool, empty: &str) {
     let (_, _, ratio) = super::canvas::fit_backing_store(canvas);
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
         return;
@@ -20,9 +51,9 @@ pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log
     let root = backend.into_drawing_area();
     let _ = root.fill(&WHITE);
     let finite = |v: f64| v.is_finite() && (!log_scale || v > 0.0);
-    let values = history
+    let values = lines
         .iter()
-        .flat_map(|p| [p.train, p.test])
+        .flat_map(|l| l.points.iter().map(|p| p.1))
         .filter(|&v| finite(v));
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
@@ -31,28 +62,24 @@ pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log
     if !lo.is_finite() {
         let grey = BLACK.mix(0.5);
         let style = TextStyle::from(("sans-serif", font).into_font()).color(&grey);
-        let _ = root.draw_text("The loss appears here once training starts.", &style, (10, 10));
+        let _ = root.draw_text(empty, &style, (10, 10));
         let _ = root.present();
         return;
     }
-    let last_step = history.last().map_or(1, |p| p.step).max(1) as f64;
+    let last_step = lines
+        .iter()
+        .filter_map(|l| l.points.last().map(|p| p.0))
+        .fold(first_step + 1.0, f64::max);
+    let steps = first_step..last_step;
     let result = if log_scale {
         let (lo, hi) = (lo * 0.8, hi * 1.25);
-        draw_series(
-            &root,
-            history,
-            0.0..last_step,
-            (lo..hi).log_scale(),
-            font,
-            ratio,
-            finite,
-        )
+        draw_series(&root, lines, steps, (lo..hi).log_scale(), font, ratio, finite)
     } else {
         let pad = ((hi - lo) * 0.08).max(1e-6);
         draw_series(
             &root,
-            history,
-            0.0..last_step,
+            lines,
+            steps,
             (lo - pad).max(0.0)..hi + pad,
             font,
             ratio,
@@ -60,7 +87,7 @@ pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log
         )
     };
     if let Err(e) = result {
-        web_sys::console::warn_1(&format!("loss chart: {e}").into());
+        web_sys::console::warn_1(&format!("chart: {e}").into());
     }
     let _ = root.present();
 }
@@ -87,7 +114,7 @@ type Area<'a> = DrawingArea<CanvasBackend, plotters::coord::Shift>;
 
 fn draw_series<Y>(
     root: &Area,
-    history: &[HistoryPoint],
+    lines: &[Line],
     x_range: std::ops::Range<f64>,
     y_range: Y,
     font: u32,
@@ -116,25 +143,15 @@ where
     // Line widths in device pixels, so lines look the same on high-DPI screens.
     let width = (2.0 * ratio).round().max(1.0) as u32;
     let swatch = (16.0 * ratio).round() as i32;
-    for (colour, label, pick) in [
-        (
-            TRAIN_COLOUR,
-            "training loss",
-            (|p: &HistoryPoint| p.train) as fn(&HistoryPoint) -> f64,
-        ),
-        (TEST_COLOUR, "test loss", |p: &HistoryPoint| p.test),
-    ] {
-        let points: Vec<(f64, f64)> = history
-            .iter()
-            .map(|p| (p.step as f64, pick(p)))
-            .filter(|&(_, v)| finite(v))
-            .collect();
+    for line in lines {
+        let points: Vec<(f64, f64)> = line.points.iter().copied().filter(|&(_, v)| finite(v)).collect();
         if points.is_empty() {
             continue;
         }
+        let colour = line.colour;
         chart
             .draw_series(LineSeries::new(points, colour.stroke_width(width)))?
-            .label(label)
+            .label(line.label)
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + swatch, y)], colour.stroke_width(width))
             });

@@ -195,8 +195,8 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("→ ↓ Page Down", "next scene (presentation clickers too)"),
     ("← ↑ Page Up", "previous scene"),
     (
-        "N / M / G / L",
-        "show the network / model / gradients / labs beside the plot",
+        "N / M / G / L / U",
+        "show the network / model / gradients / labs / loss surface beside the plot",
     ),
     ("P", "projector mode"),
     ("F", "full screen"),

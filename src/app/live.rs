@@ -68,8 +68,10 @@ pub fn live(props: &LiveProps) -> Html {
                         }
                         return;
                     };
-                    s.run_frame(start + FRAME_BUDGET_MS, &now_ms);
+                    // The loss-surface view, when open, records the steps or races in their place.
+                    p.surface.run_frame(&mut s, start + FRAME_BUDGET_MS, &now_ms);
                     p.paint_plot(&canvases, &mut s, false);
+                    p.surface.after_training(&canvases, &s, &now_ms);
                     let now = now_ms();
                     let diverged = s.trainer.diverged();
                     if diverged {

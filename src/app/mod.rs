@@ -26,6 +26,8 @@ mod plot_view;
 mod pointer;
 mod points;
 mod state;
+mod surface_paint;
+mod surface_view;
 mod sweep_chart;
 mod updater;
 
@@ -112,6 +114,7 @@ fn shortcut(updater: &Updater, key: &str) -> bool {
         "m" | "M" => show(Companion::Model),
         "g" | "G" => show(Companion::Gradients),
         "l" | "L" => show(Companion::Lab),
+        "u" | "U" => show(Companion::Surface),
         "p" | "P" => updater.dispatch(Action::ToggleProjector),
         "f" | "F" => lecture::toggle_fullscreen(updater.clone()),
         "?" => updater.dispatch(Action::ToggleHelp),

@@ -5,6 +5,7 @@
 use super::backprop::{self, DiagramOptions, DiagramPainter, LinkMode, LinkRef};
 use super::chart;
 use super::plot::{PlotPainter, ViewOptions};
+use super::surface_paint::SurfacePainter;
 use crate::page::session::{Session, UnitRef};
 use web_sys::HtmlCanvasElement;
 use yew::NodeRef;
@@ -22,6 +23,10 @@ pub struct Canvases {
     pub matrices: NodeRef,
     /// Gradient norms over time.
     pub norms: NodeRef,
+    /// The loss surface's map.
+    pub surface: NodeRef,
+    /// The optimizer race's losses.
+    pub race: NodeRef,
 }
 
 /// What the backprop views are showing, chosen by the user.
@@ -65,6 +70,8 @@ pub struct Painters {
     pub view: ViewOptions,
     /// The backprop views' state.
     pub diagram_state: DiagramState,
+    /// The loss-surface view: its state while open, and its map.
+    pub surface: SurfacePainter,
 }
 
 impl Painters {

@@ -75,6 +75,8 @@ pub enum Companion {
     Gradients,
     /// The labs.
     Lab,
+    /// The loss surface with the optimizer's path across it, and the optimizer race.
+    Surface,
 }
 
 nnplay_engine::keyed_enum!(Companion {
@@ -82,6 +84,7 @@ nnplay_engine::keyed_enum!(Companion {
     Model => "model", "Model";
     Gradients => "gradients", "Gradients";
     Lab => "lab", "Labs";
+    Surface => "surface", "Loss surface";
 });
 
 nnplay_engine::keyed_enum!(Regularization {
