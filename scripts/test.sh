@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line `N passed, N failed` summing them all:
-#   formatting, clippy (host and wasm32), native `cargo test`, wasm tests in headless Chromium
-#   (wasm-bindgen-test), end-to-end tests (playwright-core) against the release build, and
-#   `scripts/serve.sh` run on a fresh clone of HEAD (tests/fresh_clone/serve.mjs, one test).
+#   formatting, clippy (host and wasm32), native `cargo test`, the exported Python run with NumPy
+#   against the engine (tests/export_python.rs), wasm tests in headless Chromium
+#   (wasm-bindgen-test), end-to-end tests (playwright-core) against the release build, the smoke
+#   tests in Firefox (tests/firefox/, selenium-webdriver and geckodriver) against the same build,
+#   and `scripts/serve.sh` run on a fresh clone of HEAD (tests/fresh_clone/serve.mjs, one test).
 # Installs what the tests need when missing (see scripts/setup.sh). Exit code 1 on any failure.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,20 +47,32 @@ cargo_suite() {
   fi
 }
 
+# node:test files run with the TAP reporter, which ends with `# pass N` and `# fail N`.
+node_suite() {
+  local name=$1; shift
+  banner "$name"
+  node --test --test-reporter=tap --test-concurrency=1 "$@" 2>&1 | tee "$logs/$name.log"
+  local status=${PIPESTATUS[0]} p f
+  p=$(grep -E '^# pass [0-9]+' "$logs/$name.log" | awk '{s+=$3} END {print s+0}')
+  f=$(grep -E '^# fail [0-9]+' "$logs/$name.log" | awk '{s+=$3} END {print s+0}')
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+    failed=$((failed + 1)); echo "FAILED: $name exited with $status before reporting a failing test"
+  fi
+}
+
 check fmt cargo fmt --all -- --check
 check clippy-host cargo clippy --workspace --all-targets -- -D warnings
 check clippy-wasm cargo clippy --workspace --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo_suite native cargo test --workspace
+# The exported scripts and notebook, run with python3 and NumPy, against the engine's run.
+cargo_suite export-python cargo test --test export_python -- --ignored
 cargo_suite wasm-browser cargo test --target wasm32-unknown-unknown --test web
 
-banner "end-to-end"
+banner "release build for the end-to-end tests"
 if trunk build --release >"$logs/trunk-build.log" 2>&1; then
-  node --test --test-reporter=tap --test-concurrency=1 tests/e2e/ 2>&1 | tee "$logs/e2e.log"
-  status=${PIPESTATUS[0]}
-  p=$(grep -E '^# pass [0-9]+' "$logs/e2e.log" | awk '{s+=$3} END {print s+0}')
-  f=$(grep -E '^# fail [0-9]+' "$logs/e2e.log" | awk '{s+=$3} END {print s+0}')
-  passed=$((passed + p)); failed=$((failed + f))
-  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); fi
+  node_suite e2e tests/e2e/
+  node_suite firefox tests/firefox/
 else
   cat "$logs/trunk-build.log"; echo "FAILED: trunk build --release"
   failed=$((failed + 1))

@@ -5,14 +5,19 @@
 //   - SGD examples per second: from the step-count readout (Δsteps × batch size over the
 //     interval, timed in the page when the readout changes) and from the page's own
 //     `examples-per-sec` readout (median of its updates);
-//   - how busy the page's main thread was (Chrome's Performance.getMetrics TaskDuration).
+//   - how busy the page's main thread was (Chrome's Performance.getMetrics TaskDuration);
+// and, at the default pace, the time from pressing Play until the circle (200 points, half of
+// them test points) with the default 8,8 tanh network reaches 99% test accuracy (the page
+// pauses itself there: `stopacc=99`), over BENCH_FITS fresh pages.
 // Prints a table and writes target/bench/page.json. Not a test: it asserts nothing.
 //   BENCH_SECONDS=10          measured seconds per speed (after a 2 s warm-up)
-//   BENCH_SPEEDS=idle,fast,normal,fast+surface,normal+surface  what to measure: slow, normal,
-//                             fast, a pace in steps a second (2000, the default pace), or idle
-//                             (paused baseline); `+surface` with the loss-surface
-//                             view open beside the plot (the path recorded every step, the surface
-//                             filled between frames), `+race` with its optimizer race running
+//   BENCH_SPEEDS=idle,default,fast,normal,default+surface,fast+surface  what to measure:
+//                             default (the default pace), slow, normal, fast (old links' speeds:
+//                             60, 600 steps a second, max), a pace in steps a second, or idle
+//                             (paused baseline); `+surface` with the loss-surface view open
+//                             beside the plot (the path recorded every step, the surface filled
+//                             between frames), `+race` with its optimizer race running
+//   BENCH_FITS=5              how many times to time the fit of the circle
 //   NNPLAY_DIST=dir           the bundle to serve (default dist/)
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,21 +27,25 @@ import { serve, launch, openApp, dist, root, chromiumArgs } from '../../tests/e2
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const warmup = 2;
-const speeds = (process.env.BENCH_SPEEDS ?? 'idle,fast,normal,fast+surface,normal+surface')
+const speeds = (process.env.BENCH_SPEEDS ?? 'idle,default,fast,normal,default+surface,fast+surface')
   .split(',')
   .map((s) => s.trim())
   .filter(Boolean);
+const fits = Number(process.env.BENCH_FITS ?? 5);
 // `idle` is a baseline: the same page paused, so the frame rate is headless Chromium's own clock.
 // A `+surface` or `+race` suffix opens the loss-surface view (and starts its race).
 const scenario = (name) => {
   const [speed, view] = name.split('+');
   const extra = { surface: '&panel=surface', race: '&panel=surface&race=1' }[view] ?? '';
-  // A number is a pace in steps a second (2000 is the default); the words are the old speeds.
+  const page = '#dataset=circle&n=1000&split=0.5&model=mlp&layers=8,8&act=tanh';
+  if (speed === 'idle') return `${page}&speed=normal&play=0${extra}`;
+  if (speed === 'default') return `${page}&play=1${extra}`;
+  // A number is a pace in steps a second; the words are the old speeds.
   const pace = /^\d+$/.test(speed) ? `pace=${speed}` : `speed=${speed}`;
-  return speed === 'idle'
-    ? `#dataset=circle&n=1000&split=0.5&model=mlp&layers=8,8&act=tanh&speed=normal&play=0${extra}`
-    : `#dataset=circle&n=1000&split=0.5&model=mlp&layers=8,8&act=tanh&${pace}&play=1${extra}`;
+  return `${page}&${pace}&play=1${extra}`;
 };
+// The circle as the page opens it with the default network and pace, pausing at 99% test accuracy.
+const fitScenario = '#dataset=circle&stopacc=99';
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const median = (xs) => {
@@ -155,6 +164,35 @@ async function measure(browser, url, speed) {
   };
 }
 
+/**
+ * Opens the circle at the default pace, presses Play and times (in the page, to the frame)
+ * how long until training pauses itself at 99% test accuracy. Resolves to { seconds, steps,
+ * reason }.
+ */
+async function timeToFit(browser, url) {
+  const { page, errors } = await openApp(browser, url + fitScenario);
+  await sleep(500);
+  await page.evaluate(() => {
+    const play = document.querySelector('[data-testid="play"]');
+    window.__fit = { start: performance.now(), end: null };
+    new MutationObserver(() => {
+      if (play.getAttribute('aria-pressed') === 'false' && window.__fit.end === null) window.__fit.end = performance.now();
+    }).observe(play, { attributes: true });
+    play.click();
+  });
+  await page.waitForFunction(() => window.__fit.end !== null, null, { timeout: 30_000 });
+  const ms = await page.evaluate(() => window.__fit.end - window.__fit.start);
+  const result = {
+    seconds: ms / 1000,
+    steps: Number(await page.getByTestId('step-count').textContent()),
+    testAcc: await page.getByTestId('test-acc').textContent(),
+    reason: await page.getByTestId('stop-reason').textContent(),
+    consoleErrors: errors,
+  };
+  await page.close();
+  return result;
+}
+
 function chromiumVersion() {
   try {
     return execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -170,10 +208,15 @@ const loadBefore = os.loadavg();
 const server = await serve(dist);
 const browser = await launch();
 const results = [];
+const fitRuns = [];
 try {
   for (const speed of speeds) {
     process.stderr.write(`[bench-page] ${speed}: ${warmup} s warm-up, ${seconds} s measured\n`);
     results.push(await measure(browser, server.url, speed));
+  }
+  for (let i = 0; i < fits; i++) {
+    process.stderr.write(`[bench-page] time to 99% test accuracy on the circle, run ${i + 1} of ${fits}\n`);
+    fitRuns.push(await timeToFit(browser, server.url));
   }
 } finally {
   await browser.close();
@@ -203,6 +246,18 @@ console.log(line(rows[0]));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows.slice(1)) console.log(line(r));
 console.log();
+const fitSeconds = fitRuns.map((r) => r.seconds);
+if (fitRuns.length) {
+  const atDefault = results.find((r) => r.speed === 'default');
+  const fps = atDefault ? `, at ${fmt(atDefault.fps, 1)} frames/s` : '';
+  console.log(
+    `Time to 99% test accuracy, circle (200 points), 8,8 tanh, default pace: median ${fmt(median(fitSeconds), 2)} s${fps} ` +
+      `(runs: ${fitSeconds.map((v) => fmt(v, 2)).join(', ')} s; target < 1.2 s, TensorFlow Playground about 1.1 s)`,
+  );
+  console.log(`  last run: ${fitRuns.at(-1).steps} steps, test accuracy ${fitRuns.at(-1).testAcc}; the page said: ${fitRuns.at(-1).reason}`);
+  for (const r of fitRuns.filter((r) => r.consoleErrors.length)) console.log(`  console errors: ${r.consoleErrors.join(' | ')}`);
+  console.log();
+}
 for (const r of results.filter((r) => !r.speed.startsWith('idle'))) {
   const views = r.companion === 'network' ? 'backprop views' : 'loss-surface map';
   console.log(`${r.speed}: after the run ${r.final.steps} steps, test accuracy ${r.final.testAcc}, training loss ${r.final.trainLoss}; readouts refreshed ${fmt(r.readoutUpdatesPerSec, 1)}×/s; ${views} repainted ${fmt(r.companionPaintsPerSec, 1)}×/s`);
@@ -239,6 +294,7 @@ await writeFile(
       measuredSeconds: seconds,
       note,
       results,
+      timeToFit: { scenario: fitScenario, medianSeconds: median(fitSeconds), runs: fitRuns },
     },
     null,
     2,

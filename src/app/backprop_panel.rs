@@ -7,7 +7,8 @@ use super::controls::{button, select};
 use super::painters::{link_exists, trace_of, Canvases, DiagramState, Painters};
 use super::state::Action;
 use super::{use_summary, Updater};
-use crate::engine::{LayerCheck, OptimizerKind};
+use crate::engine::LayerCheck;
+use crate::page::maths::{subscript, weight_update, WeightUpdate};
 use crate::page::session::Session;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -39,9 +40,12 @@ pub struct ViewProps {
     pub repaint: Callback<()>,
 }
 
-fn unit_name(layer: usize, unit: usize, layers: usize) -> String {
+/// How the page names unit `unit` of diagram column `layer` in a model of `layers` dense
+/// layers with `outputs` output units (one per class for three or more classes).
+fn unit_name(layer: usize, unit: usize, layers: usize, outputs: usize) -> String {
     match layer {
         0 => format!("feature {}", unit + 1),
+        l if l == layers && outputs > 1 => format!("the score of class {}", unit + 1),
         l if l == layers => "the output".to_string(),
         l => format!("unit {} of layer {l}", unit + 1),
     }
@@ -96,16 +100,18 @@ pub fn network_view(props: &ViewProps) -> Html {
             None => {}
         })
     };
-    let (trace_html, layers) = props.updater.with_session(|session| {
+    let (trace_html, layers, outputs) = props.updater.with_session(|session| {
+        let model = &session.trainer.model;
         (
             trace_panel(session, state, &u),
-            session.trainer.model.layers.len(),
+            model.layers.len(),
+            model.layers.last().map_or(1, |l| l.outputs),
         )
     });
     let focus_caption = state.focus().map(|u| {
         format!(
             "The plot now shows {} over the plane.",
-            unit_name(u.layer, u.unit, layers)
+            unit_name(u.layer, u.unit, layers, outputs)
         )
     });
 
@@ -218,55 +224,79 @@ fn trace_panel(session: &Session, state: DiagramState, updater: &Updater) -> Htm
     };
     let link = state.selected.filter(|l| link_exists(session, *l));
     let layers = session.trainer.model.layers.len();
+    let outputs = session.trainer.model.layers.last().map_or(1, |l| l.outputs);
     let chain = link.map(|link| {
         let layer = &session.trainer.model.layers[link.layer];
         let w = layer.weights[link.to * layer.inputs + link.from];
         let a = trace.layer_input(link.layer)[link.from];
         let delta = trace.delta[link.layer][link.to];
         let grad = trace.weight_gradient(link.layer, link.to, link.from);
-        let update = (session.trainer.steps() > 0).then(|| {
-            let old = session.trainer.before_last_step(link.layer).0[link.to * layer.inputs + link.from];
-            let batch_grad = session.trainer.gradients().weights[link.layer][link.to * layer.inputs + link.from];
-            let optimizer = session.trainer.config.optimizer;
-            let rule = if optimizer.kind == OptimizerKind::Sgd && optimizer.l1 == 0.0 && optimizer.l2 == 0.0 {
-                format!(
-                    "w ← w − η·∂L/∂w = {} − {} × {} = {}",
-                    short(old),
-                    short(optimizer.learning_rate),
-                    short(batch_grad),
-                    short(old - optimizer.learning_rate * batch_grad)
-                )
-            } else {
-                format!(
-                    "{} moved w using ∂L/∂w = {} of the minibatch (and its own state)",
-                    optimizer.kind.key(),
-                    short(batch_grad)
-                )
-            };
-            html! {
-                <p data-testid="trace-update">{ format!("Last step: w went from {} to {}. ", short(old), short(w)) }<span class="formula">{ rule }</span></p>
-            }
-        });
+        let traced = state.trace_point.and_then(|i| session.data.points.get(i));
+        let update = traced
+            .and_then(|p| weight_update(&session.trainer, p.x, p.y, link.layer, link.to, link.from))
+            .map(|update| last_step(&update));
         html! {
             <div class="chain" data-testid="trace-chain">
-                <p>{ format!("Link from {} to {}:", unit_name(link.layer, link.from, layers), unit_name(link.layer + 1, link.to, layers)) }</p>
+                <p>{ format!("Link from {} to {}:", unit_name(link.layer, link.from, layers, outputs),
+                    unit_name(link.layer + 1, link.to, layers, outputs)) }</p>
                 <table class="numbers">
                     <tr><td>{ "weight w" }</td><td data-testid="trace-weight">{ format!("{w:.6}") }</td></tr>
                     <tr><td>{ "input activation aᵢ" }</td><td data-testid="trace-a">{ format!("{a:.6}") }</td></tr>
                     <tr><td>{ "delta δⱼ = ∂L/∂zⱼ" }</td><td data-testid="trace-delta">{ format!("{delta:.6}") }</td></tr>
-                    <tr><td>{ "∂L/∂w = δⱼ · aᵢ" }</td><td data-testid="trace-grad">{ format!("{grad:.6}") }</td></tr>
+                    <tr><td>{ "this point's ∂ℓ/∂w = δⱼ · aᵢ, now" }</td><td data-testid="trace-grad">{ format!("{grad:.6}") }</td></tr>
                 </table>
                 { for update }
             </div>
         }
     });
+    let softmax = super::softmax_trace::softmax_table(&trace);
+    let headline = match (&softmax, trace.class) {
+        (Some(_), Some(class)) => format!(
+            "Tracing the point at ({:.2}, {:.2}) of class {}: p = softmax(f(x)), loss = −log p{} = {}.",
+            trace.x[0],
+            trace.x[1],
+            class + 1,
+            subscript(class + 1),
+            short(trace.loss as f32)
+        ),
+        _ => format!(
+            "Tracing the point at ({:.2}, {:.2}) with target {}: f(x) = {}, loss = {}.",
+            trace.x[0],
+            trace.x[1],
+            short(trace.y),
+            short(trace.output),
+            short(trace.loss as f32)
+        ),
+    };
     html! {
         <div class="trace" data-testid="trace-panel">
-            <p>{ format!("Tracing the point at ({:.2}, {:.2}) with target {}: f(x) = {}, loss = {}.",
-                trace.x[0], trace.x[1], short(trace.y), short(trace.output), short(trace.loss as f32)) }
+            <p>{ headline }
                 <button type="button" class="button small" data-testid="trace-clear" onclick={clear}>{ "Stop tracing" }</button></p>
+            { for softmax }
             <p class="hint">{ "Each unit shows its activation a (forward) and its delta δ = ∂L/∂z (backward)." }</p>
             { chain.unwrap_or_else(|| html! { <p class="hint">{ "Click a link in the diagram to see the chain rule for its weight." }</p> }) }
+        </div>
+    }
+}
+
+/// What the last step did to the selected weight: the traced point's own gradient beside the
+/// minibatch's, both labelled, and the update written with the one it used.
+fn last_step(update: &WeightUpdate) -> Html {
+    let membership = if update.point_in_batch {
+        "this point was one of them"
+    } else {
+        "this point was not among them"
+    };
+    html! {
+        <div class="last-step">
+            <p>{ format!("The last step moved w from {} to {}.", short(update.before), short(update.after)) }</p>
+            <table class="numbers">
+                <tr><td>{ "this point's own ∂ℓ/∂w, at the step's start" }</td>
+                    <td data-testid="trace-point-grad">{ format!("{:.6}", update.point_gradient) }</td></tr>
+                <tr><td>{ format!("the minibatch's mean ∂L/∂w ({} points; {membership})", update.batch_size) }</td>
+                    <td data-testid="trace-batch-grad">{ format!("{:.6}", update.batch_gradient) }</td></tr>
+            </table>
+            <p data-testid="trace-update">{ "The update used the minibatch's gradient: " }<span class="formula">{ update.rule.clone() }</span></p>
         </div>
     }
 }

@@ -1,8 +1,9 @@
 //! The loss chart: training and test loss against the step count, drawn with plotters on a
-//! canvas, on a linear or logarithmic axis.
+//! canvas, each axis linear or logarithmic (any set of lines so: the optimizer race's losses
+//! too); and the chart frame the gradient-norm chart shares.
 
+use super::axes::Axis;
 use crate::page::session::HistoryPoint;
-use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -18,15 +19,22 @@ pub struct Line<'a> {
     /// Its label in the legend.
     pub label: &'a str,
     /// (step, value), steps ascending.
-    pub points: Vec<(f64, f64)>,
+    pub points: Vec<(u64, f64)>,
 }
 
-/// Draws the history onto `canvas` (sized to its CSS box times the pixel ratio).
-pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log_scale: bool) {
+/// Draws the history onto `canvas` (sized to its CSS box times the pixel ratio): the loss on a
+/// linear or logarithmic axis (`log_scale`), against steps on a linear or logarithmic axis
+/// (`log_steps`).
+pub fn draw_loss_chart(
+    canvas: &HtmlCanvasElement,
+    history: &[HistoryPoint],
+    log_scale: bool,
+    log_steps: bool,
+) {
     let line = |colour, label, pick: fn(&HistoryPoint) -> f64| Line {
         colour,
         label,
-        points: history.iter().map(|p| (p.step as f64, pick(p))).collect(),
+        points: history.iter().map(|p| (p.step, pick(p))).collect(),
     };
     draw_lines(
         canvas,
@@ -34,16 +42,16 @@ pub fn draw_loss_chart(canvas: &HtmlCanvasElement, history: &[HistoryPoint], log
             line(TRAIN_COLOUR, "training loss", |p| p.train),
             line(TEST_COLOUR, "test loss", |p| p.test),
         ],
-        0.0,
-        log_scale,
+        (log_scale, log_steps),
         "The loss appears here once training starts.",
     );
 }
 
-/// Draws `lines` against the step count from `first_step` onto `canvas` (sized to its CSS box
-/// times the pixel ratio), on a log axis or a linear one from zero, with a legend; `empty` is
-/// written instead when no line has a value to draw.
-pub fn draw_lines(canvas: &HtmlCanvasElement, lines: &[Line], first_step: f64, log_scale: bool, empty: &str) {
+/// Draws `lines` against the step count onto `canvas` (sized to its CSS box times the pixel
+/// ratio), with a legend; `log` says whether the values' and the steps' axes are logarithmic.
+/// `empty` is written instead when no line has a value to draw.
+pub fn draw_lines(canvas: &HtmlCanvasElement, lines: &[Line], log: (bool, bool), empty: &str) {
+    let (log_scale, log_steps) = log;
     let (_, _, ratio) = super::canvas::fit_backing_store(canvas);
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
         return;
@@ -69,82 +77,74 @@ pub fn draw_lines(canvas: &HtmlCanvasElement, lines: &[Line], first_step: f64, l
     let last_step = lines
         .iter()
         .filter_map(|l| l.points.last().map(|p| p.0))
-        .fold(first_step + 1.0, f64::max);
-    let steps = first_step..last_step;
-    let result = if log_scale {
-        let (lo, hi) = (lo * 0.8, hi * 1.25);
-        draw_series(&root, lines, steps, (lo..hi).log_scale(), font, ratio, finite)
+        .max()
+        .unwrap_or(1);
+    let steps = Axis::steps(last_step, log_steps);
+    let losses = if log_scale {
+        Axis::values(lo * 0.8, hi * 1.25, true)
     } else {
         let pad = ((hi - lo) * 0.08).max(1e-6);
-        draw_series(
-            &root,
-            lines,
-            steps,
-            (lo - pad).max(0.0)..hi + pad,
-            font,
-            ratio,
-            finite,
-        )
+        Axis::values((lo - pad).max(0.0), hi + pad, false)
     };
-    if let Err(e) = result {
+    if let Err(e) = draw_series(&root, lines, &steps, &losses, font, ratio, finite) {
         web_sys::console::warn_1(&format!("chart: {e}").into());
     }
     let _ = root.present();
 }
 
-/// A tick label on a step axis: steps are whole numbers, so ticks between them get no label.
-pub fn step_label(v: &f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        String::new()
-    }
-}
-
-/// A loss tick label: three decimals from 0.01 to 10 000, powers of ten outside.
-fn format_loss_tick(v: f64) -> String {
-    if v == 0.0 || (0.01..1e4).contains(&v.abs()) {
-        format!("{v:.3}")
-    } else {
-        format!("{v:.0e}")
-    }
-}
-
 type Area<'a> = DrawingArea<CanvasBackend, plotters::coord::Shift>;
 
-fn draw_series<Y>(
-    root: &Area,
-    lines: &[Line],
-    x_range: std::ops::Range<f64>,
-    y_range: Y,
+/// A chart on `root` whose axes are `x` and `y`, with its gridlines and tick labels drawn.
+pub fn chart_on<'a>(
+    root: &'a Area<'_>,
+    x: &Axis,
+    y: &Axis,
     font: u32,
-    ratio: f64,
-    finite: impl Fn(f64) -> bool,
-) -> Result<(), Box<dyn std::error::Error>>
-where
-    Y: AsRangedCoord<Value = f64>,
-    Y::CoordDescType: ValueFormatter<f64>,
-{
+) -> Result<Chart<'a>, Box<dyn std::error::Error>> {
+    // Room for a label every two lines of type up the axis, and every six characters across.
+    let (width, height) = root.dim_in_pixel();
+    let y = y.thinned((height.saturating_sub(3 * font) / (2 * font).max(1)) as usize);
+    let x = x.thinned((width.saturating_sub(5 * font) / (4 * font).max(1)) as usize);
+    // Room on the right for the last step's label, centred under its tick.
     let mut chart = ChartBuilder::on(root)
         .margin(font / 2)
+        .margin_right(font * 3 / 2)
         .x_label_area_size(font * 2)
         .y_label_area_size(font * 4)
-        .build_cartesian_2d(x_range, y_range)?;
+        .build_cartesian_2d(x.clone(), y.clone())?;
     chart
         .configure_mesh()
         .label_style(("sans-serif", font))
-        .x_labels(5)
-        .y_labels(5)
-        .x_label_formatter(&step_label)
-        .y_label_formatter(&|v| format_loss_tick(*v))
-        .light_line_style(BLACK.mix(0.04))
+        .x_label_formatter(&|v| x.label(*v))
+        .y_label_formatter(&|v| y.label(*v))
         .bold_line_style(BLACK.mix(0.1))
         .draw()?;
+    Ok(chart)
+}
+
+/// A chart on a canvas whose axes are [`Axis`] coordinates.
+pub type Chart<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<Axis, Axis>>;
+
+fn draw_series(
+    root: &Area,
+    lines: &[Line],
+    x: &Axis,
+    y: &Axis,
+    font: u32,
+    ratio: f64,
+    finite: impl Fn(f64) -> bool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut chart = chart_on(root, x, y, font)?;
     // Line widths in device pixels, so lines look the same on high-DPI screens.
     let width = (2.0 * ratio).round().max(1.0) as u32;
     let swatch = (16.0 * ratio).round() as i32;
     for line in lines {
-        let points: Vec<(f64, f64)> = line.points.iter().copied().filter(|&(_, v)| finite(v)).collect();
+        let points: Vec<(f64, f64)> = line
+            .points
+            .iter()
+            .filter(|p| finite(p.1))
+            .map(|&(step, v)| (x.at(step as f64), y.at(v)))
+            .collect();
         if points.is_empty() {
             continue;
         }

@@ -2,8 +2,8 @@
 //! and uploading a data file. A bad file leaves the current points untouched and says why.
 
 use super::Updater;
-use crate::engine::{Preset, Task};
-use crate::page::files;
+use crate::page::import::Import;
+use crate::page::{export, files};
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, HtmlInputElement};
 use yew::prelude::*;
@@ -57,7 +57,29 @@ pub struct FilesProps {
     pub plot: NodeRef,
 }
 
-/// The import and export buttons.
+/// Puts the points of `import` (read from file `name`) on the plot, rescaled to fit when
+/// `rescale`, switching between classes and values as the file's labels say; a refusal leaves
+/// the points as they are and says why.
+fn load(updater: &Updater, name: &str, import: Import, rescale: bool) {
+    match import.accept(rescale) {
+        Ok(data) => {
+            let count = data.points.len();
+            let tests = data.points.iter().filter(|p| p.test).count();
+            updater.settings(|s| s.load_points(data));
+            let split = if tests > 0 {
+                format!(" ({tests} of them test points)")
+            } else {
+                String::new()
+            };
+            updater.notices(vec![format!("Loaded {count} points from {name}{split}.")]);
+        }
+        Err(why) => updater.notices(vec![format!(
+            "Could not read {name}: {why}. Your points are unchanged."
+        )]),
+    }
+}
+
+/// The import and export buttons, and what the last upload's file said about itself.
 #[function_component(FilesPanel)]
 pub fn files_panel(props: &FilesProps) -> Html {
     let u = props.updater.clone();
@@ -85,6 +107,30 @@ pub fn files_panel(props: &FilesProps) -> Html {
             }
         })
     };
+    // The run as Python a student can read and run at home: the same points, starting weights,
+    // minibatch order and steps as the page.
+    let python = |notebook: bool| {
+        let u = u.clone();
+        Callback::from(move |_: MouseEvent| {
+            let made = u.try_with_session(|s| {
+                export::ExportRun::from_session(s, export::suggested_steps(s)).map(|run| {
+                    if notebook {
+                        run.notebook()
+                    } else {
+                        run.python_script()
+                    }
+                })
+            });
+            match made {
+                Some(Ok(text)) if notebook => {
+                    download_text(export::NOTEBOOK_FILE_NAME, "application/x-ipynb+json", &text)
+                }
+                Some(Ok(text)) => download_text(export::SCRIPT_FILE_NAME, "text/x-python", &text),
+                Some(Err(why)) => u.notices(vec![format!("Could not export the run: {why}.")]),
+                None => {}
+            }
+        })
+    };
     let png = {
         let plot = props.plot.clone();
         Callback::from(move |_: MouseEvent| {
@@ -96,8 +142,11 @@ pub fn files_panel(props: &FilesProps) -> Html {
             }
         })
     };
+    // How the last file's labels and split were read, and a file waiting for its rescale.
+    let notes = use_state(Vec::<String>::new);
+    let pending = use_state(|| None::<(String, Import)>);
     let upload = {
-        let u = u.clone();
+        let (u, notes, pending) = (u.clone(), notes.clone(), pending.clone());
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|f| f.get(0)) else {
@@ -114,37 +163,70 @@ pub fn files_panel(props: &FilesProps) -> Html {
                 )]);
                 return;
             }
-            let u = u.clone();
+            let (u, notes, pending) = (u.clone(), notes.clone(), pending.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let text = wasm_bindgen_futures::JsFuture::from(file.text())
                     .await
                     .ok()
                     .and_then(|t| t.as_string());
-                let result = match text {
-                    Some(text) => files::read_data_file(&name, &text),
+                let read = match text {
+                    Some(text) => files::read_data(&name, &text),
                     None => Err("the browser could not read it as text".to_string()),
                 };
-                match result {
-                    Ok(data) => {
-                        let count = data.points.len();
-                        u.settings(|s| {
-                            if s.task() != data.task {
-                                s.dataset = match data.task {
-                                    Task::Classification => Preset::Xor,
-                                    Task::Regression => Preset::Plane,
-                                };
-                            }
-                            s.points = Some(data.points);
-                        });
-                        u.notices(vec![format!("Loaded {count} points from {name}.")]);
+                pending.set(None);
+                match read {
+                    Ok(import) => {
+                        notes.set(import.notes.clone());
+                        if import.out_of_range.is_some() {
+                            // Ask first: rescaling changes the coordinates as written.
+                            pending.set(Some((name, import)));
+                        } else {
+                            load(&u, &name, import, false);
+                        }
                     }
-                    Err(why) => u.notices(vec![format!(
-                        "Could not read {name}: {why}. Your points are unchanged."
-                    )]),
+                    Err(why) => {
+                        notes.set(Vec::new());
+                        u.notices(vec![format!(
+                            "Could not read {name}: {why}. Your points are unchanged."
+                        )]);
+                    }
                 }
             });
         })
     };
+    let question = pending.as_ref().and_then(|(name, import)| {
+        let span = import.out_of_range?;
+        let rescale = {
+            let (u, pending, name, import) = (u.clone(), pending.clone(), name.clone(), import.clone());
+            Callback::from(move |_: MouseEvent| {
+                load(&u, &name, import.clone(), true);
+                pending.set(None);
+            })
+        };
+        let cancel = {
+            let (pending, notes) = (pending.clone(), notes.clone());
+            Callback::from(move |_: MouseEvent| {
+                pending.set(None);
+                notes.set(Vec::new());
+            })
+        };
+        Some(html! {
+            <div class="import-question" role="group" aria-label="Rescale the file's points">
+                <p data-testid="import-question">{ format!("{name}: {}", span.question()) }</p>
+                <div class="row">
+                    <button type="button" class="button small primary" data-testid="import-rescale" onclick={rescale}>{ "Rescale to fit" }</button>
+                    <button type="button" class="button small" data-testid="import-cancel" onclick={cancel}>{ "Keep my points" }</button>
+                </div>
+            </div>
+        })
+    });
+    let note_list = (!notes.is_empty()).then(|| {
+        html! {
+            <ul class="hint import-notes" data-testid="import-notes">
+                { for notes.iter().map(|n| html! { <li>{ n.clone() }</li> }) }
+            </ul>
+        }
+    });
     html! {
         <>
             <h3>{ "Files" }</h3>
@@ -156,9 +238,17 @@ pub fn files_panel(props: &FilesProps) -> Html {
                 { "Upload points (CSV or JSON)" }
                 <input type="file" data-testid="upload-data" accept=".csv,.json,text/csv,application/json" onchange={upload} />
             </label>
+            { for question }
+            { for note_list }
             <div class="row">
                 <button type="button" class="button small" data-testid="export-model" title="Download the trained model as JSON" onclick={model}>{ "Model JSON" }</button>
                 <button type="button" class="button small" data-testid="export-png" title="Download the plot as a PNG image" onclick={png}>{ "Plot PNG" }</button>
+            </div>
+            <div class="row">
+                <button type="button" class="button small" data-testid="export-notebook" onclick={python(true)}
+                    title="Download this run as a Jupyter notebook: the same points, starting weights and minibatches, in NumPy">{ "Notebook (.ipynb)" }</button>
+                <button type="button" class="button small" data-testid="export-script" onclick={python(false)}
+                    title="Download this run as a Python script that needs only NumPy">{ "Python script" }</button>
             </div>
         </>
     }

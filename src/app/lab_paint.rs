@@ -3,15 +3,24 @@
 //! `sweep_chart.rs`.
 
 use super::canvas::{context_2d, fit_backing_store, new_canvas, text_scale};
-use super::plot::draw_grid_image;
+use super::plot::{draw_grid_image, stroke_grid_segments};
 use super::points::{draw_point, point_colour};
+use crate::engine::classes::softmax;
 use crate::engine::labs::feature_space::FeatureView;
-use crate::engine::{predict_grid, Model, Point, Task, Workspace};
+use crate::engine::{class_probability_grid, predict_grid, Model, Point, Task, Workspace, MAX_CLASSES};
+use crate::page::class_paint::{fill_class_map, ClassBoundaries};
 use crate::page::paint::{self, Shading};
 use crate::page::session::{unit_grid, UnitRef};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 const INK: &str = "rgba(29, 36, 51, 0.85)";
+
+/// How a lab draws its points: the task, and the number of classes their targets name.
+#[derive(Clone, Copy)]
+struct Targets {
+    task: Task,
+    classes: usize,
+}
 
 /// A point as the labs draw it: smaller rims than on the plot, to suit smaller points.
 fn dot(
@@ -19,7 +28,7 @@ fn dot(
     at: (f64, f64),
     radius: f64,
     y: f32,
-    task: Task,
+    targets: Targets,
     test: bool,
     ratio: f64,
 ) {
@@ -29,9 +38,9 @@ fn dot(
         at,
         radius,
         rim,
-        &point_colour(y, task),
+        &point_colour(y, targets.task, targets.classes),
         test,
-        task == Task::Regression,
+        targets.task == Task::Regression,
     );
 }
 
@@ -40,6 +49,9 @@ fn dot(
 pub struct GridPainter {
     offscreen: Option<HtmlCanvasElement>,
     scores: Vec<f32>,
+    /// Class probability planes for three or more classes (class k's at k · cells).
+    planes: Vec<f32>,
+    boundaries: ClassBoundaries,
     pixels: Vec<u8>,
     segments: Vec<[f32; 4]>,
 }
@@ -55,28 +67,48 @@ impl GridPainter {
         contour: bool,
         size: (f64, f64, f64),
     ) {
-        let (w, h, ratio) = size;
         let cells = n * n;
         self.pixels.resize(cells * 4, 0);
         paint::fill_heatmap(&self.scores[..cells], shading, &mut self.pixels);
+        self.draw_pixels(ctx, n, size);
+        if contour {
+            paint::contour(&self.scores[..cells], n, 0.0, &mut self.segments);
+            self.stroke_segments(ctx, n, size);
+        }
+    }
+
+    /// Paints `self.planes` (`classes` probability planes of an n × n grid) blended into the
+    /// whole of `ctx`'s w × h area, with the boundaries between the classes.
+    fn paint_planes(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        n: usize,
+        classes: usize,
+        size: (f64, f64, f64),
+    ) {
+        self.pixels.resize(n * n * 4, 0);
+        fill_class_map(&self.planes, classes, false, &mut self.pixels);
+        self.draw_pixels(ctx, n, size);
+        self.boundaries
+            .trace(&self.planes, classes, n, &mut self.segments);
+        self.stroke_segments(ctx, n, size);
+    }
+
+    /// Draws `self.pixels` (an n × n grid) smoothed over the whole of `ctx`'s w × h area.
+    fn draw_pixels(&mut self, ctx: &CanvasRenderingContext2d, n: usize, (w, h, _): (f64, f64, f64)) {
         if self.offscreen.is_none() {
             self.offscreen = new_canvas();
         }
         if let Some(offscreen) = &self.offscreen {
             draw_grid_image(ctx, offscreen, &self.pixels, n, w, h, true);
         }
-        if contour {
-            paint::contour(&self.scores[..cells], n, 0.0, &mut self.segments);
-            ctx.set_stroke_style_str(INK);
-            ctx.set_line_width(1.5 * ratio);
-            ctx.begin_path();
-            let (sx, sy) = (w / n as f64, h / n as f64);
-            for s in &self.segments {
-                ctx.move_to(s[0] as f64 * sx, s[1] as f64 * sy);
-                ctx.line_to(s[2] as f64 * sx, s[3] as f64 * sy);
-            }
-            ctx.stroke();
-        }
+    }
+
+    /// Strokes `self.segments` (in the cells of an n × n grid) over the w × h area.
+    fn stroke_segments(&self, ctx: &CanvasRenderingContext2d, n: usize, (w, h, ratio): (f64, f64, f64)) {
+        ctx.set_stroke_style_str(INK);
+        ctx.set_line_width(1.5 * ratio);
+        stroke_grid_segments(ctx, &self.segments, n, w, h);
     }
 
     /// Paints `model`'s output over [-1, 1]² on `canvas`, with `points` on top (test points
@@ -95,26 +127,38 @@ impl GridPainter {
         };
         let (w, h, ratio) = fit_backing_store(canvas);
         let n = 40;
-        self.scores.resize(n * n, 0.0);
         let mut ws = Workspace::new(model, 256);
-        predict_grid(model, &mut ws, n, &mut self.scores);
-        let shading = match task {
-            Task::Classification => Shading::Confidence,
-            Task::Regression => Shading::Value,
+        // A model of three or more classes has one output unit per class.
+        let outputs = model.layers.last().map_or(1, |l| l.outputs);
+        let targets = Targets {
+            task,
+            classes: outputs.max(2),
         };
-        self.paint_scores(&ctx, n, shading, task == Task::Classification, (w, h, ratio));
+        if outputs > 2 {
+            self.planes.resize(outputs * n * n, 0.0);
+            class_probability_grid(model, &mut ws, n, &mut self.planes);
+            self.paint_planes(&ctx, n, outputs, (w, h, ratio));
+        } else {
+            self.scores.resize(n * n, 0.0);
+            predict_grid(model, &mut ws, n, &mut self.scores);
+            let shading = match task {
+                Task::Classification => Shading::Confidence,
+                Task::Regression => Shading::Value,
+            };
+            self.paint_scores(&ctx, n, shading, task == Task::Classification, (w, h, ratio));
+        }
         for test in [true, false] {
             for p in points.iter().filter(|p| p.test == test) {
                 let at = ((p.x[0] as f64 + 1.0) / 2.0 * w, (1.0 - p.x[1] as f64) / 2.0 * h);
                 if test || !few_labels {
-                    dot(&ctx, at, 2.2 * ratio, p.y, task, test, ratio);
+                    dot(&ctx, at, 2.2 * ratio, p.y, targets, test, ratio);
                 } else {
                     // The few labels must stand out from the many test points: large, ringed dark.
                     ctx.begin_path();
                     let _ = ctx.arc(at.0, at.1, 7.0 * ratio, 0.0, std::f64::consts::TAU);
                     ctx.set_fill_style_str(INK);
                     ctx.fill();
-                    dot(&ctx, at, 5.5 * ratio, p.y, task, false, ratio);
+                    dot(&ctx, at, 5.5 * ratio, p.y, targets, false, ratio);
                 }
             }
         }
@@ -156,16 +200,26 @@ impl GridPainter {
         }
     }
 
-    /// Paints the feature-space view: the last layer's rule as the background, its zero line,
-    /// and the points at their projected features.
-    pub fn paint_feature_space(&mut self, canvas: &HtmlCanvasElement, view: &FeatureView, task: Task) {
+    /// Paints the feature-space view: the last layer's rule as the background, its zero line
+    /// (for three or more classes, the class regions and their boundaries), and the points at
+    /// their projected features, coloured by their class among `classes`.
+    pub fn paint_feature_space(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        view: &FeatureView,
+        task: Task,
+        classes: usize,
+    ) {
         let Some(ctx) = context_2d(canvas) else {
             return;
         };
         let (w, h, ratio) = fit_backing_store(canvas);
         let window = ViewWindow::around(view, w, h);
+        let targets = Targets { task, classes };
         if let Some(rule) = view.rule {
             self.paint_rule(&ctx, rule, task, window, ratio);
+        } else if view.class_rules.len() > 2 {
+            self.paint_class_rules(&ctx, &view.class_rules, window, ratio);
         } else {
             ctx.set_fill_style_str("#ffffff");
             ctx.fill_rect(0.0, 0.0, w, h);
@@ -178,7 +232,7 @@ impl GridPainter {
                     window.to_px(p.at[0] as f64, p.at[1] as f64),
                     radius,
                     p.y,
-                    task,
+                    targets,
                     test,
                     ratio,
                 );
@@ -263,6 +317,38 @@ impl GridPainter {
             ctx.line_to(q.0, q.1);
             ctx.stroke();
         }
+    }
+}
+
+impl GridPainter {
+    /// Paints the regions of the class scores zₖ = cₖ + waₖ·a + wbₖ·b (`rules`, one per
+    /// class) over the view's window, blended by their softmax, with the boundaries between
+    /// them.
+    fn paint_class_rules(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        rules: &[[f64; 3]],
+        window: ViewWindow,
+        ratio: f64,
+    ) {
+        let (n, k) = (64, rules.len().min(MAX_CLASSES));
+        let cells = n * n;
+        self.planes.resize(k * cells, 0.0);
+        let (mut scores, mut p) = ([0.0f32; MAX_CLASSES], [0.0f32; MAX_CLASSES]);
+        for cell in 0..cells {
+            let (a, b) = window.at(
+                ((cell % n) as f64 + 0.5) / n as f64,
+                ((cell / n) as f64 + 0.5) / n as f64,
+            );
+            for (score, [c, wa, wb]) in scores.iter_mut().zip(rules) {
+                *score = (c + wa * a + wb * b) as f32;
+            }
+            softmax(&scores[..k], &mut p[..k]);
+            for (class, &probability) in p[..k].iter().enumerate() {
+                self.planes[class * cells + cell] = probability;
+            }
+        }
+        self.paint_planes(ctx, n, k, (window.w, window.h, ratio));
     }
 }
 

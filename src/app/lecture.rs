@@ -4,8 +4,10 @@
 use super::controls::{button, select};
 use super::state::Action;
 use super::Updater;
+use crate::engine::Activation;
 use crate::page::scenes::SCENES;
-use crate::page::settings::Companion;
+use crate::page::settings::{Companion, ModelFamily, Settings};
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
@@ -23,10 +25,13 @@ fn call_for_promise(target: &JsValue, name: &str) -> Result<JsValue, JsValue> {
 pub struct LectureProps {
     /// Goes to scenes, toggles projector mode, opens the shortcuts, shows notices.
     pub updater: Updater,
-    /// The scene shown, if one was chosen.
-    pub scene: Option<usize>,
+    /// The current settings (the session's own): the scene shown, and what its caption offers.
+    pub settings: Rc<Settings>,
     /// Whether projector mode is on.
     pub projector: bool,
+    /// Inside a slide: the link of the same scene as a full page, opened in a new tab.
+    #[prop_or_default]
+    pub full_page: Option<String>,
 }
 
 /// Takes the keyboard focus away from whatever control has it, back to the page.
@@ -44,8 +49,12 @@ pub fn blur_focus() {
 pub fn go_to_scene(updater: &Updater, index: Option<usize>) {
     match index {
         Some(index) => {
-            if let Some(next) = crate::page::scenes::scene_settings(index) {
-                updater.settings(|s| *s = next);
+            if let Some(mut next) = crate::page::scenes::scene_settings(index) {
+                // A page inside a slide stays inside it.
+                updater.settings(|s| {
+                    next.embed = s.embed;
+                    *s = next
+                });
             }
         }
         // Free play keeps the points and the model; only the caption goes.
@@ -112,11 +121,33 @@ fn stepper(text: &str, testid: &'static str, title: &str, disabled: bool, on_cli
     }
 }
 
+/// For a scene of a sigmoid network, the one click its caption asks for: switch the hidden
+/// layers to ReLU, and back.
+fn activation_switch(updater: &Updater, scene: &Settings, current: &Settings) -> Option<Html> {
+    if scene.model != ModelFamily::Mlp
+        || scene.activation != Activation::Sigmoid
+        || current.model != ModelFamily::Mlp
+    {
+        return None;
+    }
+    let (text, next) = if current.activation == Activation::Relu {
+        ("Back to sigmoid", Activation::Sigmoid)
+    } else {
+        ("Switch to ReLU", Activation::Relu)
+    };
+    let u = updater.clone();
+    let onclick = Callback::from(move |_: MouseEvent| u.settings(|s| s.activation = next));
+    Some(html! {
+        <>{ " " }<button type="button" class="button small" data-testid="scene-relu"
+            title="Change the hidden layers' activation (training goes on if it was running)" {onclick}>{ text }</button></>
+    })
+}
+
 /// The scene bar at the top of the page.
 #[function_component(LectureBar)]
 pub fn lecture_bar(props: &LectureProps) -> Html {
     let count = SCENES.len();
-    let current = props.scene;
+    let current = props.settings.scene;
     let choose = {
         let u = props.updater.clone();
         Callback::from(move |key: String| {
@@ -153,9 +184,10 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
                 })}>{ format!("Lab: {} →", lab.label()) }</a></>
             }
         });
+        let switch = activation_switch(&props.updater, &scene.settings(), &props.settings);
         html! {
-            <p class="scene-caption" data-testid="scene-caption">
-                <strong>{ scene.title }{ ". " }</strong>{ scene.caption }{ for to_lab }
+            <p class="scene-caption" data-testid="scene-caption" title={scene.caption}>
+                <strong>{ scene.title }{ ". " }</strong>{ scene.caption }{ for to_lab }{ for switch }
             </p>
         }
     });
@@ -170,14 +202,21 @@ pub fn lecture_bar(props: &LectureProps) -> Html {
                     { stepper("Next ▶", "scene-next", "Next scene (→ or Page Down)", at_last, next) }
                 </div>
                 <span class="spacer"></span>
-                <button type="button" class={classes!("button", props.projector.then_some("active"))} data-testid="projector"
-                    aria-pressed={props.projector.to_string()} title="Large type and fewer controls, for a projector (P)"
-                    onclick={Callback::from(move |_| projector.dispatch(Action::ToggleProjector))}>{ "Projector" }</button>
-                { button("Full screen", "fullscreen", "Full screen (F)", {
-                    let u = props.updater.clone();
-                    Callback::from(move |_| toggle_fullscreen(u.clone()))
-                }) }
-                { button("Keys ?", "help", "Keyboard shortcuts (?)", Callback::from(move |_| help.dispatch(Action::Help(true)))) }
+                if let Some(link) = props.full_page.clone() {
+                    <a class="open-full" data-testid="open-full" href={link} target="_blank" rel="noopener">{ "Open in nnplay ↗" }</a>
+                }
+                <div class="topbar-buttons">
+                    { super::undo_ui::undo_buttons(&props.updater) }
+                    <super::share_ui::ShareButton settings={props.settings.clone()} />
+                    <button type="button" class={classes!("button", props.projector.then_some("active"))} data-testid="projector"
+                        aria-pressed={props.projector.to_string()} title="Large type and fewer controls, for a projector (P)"
+                        onclick={Callback::from(move |_| projector.dispatch(Action::ToggleProjector))}>{ "Projector" }</button>
+                    { button("Full screen", "fullscreen", "Full screen (F)", {
+                        let u = props.updater.clone();
+                        Callback::from(move |_| toggle_fullscreen(u.clone()))
+                    }) }
+                    { button("Keys ?", "help", "Keyboard shortcuts (?)", Callback::from(move |_| help.dispatch(Action::Help(true)))) }
+                </div>
             </div>
             { for caption }
         </header>
@@ -190,7 +229,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Space", "play or pause training"),
     ("S", "one training step"),
     ("R", "reset the weights"),
-    ("1 / 2", "draw class 1 / class 2"),
+    ("1 … 5", "draw class 1 … class 5"),
     ("E / T", "eraser / trace a point"),
     ("→ ↓ Page Down", "next scene (presentation clickers too)"),
     ("← ↑ Page Up", "previous scene"),
@@ -198,6 +237,8 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "N / M / G / L / U",
         "show the network / model / gradients / labs / loss surface beside the plot",
     ),
+    ("Ctrl+Z", "undo the last edit of points or settings"),
+    ("Ctrl+Shift+Z / Ctrl+Y", "redo"),
     ("P", "projector mode"),
     ("F", "full screen"),
     ("?", "show or hide this list"),

@@ -69,17 +69,22 @@ pub fn live(props: &LiveProps) -> Html {
                         return;
                     };
                     // The loss-surface view, when open, records the steps or races in their place.
-                    p.surface.run_frame(&mut s, start + FRAME_BUDGET_MS, &now_ms);
+                    let report = p.surface.run_frame(&mut s, start + FRAME_BUDGET_MS, &now_ms);
                     p.paint_plot(&canvases, &mut s, false);
+                    if p.in_slow_motion() {
+                        // The links move with the boundary, frame by frame.
+                        p.paint_backprop(&canvases, &mut s);
+                    }
                     p.surface.after_training(&canvases, &s, &now_ms);
                     let now = now_ms();
-                    let diverged = s.trainer.diverged();
-                    if diverged {
-                        // Pause, keeping the last finite weights; the page explains what happened.
-                        Rc::make_mut(&mut s.settings).play = false;
+                    let stopped = report.stopped.is_some();
+                    if stopped {
+                        // The session paused itself (a goal reached, a run done, or a number
+                        // overflowed, keeping the last finite weights): the page follows, and
+                        // the summary says why.
                         updater.dispatch(Action::Settings(s.settings.clone()));
                     }
-                    if diverged || now - last_summary >= SUMMARY_INTERVAL_MS {
+                    if stopped || now - last_summary >= SUMMARY_INTERVAL_MS {
                         let rate = s.take_examples() as f64 * 1000.0 / (now - last_summary);
                         last_summary = now;
                         s.refresh_metrics();

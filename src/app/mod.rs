@@ -3,12 +3,16 @@
 //! requestAnimationFrame and paints straight to the canvases, and only the slow-changing
 //! summary (readouts, at about ten updates a second) re-renders the components that show it.
 
+mod axes;
 mod backprop;
 mod backprop_panel;
 mod canvas;
 mod chart;
+mod class_tools;
 mod companion;
+mod confusion;
 mod controls;
+mod draw_test;
 mod files_ui;
 mod handles;
 mod lab_paint;
@@ -18,6 +22,7 @@ mod link;
 mod live;
 mod model_panel;
 mod model_view;
+mod pace_ui;
 mod painters;
 mod panel;
 mod panic_banner;
@@ -25,10 +30,15 @@ mod plot;
 mod plot_view;
 mod pointer;
 mod points;
+mod score_lines;
+mod share_ui;
+mod slow_motion;
+mod softmax_trace;
 mod state;
 mod surface_paint;
 mod surface_view;
 mod sweep_chart;
+mod undo_ui;
 mod updater;
 
 pub use panic_banner::show_error_banner;
@@ -100,8 +110,9 @@ fn shortcut(updater: &Updater, key: &str) -> bool {
     };
     let show = |companion: Companion| updater.settings(|s| s.companion = Some(companion));
     match key {
-        "1" => updater.dispatch(Action::Class(1.0)),
-        "2" => updater.dispatch(Action::Class(-1.0)),
+        "1" | "2" | "3" | "4" | "5" => {
+            class_tools::choose_class(updater, key.parse::<usize>().unwrap_or(1) - 1)
+        }
         "e" | "E" => updater.dispatch(Action::Tool(Tool::Erase)),
         "t" | "T" => updater.dispatch(Action::Tool(Tool::Trace)),
         " " => updater.settings(|s| s.play = !s.play),
@@ -151,6 +162,7 @@ pub fn app() -> Html {
     };
     let publisher = use_memo((), |_| SummaryPublisher::default());
     let revision = use_mut_ref(|| 0u64);
+    let history = use_mut_ref(crate::page::undo::UndoHistory::new);
     let drag = use_mut_ref(|| None::<Drag>);
     let painters = use_mut_ref(Painters::default);
     let canvases = use_memo((), |_| Canvases::default());
@@ -172,7 +184,9 @@ pub fn app() -> Html {
         summary: (*publisher).clone(),
         revision: revision.clone(),
         stuck: stuck.clone(),
+        history: history.clone(),
     };
+    undo_ui::use_undo_keys(&updater);
 
     // Keep the address bar's hash, and the copy kept for the next visit, in step with the
     // settings.
@@ -269,6 +283,14 @@ pub fn app() -> Html {
         html! { <lecture::ShortcutsOverlay on_close={Callback::from(move |_| u.dispatch(Action::Help(false)))} /> }
     });
     let shared_painters = SharedPainters(painters.clone());
+    // Inside a slide, the same scene as a full page.
+    let full_page = settings.embed.then(|| {
+        let full = Settings {
+            embed: false,
+            ..(*settings).clone()
+        };
+        format!("#{}", full.to_hash())
+    });
     let repaint_backprop = Callback::from({
         let (session, painters, canvases) = (session.clone(), painters.clone(), canvases.clone());
         move |_| {
@@ -279,27 +301,32 @@ pub fn app() -> Html {
     });
 
     html! {
-        <main class={classes!("page", state.projector.then_some("projector"))} data-renders={renders.borrow().to_string()}>
+        <main class={classes!("page", state.projector.then_some("projector"), settings.embed.then_some("embed"))}
+            data-renders={renders.borrow().to_string()}>
             <Live updater={updater.clone()} painters={shared_painters.clone()} canvases={(*canvases).clone()} play={settings.play}>
-            <lecture::LectureBar updater={updater.clone()} scene={settings.scene} projector={state.projector} />
+            <lecture::LectureBar updater={updater.clone()} settings={settings.clone()} projector={state.projector} {full_page} />
             <div class="stage-wrap">
                 <div class="stage">
                     <div class="col-left">
                         <panel::TransportBar updater={updater.clone()} settings={settings.clone()} />
                         <div class="controls" aria-label="Settings">
                             <panel::TrainingSettings updater={updater.clone()} settings={settings.clone()} />
+                            <pace_ui::RunPanel updater={updater.clone()} settings={settings.clone()} />
                             <panel::DataPanel updater={updater.clone()} settings={settings.clone()}
-                                class={state.class} draw_value={state.draw_value} tool={state.tool}
+                                class={state.class} draw_value={state.draw_value} draw_test={state.draw_test} tool={state.tool}
                                 plot={canvases.plot.clone()} />
                             <model_panel::ModelPanel updater={updater.clone()} settings={settings.clone()} />
                         </div>
                     </div>
                     <div class="col-centre">
                         <PlotView updater={updater.clone()} painters={shared_painters.clone()} canvases={(*canvases).clone()}
-                            drag={SharedDrag(drag.clone())} class={state.class} draw_value={state.draw_value} tool={state.tool}
+                            drag={SharedDrag(drag.clone())} class={state.class} draw_value={state.draw_value} draw_test={state.draw_test} tool={state.tool}
                             view={view} diagram={state.diagram} />
                         <panel::Readouts />
-                        <LossChart painters={shared_painters.clone()} canvases={(*canvases).clone()} updater={updater.clone()} />
+                        <div class="chart-row">
+                            <LossChart painters={shared_painters.clone()} canvases={(*canvases).clone()} updater={updater.clone()} />
+                            <confusion::ConfusionView />
+                        </div>
                     </div>
                     <div class="col-right">
                         <CompanionPanel updater={updater.clone()} settings={settings.clone()} diagram={state.diagram}

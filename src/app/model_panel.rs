@@ -7,8 +7,23 @@ use crate::page::limits;
 use crate::page::settings::{ModelFamily, Settings, HIDDEN_ACTIVATIONS, RANDOM_ACTIVATIONS};
 use yew::prelude::*;
 
-/// The formula of the chosen model, in words a student can read.
+/// The formula of the chosen model, in words a student can read. With three or more classes
+/// the model has one score per class and predicts their softmax.
 pub(super) fn model_formula(s: &Settings) -> String {
+    let classes = s.classes();
+    let formula = one_score_formula(s, classes);
+    if classes > 2 {
+        format!(
+            "{formula}; a score fₖ for each of the {classes} classes, p = softmax(f₁ … f{})",
+            subscript(classes)
+        )
+    } else {
+        formula
+    }
+}
+
+/// [`model_formula`] for one score (a network's output width is `classes` when above two).
+fn one_score_formula(s: &Settings, classes: usize) -> String {
     match s.model {
         ModelFamily::Linear => "f(x) = w₁x₁ + w₂x₂ + b".into(),
         ModelFamily::Features => {
@@ -31,10 +46,11 @@ pub(super) fn model_formula(s: &Settings) -> String {
         ),
         ModelFamily::Mlp => {
             let widths: Vec<String> = s.layers.iter().map(|w| w.to_string()).collect();
+            let outputs = if classes > 2 { classes } else { 1 };
             let shape = if widths.is_empty() {
-                "2 → 1".to_string()
+                format!("2 → {outputs}")
             } else {
-                format!("2 → {} → 1", widths.join(" → "))
+                format!("2 → {} → {outputs}", widths.join(" → "))
             };
             format!("{shape}, σ = {}; every layer trains", s.activation.key())
         }

@@ -5,6 +5,7 @@
 use super::backprop::{self, DiagramOptions, DiagramPainter, LinkMode, LinkRef};
 use super::chart;
 use super::plot::{PlotPainter, ViewOptions};
+use super::slow_motion::SlowMotion;
 use super::surface_paint::SurfacePainter;
 use crate::page::session::{Session, UnitRef};
 use web_sys::HtmlCanvasElement;
@@ -70,6 +71,11 @@ pub struct Painters {
     pub view: ViewOptions,
     /// The backprop views' state.
     pub diagram_state: DiagramState,
+    /// Each step's change played out at slow paces.
+    motion: SlowMotion,
+    /// The plot and the backprop views last showed a model part way through a step.
+    plot_part_way: bool,
+    backprop_part_way: bool,
     /// The loss-surface view: its state while open, and its map.
     pub surface: SurfacePainter,
 }
@@ -78,13 +84,27 @@ impl Painters {
     /// Paints the plot (every animation frame while training).
     /// With `reuse_grid`, a heatmap grid that is only some training steps old is kept (the
     /// training loop refreshes it on its next frame).
+    /// In slow motion it shows the model part way through its last step.
     pub fn paint_plot(&mut self, canvases: &Canvases, session: &mut Session, reuse_grid: bool) {
+        let part_way = self.motion.progress(session, super::now_ms());
+        if part_way.is_some() || self.plot_part_way {
+            self.plot.forget_grid();
+        }
+        self.plot_part_way = part_way.is_some();
         if let Some(canvas) = canvases.plot.cast::<HtmlCanvasElement>() {
             let focus = valid_unit(session, self.diagram_state.focus());
             let traced = self.diagram_state.trace_point;
-            self.plot
-                .paint(&canvas, session, self.view, focus, traced, reuse_grid);
+            let (plot, view) = (&mut self.plot, self.view);
+            self.motion.showing(session, part_way, |session| {
+                plot.paint(&canvas, session, view, focus, traced, reuse_grid)
+            });
         }
+    }
+
+    /// Whether a step is playing out in slow motion (or has just finished and the backprop
+    /// views still show it part way): the training loop then repaints them every frame.
+    pub fn in_slow_motion(&self) -> bool {
+        self.plot_part_way || self.backprop_part_way
     }
 
     /// Paints the loss chart, unless nothing it shows has changed.
@@ -95,10 +115,16 @@ impl Painters {
                 last_step: session.history.points().last().map(|p| p.step),
                 model: session.model_version(),
                 log_scale: self.view.log_scale,
+                log_steps: self.view.log_steps,
                 canvas: canvas_shape(&[&canvases.loss]),
             };
             if self.loss_key.as_ref() != Some(&key) {
-                chart::draw_loss_chart(&canvas, session.history.points(), self.view.log_scale);
+                chart::draw_loss_chart(
+                    &canvas,
+                    session.history.points(),
+                    self.view.log_scale,
+                    self.view.log_steps,
+                );
                 // Painting sized the backing store: remember the shape it has now.
                 self.loss_key = Some(LossKey {
                     canvas: canvas_shape(&[&canvases.loss]),
@@ -110,11 +136,26 @@ impl Painters {
 
     /// Paints the backprop views: diagram, matrices and the gradient-norm chart, unless nothing
     /// they show has changed (an edit of the points changes only a trace through them).
+    /// In slow motion they show the model part way through its last step.
     pub fn paint_backprop(&mut self, canvases: &Canvases, session: &mut Session) {
+        let part_way = self.motion.progress(session, super::now_ms());
+        if part_way.is_some() || self.backprop_part_way {
+            self.backprop_key = None;
+        }
+        self.backprop_part_way = part_way.is_some();
+        let mut motion = std::mem::take(&mut self.motion);
+        motion.showing(session, part_way, |session| {
+            self.paint_backprop_now(canvases, session)
+        });
+        self.motion = motion;
+    }
+
+    fn paint_backprop_now(&mut self, canvases: &Canvases, session: &mut Session) {
         let key = BackpropKey {
             model: session.model_version(),
             steps: session.trainer.steps(),
             state: self.diagram_state,
+            log_steps: self.view.log_steps,
             data: self.diagram_state.trace_point.map(|_| session.data_version()),
             canvases: canvas_shape(&[&canvases.diagram, &canvases.matrices, &canvases.norms]),
         };
@@ -130,7 +171,12 @@ impl Painters {
         }
         if let Some(canvas) = canvases.norms.cast::<HtmlCanvasElement>() {
             let frozen: Vec<bool> = session.trainer.model.layers.iter().map(|l| l.frozen).collect();
-            backprop::draw_norm_chart(&canvas, session.gradient_history.points(), &frozen);
+            backprop::draw_norm_chart(
+                &canvas,
+                session.gradient_history.points(),
+                &frozen,
+                self.view.log_steps,
+            );
         }
         // Painting sized the backing stores: remember the shapes they have now.
         self.backprop_key = Some(BackpropKey {
@@ -163,6 +209,7 @@ struct LossKey {
     last_step: Option<u64>,
     model: u64,
     log_scale: bool,
+    log_steps: bool,
     canvas: Vec<(u32, u32, i32, i32)>,
 }
 
@@ -172,6 +219,7 @@ struct BackpropKey {
     model: u64,
     steps: u64,
     state: DiagramState,
+    log_steps: bool,
     data: Option<u64>,
     canvases: Vec<(u32, u32, i32, i32)>,
 }

@@ -2,13 +2,13 @@
 //! panels share (the model panel is in `model_panel.rs`). Each is a plain component that reads
 //! the settings it is given and reports changes through the [`Updater`].
 
+use super::class_tools;
 use super::controls::{button, checkbox, number_box, select, slider};
 use super::plot::ViewOptions;
 use super::state::Action;
 use super::{use_summary, Tool, Updater};
 use crate::engine::{OptimizerKind, Preset, Task};
 use crate::page::limits;
-use crate::page::pace::{Pace, PACE_NOTCHES};
 use crate::page::settings::{Regularization, Settings};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -56,7 +56,7 @@ pub fn format_rate(v: f32) -> String {
     }
 }
 
-/// Play, Step, Epoch, Reset and the learning rate: what a lecturer reaches for most. On
+/// Play, Step, Epoch, Reset, the learning rate and the pace: what a lecturer reaches for most. On
 /// landscape screens it heads the controls column; on phones it is the sticky bar.
 #[function_component(TransportBar)]
 pub fn transport_bar(props: &SettingsProps) -> Html {
@@ -94,14 +94,16 @@ pub fn transport_bar(props: &SettingsProps) -> Html {
                 { button("Epoch", "epoch", "Train until the end of the current pass over the data", epoch) }
                 { button("Reset", "reset", "New initial weights from the seed; the data stays (R)", reset) }
             </div>
+            <super::pace_ui::StopNote />
             { slider("Learning rate η", "lr-slider", -5.0, 1.0, 0.1, (s.learning_rate as f64).log10(),
                 format_rate(s.learning_rate), lr_slider) }
+            { super::pace_ui::pace_slider(&props.updater, s) }
         </section>
     }
 }
 
 /// The training settings used less often, folded away: η typed exactly, the batch size, the
-/// optimizer, the penalty, the seed and the pace.
+/// optimizer, the penalty and the seed.
 #[function_component(TrainingSettings)]
 pub fn training_settings(props: &SettingsProps) -> Html {
     let s = &props.settings;
@@ -158,7 +160,6 @@ pub fn training_settings(props: &SettingsProps) -> Html {
         let u = u.clone();
         Callback::from(move |_| u.settings(|s| s.seed = s.seed.wrapping_add(1)))
     };
-    let speed = pick(&u, |s: &mut Settings, v: Pace| s.pace = v);
     html! {
         <details class="fold advanced" data-testid="fold-training">
             <summary>{ "Training settings" }</summary>
@@ -173,7 +174,6 @@ pub fn training_settings(props: &SettingsProps) -> Html {
                 { select("Penalty", "regularization", options(&Regularization::ALL, |r| r.key(), |r| r.label().into()),
                     s.regularization.key(), regularization) }
                 { number_box("Seed", "seed", s.seed.to_string(), seed) }
-                { select("Speed", "speed", PACE_NOTCHES.iter().map(|p| (p.key(), p.describe())).collect(), &Pace::at_notch(s.pace.notch()).key(), speed) }
             </div>
             if s.regularization != Regularization::None {
                 { slider("Penalty rate λ", "reg-rate", -5.0, 0.0, 0.1, (s.reg_rate.max(1e-5) as f64).log10(),
@@ -191,10 +191,12 @@ pub struct DataPanelProps {
     pub updater: Updater,
     /// The current settings (the session's own).
     pub settings: Rc<Settings>,
-    /// The class new points get: +1 or −1.
-    pub class: f32,
+    /// The class index new points get (0 is class 1).
+    pub class: usize,
     /// The value new regression points get.
     pub draw_value: f32,
+    /// New points are test points.
+    pub draw_test: bool,
     /// Add or erase.
     pub tool: Tool,
     /// The plot canvas (for PNG export).
@@ -247,20 +249,6 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
             </button>
         }
     };
-    let class_button = |value: f32, text: &str, testid: &'static str, key: &str| {
-        let swatch = if value > 0.0 {
-            "swatch positive"
-        } else {
-            "swatch negative"
-        };
-        tool_button(
-            html! { <><span class={swatch}></span>{ text }</> },
-            testid,
-            format!("Clicks add a point of this class, on top of others too (key {key}; shift-click adds the other class)"),
-            props.tool == Tool::Add && props.class == value,
-            Action::Class(value),
-        )
-    };
     let view = ViewOptions::of(s);
     let on_view = {
         let u = u.clone();
@@ -280,19 +268,22 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
         <section class="panel" aria-label="Data">
             <h2>{ "Data" }</h2>
             { select("Data set", "dataset", options(Preset::ALL.as_slice(), |p| p.key(), |p| p.label().into()), s.dataset.key(), dataset) }
+            if !regression {
+                { class_tools::classes_menu(&u, s.classes()) }
+            }
             <div class="row tools" role="group" aria-label="Drawing tools">
                 if regression {
                     { tool_button(html! { "+ Point" }, "add-point", "Clicks add a point with the value below".into(),
                         props.tool == Tool::Add, Action::Tool(Tool::Add)) }
                 } else {
-                    { class_button(1.0, "Class 1", "class-1", "1") }
-                    { class_button(-1.0, "Class 2", "class-2", "2") }
+                    { class_tools::class_buttons(&u, s.classes(), props.class, props.tool) }
                 }
                 { tool_button(html! { "⌫ Eraser" }, "eraser", "Clicks and drags remove points (key E; right-click always does)".into(),
                     props.tool == Tool::Erase, Action::ToggleTool(Tool::Erase)) }
                 { tool_button(html! { "◎ Trace" }, "trace-tool", "Click a point to follow it forward and backward through the network (key T)".into(),
                     props.tool == Tool::Trace, Action::ToggleTool(Tool::Trace)) }
             </div>
+            { super::draw_test::toggle(&u, props.draw_test, view.show_test) }
             if regression {
                 { slider("Value of new points", "draw-value", -1.0, 1.0, 0.05, props.draw_value as f64,
                     format!("{:+.2}", props.draw_value), on_draw_value) }
@@ -316,8 +307,12 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
                         Callback::from(move |on| on_view.emit(ViewOptions { discretize: on, ..view }))
                     }) }
                 }
-                { checkbox(html!{ "Loss chart on a log scale" }, "log-scale", view.log_scale,
-                    Callback::from(move |on| on_view.emit(ViewOptions { log_scale: on, ..view }))) }
+                { checkbox(html!{ "Loss chart on a log scale" }, "log-scale", view.log_scale, {
+                    let on_view = on_view.clone();
+                    Callback::from(move |on| on_view.emit(ViewOptions { log_scale: on, ..view }))
+                }) }
+                { checkbox(html!{ "Charts' steps on a log scale" }, "log-steps", view.log_steps,
+                    Callback::from(move |on| on_view.emit(ViewOptions { log_steps: on, ..view }))) }
             </div>
             <details class="fold advanced" data-testid="fold-data">
                 <summary>{ "Generate and files" }</summary>

@@ -6,6 +6,7 @@
 use super::canvas::{context_2d, css_rgb, fit_backing_store, new_canvas, text_scale};
 use super::points::draw_points;
 use crate::engine::{Point, Task};
+use crate::page::class_paint::{fill_class_map, ClassBoundaries};
 use crate::page::paint::{self, Shading};
 use crate::page::session::{Session, UnitRef};
 use wasm_bindgen::Clamped;
@@ -20,6 +21,8 @@ pub struct ViewOptions {
     pub discretize: bool,
     /// Loss chart on a logarithmic axis.
     pub log_scale: bool,
+    /// The charts' step axes logarithmic.
+    pub log_steps: bool,
     /// Draw the first layer's lines m_j·x + b_j = 0.
     pub show_lines: bool,
 }
@@ -37,6 +40,7 @@ impl ViewOptions {
             show_test: settings.show_test,
             discretize: settings.discretize,
             log_scale: settings.log_scale,
+            log_steps: settings.log_steps,
             show_lines: settings.show_lines,
         }
     }
@@ -46,6 +50,7 @@ impl ViewOptions {
         settings.show_test = self.show_test;
         settings.discretize = self.discretize;
         settings.log_scale = self.log_scale;
+        settings.log_steps = self.log_steps;
         settings.show_lines = self.show_lines;
     }
 }
@@ -80,6 +85,9 @@ pub struct PlotPainter {
     /// The points the layer shows.
     layer_points: Vec<Point>,
     scores: Vec<f32>,
+    /// The class probability planes of three or more classes (class k's at k · cells).
+    planes: Vec<f32>,
+    boundaries: ClassBoundaries,
     pixels: Vec<u8>,
     segments: Vec<[f32; 4]>,
 }
@@ -96,6 +104,8 @@ impl Default for PlotPainter {
             points_key: None,
             layer_points: Vec::new(),
             scores: vec![0.0; cells],
+            planes: Vec::new(),
+            boundaries: ClassBoundaries::default(),
             pixels: vec![0; cells * 4],
             segments: Vec::new(),
         }
@@ -118,6 +128,12 @@ pub fn units_per_pixel(canvas: &HtmlCanvasElement) -> f32 {
 }
 
 impl PlotPainter {
+    /// Forgets the heatmap grid on screen, so the next paint evaluates it again (the model
+    /// shown changed without a step: slow motion plays a step out).
+    pub fn forget_grid(&mut self) {
+        self.grid_key = None;
+    }
+
     /// Paints everything: heatmap, axes, contour, points and the ring around the traced point.
     /// With `focus`, the heatmap shows that unit's value over the plane (scaled to its largest
     /// magnitude) instead of the model's output. With `reuse_grid`, a grid computed for the same
@@ -154,6 +170,9 @@ impl PlotPainter {
         let same_view = self.grid_key.as_ref().is_some_and(|k| k.0 == what);
         let n = RESOLUTIONS[self.level];
         let cells = n * n;
+        // Three or more classes: the map blends the class colours by probability.
+        let classes = session.classes();
+        let several = classes > 2 && focus.is_none();
         if !fresh && (!same_view || self.skip_frames == 0) {
             // Only evaluating the grid counts towards the resolution choice: it is the part
             // that grows with the model.
@@ -165,12 +184,26 @@ impl PlotPainter {
                     .fold(0.0f32, |m, v| m.max(v.abs()))
                     .max(1e-6);
                 self.scores[..cells].iter_mut().for_each(|v| *v /= scale);
+            } else if several {
+                self.planes.resize(classes * cells, 0.0);
+                session.class_probability_grid(n, &mut self.planes);
             } else {
                 session.trainer.predict_grid(n, &mut self.scores[..cells]);
             }
             let elapsed = super::now_ms() - started;
-            paint::fill_heatmap(&self.scores[..cells], shading, &mut self.pixels[..cells * 4]);
-            paint::contour(&self.scores[..cells], n, 0.0, &mut self.segments);
+            if several {
+                fill_class_map(
+                    &self.planes,
+                    classes,
+                    view.discretize,
+                    &mut self.pixels[..cells * 4],
+                );
+                self.boundaries
+                    .trace(&self.planes, classes, n, &mut self.segments);
+            } else {
+                paint::fill_heatmap(&self.scores[..cells], shading, &mut self.pixels[..cells * 4]);
+                paint::contour(&self.scores[..cells], n, 0.0, &mut self.segments);
+            }
             self.grid_key = Some((what, steps));
             self.skip_frames = 0;
             if elapsed > SLOW_PAINT_MS && self.level + 1 < RESOLUTIONS.len() {
@@ -191,16 +224,13 @@ impl PlotPainter {
         if session.task() == Task::Classification && focus.is_none() {
             ctx.set_stroke_style_str("rgba(29, 36, 51, 0.85)");
             ctx.set_line_width(2.0 * ratio);
-            ctx.begin_path();
-            let (sx, sy) = (w / n as f64, h / n as f64);
-            for s in &self.segments {
-                ctx.move_to(s[0] as f64 * sx, s[1] as f64 * sy);
-                ctx.line_to(s[2] as f64 * sx, s[3] as f64 * sy);
-            }
-            ctx.stroke();
+            stroke_grid_segments(&ctx, &self.segments, n, w, h);
         }
         if view.show_lines {
             draw_unit_lines(&ctx, session, w, h, ratio);
+        }
+        if focus.is_none() {
+            super::score_lines::draw(&ctx, session, w, h, ratio);
         }
         self.draw_points_layer(&ctx, session, view, w, h, ratio);
         if let Some(point) = traced.and_then(|i| session.data.points.get(i)) {
@@ -247,11 +277,29 @@ impl PlotPainter {
             }
             if let Some(layer_ctx) = context_2d(layer) {
                 if appended {
-                    draw_points(&layer_ctx, &points[drawn..], session.task(), view, w, h, ratio);
+                    draw_points(
+                        &layer_ctx,
+                        &points[drawn..],
+                        session.task(),
+                        session.classes(),
+                        view,
+                        w,
+                        h,
+                        ratio,
+                    );
                     self.layer_points.extend_from_slice(&points[drawn..]);
                 } else {
                     layer_ctx.clear_rect(0.0, 0.0, w, h);
-                    draw_points(&layer_ctx, points, session.task(), view, w, h, ratio);
+                    draw_points(
+                        &layer_ctx,
+                        points,
+                        session.task(),
+                        session.classes(),
+                        view,
+                        w,
+                        h,
+                        ratio,
+                    );
                     self.layer_points.clear();
                     self.layer_points.extend_from_slice(points);
                 }
@@ -300,6 +348,18 @@ pub fn draw_grid_image(
     let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(offscreen, 0.0, 0.0, w, h);
 }
 
+/// Strokes `segments` (in the cells of an n × n grid, as `paint::contour` gives them) stretched
+/// over `ctx`'s (0, 0, w, h), with the context's current stroke style and width.
+pub fn stroke_grid_segments(ctx: &CanvasRenderingContext2d, segments: &[[f32; 4]], n: usize, w: f64, h: f64) {
+    ctx.begin_path();
+    let (sx, sy) = (w / n as f64, h / n as f64);
+    for s in segments {
+        ctx.move_to(s[0] as f64 * sx, s[1] as f64 * sy);
+        ctx.line_to(s[2] as f64 * sx, s[3] as f64 * sy);
+    }
+    ctx.stroke();
+}
+
 /// The most lines drawn: beyond this they only darken the plot.
 pub const MAX_LINES: usize = 500;
 
@@ -327,22 +387,28 @@ fn draw_unit_lines(ctx: &CanvasRenderingContext2d, session: &Session, w: f64, h:
             layer.weights[2 * j + 1] as f64,
             layer.bias[j] as f64,
         );
-        // Two points of the line well outside the square; the canvas clips the rest.
-        let (a, c) = if m2.abs() >= m1.abs() && m2 != 0.0 {
-            ((-3.0, (-b + 3.0 * m1) / m2), (3.0, (-b - 3.0 * m1) / m2))
-        } else if m1 != 0.0 {
-            (((-b + 3.0 * m2) / m1, -3.0), ((-b - 3.0 * m2) / m1, 3.0))
-        } else {
-            continue;
-        };
-        let (p, q) = (to_px(a.0, a.1), to_px(c.0, c.1));
-        if p.0.is_finite() && p.1.is_finite() && q.0.is_finite() && q.1.is_finite() {
+        if let Some((a, c)) = line_across_plot(m1, m2, b) {
+            let (p, q) = (to_px(a[0], a[1]), to_px(c[0], c[1]));
             ctx.move_to(p.0, p.1);
             ctx.line_to(q.0, q.1);
         }
     }
     ctx.stroke();
     let _ = ctx.set_line_dash(&js_sys::Array::new());
+}
+
+/// Two points (plot units) of the line m₁x₁ + m₂x₂ + b = 0 well outside the plot's square, for
+/// drawing it across the plot (the canvas clips the rest); `None` when m is zero or the line
+/// is not a finite one.
+pub fn line_across_plot(m1: f64, m2: f64, b: f64) -> Option<([f64; 2], [f64; 2])> {
+    let (a, c) = if m2.abs() >= m1.abs() && m2 != 0.0 {
+        ([-3.0, (-b + 3.0 * m1) / m2], [3.0, (-b - 3.0 * m1) / m2])
+    } else if m1 != 0.0 {
+        ([(-b + 3.0 * m2) / m1, -3.0], [(-b - 3.0 * m2) / m1, 3.0])
+    } else {
+        return None;
+    };
+    a.iter().chain(&c).all(|v| v.is_finite()).then_some((a, c))
 }
 
 /// Whether the plot can draw the lines m·x + b = 0 of this model: its first dense layer reads
@@ -395,7 +461,12 @@ fn draw_axes(ctx: &CanvasRenderingContext2d, w: f64, h: f64, ratio: f64) {
 pub fn lines_legend(session: &Session, focused: bool) -> yew::Html {
     use yew::html;
     let boundary = (session.task() == Task::Classification && !focused).then(|| {
-        html! { <span class="key boundary">{ "decision boundary f(x) = 0" }</span> }
+        let text = if session.classes() > 2 {
+            "boundaries between classes"
+        } else {
+            "decision boundary f(x) = 0"
+        };
+        html! { <span class="key boundary">{ text }</span> }
     });
     let units = session.trainer.model.layers[0].outputs;
     let (whose, line) = if session.settings.model == crate::page::settings::ModelFamily::Random {

@@ -34,10 +34,12 @@ pub struct PlotViewProps {
     pub canvases: Canvases,
     /// The gesture in progress.
     pub drag: SharedDrag,
-    /// The class new points get.
-    pub class: f32,
+    /// The class index new points get (0 is class 1).
+    pub class: usize,
     /// The value new regression points get.
     pub draw_value: f32,
+    /// New points are test points.
+    pub draw_test: bool,
     /// What a press does.
     pub tool: Tool,
     /// Display options.
@@ -73,6 +75,7 @@ pub fn plot_view(props: &PlotViewProps) -> Html {
         updater: props.updater.clone(),
         class: props.class,
         draw_value: props.draw_value,
+        draw_test: props.draw_test,
         tool: props.tool,
         show_test: props.view.show_test,
     });
@@ -86,7 +89,12 @@ pub fn plot_view(props: &PlotViewProps) -> Html {
             })
         })
         .flatten()
-        .flatten();
+        .flatten()
+        .or_else(|| {
+            let score_lines = props.diagram.focus().is_none()
+                && props.updater.try_with_session(super::score_lines::shown) == Some(true);
+            score_lines.then(super::score_lines::legend)
+        });
     let cursor = match props.tool {
         Tool::Add => None,
         Tool::Erase => Some("tool-erase"),

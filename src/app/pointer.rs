@@ -36,8 +36,9 @@ pub(super) enum Drag {
         at: [f32; 2],
         x: f64,
         y: f64,
-        /// The class of a point a click adds (shift-click adds the other).
-        class: f32,
+        /// The class index of a point a click adds (with two classes, shift-click adds the
+        /// other).
+        class: usize,
     },
     /// Moving a point.
     Move(usize),
@@ -57,8 +58,11 @@ pub(super) struct PlotInput {
     pub(super) drag: Rc<RefCell<Option<Drag>>>,
     pub(super) plot: NodeRef,
     pub(super) updater: Updater,
-    pub(super) class: f32,
+    /// The class index new points get (0 is class 1).
+    pub(super) class: usize,
     pub(super) draw_value: f32,
+    /// New points are test points.
+    pub(super) draw_test: bool,
     pub(super) tool: Tool,
     /// Whether test points are shown (hidden ones cannot be grabbed).
     pub(super) show_test: bool,
@@ -93,8 +97,11 @@ pub(super) fn plot_pointer_handlers(
                 return input.updater.stuck();
             };
             let under = s.nearest_point(at, hit, input.show_test);
-            let regression = s.task() == Task::Regression;
-            let class = if e.shift_key() { -input.class } else { input.class };
+            let class = if e.shift_key() && s.classes() == 2 {
+                1 - input.class.min(1)
+            } else {
+                input.class
+            };
             let gesture = if e.button() == 2 || input.tool == Tool::Erase {
                 if let Some(i) = under {
                     s.remove_point(i);
@@ -110,13 +117,7 @@ pub(super) fn plot_pointer_handlers(
                     class,
                 })
             } else {
-                add_point(
-                    &mut s,
-                    &input,
-                    at,
-                    if regression { input.draw_value } else { class },
-                    py,
-                )
+                add_point(&mut s, &input, at, class, py)
             };
             drop(s);
             if gesture.is_some() {
@@ -190,12 +191,7 @@ pub(super) fn plot_pointer_handlers(
                     let Ok(mut s) = input.session.try_borrow_mut() else {
                         return input.updater.stuck();
                     };
-                    let value = if s.task() == Task::Regression {
-                        input.draw_value
-                    } else {
-                        class
-                    };
-                    add_point(&mut s, &input, at, value, y);
+                    add_point(&mut s, &input, at, class, y);
                     drop(s);
                     input.updater.commit_points();
                     input.updater.refresh();
@@ -209,14 +205,27 @@ pub(super) fn plot_pointer_handlers(
     (down, moved, up)
 }
 
-/// Adds a point of target `y` at `at` and returns the gesture that follows: dragging a new
-/// regression point up or down sets its value, dragging a new class point moves it.
-fn add_point(session: &mut Session, input: &PlotInput, at: [f32; 2], y: f32, press_y: f64) -> Option<Drag> {
-    match session.add_point(at, y, false) {
-        EditOutcome::Added(index) if session.task() == Task::Regression => Some(Drag::Value {
+/// Adds a point at `at` (of class index `class`, or of the chosen value for regression) and
+/// returns the gesture that follows: dragging a new regression point up or down sets its
+/// value, dragging a new class point moves it.
+fn add_point(
+    session: &mut Session,
+    input: &PlotInput,
+    at: [f32; 2],
+    class: usize,
+    press_y: f64,
+) -> Option<Drag> {
+    let regression = session.task() == Task::Regression;
+    let outcome = if regression {
+        session.add_point(at, input.draw_value, input.draw_test)
+    } else {
+        session.add_class_point(at, class, input.draw_test)
+    };
+    match outcome {
+        EditOutcome::Added(index) if regression => Some(Drag::Value {
             index,
             start_y: press_y,
-            start_value: y,
+            start_value: input.draw_value,
         }),
         EditOutcome::Added(index) => Some(Drag::Move(index)),
         EditOutcome::Refused(why) => {

@@ -3,16 +3,15 @@
 
 use super::canvas::{context_2d, css_rgb, new_canvas};
 use super::plot::ViewOptions;
-use crate::engine::{Point, Task};
-use crate::page::paint;
+use crate::engine::{class_of, Point, Task};
+use crate::page::{class_paint, paint};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-/// The colour a point with target `y` is drawn in: its class, or its value on the diverging
-/// scale.
-pub fn point_colour(y: f32, task: Task) -> String {
+/// The colour a point with target `y` is drawn in: its class's among `classes` (orange and
+/// blue for two), or its value on the diverging scale.
+pub fn point_colour(y: f32, task: Task, classes: usize) -> String {
     css_rgb(match task {
-        Task::Classification if y > 0.0 => paint::POSITIVE,
-        Task::Classification => paint::NEGATIVE,
+        Task::Classification => class_paint::class_colour(class_of(y, classes)),
         Task::Regression => paint::diverging(y, 1.0),
     })
 }
@@ -69,12 +68,14 @@ fn point_sprite(
     Some(sprite)
 }
 
-/// Draws the points grouped by style (class or value band, training and test apart), each
-/// style stamped from a sprite.
+/// Draws the points grouped by style (class among `classes` or value band, training and test
+/// apart), each style stamped from a sprite.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn draw_points(
     ctx: &CanvasRenderingContext2d,
     points: &[Point],
     task: Task,
+    classes: usize,
     view: ViewOptions,
     w: f64,
     h: f64,
@@ -82,20 +83,19 @@ pub(super) fn draw_points(
 ) {
     let radius = 4.5 * ratio;
     let regression = task == Task::Regression;
-    // Regression values are drawn in 21 colour bands; classes in two.
+    // Regression values are drawn in 21 colour bands; classes one band each, the last class
+    // first (so two classes stack as they always did: blue under orange).
     let band = |y: f32| -> i32 {
         if regression {
             (y.clamp(-1.0, 1.0) * 10.0).round() as i32
-        } else if y > 0.0 {
-            1
         } else {
-            -1
+            class_of(y, classes) as i32
         }
     };
     let bands: Vec<i32> = if regression {
         (-10..=10).collect()
     } else {
-        vec![-1, 1]
+        (0..classes.max(2) as i32).rev().collect()
     };
     let position = |x: [f32; 2]| ((x[0] as f64 + 1.0) / 2.0 * w, (1.0 - x[1] as f64) / 2.0 * h);
     for test in [false, true] {
@@ -103,7 +103,11 @@ pub(super) fn draw_points(
             continue;
         }
         for &b in &bands {
-            let colour = point_colour(if regression { b as f32 / 10.0 } else { b as f32 }, task);
+            let colour = if regression {
+                point_colour(b as f32 / 10.0, task, classes)
+            } else {
+                css_rgb(class_paint::class_colour(b as usize))
+            };
             // Each style is drawn once into a small sprite, then stamped at every point of
             // that style: far cheaper than filling and stroking a circle per point.
             let Some(sprite) = point_sprite(&colour, test, regression, radius, ratio) else {

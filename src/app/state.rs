@@ -17,10 +17,12 @@ pub struct PageState {
     pub settings: Rc<Settings>,
     /// What a press on the plot does.
     pub tool: Tool,
-    /// The class new points get: +1 or −1.
-    pub class: f32,
+    /// The class new points get, as an index (0 is class 1; see `Session::add_class_point`).
+    pub class: usize,
     /// The value new regression points get.
     pub draw_value: f32,
+    /// New points are test points (drawn hollow), to draw the gap between training and test.
+    pub draw_test: bool,
     /// What the backprop views show: link mode, traced point, selected link, hovered and
     /// pinned unit.
     pub diagram: DiagramState,
@@ -41,6 +43,7 @@ impl PartialEq for PageState {
             && self.tool == other.tool
             && self.class == other.class
             && self.draw_value == other.draw_value
+            && self.draw_test == other.draw_test
             && self.diagram == other.diagram
             && self.projector == other.projector
             && self.help == other.help
@@ -55,8 +58,9 @@ impl PageState {
         PageState {
             settings,
             tool: Tool::Add,
-            class: 1.0,
+            class: 0,
             draw_value: 0.5,
+            draw_test: false,
             diagram: DiagramState::default(),
             projector: false,
             help: false,
@@ -75,10 +79,12 @@ pub enum Action {
     Tool(Tool),
     /// Choose a tool, or go back to adding points when it is the one in use.
     ToggleTool(Tool),
-    /// New points get this class (and the add tool is chosen).
-    Class(f32),
+    /// New points get this class index, 0 for class 1 (and the add tool is chosen).
+    Class(usize),
     /// New regression points get this value.
     DrawValue(f32),
+    /// New points are test points, or training points.
+    DrawTest(bool),
     /// The pointer is over this unit of the diagram (or over none).
     Hover(Option<UnitRef>),
     /// Keep this unit on the plot, or let it go when it is kept already.
@@ -110,7 +116,11 @@ impl Reducible for PageState {
         let mut next = (*self).clone();
         let diagram = &mut next.diagram;
         match action {
-            Action::Settings(settings) => next.settings = settings,
+            Action::Settings(settings) => {
+                // Fewer classes than before: draw the last one rather than one that is gone.
+                next.class = next.class.min(settings.classes().max(2) - 1);
+                next.settings = settings;
+            }
             Action::Tool(tool) => next.tool = tool,
             Action::ToggleTool(tool) => next.tool = if next.tool == tool { Tool::Add } else { tool },
             Action::Class(class) => {
@@ -118,6 +128,7 @@ impl Reducible for PageState {
                 next.tool = Tool::Add;
             }
             Action::DrawValue(value) => next.draw_value = value,
+            Action::DrawTest(test) => next.draw_test = test,
             Action::Hover(unit) => diagram.hovered = unit,
             Action::TogglePin(unit) => diagram.pinned = toggled(diagram.pinned, unit),
             Action::ToggleLink(link) => diagram.selected = toggled(diagram.selected, link),

@@ -277,14 +277,15 @@ impl SurfacePainter {
     }
 
     /// Paints the race's training losses, unless they have not changed since the last paint.
-    pub fn paint_race_chart(&mut self, canvases: &Canvases, log_scale: bool) {
+    /// `log` says whether the losses' and the steps' axes are logarithmic.
+    pub fn paint_race_chart(&mut self, canvases: &Canvases, log: (bool, bool)) {
         let (Some(canvas), Some(view)) = (canvases.race.cast::<HtmlCanvasElement>(), &self.view) else {
             return;
         };
         let rect = canvas.get_bounding_client_rect();
         let mut key: Vec<usize> = view.lanes().map(|l| l.losses.points().len()).collect();
         key.extend([
-            log_scale as usize,
+            log.0 as usize + 2 * log.1 as usize,
             canvas.width() as usize,
             rect.width() as usize,
             rect.height() as usize,
@@ -321,21 +322,15 @@ impl SurfacePainter {
                     .losses
                     .points()
                     .iter()
-                    .map(|p| (p.step as f64, p.train))
+                    .map(|p| (p.step, p.train))
                     .filter(|p| p.1 <= ceiling)
                     .collect(),
             })
             .collect();
-        let first = lines
-            .iter()
-            .filter_map(|l| l.points.first().map(|p| p.0))
-            .fold(f64::INFINITY, f64::min);
-        let first = if first.is_finite() { first } else { 0.0 };
         draw_lines(
             &canvas,
             &lines,
-            first,
-            log_scale,
+            log,
             "The three losses appear here once the race runs.",
         );
         // Painting sized the backing store: remember the shape it has now.

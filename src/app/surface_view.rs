@@ -139,12 +139,15 @@ pub fn loss_surface_view(props: &SurfaceProps) -> Html {
             props.painters.clone(),
             props.canvases.clone(),
         );
-        let (filling, log_scale) = (filling.clone(), props.settings.log_scale);
+        let (filling, log) = (
+            filling.clone(),
+            (props.settings.log_scale, props.settings.log_steps),
+        );
         let done = words.as_ref().is_none_or(|w| w.done);
         use_effect(move || {
             if let (Ok(s), Ok(mut p)) = (updater.session.try_borrow(), painters.0.try_borrow_mut()) {
                 p.surface.paint(&canvases, &s);
-                p.surface.paint_race_chart(&canvases, log_scale);
+                p.surface.paint_race_chart(&canvases, log);
             }
             filling.set(!play && !done);
         });

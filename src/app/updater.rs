@@ -4,9 +4,11 @@
 use super::handles::try_with;
 use super::painters::Painters;
 use super::state::{Action, PageState};
-use crate::engine::Task;
+use crate::engine::{ConfusionMatrix, Task};
+use crate::page::pace::StopReason;
 use crate::page::session::{Instability, Session};
 use crate::page::settings::Settings;
+use crate::page::undo::UndoHistory;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -46,6 +48,12 @@ pub struct Summary {
     pub learning_rate: f32,
     /// The metrics come from a sample of the points (the model is too large to evaluate on all).
     pub sampled: bool,
+    /// Why training last paused itself, until Play is pressed again.
+    pub stop_reason: Option<StopReason>,
+    /// For three or more classes, the confusion matrix (see `Session::confusion`).
+    pub confusion: Option<ConfusionMatrix>,
+    /// Whether the matrix counts the test points (the training points otherwise).
+    pub confusion_on_test: bool,
 }
 
 impl Summary {
@@ -67,6 +75,9 @@ impl Summary {
             unstable: session.loss_watch.instability(),
             learning_rate: session.settings.learning_rate,
             sampled: session.metrics.train.count < session.trainer.train_count(),
+            stop_reason: session.stop_reason(),
+            confusion: session.confusion.clone(),
+            confusion_on_test: session.metrics.test.count > 0,
         }
     }
 }
@@ -113,6 +124,8 @@ pub struct Updater {
     pub(super) summary: SummaryPublisher,
     pub(super) revision: Rc<RefCell<u64>>,
     pub(super) stuck: UseForceUpdateHandle,
+    /// The edits undo and redo walk through (see `undo_ui.rs`).
+    pub(super) history: Rc<RefCell<UndoHistory>>,
 }
 
 thread_local! {
@@ -128,11 +141,13 @@ impl PartialEq for Updater {
 }
 
 impl Updater {
-    /// Changes the settings with `change` and brings the session up to date.
+    /// Changes the settings with `change` and brings the session up to date; the change can
+    /// be undone.
     pub fn settings(&self, change: impl FnOnce(&mut Settings)) {
-        let Some(mut next) = try_with(&self.session, |s| (*s.settings).clone()) else {
+        let Some(before) = try_with(&self.session, |s| s.settings.clone()) else {
             return self.stuck();
         };
+        let mut next = (*before).clone();
         change(&mut next);
         let Some(settings) = try_with(&self.session, |s| {
             s.apply(next);
@@ -140,6 +155,7 @@ impl Updater {
         }) else {
             return self.stuck();
         };
+        self.record(&before, &settings);
         self.dispatch(Action::Settings(settings));
         self.refresh();
     }
@@ -152,14 +168,19 @@ impl Updater {
         self.refresh();
     }
 
-    /// Records the plot's points in the settings (and so in the link) after an edit.
+    /// Records the plot's points in the settings (and so in the link) after an edit, which
+    /// can then be undone.
     pub fn commit_points(&self) {
         let settings = try_with(&self.session, |s| {
+            let before = s.settings.clone();
             s.commit_points();
-            s.settings.clone()
+            (before, s.settings.clone())
         });
         match settings {
-            Some(settings) => self.dispatch(Action::Settings(settings)),
+            Some((before, settings)) => {
+                self.record(&before, &settings);
+                self.dispatch(Action::Settings(settings))
+            }
             None => self.stuck(),
         }
     }

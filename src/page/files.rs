@@ -2,24 +2,31 @@
 //! JSON. Parsing never panics and never half-applies: a file is either read whole or refused
 //! with a message that says what is wrong and where.
 
-use super::import::{assemble, read_split, shorten, Import, Row};
+use super::import::{assemble, read_split, shorten, Declared, Import, Row};
 use super::limits::MAX_POINTS;
-use crate::engine::{Dataset, Model, Point, Task};
+use crate::engine::{class_of, Dataset, Model, Point, Task};
 use serde::{Deserialize, Serialize};
 
 /// The largest file accepted, in bytes.
 pub const MAX_FILE_BYTES: usize = 4_000_000;
 
 /// The points as CSV: a header `x1,x2,y,split`, then one row a point (`split` is `train` or
-/// `test`; `y` is 1 or −1 for classes, a value in [-1, 1] for regression).
+/// `test`; `y` is 1 or −1 for two classes, the class number 1 … K for three or more, a value
+/// in [-1, 1] for regression).
 pub fn to_csv(data: &Dataset) -> String {
+    let many_classes = data.task == Task::Classification && data.classes > 2;
     let mut out = String::from("x1,x2,y,split\n");
     for p in &data.points {
+        let y = if many_classes {
+            (class_of(p.y, data.classes) + 1) as f32
+        } else {
+            p.y
+        };
         out.push_str(&format!(
             "{},{},{},{}\n",
             p.x[0],
             p.x[1],
-            p.y,
+            y,
             if p.test { "test" } else { "train" }
         ));
     }
@@ -30,13 +37,18 @@ pub fn to_csv(data: &Dataset) -> String {
 #[derive(Serialize, Deserialize)]
 struct DataFile {
     task: Task,
+    /// Written for three or more classes only, so files of two stay as they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    classes: Option<usize>,
     points: Vec<Point>,
 }
 
-/// The points as JSON: `{"task": "Classification", "points": [{"x": [x1, x2], "y": 1, "test": false}, …]}`.
+/// The points as JSON: `{"task": "Classification", "points": [{"x": [x1, x2], "y": 1, "test": false}, …]}`,
+/// with `"classes": K` and y the class index 0 … K − 1 for three or more classes.
 pub fn to_json(data: &Dataset) -> String {
     serde_json::to_string_pretty(&DataFile {
         task: data.task,
+        classes: (data.task == Task::Classification && data.classes > 2).then_some(data.classes),
         points: data.points.clone(),
     })
     .unwrap_or_default()
@@ -123,12 +135,12 @@ pub fn from_csv(text: &str) -> Result<Import, String> {
             return Err(format!("the file has more than {MAX_POINTS} points"));
         }
     }
-    assemble(&rows, None)
+    assemble(&rows, Declared::default())
 }
 
 /// Reads points from JSON as [`to_json`] writes them: `"task"` is optional (the labels decide
-/// without it), each point's `"y"` may be a number or a word, and its split may be given as
-/// `"test": true` or `"split": "test"`.
+/// without it), `"classes": K` makes each `"y"` a class index 0 … K − 1, otherwise `"y"` may be
+/// a number or a word, and a point's split may be given as `"test": true` or `"split": "test"`.
 pub fn from_json(text: &str) -> Result<Import, String> {
     check_size(text)?;
     let file: serde_json::Value =
@@ -147,12 +159,21 @@ pub fn from_json(text: &str) -> Result<Import, String> {
                 .map_err(|_| "the JSON's task is not Classification or Regression".to_string())?,
         ),
     };
+    let classes = match file.get("classes") {
+        None => None,
+        Some(classes) => Some(
+            classes
+                .as_u64()
+                .map(|k| k as usize)
+                .ok_or("the JSON's classes is not a whole number")?,
+        ),
+    };
     let rows = points
         .iter()
         .enumerate()
         .map(|(i, point)| json_row(point, format!("point {}", i + 1)))
         .collect::<Result<Vec<Row>, String>>()?;
-    assemble(&rows, task)
+    assemble(&rows, Declared { task, classes })
 }
 
 /// One point of a JSON file as a [`Row`].
@@ -310,10 +331,78 @@ mod tests {
                 r#"{"task":"Clustering","points":[]}"#,
                 "not Classification or Regression",
             ),
+            (
+                r#"{"classes":"three","points":[{"x":[0,0],"y":0}]}"#,
+                "classes is not a whole number",
+            ),
         ] {
             let err = read_data("f.json", text).unwrap_err();
             assert!(err.contains(expected), "{text}: {err}");
         }
+    }
+
+    /// A label column of three words becomes three classes, and the notice says which is
+    /// which; files of three and four classes round-trip as CSV (class numbers 1 … K) and JSON.
+    #[test]
+    fn files_with_three_or_more_labels_become_classes() {
+        let read = read_data(
+            "animals.csv",
+            "x1,x2,y\n0.1,0.2,cat\n-0.5,0.5,dog\n0.3,-0.3,bird\n0.0,0.0,cat\n",
+        )
+        .unwrap();
+        assert_eq!((read.data.task, read.data.classes), (Task::Classification, 3));
+        let classes: Vec<f32> = read.data.points.iter().map(|p| p.y).collect();
+        assert_eq!(classes, [1.0, 2.0, 0.0, 1.0]);
+        assert_eq!(read.notes, ["Read 3 classes: bird→1, cat→2, dog→3."]);
+        for preset in [Preset::Blobs3, Preset::Quadrants4] {
+            let data = Dataset::generate(&DataSpec {
+                preset,
+                count: 120,
+                noise: 0.1,
+                test_fraction: 0.25,
+                seed: 2,
+            });
+            let csv = to_csv(&data);
+            assert!(
+                csv.lines()
+                    .nth(1)
+                    .unwrap()
+                    .split(',')
+                    .nth(2)
+                    .unwrap()
+                    .parse::<usize>()
+                    .unwrap()
+                    >= 1
+            );
+            // The class numbers need no note; only the kept split is told.
+            let split_only = |notes: &[String]| notes.iter().all(|n| n.starts_with("Kept the file's split"));
+            let back = read_data("points.csv", &csv).unwrap();
+            assert_eq!(back.data, data);
+            assert!(split_only(&back.notes), "{:?}", back.notes);
+            let back = from_json(&to_json(&data)).unwrap();
+            assert_eq!(back.data, data);
+            assert!(split_only(&back.notes), "{:?}", back.notes);
+        }
+        // A declared number of classes holds even when a class has no point.
+        let sparse = from_json(r#"{"classes":4,"points":[{"x":[0,0],"y":0},{"x":[0.5,0],"y":3}]}"#).unwrap();
+        assert_eq!(sparse.data.classes, 4);
+        assert_eq!(sparse.data.points[1].y, 3.0);
+        let bad_json = [
+            (
+                "{\"task\":\"Classification\",\"classes\":7,\"points\":[{\"x\":[0,0],\"y\":1,\"test\":false}]}",
+                "7 classes",
+            ),
+            (
+                "{\"task\":\"Classification\",\"classes\":3,\"points\":[{\"x\":[0,0],\"y\":3,\"test\":false}]}",
+                "not a class index from 0 to 2",
+            ),
+        ];
+        for (text, expected) in bad_json {
+            let err = from_json(text).unwrap_err();
+            assert!(err.contains(expected), "{err}");
+        }
+        let err = from_csv("0,0,a\n0,0,b\n0,0,c\n0,0,d\n0,0,e\n0,0,f\n").unwrap_err();
+        assert!(err.contains("up to 5 classes"), "{err}");
     }
 
     #[test]

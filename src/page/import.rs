@@ -1,8 +1,10 @@
 //! Making points out of a data file's rows: reading the label column as two classes (1/−1,
-//! 1/0, or two distinct words) or as values, reading the train/test split column, and offering
-//! to rescale coordinates that lie outside the plot. [`crate::page::files`] parses CSV and JSON
+//! 1/0, or two distinct words), as three to five classes (see [`crate::page::class_labels`]) or
+//! as values, reading the train/test split column, and offering to rescale coordinates that lie
+//! outside the plot. [`crate::page::files`] parses CSV and JSON
 //! into [`Row`]s; this module decides what they mean and says how it read them.
 
+use super::class_labels::{classes_from_indices, classes_from_numbers, classes_from_words, ClassLabels};
 use crate::engine::{Dataset, Point, Task};
 
 /// One row of a data file as written, before its label and split are interpreted.
@@ -84,23 +86,67 @@ pub fn rescale(points: &mut [Point], span: Span) {
 pub struct LabelReading {
     /// Classes or values.
     pub task: Task,
-    /// The target of each row: ±1 for classes, the value for regression.
+    /// How many classes (2 to 5; 0 for values).
+    pub classes: usize,
+    /// The target of each row: ±1 for two classes, the class index for more (see
+    /// `nnplay_engine::class_target`), the value for regression.
     pub targets: Vec<f32>,
     /// How the labels were read, for the page (classes only: values need no explaining).
     pub note: Option<String>,
 }
 
+impl From<ClassLabels> for LabelReading {
+    fn from(read: ClassLabels) -> Self {
+        LabelReading {
+            task: Task::Classification,
+            note: read.notice(),
+            classes: read.classes,
+            targets: read.targets,
+        }
+    }
+}
+
+/// What a file says about its labels, when it says anything (JSON may; CSV never does).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Declared {
+    /// The task the file names: it overrides the guess.
+    pub task: Option<Task>,
+    /// The number of classes the file names: three to five make its labels class indices
+    /// 0 … K − 1, two leave them to the usual reading, any other number is refused.
+    pub classes: Option<usize>,
+}
+
+impl Declared {
+    /// A file that names its task and nothing else.
+    pub fn task(task: Task) -> Self {
+        Declared {
+            task: Some(task),
+            classes: None,
+        }
+    }
+}
+
 /// Reads a label column. Labels that are all 1 and −1, all 1 and 0, or exactly two distinct
 /// words become the two classes (the first of a pair of words met in the file is class 1);
-/// other numbers are values for regression, which must lie within −1 to 1. `task`, when the
-/// file names one, overrides the guess. `places` names each row for messages.
-pub fn read_labels(labels: &[&str], places: &[String], task: Option<Task>) -> Result<LabelReading, String> {
+/// three to five distinct words or whole numbers become that many classes (see
+/// [`crate::page::class_labels`]); other numbers are values for regression, which must lie
+/// within −1 to 1. What the file `declared` overrides the guess. `places` names each row for
+/// messages.
+pub fn read_labels(labels: &[&str], places: &[String], declared: Declared) -> Result<LabelReading, String> {
     if let Some(i) = labels.iter().position(|l| l.trim().is_empty()) {
         return Err(format!("{}: the label is empty", places[i]));
     }
-    let numbers: Option<Vec<f32>> = labels.iter().map(|l| l.trim().parse::<f32>().ok()).collect();
+    let task = declared.task;
+    let labels: Vec<&str> = labels.iter().map(|l| l.trim()).collect();
+    if let Some(classes) = declared
+        .classes
+        .filter(|&k| k != 2 && task != Some(Task::Regression))
+    {
+        return classes_from_indices(&labels, places, classes).map(LabelReading::from);
+    }
+    let numbers: Option<Vec<f32>> = labels.iter().map(|l| l.parse::<f32>().ok()).collect();
     let mut distinct: Vec<&str> = Vec::new();
-    for label in labels.iter().map(|l| l.trim()) {
+    for &label in &labels {
         if !distinct.contains(&label) {
             distinct.push(label);
             if distinct.len() > 2 {
@@ -121,6 +167,7 @@ pub fn read_labels(labels: &[&str], places: &[String], task: Option<Task>) -> Re
         if let Some((positive, negative)) = classes {
             return Ok(LabelReading {
                 task: Task::Classification,
+                classes: 2,
                 targets: values
                     .iter()
                     .map(|&v| if v == positive { 1.0 } else { -1.0 })
@@ -128,12 +175,16 @@ pub fn read_labels(labels: &[&str], places: &[String], task: Option<Task>) -> Re
                 note: Some(class_note(&short(positive), &short(negative))),
             });
         }
+        if task != Some(Task::Regression) && distinct.len() > 2 {
+            if let Some(classes) = classes_from_numbers(&labels) {
+                return Ok(classes.into());
+            }
+        }
         if task == Some(Task::Classification) {
             let i = values.iter().position(|v| ![1.0, -1.0].contains(v)).unwrap_or(0);
             return Err(format!(
-                "{}: the class y = {} is not 1 or −1 (nor 1 or 0)",
-                places[i],
-                labels[i].trim()
+                "{}: the class y = {} is not 1 or −1 (nor 1 or 0, nor three to five whole numbers)",
+                places[i], labels[i]
             ));
         }
         if let Some(i) = values
@@ -142,40 +193,42 @@ pub fn read_labels(labels: &[&str], places: &[String], task: Option<Task>) -> Re
         {
             return Err(format!(
                 "{}: the value y = {} is outside −1 to 1",
-                places[i],
-                labels[i].trim()
+                places[i], labels[i]
             ));
         }
         return Ok(LabelReading {
             task: Task::Regression,
+            classes: 0,
             targets: values.clone(),
             note: None,
         });
     }
     if task == Some(Task::Regression) {
-        let i = labels
-            .iter()
-            .position(|l| l.trim().parse::<f32>().is_err())
-            .unwrap_or(0);
+        let i = labels.iter().position(|l| l.parse::<f32>().is_err()).unwrap_or(0);
         return Err(format!(
             "{}: the value '{}' is not a number",
             places[i],
-            shorten(labels[i].trim())
+            shorten(labels[i])
         ));
     }
     match distinct[..] {
         [first, second] => Ok(LabelReading {
             task: Task::Classification,
-            targets: labels.iter().map(|l| if l.trim() == first { 1.0 } else { -1.0 }).collect(),
-            note: Some(class_note(&format!("'{}'", shorten(first)), &format!("'{}'", shorten(second)))),
+            classes: 2,
+            targets: labels
+                .iter()
+                .map(|&l| if l == first { 1.0 } else { -1.0 })
+                .collect(),
+            note: Some(class_note(
+                &format!("'{}'", shorten(first)),
+                &format!("'{}'", shorten(second)),
+            )),
         }),
-        [only] => Err(format!("every label is '{}': two classes are needed", shorten(only))),
-        _ => Err(format!(
-            "the labels take more than two values ('{}', '{}', '{}', …); nnplay reads two classes, or numbers from −1 to 1",
-            shorten(distinct[0]),
-            shorten(distinct[1]),
-            shorten(distinct[2])
+        [only] => Err(format!(
+            "every label is '{}': two classes are needed",
+            shorten(only)
         )),
+        _ => classes_from_words(&labels).map(LabelReading::from),
     }
 }
 
@@ -193,10 +246,11 @@ pub fn read_split(cell: &str) -> Option<bool> {
     }
 }
 
-/// Turns a file's rows into points: labels read by [`read_labels`], the split honoured when the
+/// Turns a file's rows into points: labels read by [`read_labels`] (with what the file
+/// `declared`), the split honoured when the
 /// file has one (training points otherwise), and the coordinates' span noted when they leave
 /// the plot. Coordinates must be finite numbers.
-pub fn assemble(rows: &[Row], task: Option<Task>) -> Result<Import, String> {
+pub fn assemble(rows: &[Row], declared: Declared) -> Result<Import, String> {
     if rows.is_empty() {
         return Err("the file has no points".into());
     }
@@ -209,7 +263,7 @@ pub fn assemble(rows: &[Row], task: Option<Task>) -> Result<Import, String> {
     }
     let labels: Vec<&str> = rows.iter().map(|r| r.label.as_str()).collect();
     let places: Vec<String> = rows.iter().map(|r| r.place.clone()).collect();
-    let reading = read_labels(&labels, &places, task)?;
+    let reading = read_labels(&labels, &places, declared)?;
     let points: Vec<Point> = rows
         .iter()
         .zip(&reading.targets)
@@ -237,6 +291,7 @@ pub fn assemble(rows: &[Row], task: Option<Task>) -> Result<Import, String> {
     Ok(Import {
         data: Dataset {
             task: reading.task,
+            classes: reading.classes,
             points,
         },
         notes,
@@ -272,7 +327,7 @@ mod tests {
     }
 
     fn read(labels: &[&str]) -> Result<LabelReading, String> {
-        read_labels(labels, &places(labels.len()), None)
+        read_labels(labels, &places(labels.len()), Declared::default())
     }
 
     #[test]
@@ -309,7 +364,10 @@ mod tests {
         assert_eq!(read(&["0", "0"]).unwrap().task, Task::Regression);
         for (labels, expected) in [
             (&["0.5", "3"][..], "line 2: the value y = 3 is outside −1 to 1"),
-            (&["a", "b", "c"][..], "more than two values ('a', 'b', 'c', …)"),
+            (
+                &["a", "b", "c", "d", "e", "f"][..],
+                "the labels have 6 different values",
+            ),
             (&["cat", "cat"][..], "every label is 'cat'"),
             (&["1", ""][..], "line 2: the label is empty"),
         ] {
@@ -322,11 +380,14 @@ mod tests {
     #[test]
     fn a_task_named_in_the_file_decides() {
         let places = places(2);
-        let values = read_labels(&["1", "0"], &places, Some(Task::Regression)).unwrap();
+        let values = read_labels(&["1", "0"], &places, Declared::task(Task::Regression)).unwrap();
         assert_eq!((values.task, values.targets), (Task::Regression, vec![1.0, 0.0]));
-        let err = read_labels(&["1", "0.5"], &places, Some(Task::Classification)).unwrap_err();
-        assert_eq!(err, "line 2: the class y = 0.5 is not 1 or −1 (nor 1 or 0)");
-        let err = read_labels(&["a", "b"], &places, Some(Task::Regression)).unwrap_err();
+        let err = read_labels(&["1", "0.5"], &places, Declared::task(Task::Classification)).unwrap_err();
+        assert_eq!(
+            err,
+            "line 2: the class y = 0.5 is not 1 or −1 (nor 1 or 0, nor three to five whole numbers)"
+        );
+        let err = read_labels(&["a", "b"], &places, Declared::task(Task::Regression)).unwrap_err();
         assert!(err.contains("line 1: the value 'a' is not a number"), "{err}");
     }
 
@@ -363,7 +424,7 @@ mod tests {
             row([5.0, 1.0], "b", Some(false)),
             row([1.0, 2.0], "a", None),
         ];
-        let import = assemble(&rows, None).unwrap();
+        let import = assemble(&rows, Declared::default()).unwrap();
         let span = import.out_of_range.unwrap();
         assert_eq!((span.lo, span.hi), (-3.0, 5.0));
         assert_eq!(
@@ -385,11 +446,17 @@ mod tests {
             data.points.iter().map(|p| p.test).collect::<Vec<_>>(),
             [true, false, false]
         );
-        let inside = assemble(&[row([0.5, -1.0], "1", None), row([1.0, 0.0], "-1", None)], None).unwrap();
+        let inside = assemble(
+            &[row([0.5, -1.0], "1", None), row([1.0, 0.0], "-1", None)],
+            Declared::default(),
+        )
+        .unwrap();
         assert_eq!(inside.out_of_range, None);
-        assert!(assemble(&[row([f32::NAN, 0.0], "1", None)], None)
+        assert!(assemble(&[row([f32::NAN, 0.0], "1", None)], Declared::default())
             .unwrap_err()
             .contains("not a finite number"));
-        assert!(assemble(&[], None).unwrap_err().contains("no points"));
+        assert!(assemble(&[], Declared::default())
+            .unwrap_err()
+            .contains("no points"));
     }
 }

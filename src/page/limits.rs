@@ -23,6 +23,8 @@ pub const TEST_FRACTION: (f32, f32) = (0.0, 0.9);
 pub const REG_RATE: (f32, f32) = (0.0, 1.0);
 /// Ridge penalty of the random-features sweep.
 pub const SWEEP_LAMBDA: (f32, f32) = (1e-6, 10.0);
+/// Classes of a classification task (one output unit for two, one per class for more).
+pub const CLASSES: (usize, usize) = (crate::engine::MIN_CLASSES, crate::engine::MAX_CLASSES);
 /// Labelled points of a fine-tuning target.
 pub const TARGET_LABELS: (usize, usize) = crate::engine::labs::transfer::LABELS;
 /// Training pace in minibatch steps a second (below 1 is slow motion).
@@ -38,4 +40,7 @@ pub const SHIFT: (f32, f32) = (0.0, 1.0);
 /// (10 000 points). Links and files carry up to this many.
 pub const MAX_POINTS: usize = 20_000;
 /// The number of built-in scenes (the scene menu's length; `SCENES` is an array of this size).
-pub const SCENES: usize = 12;
+pub const SCENES: usize = 14;
+/// Steps an exported script or notebook trains: NumPy takes about a second per few thousand
+/// steps of a small network, so the largest export runs for a minute or so.
+pub const EXPORT_STEPS: (u64, u64) = (1, 100_000);

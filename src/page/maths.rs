@@ -8,7 +8,7 @@
 
 use super::motion::part_way;
 use super::session::Session;
-use crate::engine::{FeatureMap, Loss, Model, OptimizerConfig, OptimizerKind, Trainer, MOMENTUM};
+use crate::engine::{Dense, FeatureMap, Loss, Model, OptimizerConfig, OptimizerKind, Trainer, MOMENTUM};
 
 /// One piece of a formula.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,45 +86,73 @@ pub fn mathematics(session: &Session) -> Mathematics {
 /// How many of the random features' terms the notes write out.
 pub const LARGEST_TERMS: usize = 3;
 
-/// The model's formula with its learned numbers, and notes under it.
+/// The model's formula with its learned numbers, and notes under it. A model of K ≥ 3 classes
+/// has K scores f₁ … f_K and predicts p = softmax(f): a linear one is written as that, with each
+/// class's score line under it.
 pub fn describe_model(model: &Model) -> (Expression, Vec<String>) {
-    let f = Expression::default().text("f(x) = ");
     let Some(output) = model.layers.last() else {
-        return (f.text("0"), Vec::new());
+        return (Expression::default().text("f(x) = 0"), Vec::new());
+    };
+    let units = output.outputs;
+    let f = if units > 1 {
+        Expression::default().text(format!("p = softmax(f(x)), f = (f₁ … f{}), ", subscript(units)))
+    } else {
+        Expression::default()
     };
     let hidden = &model.layers[..model.layers.len() - 1];
     match hidden {
         [] => {
             let names = feature_names(&model.features);
-            (
-                f.text(affine(&output.weights, &names, output.bias[0])),
-                Vec::new(),
-            )
+            let score = |k: usize| affine(row(output, k), &names, output.bias[k]);
+            if units == 1 {
+                return (f.text(format!("f(x) = {}", score(0))), Vec::new());
+            }
+            let notes = (0..units)
+                .map(|k| format!("f{}(x) = {}", subscript(k + 1), score(k)))
+                .collect();
+            (f.text("fₖ(x) = wₖ·x + bₖ"), notes)
         }
         [features] if features.frozen => {
-            let k = features.outputs;
+            let m = features.outputs;
             let sigma = features.activation.key();
             let names = feature_names(&model.features);
+            // For several classes, class i's score has its own weights vᵢₖ and bias cᵢ.
+            let (score, v, c) = if units == 1 {
+                ("f(x)", "vₖ", "c")
+            } else {
+                ("fᵢ(x)", "vᵢₖ", "cᵢ")
+            };
             let sum = f
-                .text("Σ")
+                .text(format!("{score} = Σ"))
                 .sub("k=1")
-                .sup(k.to_string())
-                .text(format!(" vₖ·{sigma}(mₖ·x + bₖ) + c"));
-            let mut order: Vec<usize> = (0..k).collect();
+                .sup(m.to_string())
+                .text(format!(" {v}·{sigma}(mₖ·x + bₖ) + {c}"));
+            // Output weight (class i, feature j) at i·m + j.
+            let mut order: Vec<usize> = (0..units * m).collect();
             order.sort_by(|&a, &b| output.weights[b].abs().total_cmp(&output.weights[a].abs()));
             let mut notes = vec![format!(
-                "{k} random features, frozen; the largest of the {k} trained weights vₖ:"
+                "{m} random features, frozen; the largest of the {} trained weights {v}:",
+                units * m
             )];
-            for &j in order.iter().take(LARGEST_TERMS) {
-                let row = &features.weights[j * features.inputs..(j + 1) * features.inputs];
+            for &at in order.iter().take(LARGEST_TERMS) {
+                let (i, j) = (at / m, at % m);
+                let name = if units == 1 {
+                    subscript(j + 1)
+                } else {
+                    format!("{},{}", subscript(i + 1), subscript(j + 1))
+                };
                 notes.push(format!(
-                    "v{} = {} on {sigma}({})",
-                    subscript(j + 1),
-                    number(output.weights[j]),
-                    affine(row, &names, features.bias[j])
+                    "v{name} = {} on {sigma}({})",
+                    number(output.weights[at]),
+                    affine(row(features, j), &names, features.bias[j])
                 ));
             }
-            notes.push(format!("c = {}", number(output.bias[0])));
+            notes.push(if units == 1 {
+                format!("c = {}", number(output.bias[0]))
+            } else {
+                let biases: Vec<String> = output.bias.iter().map(|&b| number(b)).collect();
+                format!("c = ({})", biases.join(", "))
+            });
             (sum, notes)
         }
         _ => {
@@ -146,7 +174,7 @@ pub fn describe_model(model: &Model) -> (Expression, Vec<String>) {
                 format!("{}, {sigma}", shape.join(" → ")),
                 format!("{trained} weights and biases, all learned"),
             ];
-            (f.text(format!("W{last}·{inner} + b{last}")), notes)
+            (f.text(format!("f(x) = W{last}·{inner} + b{last}")), notes)
         }
     }
 }
@@ -157,6 +185,7 @@ pub fn describe_loss(loss: Loss, optimizer: &OptimizerConfig, model: &Model, dat
     let mut e = Expression::default().text("L = mean ");
     e = match loss {
         Loss::Logistic => e.text("log(1 + e").sup("−y·f(x)").text(")"),
+        Loss::Softmax => e.text("−log p").sub("y").text("(x)"),
         Loss::Squared => e.text("(f(x) − y)").sup("2"),
     };
     let weights = || {
@@ -298,6 +327,11 @@ fn update_rule(optimizer: &OptimizerConfig, before: f32, after: f32, g: f32) -> 
     }
 }
 
+/// The weights into unit `unit` of `layer`.
+fn row(layer: &Dense, unit: usize) -> &[f32] {
+    &layer.weights[unit * layer.inputs..(unit + 1) * layer.inputs]
+}
+
 /// The names of a model's features: x₁ and x₂, or the hand-made formulas.
 fn feature_names(features: &FeatureMap) -> Vec<String> {
     match features {
@@ -359,7 +393,8 @@ pub fn value(v: f64) -> String {
     text.replace('-', "−")
 }
 
-fn subscript(n: usize) -> String {
+/// `n` written in subscript digits (`12` → `₁₂`).
+pub fn subscript(n: usize) -> String {
     n.to_string()
         .chars()
         .map(|c| {
@@ -373,7 +408,7 @@ fn subscript(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Dense, HandFeature, ModelSpec, Rng};
+    use crate::engine::{HandFeature, ModelSpec, Rng};
     use crate::page::simulate::session;
 
     /// Reads every signed number out of a formula written with − and ·.
@@ -468,6 +503,55 @@ mod tests {
             assert_eq!(line, &expected);
         }
         assert_eq!(notes.last().unwrap(), &format!("c = {}", number(output.bias[0])));
+    }
+
+    /// A model of three classes is written as the softmax of three scores: a linear one with
+    /// each class's score line under it, random features with the largest weights of any class.
+    #[test]
+    fn several_classes_are_written_as_a_softmax_of_scores() {
+        let mut s = session("model=linear&dataset=blobs3");
+        let layer = &mut s.trainer.model.layers[0];
+        layer.weights = vec![1.0, 0.0, 0.0, -2.0, 0.5, 0.25];
+        layer.bias = vec![0.1, 0.2, -0.3];
+        let m = mathematics(&s);
+        assert_eq!(
+            m.model.plain(),
+            "p = softmax(f(x)), f = (f₁ … f₃), fₖ(x) = wₖ·x + bₖ"
+        );
+        assert_eq!(
+            m.notes,
+            [
+                "f₁(x) = 1.00·x₁ + 0·x₂ + 0.10",
+                "f₂(x) = 0·x₁ − 2.00·x₂ + 0.20",
+                "f₃(x) = 0.50·x₁ + 0.25·x₂ − 0.30"
+            ]
+        );
+        assert!(
+            m.loss.plain().starts_with("L = mean −log p_{y}(x) = "),
+            "{}",
+            m.loss.plain()
+        );
+        let mut s = session("model=random&rf=relu&k=10&dataset=blobs3");
+        s.trainer.step();
+        let (model, notes) = describe_model(&s.trainer.model);
+        assert_eq!(
+            model.plain(),
+            "p = softmax(f(x)), f = (f₁ … f₃), fᵢ(x) = Σ_{k=1}^{10} vᵢₖ·relu(mₖ·x + bₖ) + cᵢ"
+        );
+        let output = &s.trainer.model.layers[1];
+        let largest = output.weights.iter().map(|w| w.abs()).fold(0.0, f32::max);
+        assert!(notes[0].contains("of the 30 trained weights"), "{notes:?}");
+        assert!(
+            notes[1].contains(&format!("= {} on relu(", number(largest)))
+                || notes[1].contains(&format!("= {} on relu(", number(-largest))),
+            "{notes:?}"
+        );
+        assert!(notes.last().unwrap().starts_with("c = ("), "{notes:?}");
+        let s = session("layers=8&act=tanh&dataset=spiral3");
+        assert_eq!(
+            describe_model(&s.trainer.model).0.plain(),
+            "p = softmax(f(x)), f = (f₁ … f₃), f(x) = W₂·tanh(W₁·x + b₁) + b₂"
+        );
     }
 
     #[test]

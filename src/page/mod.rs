@@ -1,13 +1,18 @@
 //! The page's logic without web types, tested natively: every setting and its encoding in the
 //! link ([`settings`], [`codec`]), the playground session ([`session`]) with its pace and stops
-//! ([`pace`]), the lecture's scenes ([`scenes`]), files in and out ([`files`], [`import`]), the
-//! colour scales, axis ticks and contour levels ([`paint`]), what the charts draw ([`charts`]),
+//! ([`pace`]), the lecture's scenes ([`scenes`]), files in and out ([`files`], [`import`], with
+//! [`class_labels`] for label columns of three to five classes), the run as Python to take home
+//! ([`export`]), the colour scales, axis ticks and contour levels ([`paint`], with
+//! [`class_paint`] for the decision map of several classes), what the charts draw ([`charts`]),
 //! the formulas with their numbers ([`maths`]), the last step for slow motion ([`motion`]), undo
 //! and redo ([`undo`]), the link's QR code ([`share`]) and the loss-surface view ([`surface`]).
 //! [`limits`] is at the bottom: every other module may read it, and it reads none of them.
 
 pub mod charts;
+pub mod class_labels;
+pub mod class_paint;
 pub mod codec;
+pub mod export;
 pub mod files;
 pub mod import;
 pub mod limits;

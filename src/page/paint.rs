@@ -10,8 +10,9 @@ pub const NEGATIVE: [u8; 3] = [31, 119, 180];
 pub const NEUTRAL: [u8; 3] = [247, 248, 250];
 
 /// How far (0 to 1) the background leans towards a class colour at full confidence; the
-/// points keep the full colour so they stand out from the regions.
-const BACKGROUND_STRENGTH: f32 = 0.62;
+/// points keep the full colour so they stand out from the regions. Shared with the map of
+/// several classes (`class_paint`).
+pub const BACKGROUND_STRENGTH: f32 = 0.62;
 
 /// Maps a value in [-1, 1] to the diverging scale (−1 blue, 0 neutral, +1 orange) at the given
 /// strength (0 gives neutral, 1 the full class colour). NaN maps to neutral grey.

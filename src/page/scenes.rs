@@ -30,16 +30,26 @@ pub fn scene_settings(index: usize) -> Option<Settings> {
 }
 
 /// The settings a link describes: [`Settings::from_hash`], except that a link naming only a
-/// scene (`#scene=5`) opens that scene, with its data, model and caption.
+/// scene (`#scene=5`, or `#scene=5&embed=1` for a slide) opens that scene, with its data,
+/// model and caption.
 pub fn settings_from_link(hash: &str) -> (Settings, Vec<String>) {
     let (settings, notices) = Settings::from_hash(hash);
     let only_a_scene = hash
         .trim_start_matches('#')
         .split('&')
         .filter(|pair| !pair.is_empty())
-        .all(|pair| pair.starts_with("scene="));
+        .all(|pair| pair.starts_with("scene=") || pair.starts_with("embed="));
     match settings.scene.filter(|_| only_a_scene && notices.is_empty()) {
-        Some(index) => (scene_settings(index).unwrap_or(settings), notices),
+        Some(index) => match scene_settings(index) {
+            Some(scene) => (
+                Settings {
+                    embed: settings.embed,
+                    ..scene
+                },
+                notices,
+            ),
+            None => (settings, notices),
+        },
         None => (settings, notices),
     }
 }
@@ -93,7 +103,7 @@ pub const SCENES: &[Scene; super::limits::SCENES] = &[
     },
     Scene {
         title: "Random features approach a kernel",
-        caption: "The sweep below fits the last layer exactly for k = 1 to 2000 random ReLU features and plots \
+        caption: "The sweep beside the plot (Labs view) fits the last layer exactly for k = 1 to 2000 random ReLU features and plots \
                   the test error against k. A handful of features underfit; as k grows the error settles on the \
                   dashed line, kernel ridge regression with the kernel these features average to. Press Show \
                   on a row to put those k features on the plot, with their lines Mx + b = 0.",
@@ -102,20 +112,21 @@ pub const SCENES: &[Scene; super::limits::SCENES] = &[
     Scene {
         title: "Learned features",
         caption: "A two-layer network σ(M₂ σ(M₁x + b₁) + b₂) learns its features too. Hover over a hidden unit \
-                  in the network diagram below to see the feature it has learned; together they carve out XOR.",
+                  in the network diagram beside the plot to see the feature it has learned; together they carve out XOR.",
         hash: "dataset=xor&n=200&model=mlp&layers=6&act=tanh&lr=0.1&opt=sgd&pace=500",
     },
     Scene {
         title: "Deeper networks and their gradients",
         caption: "Four sigmoid layers on the spirals, trained by plain SGD. Backpropagation multiplies by \
-                  σ′ ≤ ¼ at every layer, so the gradient norms of the early layers (chart below) are hundreds of \
-                  times smaller and those layers barely move. Switch the activation to ReLU and compare.",
-        hash: "dataset=spiral&n=400&model=mlp&layers=16,16,16,16&act=sigmoid&lr=0.1&opt=sgd&pace=2000",
+                  σ′ ≤ ¼ at every layer, so the gradient norms of the early layers (the chart in the Gradients view, \
+                  beside the plot) are hundreds of times smaller and those layers barely move. Switch the \
+                  activation to ReLU and compare.",
+        hash: "dataset=spiral&n=400&model=mlp&layers=16,16,16,16&act=sigmoid&lr=0.1&opt=sgd&pace=2000&panel=gradients",
     },
     Scene {
         title: "The last layer is a linear model",
         caption: "This network's last hidden layer has just two units, so every point can be drawn at its two \
-                  feature values (lab below). Press play: the learned features pull the classes apart until the \
+                  feature values (the Labs view beside the plot). Press play: the learned features pull the classes apart until the \
                   last layer — a plain linear model — separates them with one straight line.",
         hash: "dataset=xor&n=200&model=mlp&layers=8,2&act=tanh&lr=0.03&opt=adam&pace=50&lab=space&view=u1.2",
     },
@@ -126,6 +137,23 @@ pub const SCENES: &[Scene; super::limits::SCENES] = &[
                   network trained from scratch on the 8 points. Drag the shift to stretch the test points \
                   and see how each holds up.",
         hash: "dataset=xor&n=400&split=0.2&model=mlp&layers=8,8&act=tanh&lab=transfer&target=xor&swap=1&labels=8&shift=scale&pace=500",
+    },
+    Scene {
+        title: "Softmax regression on three classes",
+        caption: "Three clouds of points, one per class. The linear model now gives every class its own score \
+                  fₖ(x) = wₖ·x + bₖ, and softmax turns the three scores into probabilities that add up to one; \
+                  the loss is −log of the right class's probability. Each dashed line is where one score is \
+                  zero, its arrow pointing to higher scores; the solid lines, where two scores tie, bound the \
+                  classes. In a few seconds over 95% of the test points are in their class.",
+        hash: "dataset=blobs3&n=300&model=linear&lr=0.1&opt=sgd&pace=20",
+    },
+    Scene {
+        title: "A network on three spiral arms",
+        caption: "Three arms wind around the centre. Softmax regression cuts the plane into three convex \
+                  regions, which cannot follow an arm: switch the model to linear and fewer than half of the \
+                  test points end up in their class. Two hidden layers of 16 tanh units bend the boundaries \
+                  along the arms, and within about ten seconds over 95% of the test points are right.",
+        hash: "dataset=spiral3&n=600&model=mlp&layers=16,16&act=tanh&lr=0.01&opt=adam&pace=500",
     },
 ];
 
@@ -207,6 +235,16 @@ mod tests {
         let (bad, notices) = settings_from_link("#scene=99");
         assert_eq!(bad.scene, None);
         assert_eq!(notices.len(), 1);
+        // A slide's link: the scene, inside the slide.
+        let (embedded, notices) = settings_from_link("#scene=5&embed=1");
+        assert!(notices.is_empty());
+        assert_eq!(
+            embedded,
+            Settings {
+                embed: true,
+                ..scene_settings(4).unwrap()
+            }
+        );
     }
 
     #[test]
@@ -470,6 +508,29 @@ mod tests {
                 frozen >= scratch + 0.15,
                 "shift {amount}: frozen {frozen}, scratch {scratch}"
             );
+        }
+    }
+
+    /// Scene 13: softmax regression, one score per class, puts over 95% of the three blobs'
+    /// test points in their class within 5 s (slowly enough to watch the lines move).
+    #[test]
+    fn scene_13_softmax_regression_separates_three_blobs() {
+        let settings = scene(13, |_| {});
+        assert_eq!(settings.classes(), 3);
+        assert_eq!(settings.model_spec().outputs, 3);
+        let reached = reaches(settings, 0.95, 5.0);
+        assert!(reached.seconds >= 0.5, "{reached:?}: too fast to watch");
+    }
+
+    /// Scene 14: the network gets over 95% of the three-arm spiral's test points right within
+    /// 10 s; a linear model leaves more than half of them in the wrong class however long it
+    /// trains.
+    #[test]
+    fn scene_14_a_network_follows_the_spiral_arms_and_a_linear_model_cannot() {
+        reaches(scene(14, |_| {}), 0.95, 10.0);
+        let linear = scene(14, |s| s.model = crate::page::settings::ModelFamily::Linear);
+        for r in play(linear, 15.0) {
+            assert!(r.test.score < 0.5, "{r:?}");
         }
     }
 

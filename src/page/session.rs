@@ -3,9 +3,9 @@
 //! drawing to it; tests drive it natively.
 
 use crate::engine::{
-    check_gradients, forward_grid, grid_cell, random_feature_penalty, solve_last_layer, CheckBatch, Dataset,
-    Gradients, LayerCheck, Metrics, Model, OptimizerKind, Point, RidgeError, Rng, SplitMetrics, Task,
-    Trainer, Workspace, MAX_HIDDEN_LAYERS,
+    check_gradients, class_of, class_target, forward_grid, grid_cell, random_feature_penalty,
+    solve_last_layer, CheckBatch, ConfusionMatrix, Dataset, Gradients, LayerCheck, Metrics, Model,
+    OptimizerKind, Point, RidgeError, Rng, SplitMetrics, Task, Trainer, Workspace, MAX_HIDDEN_LAYERS,
 };
 use crate::page::pace::{FrameReport, Pacer, StopReason};
 use crate::page::settings::Settings;
@@ -233,6 +233,9 @@ pub struct Session {
     pub metrics: Metrics,
     /// The training loss of recent refreshes, watched for a blow-up that stays finite.
     pub loss_watch: LossWatch,
+    /// For three or more classes, the confusion matrix at the last refresh: on the test points,
+    /// or on the training points when there are none (`metrics.test.count` says which).
+    pub confusion: Option<ConfusionMatrix>,
     examples_since_rate: u64,
     probe: Option<Workspace>,
     data_version: u64,
@@ -346,6 +349,7 @@ impl Session {
                 test: NO_METRICS,
             },
             loss_watch: LossWatch::default(),
+            confusion: None,
             examples_since_rate: 0,
             probe: None,
             data_version: 0,
@@ -376,7 +380,9 @@ impl Session {
         let new = &self.settings;
         let data_changed = match &new.points {
             // Points from a link (or an undo of edits): only a change if they differ from the plot.
-            Some(points) => *points != self.data.points || old.task() != new.task(),
+            Some(points) => {
+                *points != self.data.points || old.task() != new.task() || old.classes() != new.classes()
+            }
             None => old.points.is_some() || old.data_spec() != new.data_spec(),
         };
         if data_changed {
@@ -505,6 +511,28 @@ impl Session {
         self.data.task
     }
 
+    /// How many classes the points on the plot have (0 for regression): the number of class
+    /// tools and colours the page shows.
+    pub fn classes(&self) -> usize {
+        self.data.classes
+    }
+
+    /// Fills `out` with each class's probability over a `resolution²` grid laid out like
+    /// [`Trainer::predict_grid`]: class k's plane is `out[k·res² .. (k+1)·res²]`, so `out` holds
+    /// [`Session::classes`] × res² values (two planes for two classes: σ(f) and 1 − σ(f)).
+    /// Allocates nothing: for painting every frame.
+    pub fn class_probability_grid(&mut self, resolution: usize, out: &mut [f32]) {
+        self.trainer.predict_class_grid(resolution, out);
+    }
+
+    /// The confusion matrix of the model on the training points, or on the test points with
+    /// `test` (row = true class, column = predicted), on at most as many points as the metrics
+    /// use; empty for regression. For the readouts, a few times a second.
+    pub fn confusion_matrix(&mut self, test: bool) -> ConfusionMatrix {
+        let sample = self.evaluation_sample();
+        self.trainer.confusion_matrix(test, sample)
+    }
+
     /// A number that changes whenever the model is rebuilt (with the step count, it tells
     /// whether the weights may have changed).
     pub fn model_version(&self) -> u64 {
@@ -522,8 +550,67 @@ impl Session {
         self.refresh_metrics();
     }
 
-    /// Adds a point at `x` with target `y` (±1, or a value for regression): a test point when
-    /// `test` (drawn to show the gap between training and test), otherwise a training point.
+    /// Adds a point of class index `class` (0 for class 1) at `x`, a test point when `test`;
+    /// refused for regression and for a class past [`Session::classes`] (see
+    /// [`Session::set_classes`]).
+    pub fn add_class_point(&mut self, x: [f32; 2], class: usize, test: bool) -> EditOutcome {
+        if self.task() != Task::Classification {
+            return EditOutcome::Refused("These points are values, not classes.");
+        }
+        if class >= self.classes() {
+            return EditOutcome::Refused(
+                "That class is not on the plot yet: raise the number of classes first.",
+            );
+        }
+        self.add_point(x, class_target(class, self.classes()), test)
+    }
+
+    /// Changes the number of classes of the points on the plot to `classes` (2 to 5), keeping
+    /// every point's class: the points become drawn points, the model gets one output per class
+    /// (one for two) and starts over. Refused for regression, out of range, or when a point
+    /// belongs to a class that would go.
+    pub fn set_classes(&mut self, classes: usize) -> Result<(), String> {
+        let (lo, hi) = crate::page::limits::CLASSES;
+        if self.task() != Task::Classification {
+            return Err("These points are values, not classes.".into());
+        }
+        if !(lo..=hi).contains(&classes) {
+            return Err(format!("A plot has {lo} to {hi} classes."));
+        }
+        let old = self.classes();
+        if let Some(highest) = self.data.points.iter().map(|p| class_of(p.y, old)).max() {
+            if highest >= classes {
+                return Err(format!(
+                    "Some points are of class {}: erase them before going down to {classes} classes.",
+                    highest + 1
+                ));
+            }
+        }
+        if classes == old {
+            return Ok(());
+        }
+        let points = self
+            .data
+            .points
+            .iter()
+            .map(|p| Point {
+                y: class_target(class_of(p.y, old), classes),
+                ..*p
+            })
+            .collect();
+        let mut settings = (*self.settings).clone();
+        settings.load_points(Dataset {
+            task: Task::Classification,
+            classes,
+            points,
+        });
+        self.apply(settings);
+        Ok(())
+    }
+
+    /// Adds a point at `x` with target `y` (±1 for two classes, the class index for more — see
+    /// [`Session::add_class_point`] — or a value for regression): a test point when `test`
+    /// (drawn to show the gap between training and test), otherwise a training point.
     pub fn add_point(&mut self, x: [f32; 2], y: f32, test: bool) -> EditOutcome {
         if self.data.points.len() >= MAX_POINTS {
             return EditOutcome::Refused("The plot holds at most 20 000 points; erase some to add more.");
@@ -590,8 +677,8 @@ impl Session {
     /// (1/2048 of the plot), so whoever opens the link trains on exactly the same data.
     pub fn commit_points(&mut self) {
         let task = self.task();
-        let encoded = crate::page::codec::encode_points(&self.data.points, task);
-        if let Ok(snapped) = crate::page::codec::decode_points(&encoded, task) {
+        let encoded = crate::page::codec::encode_points(&self.data.points, task, self.classes());
+        if let Ok(snapped) = crate::page::codec::decode_points(&encoded, task).map(|data| data.points) {
             if snapped != self.data.points {
                 // A move of at most 1/4096 of the plot: not worth redrawing the points for.
                 self.data.points = snapped;
@@ -599,7 +686,7 @@ impl Session {
             }
         }
         if self.settings.points.as_ref() != Some(&self.data.points) {
-            Rc::make_mut(&mut self.settings).points = Some(self.data.points.clone());
+            Rc::make_mut(&mut self.settings).load_points(self.data.clone());
         }
     }
 
@@ -794,9 +881,12 @@ impl Session {
 
     /// Evaluates the model and records the losses in the history: on all points, or for a model
     /// so large that this would hold up the page, on an evenly spaced sample of them (the
-    /// metrics' counts say how many).
+    /// metrics' counts say how many). For three or more classes it also counts the
+    /// [`Session::confusion`] matrix.
     pub fn refresh_metrics(&mut self) {
         self.metrics = self.trainer.evaluate_sampled(self.evaluation_sample());
+        let on_test = self.metrics.test.count > 0;
+        self.confusion = (self.classes() > 2).then(|| self.confusion_matrix(on_test));
         let norms = &self.trainer.gradients().norms;
         if self.trainer.steps() > 0 && norms.len() <= MAX_DENSE_LAYERS {
             let mut sample = NormSample {
@@ -855,6 +945,99 @@ mod tests {
             ..(*session.settings).clone()
         });
         assert_eq!(session.fit_last_layer_exactly(1e-3), Err(RidgeError::NotConvex));
+    }
+
+    /// Drawing three classes by hand, training, and reading the confusion matrix, the class
+    /// probabilities and the link: the whole path the page takes.
+    #[test]
+    fn three_drawn_classes_train_and_fill_the_confusion_matrix() {
+        let (settings, notices) = Settings::from_hash("dataset=blobs3&model=linear&opt=adam&lr=0.05&split=0");
+        assert!(notices.is_empty(), "{notices:?}");
+        let mut s = Session::new(settings);
+        assert_eq!(s.classes(), 3);
+        s.clear_points();
+        let centres = [[0.0f32, 0.6], [-0.6, -0.4], [0.6, -0.4]];
+        let mut rng = Rng::new(4);
+        for (class, centre) in centres.iter().enumerate() {
+            for _ in 0..20 {
+                let x = [
+                    centre[0] + rng.uniform(-0.2, 0.2) as f32,
+                    centre[1] + rng.uniform(-0.2, 0.2) as f32,
+                ];
+                assert!(matches!(
+                    s.add_class_point(x, class, false),
+                    EditOutcome::Added(_)
+                ));
+            }
+        }
+        assert!(matches!(
+            s.add_class_point([0.0, 0.0], 3, false),
+            EditOutcome::Refused(_)
+        ));
+        s.commit_points();
+        for _ in 0..300 {
+            s.trainer.step();
+        }
+        s.refresh_metrics();
+        let matrix = s.confusion_matrix(false);
+        assert_eq!((matrix.classes, matrix.total()), (3, 60));
+        for class in 0..3 {
+            assert_eq!(matrix.count(class, class), 20, "{matrix:?}");
+        }
+        assert_eq!(s.metrics.train.score, 1.0);
+        // Without test points, the refresh counts the training points' matrix for the page.
+        assert_eq!(s.metrics.test.count, 0);
+        assert_eq!(s.confusion.as_ref(), Some(&matrix));
+        let mut planes = vec![0.0; 3 * 16];
+        s.class_probability_grid(4, &mut planes);
+        for cell in 0..16 {
+            let total: f32 = (0..3).map(|k| planes[k * 16 + cell]).sum();
+            assert!((total - 1.0).abs() < 1e-5);
+        }
+        // The link reopens the same three classes and the same run.
+        let (reopened, notices) = Settings::from_hash(&s.settings.to_hash());
+        assert!(notices.is_empty(), "{notices:?}");
+        let reopened = Session::new(reopened);
+        assert_eq!(reopened.data, s.data);
+        assert_eq!(reopened.trainer.model.layers[0].outputs, 3);
+    }
+
+    #[test]
+    fn the_number_of_classes_changes_when_no_point_is_lost() {
+        let mut s = Session::new(Settings::default());
+        let before: Vec<usize> = s.data.points.iter().map(|p| class_of(p.y, 2)).collect();
+        s.set_classes(4).unwrap();
+        assert_eq!((s.classes(), s.settings.classes()), (4, 4));
+        assert_eq!(s.trainer.model.layers.last().unwrap().outputs, 4);
+        assert_eq!(s.trainer.config.loss, crate::engine::Loss::Softmax);
+        let after: Vec<usize> = s.data.points.iter().map(|p| class_of(p.y, 4)).collect();
+        assert_eq!(before, after, "every point keeps its class");
+        let EditOutcome::Added(index) = s.add_class_point([0.1, 0.1], 3, true) else {
+            panic!("class 4 of four is allowed");
+        };
+        assert!(s.data.points[index].test, "a drawn test point of class 4");
+        let err = s.set_classes(3).unwrap_err();
+        assert!(err.contains("class 4"), "{err}");
+        // With test points, the refresh counts them (the new one among them).
+        let tests = s.data.points.iter().filter(|p| p.test).count();
+        assert_eq!(s.metrics.test.count, tests);
+        assert_eq!(
+            s.confusion.as_ref().map(|m| (m.classes, m.total())),
+            Some((4, tests))
+        );
+        s.remove_point(index);
+        s.set_classes(2).unwrap();
+        assert_eq!(s.confusion, None, "two classes have no matrix on the page");
+        assert_eq!(s.trainer.model.layers.last().unwrap().outputs, 1);
+        assert!(s.data.points.iter().all(|p| p.y == 1.0 || p.y == -1.0));
+        assert!(s.set_classes(6).is_err() && s.set_classes(1).is_err());
+        let mut values = Session::new(Settings::from_hash("dataset=plane").0);
+        assert!(values.set_classes(3).is_err());
+        assert!(matches!(
+            values.add_class_point([0.0, 0.0], 0, false),
+            EditOutcome::Refused(_)
+        ));
+        assert_eq!(values.confusion_matrix(true).classes, 0);
     }
 
     #[test]

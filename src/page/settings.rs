@@ -8,8 +8,8 @@ use crate::engine::labs::feature_space::Projection;
 use crate::engine::labs::transfer::{Shift, ShiftKind, TargetSource};
 use crate::engine::surface::Directions;
 use crate::engine::{
-    Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec, OptimizerConfig, OptimizerKind,
-    Point, Preset, Task, TrainConfig,
+    loss_for, output_units, Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec,
+    OptimizerConfig, OptimizerKind, Point, Preset, Task, TrainConfig,
 };
 use crate::page::codec;
 use crate::page::pace::{Pace, DEFAULT_PACE};
@@ -145,6 +145,10 @@ pub struct Settings {
     /// Points drawn or edited by hand, which replace the generated data set (the preset still
     /// says whether they are classes or values).
     pub points: Option<Vec<Point>>,
+    /// How many classes the drawn points have when that is not the preset's number (points
+    /// read from a file or a link with more or fewer classes); `None` follows the preset, and
+    /// without drawn points the preset always decides. See [`Settings::classes`].
+    pub point_classes: Option<usize>,
     /// Draw the test points.
     pub show_test: bool,
     /// Paint hard class regions instead of confidence.
@@ -161,6 +165,9 @@ pub struct Settings {
     pub lab: Option<Lab>,
     /// The view beside the plot; `None` lets the page choose (see [`Settings::companion`]).
     pub companion: Option<Companion>,
+    /// The page sits inside another (a slide's `<iframe>`): only the plot, Play/Step/Reset, the
+    /// caption and the companion view show. Kept when the scene changes.
+    pub embed: bool,
     /// How the feature-space view projects the features.
     pub projection: Projection,
     /// Which dense layer's inputs the feature-space view shows (0: the features φ); `None`:
@@ -211,6 +218,7 @@ impl Default for Settings {
             stop_score: None,
             play: false,
             points: None,
+            point_classes: None,
             show_test: true,
             discretize: false,
             log_scale: true,
@@ -219,6 +227,7 @@ impl Default for Settings {
             scene: None,
             lab: None,
             companion: None,
+            embed: false,
             projection: Projection::Separator,
             space_layer: None,
             sweep_lambda: 1e-3,
@@ -278,33 +287,58 @@ impl Settings {
         }
     }
 
+    /// How many classes the points have (0 for regression): the drawn points' own number when
+    /// they have one ([`Settings::point_classes`]), otherwise the preset's. The page shows this
+    /// many class tools and colours.
+    pub fn classes(&self) -> usize {
+        match (self.task(), &self.points, self.point_classes) {
+            (Task::Regression, _, _) => 0,
+            (_, Some(_), Some(classes)) => classes.clamp(limits::CLASSES.0, limits::CLASSES.1),
+            _ => self.dataset.classes(),
+        }
+    }
+
     /// The points: the drawn ones if any, otherwise the generated preset.
     pub fn dataset(&self) -> Dataset {
         match &self.points {
             Some(points) => Dataset {
                 task: self.task(),
+                classes: self.classes(),
                 points: points.clone(),
             },
             None => Dataset::generate(&self.data_spec()),
         }
     }
 
-    /// The model the settings describe.
+    /// Puts `data` (read from a file, or built by hand) on the plot: its points, a preset of its
+    /// task when the current one has the other task, and its number of classes.
+    pub fn load_points(&mut self, data: Dataset) {
+        if self.task() != data.task {
+            self.dataset = match data.task {
+                Task::Classification => Preset::Xor,
+                Task::Regression => Preset::Plane,
+            };
+        }
+        self.point_classes = (data.task == Task::Classification && data.classes != self.dataset.classes())
+            .then_some(data.classes);
+        self.points = Some(data.points);
+    }
+
+    /// The model the settings describe, with one output unit per class for three or more.
     pub fn model_spec(&self) -> ModelSpec {
-        match self.model {
+        let spec = match self.model {
             ModelFamily::Linear => ModelSpec::linear(),
             ModelFamily::Features => ModelSpec::on_features(FeatureMap::Handmade(self.features.clone())),
             ModelFamily::Random => ModelSpec::random_features(self.rf_activation, self.k, self.rf_scale),
             ModelFamily::Mlp => ModelSpec::mlp(&self.layers, self.activation),
-        }
+        };
+        spec.with_outputs(output_units(self.task(), self.classes()))
     }
 
-    /// The loss: logistic for classification, squared for regression.
+    /// The loss: logistic for two classes, softmax cross-entropy for more, squared for
+    /// regression.
     pub fn loss(&self) -> Loss {
-        match self.task() {
-            Task::Classification => Loss::Logistic,
-            Task::Regression => Loss::Squared,
-        }
+        loss_for(self.task(), self.classes())
     }
 
     /// The optimizer settings.
@@ -412,8 +446,11 @@ impl Settings {
         if let Some(companion) = self.companion {
             pairs.push(("panel", companion.key().to_string()));
         }
+        if self.embed {
+            pairs.push(("embed", "1".to_string()));
+        }
         if let Some(points) = &self.points {
-            pairs.push(("pts", codec::encode_points(points, self.task())));
+            pairs.push(("pts", codec::encode_points(points, self.task(), self.classes())));
         }
         pairs
             .into_iter()
@@ -525,10 +562,11 @@ impl Settings {
                 "shiftby" => parse_range(&value, &mut s.shift.amount, limits::SHIFT, &mut note),
                 "surface" => parse_into(&value, &mut s.surface_directions, &mut note, "not random or pca"),
                 "sdseed" => parse_into(&value, &mut s.surface_seed, &mut note, "not a whole number"),
-                "play" | "test" | "hard" | "logloss" | "logsteps" | "lines" | "swap" | "race" => {
+                "play" | "test" | "hard" | "logloss" | "logsteps" | "lines" | "swap" | "embed" | "race" => {
                     let slot = match key {
                         "play" => &mut s.play,
                         "race" => &mut s.race,
+                        "embed" => &mut s.embed,
                         "swap" => &mut s.target_swap,
                         "test" => &mut s.show_test,
                         "hard" => &mut s.discretize,
@@ -559,7 +597,7 @@ impl Settings {
         }
         if let Some(text) = points_text {
             match codec::decode_points(&text, s.task()) {
-                Ok(points) => s.points = Some(points),
+                Ok(data) => s.load_points(data),
                 Err(why) => notices.push(format!(
                     "Ignored the points in the link: {why}; using the {} preset.",
                     s.dataset.label()
@@ -699,6 +737,7 @@ mod tests {
             stop_score: Some(99.5),
             play: true,
             points: None,
+            point_classes: None,
             show_test: false,
             discretize: true,
             log_scale: false,
@@ -707,6 +746,7 @@ mod tests {
             scene: Some(3),
             lab: Some(Lab::Transfer),
             companion: Some(Companion::Gradients),
+            embed: true,
             projection: Projection::Units(2, 5),
             space_layer: Some(2),
             sweep_lambda: 0.01,
@@ -726,10 +766,15 @@ mod tests {
         assert_eq!(back, s);
         // Drawn points ride along, exactly once quantised.
         let drawn = codec::decode_points(
-            &codec::encode_points(&crate::engine::Dataset::generate(&s.data_spec()).points, s.task()),
+            &codec::encode_points(
+                &crate::engine::Dataset::generate(&s.data_spec()).points,
+                s.task(),
+                2,
+            ),
             s.task(),
         )
-        .unwrap();
+        .unwrap()
+        .points;
         let s = Settings {
             points: Some(drawn),
             ..s
@@ -740,6 +785,67 @@ mod tests {
         let (default, notices) = Settings::from_hash("");
         assert!(notices.is_empty());
         assert_eq!(default, Settings::default());
+    }
+
+    /// A preset's classes decide the model's outputs and loss; drawn points carry their own
+    /// number of classes in the link, and links of two classes read as they always did.
+    #[test]
+    fn classes_follow_the_preset_or_the_drawn_points() {
+        let (s, notices) = Settings::from_hash("dataset=blobs3&model=linear");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(
+            (s.classes(), s.loss(), s.model_spec().outputs),
+            (3, Loss::Softmax, 3)
+        );
+        assert_eq!(Settings::from_hash("dataset=quadrants4").0.classes(), 4);
+        let d = Settings::default();
+        assert_eq!(
+            (d.classes(), d.loss(), d.model_spec().outputs),
+            (2, Loss::Logistic, 1)
+        );
+        let plane = Settings::from_hash("dataset=plane").0;
+        assert_eq!((plane.classes(), plane.model_spec().outputs), (0, 1));
+
+        // Five classes drawn over the XOR preset (snapped to the link's precision first).
+        let mut points: Vec<Point> = (0..25)
+            .map(|i| Point {
+                x: [i as f32 / 25.0 - 0.5, 0.3],
+                y: crate::engine::class_target(i % 5, 5),
+                test: i % 4 == 0,
+            })
+            .collect();
+        points = codec::decode_points(
+            &codec::encode_points(&points, Task::Classification, 5),
+            Task::Classification,
+        )
+        .unwrap()
+        .points;
+        let mut s = Settings::default();
+        s.load_points(Dataset {
+            task: Task::Classification,
+            classes: 5,
+            points: points.clone(),
+        });
+        assert_eq!(
+            (s.point_classes, s.classes(), s.model_spec().outputs),
+            (Some(5), 5, 5)
+        );
+        let (back, notices) = Settings::from_hash(&s.to_hash());
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(back, s);
+        assert_eq!(back.dataset().points, points);
+        assert_eq!(back.dataset().classes, 5);
+        // Back on a preset, the preset decides again.
+        s.points = None;
+        assert_eq!(s.classes(), 2);
+        // Points of three classes on the three-blob preset need no override.
+        let mut blobs = Settings::from_hash("dataset=blobs3").0;
+        blobs.load_points(blobs.dataset());
+        assert_eq!((blobs.point_classes, blobs.classes()), (None, 3));
+        // A link of two classes is written as before: version 1 of the point codec.
+        let mut xor = Settings::default();
+        xor.load_points(xor.dataset());
+        assert!(xor.to_hash().contains("&pts=1"), "{}", xor.to_hash());
     }
 
     #[test]

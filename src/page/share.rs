@@ -1,7 +1,48 @@
 //! Sharing a scene: the QR code of its link, so students open the same scene on their phones.
 //! The page draws the modules on a canvas; this module only computes them.
 
+use crate::page::scenes::scene_settings;
+use crate::page::settings::Settings;
 use qrcode::{Color, EcLevel, QrCode};
+
+/// The hash to share for `settings`: just `scene=N` while they are still scene N's own (a
+/// short link makes a QR code a phone reads from the back row), every setting otherwise.
+/// Inside a slide (`embed`) the link says so too.
+pub fn share_hash(settings: &Settings, embed: bool) -> String {
+    let plain = Settings {
+        embed: false,
+        play: false,
+        ..settings.clone()
+    };
+    let unchanged = settings
+        .scene
+        .and_then(scene_settings)
+        .is_some_and(|scene| scene == plain);
+    let hash = match settings.scene {
+        Some(index) if unchanged => format!("scene={}", index + 1),
+        _ => plain.to_hash(),
+    };
+    if embed {
+        format!("{hash}&embed=1")
+    } else {
+        hash
+    }
+}
+
+/// The HTML to paste into a slide so it shows the scene at `link` live (an `embed=1` link).
+pub fn iframe_snippet(link: &str, title: &str) -> String {
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('"', "&quot;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    format!(
+        "<iframe src=\"{}\" width=\"960\" height=\"540\" style=\"border:0\" title=\"nnplay: {}\"></iframe>",
+        escape(link),
+        escape(title)
+    )
+}
 
 /// A QR code's modules, row by row, without the quiet zone around them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,7 +81,55 @@ pub fn qr_code(link: &str) -> Result<QrMatrix, String> {
     })
 }
 
+// Native only: the decoder that reads the codes back (rqrr) is a native dev-dependency.
 #[cfg(test)]
+mod link_tests {
+    use super::*;
+    use crate::page::scenes::settings_from_link;
+
+    #[test]
+    fn a_scene_left_as_it_was_shares_as_its_number_and_an_edited_one_in_full() {
+        let scene = scene_settings(8).unwrap();
+        assert_eq!(share_hash(&scene, false), "scene=9");
+        assert_eq!(
+            share_hash(
+                &Settings {
+                    play: true,
+                    ..scene.clone()
+                },
+                false
+            ),
+            "scene=9"
+        );
+        assert_eq!(share_hash(&scene, true), "scene=9&embed=1");
+        let edited = Settings {
+            learning_rate: 0.5,
+            ..scene.clone()
+        };
+        let full = share_hash(&edited, false);
+        assert!(full.contains("lr=0.5") && full.contains("scene=9"), "{full}");
+        // Either link opens what was shared.
+        assert_eq!(settings_from_link(&share_hash(&scene, false)).0, scene);
+        assert_eq!(settings_from_link(&full).0, edited);
+        let embedded = settings_from_link(&share_hash(&edited, true)).0;
+        assert!(embedded.embed && embedded.learning_rate == 0.5);
+    }
+
+    #[test]
+    fn the_iframe_snippet_escapes_what_it_quotes() {
+        let snippet = iframe_snippet("https://x.org/#scene=9&embed=1", "A \"quoted\" <title>");
+        assert!(
+            snippet.starts_with("<iframe src=\"https://x.org/#scene=9&amp;embed=1\""),
+            "{snippet}"
+        );
+        assert!(
+            snippet.contains("nnplay: A &quot;quoted&quot; &lt;title&gt;"),
+            "{snippet}"
+        );
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::page::scenes::SCENES;

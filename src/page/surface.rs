@@ -1086,6 +1086,32 @@ mod tests {
         }
     }
 
+    /// With three classes the linear model has a unit per class: six weights, so a slice, on
+    /// which the surface at the current weights is the training loss the readouts show.
+    #[test]
+    fn three_classes_get_a_slice_of_the_softmax_loss() {
+        let s = session("dataset=blobs3&n=150&model=linear&lr=0.1");
+        let mut view = SurfaceView::new(&s);
+        assert!(!view.is_exact());
+        assert!(
+            view.caption(&s).starts_with("A slice of the training loss"),
+            "{}",
+            view.caption(&s)
+        );
+        // The slice goes through the weights, at the middle of the window.
+        assert_eq!(view.position(&s.trainer), Some([0.0, 0.0]));
+        fill(&mut view);
+        let level = view.latest().unwrap();
+        let middle = level.nodes / 2;
+        assert_eq!(level.window.node(middle, middle, level.nodes), [0.0, 0.0]);
+        let here = level.values[middle * level.nodes + middle];
+        assert!(
+            (here as f64 - s.metrics.train.loss).abs() < 1e-5,
+            "{here} {}",
+            s.metrics.train.loss
+        );
+    }
+
     #[test]
     fn no_points_and_no_weights_are_said_not_shown() {
         let mut s = session("model=features&features=");

@@ -23,9 +23,13 @@ const types = {
   '.svg': 'image/svg+xml',
   '.json': 'application/json',
   '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
 };
 
-/** Serves `dir` at http://127.0.0.1:<port>/<prefix>/; resolves to { url, close }. */
+/**
+ * Serves `dir` at http://127.0.0.1:<port>/<prefix>/; resolves to { url, close }. `dir` may be a
+ * function returning the folder, read at every request (to switch releases under a page).
+ */
 export async function serve(dir = dist, prefix = '/') {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -36,7 +40,7 @@ export async function serve(dir = dist, prefix = '/') {
     let rel = normalize(path.slice(prefix.length)).replace(/^(\.\.[/\\])+/, '');
     if (rel === '' || rel === '.' || rel.endsWith('/')) rel = join(rel, 'index.html');
     try {
-      const body = await readFile(join(dir, rel));
+      const body = await readFile(join(typeof dir === 'function' ? dir() : dir, rel));
       res.writeHead(200, { 'content-type': types[extname(rel)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {
@@ -82,6 +86,17 @@ export async function openApp(browser, url, { viewport = { width: 1280, height: 
   // unfolding them (pass `folded: true` to see the page as it opens).
   if (!folded) await unfold(page);
   return { page, errors };
+}
+
+/**
+ * {@link openApp} for the node:test test `t`, on the server of `shared` (see useAppServer): the
+ * page closes when the test ends, pass or fail, so a failed test never leaves training running
+ * under the next one. The caller checks `errors`.
+ */
+export async function openForTest(shared, t, hash = '', options = {}) {
+  const opened = await openApp(shared.browser, shared.server.url + hash, options);
+  t.after(() => opened.page.close());
+  return opened;
 }
 
 /** Opens every folded group of controls (`<details>`), as a user clicking each would. */

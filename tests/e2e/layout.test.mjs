@@ -193,3 +193,33 @@ test('with a class tool a click on top of a point adds one; with Trace it rings 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+for (const viewport of [
+  { width: 640, height: 360 },
+  { width: 400, height: 300 },
+]) {
+  test(`inside a ${viewport.width}×${viewport.height} slide (embed=1) the plot and Play fit, nothing cut off`, async () => {
+    const { page, errors } = await openApp(app.browser, `${app.server.url}#scene=9&embed=1`, { viewport, folded: true });
+    await page.waitForTimeout(300);
+    const [w, h] = [viewport.width, viewport.height];
+    for (const id of ['plot', 'play', 'step', 'reset', 'scene-caption', 'open-full']) {
+      const b = await page.getByTestId(id).boundingBox();
+      assert.ok(b && b.x >= 0 && b.y >= 0 && b.x + b.width <= w + 0.5 && b.y + b.height <= h + 0.5, `${id} inside: ${JSON.stringify(b)}`);
+    }
+    for (const id of ['scene', 'projector', 'model', 'dataset']) {
+      assert.equal(await page.getByTestId(id).isVisible(), false, `${id} is hidden inside a slide`);
+    }
+    const scroll = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+    assert.ok(scroll[0] <= w && scroll[1] <= h + 1, `no scrolling inside the slide: ${scroll}`);
+    // The companion shows beside the plot where there is room for it.
+    assert.equal(await page.getByTestId('network').isVisible(), w >= 560);
+    await page.getByTestId('play').click();
+    await waitForText(page, 'step-count', (t) => Number(t) > 0);
+    // The full page opens the same scene without embed.
+    const href = await page.getByTestId('open-full').getAttribute('href');
+    assert.ok(href.includes('scene=9') && !href.includes('embed='), href);
+    await screenshot(page, `layout-embed-${w}x${h}`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

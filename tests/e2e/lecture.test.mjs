@@ -2,7 +2,9 @@
 // every built-in scene loads and trains, shortcuts work, and a broken link loses nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { openApp, screenshot, useAppServer } from './harness.mjs';
+import { num } from './plotkit.mjs';
 
 const app = useAppServer();
 
@@ -164,6 +166,16 @@ test('points, model and plot download as files a user can open again', async () 
   const [pngName, png] = await fetchDownload('export-png');
   assert.equal(pngName, 'nnplay-plot.png');
   assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  // The run as Python: run the script, and it ends where the page is (one step, same loss).
+  const [scriptName, script] = await fetchDownload('export-script');
+  assert.equal(scriptName, 'nnplay.py');
+  const printed = execFileSync('python3', ['-'], { input: script }).toString();
+  const loss = Number(/After 1 steps: training loss ([0-9.e+-]+)/.exec(printed)?.[1]);
+  const shown = num(await text(page, 'train-loss'));
+  assert.ok(Math.abs(loss - shown) <= 1e-4 * Math.max(1, shown), `script ${loss} vs page ${shown}: ${printed}`);
+  const [notebookName, notebook] = await fetchDownload('export-notebook');
+  assert.equal(notebookName, 'nnplay.ipynb');
+  assert.equal(JSON.parse(notebook.toString()).nbformat, 4);
   // The CSV goes back in unchanged.
   await page.getByTestId('upload-data').setInputFiles({ name: 'again.csv', mimeType: 'text/csv', buffer: csv });
   await page.getByTestId('notice').getByText('Loaded 60 points').waitFor();

@@ -4,7 +4,7 @@
 // collects console errors. Screenshots: target/screenshots/playground-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, screenshot, useAppServer } from './harness.mjs';
+import { openForTest, screenshot, useAppServer } from './harness.mjs';
 import {
   ORANGE,
   BLUE,
@@ -29,15 +29,8 @@ import {
 
 const app = useAppServer();
 
-/**
- * Opens the app at `hash` for test `t`; the page closes when the test ends, pass or fail (so a
- * failed test never leaves training running under the next one). The caller checks `errors`.
- */
-async function open(t, hash = '', options = {}) {
-  const opened = await openApp(app.browser, app.server.url + hash, options);
-  t.after(() => opened.page.close());
-  return opened;
-}
+/** Opens the app at `hash` for test `t` (see openForTest). */
+const open = (t, hash, options) => openForTest(app, t, hash, options);
 
 /** Clicks the plot at plot coordinates `at` (options: { button, shift }). */
 async function clickPlot(page, at, { button = 'left', shift = false } = {}) {
@@ -397,7 +390,8 @@ test('a valid URL hash is applied, and edits (and hand-edited hashes) stay in sy
   await waitForText(page, 'model-formula', (t) => t === 'f(x) = w₁·x₁ + w₂·|x₁²+x₂²−0.6| + b');
   await until(() => hashValue(page, 'features'), (v) => v === 'x1,ring', { what: 'features in the hash' });
 
-  await page.getByTestId('speed').selectOption('max');
+  // The pace slider's last notch is "as fast as it goes".
+  await page.getByTestId('pace').fill('16');
   await until(() => hashValue(page, 'pace'), (v) => v === 'max', { what: 'pace in the hash' });
   await page.getByTestId('dataset').selectOption('circle');
   await until(() => hashValue(page, 'dataset'), (v) => v === 'circle', { what: 'dataset in the hash' });

@@ -1,6 +1,7 @@
 //! Data: labelled points in the square [-1, 1]², and seeded generators for the lecture's data
 //! sets. Every generator is a pure function of its [`DataSpec`].
 
+use super::classes::{class_target, MAX_CLASSES, MIN_CLASSES};
 use super::rng::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -9,7 +10,8 @@ use serde::{Deserialize, Serialize};
 pub struct Point {
     /// The inputs (x1, x2), inside [-1, 1]².
     pub x: [f32; 2],
-    /// The target: the class as ±1 for classification, a value in [-1, 1] for regression.
+    /// The target: for two classes ±1 (class 1 is +1), for three or more the class index
+    /// 0 … K − 1 (see [`crate::classes`]); for regression a value in [-1, 1].
     pub y: f32,
     /// True for a test point (never trained on), false for a training point.
     pub test: bool,
@@ -18,7 +20,7 @@ pub struct Point {
 /// Whether targets are classes or real values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Task {
-    /// Two classes, stored as y = +1 and y = −1.
+    /// Classes: two stored as y = +1 and y = −1, or three to five stored as the class index.
     Classification,
     /// A real-valued target.
     Regression,
@@ -37,6 +39,12 @@ pub enum Preset {
     Gauss,
     /// Two interleaved spirals.
     Spiral,
+    /// Three classes: three Gaussian clouds.
+    Blobs3,
+    /// Three classes: three interleaved spiral arms.
+    Spiral3,
+    /// Four classes: the four quadrants, one class each.
+    Quadrants4,
     /// Regression: a tilted plane.
     Plane,
     /// Regression: a sum of Gaussian bumps.
@@ -51,6 +59,16 @@ impl Preset {
             _ => Task::Classification,
         }
     }
+
+    /// How many classes this preset's points belong to (0 for regression).
+    pub fn classes(self) -> usize {
+        match self {
+            Preset::Plane | Preset::Bumps => 0,
+            Preset::Blobs3 | Preset::Spiral3 => 3,
+            Preset::Quadrants4 => 4,
+            _ => 2,
+        }
+    }
 }
 
 // Classification first.
@@ -60,6 +78,9 @@ crate::keyed_enum!(Preset {
     Ring => "ring", "Ring";
     Gauss => "gauss", "Two Gaussians";
     Spiral => "spiral", "Two spirals";
+    Blobs3 => "blobs3", "Three blobs (3 classes)";
+    Spiral3 => "spiral3", "Three spirals (3 classes)";
+    Quadrants4 => "quadrants4", "Four quadrants (4 classes)";
     Plane => "plane", "Plane (regression)";
     Bumps => "bumps", "Bumps (regression)";
 });
@@ -96,8 +117,16 @@ impl Default for DataSpec {
 pub struct Dataset {
     /// Classification or regression.
     pub task: Task,
+    /// How many classes the targets name: 2 to [`MAX_CLASSES`] for classification, 0 for
+    /// regression.
+    #[serde(default = "two_classes")]
+    pub classes: usize,
     /// The points, training and test mixed.
     pub points: Vec<Point>,
+}
+
+fn two_classes() -> usize {
+    MIN_CLASSES
 }
 
 /// The threshold on |x1² + x2² − 0.6| below which a ring point is positive.
@@ -107,12 +136,32 @@ pub const RING_HALF_WIDTH: f32 = 0.2;
 const MAX_JITTER: f64 = 0.25;
 
 impl Dataset {
-    /// An empty data set for the given task.
+    /// An empty data set for the given task (two classes for classification).
     pub fn empty(task: Task) -> Self {
+        Self::empty_with_classes(task, MIN_CLASSES)
+    }
+
+    /// An empty data set for the given task and number of classes (clamped to 2 …
+    /// [`MAX_CLASSES`] for classification, 0 for regression).
+    pub fn empty_with_classes(task: Task, classes: usize) -> Self {
         Dataset {
             task,
+            classes: match task {
+                Task::Classification => classes.clamp(MIN_CLASSES, MAX_CLASSES),
+                Task::Regression => 0,
+            },
             points: Vec::new(),
         }
+    }
+
+    /// The number of output units a model of these points needs (see [`crate::output_units`]).
+    pub fn output_units(&self) -> usize {
+        super::classes::output_units(self.task, self.classes)
+    }
+
+    /// The loss to train on these points (see [`crate::loss_for`]).
+    pub fn loss(&self) -> super::model::Loss {
+        super::classes::loss_for(self.task, self.classes)
     }
 
     /// Generates the data set `spec` describes.
@@ -129,6 +178,9 @@ impl Dataset {
                 Preset::Ring => ring_point(&mut rng),
                 Preset::Gauss => gauss_point(&mut rng, i),
                 Preset::Spiral => spiral_point(&mut rng, i, n),
+                Preset::Blobs3 => blob_point(&mut rng, i),
+                Preset::Spiral3 => spiral_arm_point(&mut rng, i, n),
+                Preset::Quadrants4 => quadrant_point(&mut rng),
                 Preset::Plane | Preset::Bumps => {
                     let x = [rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)];
                     let clean = regression_target(spec.preset, x);
@@ -150,6 +202,7 @@ impl Dataset {
         split_train_test(&mut points, spec.test_fraction, &mut rng);
         Dataset {
             task: spec.preset.task(),
+            classes: spec.preset.classes(),
             points,
         }
     }
@@ -250,6 +303,43 @@ fn spiral_point(rng: &mut Rng, i: usize, n: usize) -> ([f64; 2], f64) {
     (polar(r, angle), label(i.is_multiple_of(2)))
 }
 
+/// Three round clouds (standard deviation 0.15) centred 0.55 from the origin at 90°, 210° and
+/// 330°; point i is of class i mod 3.
+fn blob_point(rng: &mut Rng, i: usize) -> ([f64; 2], f64) {
+    let class = i % 3;
+    let angle = std::f64::consts::FRAC_PI_2 + class as f64 * std::f64::consts::TAU / 3.0;
+    let [cx, cy] = polar(0.55, angle);
+    (
+        [cx + 0.15 * rng.normal(), cy + 0.15 * rng.normal()],
+        class_target(class, 3) as f64,
+    )
+}
+
+/// Three spiral arms of 1¼ turns from the centre outwards, a third of a turn apart; point i is
+/// of class i mod 3.
+fn spiral_arm_point(rng: &mut Rng, i: usize, n: usize) -> ([f64; 2], f64) {
+    let class = i % 3;
+    let per_arm = n.div_ceil(3).max(1);
+    let t = (i / 3) as f64 / per_arm as f64;
+    let r = 0.08 + 0.87 * t;
+    let angle =
+        1.25 * std::f64::consts::TAU * t + class as f64 * std::f64::consts::TAU / 3.0 + 0.05 * rng.normal();
+    (polar(r, angle), class_target(class, 3) as f64)
+}
+
+/// A point in one of the four quadrants, off the axes like XOR's; its class is the quadrant,
+/// counted anticlockwise from the top right (x1 > 0, x2 > 0 is class 1).
+fn quadrant_point(rng: &mut Rng) -> ([f64; 2], f64) {
+    let x = [off_axis(rng, 0.05), off_axis(rng, 0.05)];
+    let class = match (x[0] > 0.0, x[1] > 0.0) {
+        (true, true) => 0,
+        (false, true) => 1,
+        (false, false) => 2,
+        (true, false) => 3,
+    };
+    (x, class_target(class, 4) as f64)
+}
+
 /// The noiseless target of a regression preset at `x` (zero for classification presets).
 pub fn regression_target(preset: Preset, x: [f64; 2]) -> f64 {
     match preset {
@@ -287,16 +377,28 @@ mod tests {
             assert_eq!(data.points.len(), 400);
             assert_eq!(data.test_count(), 100, "{preset}");
             assert_eq!(data.task, preset.task());
+            assert_eq!(data.classes, preset.classes());
             for p in &data.points {
                 assert!(p.x.iter().all(|v| (-1.0..=1.0).contains(v)), "{preset}");
                 assert!(p.y.is_finite());
-                if preset.task() == Task::Classification {
-                    assert!(p.y == 1.0 || p.y == -1.0);
+                match preset.classes() {
+                    0 => {}
+                    2 => assert!(p.y == 1.0 || p.y == -1.0),
+                    k => assert!(p.y.fract() == 0.0 && (0.0..k as f32).contains(&p.y), "{preset}"),
                 }
             }
-            if preset.task() == Task::Classification {
-                let positives = data.points.iter().filter(|p| p.y > 0.0).count();
-                assert!((100..300).contains(&positives), "{preset}: {positives}");
+            // Every class gets its share of the points.
+            let k = preset.classes();
+            for class in 0..k {
+                let share = data
+                    .points
+                    .iter()
+                    .filter(|p| crate::class_of(p.y, k) == class)
+                    .count();
+                assert!(
+                    (400 / k / 2..=400 * 3 / k / 2).contains(&share),
+                    "{preset} class {class}: {share}"
+                );
             }
         }
     }
@@ -309,6 +411,22 @@ mod tests {
         for p in Dataset::generate(&spec(Preset::Ring)).points {
             let d = (p.x[0] * p.x[0] + p.x[1] * p.x[1] - 0.6).abs();
             assert_eq!(p.y > 0.0, d < RING_HALF_WIDTH);
+        }
+        for p in Dataset::generate(&spec(Preset::Quadrants4)).points {
+            let quadrant = match (p.x[0] > 0.0, p.x[1] > 0.0) {
+                (true, true) => 0.0,
+                (false, true) => 1.0,
+                (false, false) => 2.0,
+                (true, false) => 3.0,
+            };
+            assert_eq!(p.y, quadrant);
+        }
+        // Each blob's points lie around its own centre.
+        for p in Dataset::generate(&spec(Preset::Blobs3)).points {
+            let angle = std::f64::consts::FRAC_PI_2 + p.y as f64 * std::f64::consts::TAU / 3.0;
+            let centre = polar(0.55, angle);
+            let d = ((p.x[0] as f64 - centre[0]).powi(2) + (p.x[1] as f64 - centre[1]).powi(2)).sqrt();
+            assert!(d < 0.75, "{p:?}");
         }
         for p in Dataset::generate(&spec(Preset::Plane)).points {
             let expected = regression_target(Preset::Plane, [p.x[0] as f64, p.x[1] as f64]);

@@ -98,7 +98,7 @@ fn reference_loss(model: &Model, batch: &CheckBatch, loss: Loss, nudge: Option<N
             }
             std::mem::swap(&mut input, &mut output);
         }
-        total += loss_f64(loss, input[0], batch.y[k] as f64);
+        total += loss_f64(loss, &input, batch.y[k]);
     }
     Evaluation {
         loss: total / batch.y.len().max(1) as f64,
@@ -124,10 +124,20 @@ fn activation_f64(act: Activation, z: f64) -> f64 {
     }
 }
 
-fn loss_f64(loss: Loss, f: f64, y: f64) -> f64 {
+/// The loss of one example whose output units hold `outputs`, in `f64`: the one-unit losses
+/// read the first; softmax cross-entropy is log Σₖ e^{fₖ} − f_y, written out here
+/// independently of the engine's own.
+fn loss_f64(loss: Loss, outputs: &[f64], y: f32) -> f64 {
+    let (f, y64) = (outputs[0], y as f64);
     match loss {
-        Loss::Logistic => super::model::softplus(-y * f),
-        Loss::Squared => (f - y) * (f - y),
+        Loss::Logistic => super::model::softplus(-y64 * f),
+        Loss::Squared => (f - y64) * (f - y64),
+        Loss::Softmax => {
+            let top = outputs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let log_total = top + libm::log(outputs.iter().map(|&s| libm::exp(s - top)).sum::<f64>());
+            let class = (y64.round().max(0.0) as usize).min(outputs.len() - 1);
+            log_total - outputs[class]
+        }
     }
 }
 

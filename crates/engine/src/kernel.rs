@@ -8,7 +8,7 @@
 //! with penalty λ (see [`random_feature_penalty`]).
 
 use super::activation::Activation;
-use super::ridge::{solve_spd, RidgeError};
+use super::ridge::{solve_spd_columns, RidgeError};
 use std::f64::consts::PI;
 
 /// The limit kernel of a kind of random feature, if it has a closed form (tanh does not).
@@ -72,23 +72,38 @@ pub fn random_feature_penalty(lambda: f32, k: usize) -> f32 {
 }
 
 /// Kernel ridge regression with an unpenalised intercept: minimises
-/// (1/n)·Σ(f(xᵢ) − yᵢ)² + (λ/2)·‖f‖² over f = c + Σ αⱼ K(·, xⱼ), by centring the kernel.
+/// (1/n)·Σ(f(xᵢ) − yᵢ)² + (λ/2)·‖f‖² over f = c + Σ αⱼ K(·, xⱼ), by centring the kernel; for
+/// several target columns at once (one-vs-rest classes), each column its own f.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KernelRidge {
     kernel: Kernel,
     points: Vec<[f64; 2]>,
+    /// One α of n per column, one after another.
     alpha: Vec<f64>,
     /// mean_j K(xᵢ, xⱼ) for each training point.
     row_means: Vec<f64>,
     grand_mean: f64,
-    y_mean: f64,
+    /// The mean target of each column.
+    y_mean: Vec<f64>,
 }
 
 impl KernelRidge {
     /// Fits to `points` with targets `y` and penalty `lambda` (λ above).
     pub fn fit(kernel: Kernel, points: &[[f64; 2]], y: &[f64], lambda: f64) -> Result<Self, RidgeError> {
+        Self::fit_columns(kernel, points, y, 1, lambda)
+    }
+
+    /// Fits `columns` functions to `points` at once: `y` holds each column's n targets one
+    /// column after another. One factorisation of the kernel matrix serves every column.
+    pub fn fit_columns(
+        kernel: Kernel,
+        points: &[[f64; 2]],
+        y: &[f64],
+        columns: usize,
+        lambda: f64,
+    ) -> Result<Self, RidgeError> {
         let n = points.len();
-        if n == 0 || y.len() != n {
+        if n == 0 || columns == 0 || y.len() != n * columns {
             return Err(RidgeError::NoData);
         }
         let mut gram = vec![0.0; n * n];
@@ -109,9 +124,16 @@ impl KernelRidge {
                 gram[i * n + j] += grand_mean - row_means[i] - row_means[j];
             }
         }
-        let y_mean = y.iter().sum::<f64>() / n as f64;
-        let mut alpha: Vec<f64> = y.iter().map(|v| v - y_mean).collect();
-        solve_spd(&mut gram, n, n as f64 * lambda / 2.0, &mut alpha)?;
+        let y_mean: Vec<f64> = y
+            .chunks_exact(n)
+            .map(|c| c.iter().sum::<f64>() / n as f64)
+            .collect();
+        let mut alpha: Vec<f64> = y
+            .chunks_exact(n)
+            .zip(&y_mean)
+            .flat_map(|(c, m)| c.iter().map(move |v| v - m))
+            .collect();
+        solve_spd_columns(&mut gram, n, n as f64 * lambda / 2.0, &mut alpha, columns)?;
         Ok(KernelRidge {
             kernel,
             points: points.to_vec(),
@@ -122,16 +144,26 @@ impl KernelRidge {
         })
     }
 
-    /// The fitted function at `x`.
+    /// The fitted function at `x` (of the first column).
     pub fn predict(&self, x: [f64; 2]) -> f64 {
+        let mut out = [0.0];
+        self.predict_columns(x, &mut out);
+        out[0]
+    }
+
+    /// Every column's fitted function at `x`, into `out` (as many as both have).
+    pub fn predict_columns(&self, x: [f64; 2], out: &mut [f64]) {
         let k: Vec<f64> = self.points.iter().map(|&p| self.kernel.eval(x, p)).collect();
         let mean = k.iter().sum::<f64>() / k.len() as f64;
-        self.y_mean
-            + k.iter()
-                .zip(&self.alpha)
-                .zip(&self.row_means)
-                .map(|((kx, a), rm)| (kx - mean - rm + self.grand_mean) * a)
-                .sum::<f64>()
+        let n = self.points.len();
+        for ((o, alpha), y_mean) in out.iter_mut().zip(self.alpha.chunks_exact(n)).zip(&self.y_mean) {
+            *o = y_mean
+                + k.iter()
+                    .zip(alpha)
+                    .zip(&self.row_means)
+                    .map(|((kx, a), rm)| (kx - mean - rm + self.grand_mean) * a)
+                    .sum::<f64>();
+        }
     }
 }
 

@@ -7,12 +7,15 @@
 //! [`ModelSpec::random_features`], [`ModelSpec::mlp`]). A [`Trainer`] runs minibatch SGD on a
 //! [`Dataset`] with reusable buffers; [`Model::trace`] follows one example through the network;
 //! [`check_gradients`] compares backprop with finite differences; [`solve_last_layer`] gives
-//! the exact optimum of the convex cases. [`labs`] holds the numerics of the page's labs;
-//! [`surface`] the loss surface, the paths across it and the optimizer race.
+//! the exact optimum of the convex cases. [`classes`] says how two to five classes are stored
+//! and scored (one logistic unit for two, softmax over K units for more). [`labs`] holds the
+//! numerics of the page's labs; [`surface`] the loss surface, the paths across it and the
+//! optimizer race.
 
 #![warn(missing_docs)]
 
 mod activation;
+pub mod classes;
 mod data;
 mod features;
 mod gradcheck;
@@ -29,6 +32,10 @@ mod trace;
 mod train;
 
 pub use activation::Activation;
+pub use classes::{
+    class_of, class_probabilities, class_probability_grid, class_target, confusion_matrix, loss_for,
+    output_units, predicted_class, ConfusionMatrix, MAX_CLASSES, MIN_CLASSES,
+};
 pub use data::{
     regression_target, split_train_test, DataSpec, Dataset, Point, Preset, Task, RING_HALF_WIDTH,
 };
@@ -41,11 +48,11 @@ pub use model::{
     MAX_RANDOM_FEATURES, MAX_UNITS,
 };
 pub use names::UnknownName;
-pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, MOMENTUM};
-pub use ridge::{layer_inputs, solve_last_layer, solve_spd, RidgeError, RidgeSolution};
+pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MOMENTUM};
+pub use ridge::{layer_inputs, solve_last_layer, solve_spd, solve_spd_columns, RidgeError, RidgeSolution};
 pub use rng::Rng;
 pub use trace::Trace;
 pub use train::{
-    evaluate_points, forward_grid, forward_points, grid_cell, initial_model, predict_grid, predict_points,
-    sample_stride, Metrics, SplitMetrics, TrainConfig, Trainer,
+    evaluate_points, forward_grid, forward_points, grid_cell, initial_model, minibatch_rng, predict_grid,
+    predict_points, sample_stride, Metrics, SplitMetrics, TrainConfig, Trainer,
 };

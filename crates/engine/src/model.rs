@@ -3,6 +3,7 @@
 //! minibatch held in reusable buffers.
 
 use super::activation::Activation;
+use super::classes::{self, MAX_CLASSES};
 use super::features::FeatureMap;
 use super::math;
 use super::rng::Rng;
@@ -15,15 +16,29 @@ pub enum Loss {
     Logistic,
     /// Squared loss (f(x) − y)² (regression, or classification with y = ±1 as targets).
     Squared,
+    /// Softmax cross-entropy −log p_y over the K output units, p = softmax(f(x)), for the class
+    /// index y ∈ {0, …, K − 1} (classification with three or more classes; see [`crate::classes`]).
+    Softmax,
 }
 
 impl Loss {
-    /// The loss of prediction `f` against target `y`, in `f64` (stable for large margins).
+    /// The loss of a one-unit prediction `f` against target `y`, in `f64` (stable for large
+    /// margins). Softmax over one unit is certain of its only class: zero.
     pub fn value(self, f: f32, y: f32) -> f64 {
         let (f, y) = (f as f64, y as f64);
         match self {
             Loss::Logistic => softplus(-y * f),
             Loss::Squared => (f - y) * (f - y),
+            Loss::Softmax => 0.0,
+        }
+    }
+
+    /// The loss of one example whose output units hold `scores` (one value unless the loss is
+    /// softmax, which reads them all; the others read the first).
+    pub fn example_value(self, scores: &[f32], y: f32) -> f64 {
+        match self {
+            Loss::Softmax => classes::softmax_cross_entropy(scores, classes::softmax_class(y, scores.len())),
+            _ => self.value(scores[0], y),
         }
     }
 
@@ -31,11 +46,14 @@ impl Loss {
     /// is computed through `exp` rather than the fast σ, so it keeps its relative accuracy for
     /// confident points (margin y·f of 15 or 30, where σ(−m) is 3e-7 or 1e-13), whose tiny
     /// gradients the gradient norms and Adam's second moments are made of late in training.
+    /// Softmax's deltas involve every output unit (see [`Model::backward`]); over one unit they
+    /// are zero.
     #[inline(always)]
     pub fn derivative(self, f: f32, y: f32) -> f32 {
         match self {
             Loss::Logistic => -y / (1.0 + libm::expf(y * f)),
             Loss::Squared => 2.0 * (f - y),
+            Loss::Softmax => 0.0,
         }
     }
 }
@@ -43,6 +61,7 @@ impl Loss {
 crate::keyed_enum!(Loss {
     Logistic => "logistic";
     Squared => "squared";
+    Softmax => "softmax";
 });
 
 /// log(1 + e^m), without overflow for large |m|.
@@ -80,17 +99,25 @@ pub struct LayerSpec {
     pub init: LayerInit,
 }
 
-/// A whole model: feature map, hidden layers and a one-unit output layer.
+/// A whole model: feature map, hidden layers and an output layer of [`ModelSpec::outputs`] units.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModelSpec {
     /// The fixed feature map φ.
     pub features: FeatureMap,
     /// The hidden layers, input side first (empty for linear and hand-made models).
     pub hidden: Vec<LayerSpec>,
-    /// σ of the single output unit (linear for the lecture's models).
+    /// σ of the output units (linear for the lecture's models).
     pub output_activation: Activation,
     /// Multiplies the standard deviation of every [`LayerInit::Scaled`] layer.
     pub init_scale: f32,
+    /// The number of output units: 1 for regression and two classes, K for K ≥ 3 classes
+    /// (see [`crate::output_units`]); at most [`MAX_CLASSES`].
+    #[serde(default = "one_output")]
+    pub outputs: usize,
+}
+
+fn one_output() -> usize {
+    1
 }
 
 /// The largest number of hidden layers a model may have.
@@ -113,6 +140,16 @@ impl ModelSpec {
             hidden: Vec::new(),
             output_activation: Activation::Linear,
             init_scale: 1.0,
+            outputs: 1,
+        }
+    }
+
+    /// The same model with `outputs` output units (clamped to 1 … [`MAX_CLASSES`]): one per
+    /// class for three or more classes.
+    pub fn with_outputs(self, outputs: usize) -> Self {
+        ModelSpec {
+            outputs: outputs.clamp(1, MAX_CLASSES),
+            ..self
         }
     }
 
@@ -150,7 +187,7 @@ impl ModelSpec {
     pub fn layers(&self) -> Vec<LayerSpec> {
         let mut layers = self.hidden.clone();
         layers.push(LayerSpec {
-            units: 1,
+            units: self.outputs.clamp(1, MAX_CLASSES),
             activation: self.output_activation,
             frozen: false,
             init: LayerInit::Scaled,
@@ -254,7 +291,8 @@ impl Dense {
     }
 }
 
-/// A model: the feature map and its dense layers (the last one is the single output unit).
+/// A model: the feature map and its dense layers (the last one is the output layer: one unit,
+/// or one per class for three or more classes).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Model {
     /// φ.
@@ -291,6 +329,7 @@ impl Gradients {
 pub struct Workspace {
     capacity: usize,
     len: usize,
+    output_units: usize,
     /// x1 of each input in the batch.
     pub x1: Vec<f32>,
     /// x2 of each input in the batch.
@@ -321,6 +360,7 @@ impl Workspace {
         Workspace {
             capacity,
             len: 0,
+            output_units: model.layers.last().map_or(1, |l| l.outputs),
             x1: vec![0.0; capacity],
             x2: vec![0.0; capacity],
             targets: vec![0.0; capacity],
@@ -356,9 +396,26 @@ impl Workspace {
         self.len == 0
     }
 
-    /// The model outputs f(x) of the batch last passed forward.
+    /// The model outputs f(x) of the batch last passed forward (of the first output unit, the
+    /// only one unless there are three or more classes: see [`Workspace::scores`]).
     pub fn outputs(&self) -> &[f32] {
         &self.a.last().expect("a model has an output layer")[..self.len]
+    }
+
+    /// The number of output units.
+    pub fn output_units(&self) -> usize {
+        self.output_units
+    }
+
+    /// The values of every output unit (up to [`MAX_CLASSES`]) for example `b` of the batch last
+    /// passed forward, gathered into `buffer`.
+    pub fn scores<'a>(&self, b: usize, buffer: &'a mut [f32; MAX_CLASSES]) -> &'a [f32] {
+        let units = self.output_units.min(MAX_CLASSES);
+        let rows = self.a.last().expect("a model has an output layer");
+        for (k, slot) in buffer[..units].iter_mut().enumerate() {
+            *slot = rows[k * self.len + b];
+        }
+        &buffer[..units]
     }
 
     /// Row `unit` of layer `layer`'s activations (layer 0 = first dense layer).
@@ -444,9 +501,17 @@ impl Model {
         let scale = 1.0 / n as f32;
         {
             let out = &self.layers[last];
-            let (f, z, delta) = (&ws.a[last][..n], &ws.z[last][..n], &mut ws.delta[last][..n]);
-            for b in 0..n {
-                delta[b] = loss.derivative(f[b], ws.targets[b]) * scale;
+            let len = out.outputs * n;
+            let (f, z, delta) = (&ws.a[last][..len], &ws.z[last][..len], &mut ws.delta[last][..len]);
+            if loss == Loss::Softmax {
+                // δₖ = (pₖ − [k = y]) / n for every output unit k.
+                classes::softmax_deltas(f, &ws.targets, n, delta);
+            } else {
+                // The one-unit losses read the first output unit only.
+                for b in 0..n {
+                    delta[b] = loss.derivative(f[b], ws.targets[b]) * scale;
+                }
+                delta[n..].fill(0.0);
             }
             out.activation.scale_by_derivative(z, f, delta);
         }
@@ -491,7 +556,8 @@ impl Model {
         }
     }
 
-    /// f(x) at a single point (allocates its own buffers: for occasional use, not in loops).
+    /// f(x) at a single point, of the first output unit (allocates its own buffers: for
+    /// occasional use, not in loops).
     pub fn predict(&self, x: [f32; 2]) -> f32 {
         let mut ws = Workspace::new(self, 1);
         ws.x1[0] = x[0];

@@ -23,9 +23,12 @@ crate::keyed_enum!(OptimizerKind {
 
 /// The momentum coefficient μ of [`OptimizerKind::Momentum`].
 pub const MOMENTUM: f32 = 0.9;
-const ADAM_BETA1: f32 = 0.9;
-const ADAM_BETA2: f32 = 0.999;
-const ADAM_EPSILON: f32 = 1e-8;
+/// Adam's decay rate β1 of the running mean of gradients.
+pub const ADAM_BETA1: f32 = 0.9;
+/// Adam's decay rate β2 of the running mean of squared gradients.
+pub const ADAM_BETA2: f32 = 0.999;
+/// Adam's ε, added to √v̂ so the step stays finite where gradients vanish.
+pub const ADAM_EPSILON: f32 = 1e-8;
 
 /// Settings of the update; the learning rate and penalties can change between steps.
 ///

@@ -2,6 +2,7 @@
 //! is squared, minimising (1/n)·Σ(f(xᵢ) − yᵢ)² + (λ/2)·‖w‖² is ridge regression on the features
 //! the frozen part of the model computes, solved here in closed form.
 
+use super::classes::softmax_class;
 use super::data::{Dataset, Point};
 use super::math::dot_f64 as dot;
 use super::model::Model;
@@ -35,24 +36,45 @@ impl fmt::Display for RidgeError {
 /// The optimal last layer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RidgeSolution {
-    /// The weights w, one per feature entering the last layer.
+    /// The weights, one row of p (one per feature entering the last layer) for each output unit,
+    /// laid out as the layer holds them.
     pub weights: Vec<f32>,
-    /// The (unpenalised) bias.
-    pub bias: f32,
+    /// The (unpenalised) bias of each output unit.
+    pub bias: Vec<f32>,
 }
 
 impl RidgeSolution {
-    /// Writes the solution into the last layer of `model`.
+    /// Writes the solution into the last layer of `model` (the model it was solved for).
     pub fn install(&self, model: &mut Model) {
         let last = model.layers.last_mut().expect("a model has an output layer");
-        last.weights.copy_from_slice(&self.weights);
-        last.bias[0] = self.bias;
+        for (w, &v) in last.weights.iter_mut().zip(&self.weights) {
+            *w = v;
+        }
+        for (b, &v) in last.bias.iter_mut().zip(&self.bias) {
+            *b = v;
+        }
     }
+}
+
+/// The least-squares targets of each output unit for the training points, one column of n after
+/// another: y itself for one output unit (±1 for two classes, the value for regression); for
+/// K ≥ 3 classes one-vs-rest, +1 for the unit of the point's class and −1 for the others.
+pub(crate) fn least_squares_targets(train: &[&Point], units: usize) -> Vec<f64> {
+    if units == 1 {
+        return train.iter().map(|pt| pt.y as f64).collect();
+    }
+    let mut y = vec![-1.0; units * train.len()];
+    for (i, pt) in train.iter().enumerate() {
+        y[softmax_class(pt.y, units) * train.len() + i] = 1.0;
+    }
+    y
 }
 
 /// Solves for the last layer of `model` on the training points of `data` with penalty `l2`
 /// (λ in the objective above). Works in the primal when there are fewer features than points
-/// and in the dual otherwise; the bias is left unpenalised by centring.
+/// and in the dual otherwise; the bias is left unpenalised by centring. With K ≥ 3 output units
+/// (classes) each unit is fitted one-vs-rest to ±1, and the largest score
+/// predicts the class.
 pub fn solve_last_layer(model: &Model, data: &Dataset, l2: f32) -> Result<RidgeSolution, RidgeError> {
     let last = model.layers.len() - 1;
     if model.layers[..last].iter().any(|l| !l.frozen) {
@@ -67,8 +89,9 @@ pub fn solve_last_layer(model: &Model, data: &Dataset, l2: f32) -> Result<RidgeS
         return Err(RidgeError::NoData);
     }
     let p = model.layers[last].inputs;
+    let units = model.layers[last].outputs;
     let mut phi = layer_inputs(model, &train, last);
-    let y: Vec<f64> = train.iter().map(|pt| pt.y as f64).collect();
+    let y = least_squares_targets(&train, units);
     // Centre so the bias drops out of the penalised problem.
     let mut feature_mean = vec![0.0; p];
     for row in phi.chunks_exact(p.max(1)).take(n) {
@@ -76,28 +99,37 @@ pub fn solve_last_layer(model: &Model, data: &Dataset, l2: f32) -> Result<RidgeS
             *m += v / n as f64;
         }
     }
-    let y_mean = y.iter().sum::<f64>() / n as f64;
+    let y_mean: Vec<f64> = y
+        .chunks_exact(n)
+        .map(|column| column.iter().sum::<f64>() / n as f64)
+        .collect();
     for row in phi.chunks_exact_mut(p.max(1)).take(n) {
         for (v, m) in row.iter_mut().zip(&feature_mean) {
             *v -= m;
         }
     }
-    let yc: Vec<f64> = y.iter().map(|v| v - y_mean).collect();
-    // Stationarity: (ΦᵀΦ + c·I) w = Φᵀy with c = nλ/2.
+    let yc: Vec<f64> = y
+        .chunks_exact(n)
+        .zip(&y_mean)
+        .flat_map(|(column, m)| column.iter().map(move |v| v - m))
+        .collect();
+    // Stationarity: (ΦᵀΦ + c·I) w = Φᵀy with c = nλ/2, for each unit's y.
     let c = n as f64 * l2.max(0.0) as f64 / 2.0;
     let weights = if p <= n {
         let mut gram = vec![0.0; p * p];
-        let mut rhs = vec![0.0; p];
-        for (row, &target) in phi.chunks_exact(p.max(1)).take(n).zip(&yc) {
+        let mut rhs = vec![0.0; units * p];
+        for (i, row) in phi.chunks_exact(p.max(1)).take(n).enumerate() {
             for a in 0..p {
-                rhs[a] += row[a] * target;
+                for k in 0..units {
+                    rhs[k * p + a] += row[a] * yc[k * n + i];
+                }
                 for b in 0..=a {
                     gram[a * p + b] += row[a] * row[b];
                 }
             }
         }
         symmetrize(&mut gram, p);
-        solve_spd(&mut gram, p, c, &mut rhs)?;
+        solve_spd_columns(&mut gram, p, c, &mut rhs, units)?;
         rhs
     } else {
         // w = Φᵀ α with (ΦΦᵀ + c·I) α = y.
@@ -108,20 +140,26 @@ pub fn solve_last_layer(model: &Model, data: &Dataset, l2: f32) -> Result<RidgeS
             }
         }
         symmetrize(&mut kernel, n);
-        let mut alpha = yc.clone();
-        solve_spd(&mut kernel, n, c, &mut alpha)?;
-        let mut w = vec![0.0; p];
-        for (row, a) in phi.chunks_exact(p).zip(&alpha) {
-            for (wi, v) in w.iter_mut().zip(row) {
-                *wi += a * v;
+        let mut alpha = yc;
+        solve_spd_columns(&mut kernel, n, c, &mut alpha, units)?;
+        let mut w = vec![0.0; units * p];
+        for (w, alpha) in w.chunks_exact_mut(p).zip(alpha.chunks_exact(n)) {
+            for (row, a) in phi.chunks_exact(p).zip(alpha) {
+                for (wi, v) in w.iter_mut().zip(row) {
+                    *wi += a * v;
+                }
             }
         }
         w
     };
-    let bias = y_mean - dot(&weights, &feature_mean);
+    let bias = y_mean
+        .iter()
+        .enumerate()
+        .map(|(k, m)| (m - dot(&weights[k * p..(k + 1) * p], &feature_mean)) as f32)
+        .collect();
     Ok(RidgeSolution {
         weights: weights.iter().map(|&v| v as f32).collect(),
-        bias: bias as f32,
+        bias,
     })
 }
 
@@ -158,6 +196,18 @@ fn symmetrize(m: &mut [f64], n: usize) {
 /// c is too small for the factorisation to succeed, a jitter proportional to A's trace is added,
 /// which yields the minimum-norm solution's close neighbour.
 pub fn solve_spd(a: &mut [f64], n: usize, c: f64, b: &mut [f64]) -> Result<(), RidgeError> {
+    solve_spd_columns(a, n, c, b, 1)
+}
+
+/// [`solve_spd`] for `columns` right-hand sides at once, stored one after another in `b`
+/// (column j is `b[j·n .. (j+1)·n]`): one factorisation serves them all.
+pub fn solve_spd_columns(
+    a: &mut [f64],
+    n: usize,
+    c: f64,
+    b: &mut [f64],
+    columns: usize,
+) -> Result<(), RidgeError> {
     let trace: f64 = (0..n).map(|i| a[i * n + i]).sum();
     let base = a.to_vec();
     let mut jitter = c;
@@ -168,13 +218,15 @@ pub fn solve_spd(a: &mut [f64], n: usize, c: f64, b: &mut [f64]) -> Result<(), R
         }
         if cholesky(a, n) {
             // Forward then backward substitution with L Lᵀ.
-            for i in 0..n {
-                let s = b[i] - (0..i).map(|k| a[i * n + k] * b[k]).sum::<f64>();
-                b[i] = s / a[i * n + i];
-            }
-            for i in (0..n).rev() {
-                let s = b[i] - (i + 1..n).map(|k| a[k * n + i] * b[k]).sum::<f64>();
-                b[i] = s / a[i * n + i];
+            for b in b.chunks_exact_mut(n.max(1)).take(columns) {
+                for i in 0..n {
+                    let s = b[i] - (0..i).map(|k| a[i * n + k] * b[k]).sum::<f64>();
+                    b[i] = s / a[i * n + i];
+                }
+                for i in (0..n).rev() {
+                    let s = b[i] - (i + 1..n).map(|k| a[k * n + i] * b[k]).sum::<f64>();
+                    b[i] = s / a[i * n + i];
+                }
             }
             return Ok(());
         }

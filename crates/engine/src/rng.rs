@@ -39,6 +39,12 @@ impl Rng {
         Rng::new(splitmix64(&mut sm))
     }
 
+    /// The generator's state, xoshiro256++'s four words: with [`Rng::next_u64`]'s few lines it
+    /// lets another language continue the same sequence.
+    pub fn state(&self) -> [u64; 4] {
+        self.state
+    }
+
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         let [s0, s1, s2, s3] = self.state;

@@ -1,6 +1,7 @@
 //! A single example followed through the network: its forward activations and its backward
 //! deltas at every unit, for showing the chain rule with real numbers.
 
+use super::classes::{self, MAX_CLASSES};
 use super::model::{Gradients, Loss, Model, Workspace};
 use serde::{Deserialize, Serialize};
 
@@ -19,10 +20,18 @@ pub struct Trace {
     pub z: Vec<Vec<f32>>,
     /// Activations a = σ(z) of each dense layer.
     pub a: Vec<Vec<f32>>,
-    /// δ = ∂L/∂z of each dense layer (zero below a sign layer, whose derivative is zero).
+    /// δ = ∂L/∂z of each dense layer (zero below a sign layer, whose derivative is zero). At
+    /// the output under softmax these are the K deltas pₖ − [k = y].
     pub delta: Vec<Vec<f32>>,
-    /// f(x).
+    /// f(x) of the first output unit (the only one unless there are three or more classes;
+    /// the last entry of `a` holds every output unit's value).
     pub output: f32,
+    /// The probability of each class: σ(f) and 1 − σ(f) for the logistic loss, the softmax of
+    /// the K scores for softmax, none for the squared loss.
+    pub probabilities: Vec<f32>,
+    /// The class index y names under softmax or the logistic loss (see [`crate::classes`]);
+    /// `None` for the squared loss.
+    pub class: Option<usize>,
     /// L(f(x), y).
     pub loss: f64,
 }
@@ -54,6 +63,22 @@ impl Model {
         let mut grads = Gradients::zeros(self);
         self.backward(&mut ws, loss, &mut grads, true);
         let output = ws.outputs()[0];
+        let mut buffer = [0.0f32; MAX_CLASSES];
+        let scores = ws.scores(0, &mut buffer);
+        let units = scores.len();
+        let (probabilities, class) = match loss {
+            Loss::Squared => (Vec::new(), None),
+            Loss::Logistic => {
+                let mut p = vec![0.0; 2];
+                classes::class_probabilities(&scores[..1], &mut p);
+                (p, Some(classes::class_of(y, 2)))
+            }
+            Loss::Softmax => {
+                let mut p = vec![0.0; units];
+                classes::softmax(scores, &mut p);
+                (p, Some(classes::softmax_class(y, units)))
+            }
+        };
         let width = self.features.width();
         let shape = |rows: &[Vec<f32>]| -> Vec<Vec<f32>> {
             rows.iter()
@@ -70,7 +95,9 @@ impl Model {
             a: shape(&ws.a),
             delta: shape(&ws.delta),
             output,
-            loss: loss.value(output, y),
+            probabilities,
+            class,
+            loss: loss.example_value(scores, y),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! points, and predictions over a grid for the heatmap. After construction a step allocates
 //! nothing: the data, the batch order and every buffer are reused.
 
+use super::classes::{self, ConfusionMatrix, MAX_CLASSES};
 use super::data::{Dataset, Task};
 use super::model::{Gradients, Loss, Model, ModelSpec, Workspace};
 use super::optim::{Optimizer, OptimizerConfig};
@@ -36,7 +37,8 @@ pub struct SplitMetrics {
     pub count: usize,
     /// The mean loss (NaN when there are no points).
     pub loss: f64,
-    /// Classification: the fraction classified correctly (sign of f equals y).
+    /// Classification: the fraction classified correctly (the sign of f for two classes, the
+    /// largest score for more; see [`crate::classes`]).
     /// Regression: the coefficient of determination R² = 1 − SSE/SST.
     pub score: f64,
 }
@@ -87,6 +89,7 @@ pub struct Trainer {
     pub config: TrainConfig,
     spec: ModelSpec,
     task: Task,
+    classes: usize,
     train: Columns,
     test: Columns,
     order: Vec<u32>,
@@ -116,6 +119,12 @@ pub fn initial_model(spec: &ModelSpec, seed: u64) -> Model {
     Model::new(spec, &mut Rng::stream(seed, INIT_STREAM))
 }
 
+/// The generator that orders the minibatches of a [`Trainer`] seeded with `seed`: it shuffles the
+/// training points once when the data is set, and again at the end of every epoch.
+pub fn minibatch_rng(seed: u64) -> Rng {
+    Rng::stream(seed, ORDER_STREAM)
+}
+
 impl Trainer {
     /// A fresh model drawn from `seed`, ready to train on `data`.
     pub fn new(spec: ModelSpec, config: TrainConfig, data: &Dataset, seed: u64) -> Self {
@@ -130,11 +139,12 @@ impl Trainer {
             config,
             spec,
             task: data.task,
+            classes: data.classes,
             train: Columns::default(),
             test: Columns::default(),
             order: Vec::new(),
             cursor: 0,
-            rng: Rng::stream(seed, ORDER_STREAM),
+            rng: minibatch_rng(seed),
             seed,
             steps: 0,
             epochs: 0,
@@ -165,6 +175,7 @@ impl Trainer {
         points.extend((0..self.test.len()).map(|i| point(&self.test, i, true)));
         Dataset {
             task: self.task,
+            classes: self.classes,
             points,
         }
     }
@@ -173,13 +184,14 @@ impl Trainer {
     /// Reuses its buffers when the number of points does not grow.
     pub fn set_data(&mut self, data: &Dataset) {
         self.task = data.task;
+        self.classes = data.classes;
         let old_train = self.train.len();
         self.train.fill(data.points.iter().filter(|p| !p.test));
         self.test.fill(data.points.iter().filter(|p| p.test));
         if self.train.len() != old_train || self.order.is_empty() {
             // The order depends only on the seed and the number of points, not on the edits
             // that led here: a link to the edited points replays the same run.
-            self.rng = Rng::stream(self.seed, ORDER_STREAM);
+            self.rng = minibatch_rng(self.seed);
             self.order.clear();
             self.order.extend(0..self.train.len() as u32);
             self.rng.shuffle(&mut self.order);
@@ -249,6 +261,11 @@ impl Trainer {
     /// Full passes over the training points so far.
     pub fn epochs(&self) -> u64 {
         self.epochs
+    }
+
+    /// The number of classes of the data (0 for regression).
+    pub fn classes(&self) -> usize {
+        self.classes
     }
 
     /// The number of training points.
@@ -343,12 +360,69 @@ impl Trainer {
         }
     }
 
-    /// f(x) over a `resolution × resolution` grid covering [-1, 1]², row-major with the top
+    /// f(x) (of the first output unit; see [`Trainer::predict_class_grid`] for three or more
+    /// classes) over a `resolution × resolution` grid covering [-1, 1]², row-major with the top
     /// row at x2 = +1 (as an image is laid out): cell (r, c) is centred at
     /// x1 = −1 + (c + ½)·2/res, x2 = 1 − (r + ½)·2/res.
     pub fn predict_grid(&mut self, resolution: usize, out: &mut [f32]) {
         predict_grid(&self.model, &mut self.eval, resolution, out);
     }
+
+    /// The probability of each class over a `resolution²` grid laid out like
+    /// [`Trainer::predict_grid`]: class k's plane is `out[k·res² .. (k+1)·res²]` (`out` holds
+    /// classes × res² values; two planes for two classes). Allocates nothing: for every frame.
+    pub fn predict_class_grid(&mut self, resolution: usize, out: &mut [f32]) {
+        classes::class_probability_grid(&self.model, &mut self.eval, resolution, out);
+    }
+
+    /// The confusion matrix on the training points, or on the test points with `test`, from at
+    /// most `max_points` evenly spaced ones (as [`Trainer::evaluate_sampled`] picks them).
+    /// Empty (no classes) for regression.
+    pub fn confusion_matrix(&mut self, test: bool, max_points: usize) -> ConfusionMatrix {
+        let count = if self.task == Task::Classification {
+            self.classes
+        } else {
+            0
+        };
+        let mut matrix = ConfusionMatrix::new(count);
+        if count == 0 {
+            return matrix;
+        }
+        let data = if test { &self.test } else { &self.train };
+        let ws = &mut self.eval;
+        let mut scores = [0.0f32; MAX_CLASSES];
+        let mut indices = sampled_indices(data.len(), max_points);
+        loop {
+            let n = fill_chunk(ws, data, &mut indices);
+            if n == 0 {
+                break;
+            }
+            self.model.forward(ws, n);
+            for b in 0..n {
+                let truth = classes::class_of(ws.targets[b], count);
+                matrix.record(truth, classes::predicted_class(ws.scores(b, &mut scores)));
+            }
+        }
+        matrix
+    }
+}
+
+/// Every k-th index of `len`, with k the smallest stride that leaves at most `max_points`.
+fn sampled_indices(len: usize, max_points: usize) -> std::iter::StepBy<std::ops::Range<usize>> {
+    (0..len).step_by(sample_stride(len, max_points))
+}
+
+/// Copies the next points `indices` names (up to the workspace's capacity) into `ws`;
+/// returns how many.
+fn fill_chunk(ws: &mut Workspace, data: &Columns, indices: &mut impl Iterator<Item = usize>) -> usize {
+    let mut n = 0;
+    for i in indices.take(ws.capacity()) {
+        ws.x1[n] = data.x1[i];
+        ws.x2[n] = data.x2[i];
+        ws.targets[n] = data.y[i];
+        n += 1;
+    }
+    n
 }
 
 /// The centre of cell `cell` of a `resolution²` grid over [−1, 1]², row by row from the top
@@ -439,28 +513,27 @@ fn evaluate_split(
     task: Task,
     max_points: usize,
 ) -> SplitMetrics {
-    let stride = sample_stride(data.len(), max_points);
-    let sampled = || (0..data.len()).step_by(stride);
+    let sampled = || sampled_indices(data.len(), max_points);
     let total = sampled().count();
     let (mut loss_sum, mut correct, mut sse) = (0.0f64, 0usize, 0.0f64);
     let mean_y = sampled().map(|i| data.y[i] as f64).sum::<f64>() / total.max(1) as f64;
     let sst: f64 = sampled().map(|i| (data.y[i] as f64 - mean_y).powi(2)).sum();
     let mut indices = sampled();
+    let mut scores = [0.0f32; MAX_CLASSES];
     loop {
-        let mut n = 0;
-        for i in indices.by_ref().take(ws.capacity()) {
-            ws.x1[n] = data.x1[i];
-            ws.x2[n] = data.x2[i];
-            ws.targets[n] = data.y[i];
-            n += 1;
-        }
+        let n = fill_chunk(ws, data, &mut indices);
         if n == 0 {
             break;
         }
         model.forward(ws, n);
-        for (&f, &y) in ws.outputs().iter().zip(&ws.targets[..n]) {
-            loss_sum += loss.value(f, y);
-            correct += usize::from((f >= 0.0) == (y > 0.0));
+        for b in 0..n {
+            let (scores, y) = (ws.scores(b, &mut scores), ws.targets[b]);
+            let f = scores[0];
+            loss_sum += loss.example_value(scores, y);
+            correct += usize::from(match loss {
+                Loss::Softmax => classes::predicted_class(scores) == classes::softmax_class(y, scores.len()),
+                _ => (f >= 0.0) == (y > 0.0),
+            });
             sse += (f as f64 - y as f64).powi(2);
         }
     }

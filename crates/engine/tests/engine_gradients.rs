@@ -1,13 +1,13 @@
-//! Backprop against finite differences, for every model family, activation and loss.
+//! Backprop against finite differences, for every model family, activation and loss, with two
+//! classes, three and five.
 
 use nnplay_engine::{
-    check_gradients, reference_mean_loss, Activation, CheckBatch, DataSpec, Dataset, FeatureMap, Gradients,
-    HandFeature, Loss, Model, ModelSpec, Preset, Rng, Workspace,
+    check_gradients, class_target, reference_mean_loss, Activation, CheckBatch, DataSpec, Dataset,
+    FeatureMap, Gradients, HandFeature, Loss, Model, ModelSpec, Preset, Rng, Workspace, MAX_CLASSES,
 };
 
-/// Runs backprop on a fixed batch and returns the largest relative error of any layer.
+/// Runs backprop on a fixed batch of a preset and returns the largest relative error of any layer.
 fn worst_error(spec: &ModelSpec, loss: Loss, preset: Preset, seed: u64) -> f64 {
-    let model = Model::new(spec, &mut Rng::new(seed));
     let data = Dataset::generate(&DataSpec {
         preset,
         count: 12,
@@ -15,6 +15,12 @@ fn worst_error(spec: &ModelSpec, loss: Loss, preset: Preset, seed: u64) -> f64 {
         test_fraction: 0.0,
         seed,
     });
+    worst_error_on(spec, loss, &data, seed)
+}
+
+/// Runs backprop on the points of `data` and returns the largest relative error of any layer.
+fn worst_error_on(spec: &ModelSpec, loss: Loss, data: &Dataset, seed: u64) -> f64 {
+    let model = Model::new(spec, &mut Rng::new(seed));
     let n = data.points.len();
     let mut ws = Workspace::new(&model, n);
     for (k, p) in data.points.iter().enumerate() {
@@ -31,11 +37,9 @@ fn worst_error(spec: &ModelSpec, loss: Loss, preset: Preset, seed: u64) -> f64 {
         y: &ws.targets[..n],
     };
     // The f32 forward pass agrees with the independent f64 one.
-    let f32_loss: f64 = ws
-        .outputs()
-        .iter()
-        .zip(&ws.targets)
-        .map(|(&f, &y)| loss.value(f, y))
+    let mut scores = [0.0f32; MAX_CLASSES];
+    let f32_loss: f64 = (0..n)
+        .map(|b| loss.example_value(ws.scores(b, &mut scores), ws.targets[b]))
         .sum::<f64>()
         / n as f64;
     let f64_loss = reference_mean_loss(&model, &batch, loss);
@@ -120,6 +124,69 @@ fn networks_with_a_non_linear_output_and_a_frozen_middle_layer() {
     spec.hidden[1].frozen = true;
     let err = worst_error(&spec, Loss::Squared, Preset::Circle, 6);
     assert!(err < TOLERANCE, "frozen middle: {err}");
+}
+
+/// Twelve points of the three-arm spiral, labelled with `classes` classes in turn.
+fn points_of(classes: usize, seed: u64) -> Dataset {
+    let mut data = Dataset::generate(&DataSpec {
+        preset: Preset::Spiral3,
+        count: 12,
+        noise: 0.1,
+        test_fraction: 0.0,
+        seed,
+    });
+    for (i, p) in data.points.iter_mut().enumerate() {
+        p.y = class_target(i % classes, classes);
+    }
+    data.classes = classes;
+    data
+}
+
+#[test]
+fn softmax_in_every_family_with_three_and_five_classes() {
+    let families = [
+        ("linear", ModelSpec::linear()),
+        (
+            "hand-made features",
+            ModelSpec::on_features(FeatureMap::Handmade(HandFeature::ALL.to_vec())),
+        ),
+        (
+            "random sign features",
+            ModelSpec::random_features(Activation::Sign, 40, 2.0),
+        ),
+        (
+            "random cos features",
+            ModelSpec::random_features(Activation::Cos, 40, 2.0),
+        ),
+        (
+            "random ReLU features",
+            ModelSpec::random_features(Activation::Relu, 40, 2.0),
+        ),
+        (
+            "random tanh features",
+            ModelSpec::random_features(Activation::Tanh, 40, 2.0),
+        ),
+        ("tanh network", ModelSpec::mlp(&[6, 5, 4], Activation::Tanh)),
+        ("ReLU network", ModelSpec::mlp(&[6, 5], Activation::Relu)),
+        ("sigmoid network", ModelSpec::mlp(&[6, 5], Activation::Sigmoid)),
+        ("linear network", ModelSpec::mlp(&[4], Activation::Linear)),
+    ];
+    for (name, spec) in families {
+        for classes in [3, 5] {
+            let seed = 3 + classes as u64;
+            let spec = spec.clone().with_outputs(classes);
+            let err = worst_error_on(&spec, Loss::Softmax, &points_of(classes, seed), seed);
+            assert!(err < TOLERANCE, "{name}, {classes} classes: {err}");
+        }
+    }
+}
+
+/// Softmax over two output units is a valid model too, and its gradients are as exact.
+#[test]
+fn softmax_over_two_units_is_exact_as_well() {
+    let spec = ModelSpec::mlp(&[5], Activation::Tanh).with_outputs(2);
+    let err = worst_error_on(&spec, Loss::Softmax, &points_of(2, 9), 9);
+    assert!(err < TOLERANCE, "{err}");
 }
 
 #[test]

@@ -13,7 +13,7 @@ use nnplay_engine::surface::{
     SurfaceError, Window,
 };
 use nnplay_engine::{
-    solve_last_layer, Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec,
+    class_target, solve_last_layer, Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec,
     OptimizerConfig, OptimizerKind, Preset, TrainConfig, Trainer, MOMENTUM,
 };
 
@@ -69,6 +69,12 @@ fn surface_of(trainer: &Trainer, data: &Dataset, plane: Plane) -> Surface {
 fn the_surface_at_the_current_weights_is_the_training_loss() {
     let classes = data(Preset::Xor, 150, 1);
     let values = data(Preset::Bumps, 150, 2);
+    // Three classes: softmax reads every output unit.
+    let mut three = data(Preset::Spiral, 150, 3);
+    three.classes = 3;
+    for (i, p) in three.points.iter_mut().enumerate() {
+        p.y = class_target(i % 3, 3);
+    }
     let two_features = FeatureMap::Handmade(vec![HandFeature::X1X2, HandFeature::Ring]);
     let cases = [
         (ModelSpec::linear(), &classes, Loss::Logistic, true),
@@ -101,6 +107,13 @@ fn the_surface_at_the_current_weights_is_the_training_loss() {
             ModelSpec::mlp(&[5], Activation::Relu),
             &values,
             Loss::Squared,
+            false,
+        ),
+        (ModelSpec::linear().with_outputs(3), &three, Loss::Softmax, false),
+        (
+            ModelSpec::mlp(&[6], Activation::Tanh).with_outputs(3),
+            &three,
+            Loss::Softmax,
             false,
         ),
     ];

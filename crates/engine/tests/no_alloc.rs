@@ -1,10 +1,10 @@
 //! A training step allocates nothing: a counting global allocator watches this thread while
-//! steps run, for every model family and optimizer; nor do the loss surface's slices, the
-//! optimizer race and path recording.
+//! steps run, for every model family and optimizer, with two classes and with five; nor do the
+//! loss surface's slices, the optimizer race and path recording.
 
 use nnplay_engine::{
-    Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec, OptimizerConfig, OptimizerKind,
-    Preset, TrainConfig, Trainer,
+    class_target, Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec, OptimizerConfig,
+    OptimizerKind, Preset, TrainConfig, Trainer,
 };
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -56,16 +56,33 @@ fn training_steps_evaluation_and_grids_allocate_nothing() {
         test_fraction: 0.3,
         seed: 2,
     });
+    // The same points in five classes.
+    let mut five = data.clone();
+    five.classes = 5;
+    for (i, p) in five.points.iter_mut().enumerate() {
+        p.y = class_target(i % 5, 5);
+    }
+    assert_eq!(five.loss(), Loss::Softmax);
+    for data in [data, five] {
+        steps_allocate_nothing(&data);
+    }
+    // The watcher itself works.
+    assert!(allocations_during(|| drop(vec![1u8; 10])) > 0);
+}
+
+fn steps_allocate_nothing(data: &Dataset) {
     let specs = [
         ModelSpec::linear(),
         ModelSpec::on_features(FeatureMap::Handmade(HandFeature::ALL.to_vec())),
         ModelSpec::random_features(Activation::Cos, 300, 2.0),
         ModelSpec::mlp(&[16, 8, 4], Activation::Relu),
     ];
+    let classes = data.classes;
     for spec in specs {
+        let spec = spec.with_outputs(data.output_units());
         for kind in OptimizerKind::ALL {
             let config = TrainConfig {
-                loss: Loss::Logistic,
+                loss: data.loss(),
                 batch_size: 7,
                 optimizer: OptimizerConfig {
                     kind,
@@ -74,8 +91,9 @@ fn training_steps_evaluation_and_grids_allocate_nothing() {
                     l2: 1e-4,
                 },
             };
-            let mut trainer = Trainer::new(spec.clone(), config, &data, 3);
+            let mut trainer = Trainer::new(spec.clone(), config, data, 3);
             let mut grid = vec![0.0; 64 * 64];
+            let mut planes = vec![0.0; classes * 64 * 64];
             // Several epochs, so reshuffles and partial last batches are covered too.
             let count = allocations_during(|| {
                 for _ in 0..100 {
@@ -84,14 +102,13 @@ fn training_steps_evaluation_and_grids_allocate_nothing() {
                 trainer.epoch();
                 trainer.evaluate();
                 trainer.predict_grid(64, &mut grid);
-                trainer.set_data(&data);
+                trainer.predict_class_grid(64, &mut planes);
+                trainer.set_data(data);
             });
-            assert_eq!(count, 0, "{spec:?} with {kind}");
+            assert_eq!(count, 0, "{spec:?} with {kind}, {classes} classes");
             assert!(trainer.steps() > 100);
         }
     }
-    // The watcher itself works.
-    assert!(allocations_during(|| drop(vec![1u8; 10])) > 0);
 }
 
 /// Filling a loss surface in slices, evaluating it at a point, stepping an optimizer race and
@@ -106,21 +123,32 @@ fn surface_slices_races_and_paths_allocate_nothing() {
         test_fraction: 0.2,
         seed: 4,
     });
-    for spec in [
+    // The same points in five classes: softmax reads five output units.
+    let mut five = data.clone();
+    five.classes = 5;
+    for (i, p) in five.points.iter_mut().enumerate() {
+        p.y = class_target(i % 5, 5);
+    }
+    let specs = [
         ModelSpec::linear(),
         ModelSpec::random_features(Activation::Relu, 50, 1.0),
         ModelSpec::mlp(&[8, 8], Activation::Tanh),
-    ] {
+    ];
+    let cases = specs
+        .iter()
+        .map(|spec| (spec.clone(), &data))
+        .chain(specs.iter().map(|spec| (spec.clone().with_outputs(5), &five)));
+    for (spec, data) in cases {
         let config = TrainConfig {
-            loss: Loss::Logistic,
+            loss: data.loss(),
             batch_size: 10,
             optimizer: OptimizerConfig::default(),
         };
-        let trainer = Trainer::new(spec.clone(), config, &data, 2);
+        let trainer = Trainer::new(spec.clone(), config, data, 2);
         let plane = Plane::exact(&trainer.model).unwrap_or_else(|| Plane::random(&trainer.model, 1).unwrap());
         let layout = plane.layout().clone();
         let window = Window::around(&[plane.project_model(&trainer.model)], 1.0);
-        let mut surface = Surface::new(&trainer.model, &data, Objective::of(&config), plane, window).unwrap();
+        let mut surface = Surface::new(&trainer.model, data, Objective::of(&config), plane, window).unwrap();
         let mut race = Race::new(&trainer);
         let mut path = Recording::new(2, 50);
         let mut trail = Recording::trail(&layout);

@@ -1,8 +1,9 @@
 //! Property tests: generated models, batches and optimizer settings.
 //!
 //! - Backprop's gradients equal the `f64` finite-difference reference for every model family,
-//!   depth 0–4, widths 1–40, batches 1–200, every activation, both losses, every feature map,
-//!   random features with every σ, and frozen layers (whose gradients are exactly zero).
+//!   depth 0–4, widths 1–40, batches 1–200, every activation, every loss (softmax
+//!   cross-entropy over 2–5 output units among them), every feature map, random features with
+//!   every σ, and frozen layers (whose gradients are exactly zero).
 //! - One optimizer step equals its written definition for SGD, momentum and Adam, with L1 and
 //!   L2 penalties.
 //!
@@ -12,10 +13,10 @@
 
 use nnplay_engine::{
     check_gradients, Activation, CheckBatch, FeatureMap, Gradients, HandFeature, LayerInit, LayerSpec, Loss,
-    Model, ModelSpec, Optimizer, OptimizerConfig, OptimizerKind, Rng, Workspace, MOMENTUM,
+    Model, ModelSpec, Optimizer, OptimizerConfig, OptimizerKind, Rng, Workspace, MAX_CLASSES, MOMENTUM,
 };
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngSeed};
+use proptest::test_runner::{Config, RngSeed, TestCaseError};
 
 /// `cases` cases from a fixed seed unless `PROPTEST_CASES` or `PROPTEST_RNG_SEED` say otherwise
 /// (the default configuration reads both).
@@ -83,6 +84,53 @@ fn model_spec() -> impl Strategy<Value = ModelSpec> {
     ]
 }
 
+/// Backprop on `n` random examples (targets drawn by `target`) against the finite differences of
+/// the independent `f64` model on up to 12 parameters of every trainable layer; frozen layers
+/// must get exactly zero.
+fn backprop_matches(
+    spec: &ModelSpec,
+    n: usize,
+    loss: Loss,
+    seed: u64,
+    target: impl Fn(&mut Rng) -> f32,
+) -> Result<(), TestCaseError> {
+    let mut rng = Rng::new(seed);
+    let model = Model::new(spec, &mut rng);
+    let mut ws = Workspace::new(&model, n);
+    for k in 0..n {
+        ws.x1[k] = rng.uniform(-1.0, 1.0) as f32;
+        ws.x2[k] = rng.uniform(-1.0, 1.0) as f32;
+        ws.targets[k] = target(&mut rng);
+    }
+    model.forward(&mut ws, n);
+    let mut grads = Gradients::zeros(&model);
+    model.backward(&mut ws, loss, &mut grads, false);
+    let batch = CheckBatch {
+        x1: &ws.x1[..n],
+        x2: &ws.x2[..n],
+        y: &ws.targets[..n],
+    };
+    let checks = check_gradients(&model, &batch, loss, &grads, 12, &mut rng);
+    prop_assert_eq!(checks.len(), model.layers.len());
+    for (check, layer) in checks.iter().zip(&model.layers) {
+        let l = check.layer;
+        if layer.frozen {
+            prop_assert_eq!(check.checked, 0);
+            prop_assert!(grads.weights[l].iter().chain(&grads.bias[l]).all(|&g| g == 0.0));
+            prop_assert_eq!(grads.norms[l], 0.0);
+        } else {
+            prop_assert!(
+                check.max_relative_error < 2e-3,
+                "layer {} of {:?}: {:?}",
+                l,
+                spec,
+                check
+            );
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(config(256))]
 
@@ -96,36 +144,28 @@ proptest! {
         seed in any::<u64>(),
     ) {
         let loss = if logistic { Loss::Logistic } else { Loss::Squared };
-        let mut rng = Rng::new(seed);
-        let model = Model::new(&spec, &mut rng);
-        let mut ws = Workspace::new(&model, n);
-        for k in 0..n {
-            ws.x1[k] = rng.uniform(-1.0, 1.0) as f32;
-            ws.x2[k] = rng.uniform(-1.0, 1.0) as f32;
-            ws.targets[k] = match loss {
-                Loss::Logistic => if rng.chance(0.5) { 1.0 } else { -1.0 },
-                Loss::Squared => rng.uniform(-1.5, 1.5) as f32,
-            };
-        }
-        model.forward(&mut ws, n);
-        let mut grads = Gradients::zeros(&model);
-        model.backward(&mut ws, loss, &mut grads, false);
-        let batch = CheckBatch { x1: &ws.x1[..n], x2: &ws.x2[..n], y: &ws.targets[..n] };
-        let checks = check_gradients(&model, &batch, loss, &grads, 12, &mut rng);
-        prop_assert_eq!(checks.len(), model.layers.len());
-        for (check, layer) in checks.iter().zip(&model.layers) {
-            let l = check.layer;
-            if layer.frozen {
-                prop_assert_eq!(check.checked, 0);
-                prop_assert!(grads.weights[l].iter().chain(&grads.bias[l]).all(|&g| g == 0.0));
-                prop_assert_eq!(grads.norms[l], 0.0);
+        backprop_matches(&spec, n, loss, seed, |rng| {
+            if !logistic {
+                rng.uniform(-1.5, 1.5) as f32
+            } else if rng.chance(0.5) {
+                1.0
             } else {
-                prop_assert!(
-                    check.max_relative_error < 2e-3,
-                    "layer {} of {:?}: {:?}", l, spec, check
-                );
+                -1.0
             }
-        }
+        })?;
+    }
+
+    /// The same for softmax cross-entropy over K = 2 … 5 output units, with class indices as
+    /// targets: the output deltas p − onehot(y) and everything backprop builds on them.
+    #[test]
+    fn softmax_backprop_equals_finite_differences(
+        spec in model_spec(),
+        classes in 2usize..=MAX_CLASSES,
+        n in 1usize..=200,
+        seed in any::<u64>(),
+    ) {
+        let spec = spec.with_outputs(classes);
+        backprop_matches(&spec, n, Loss::Softmax, seed, |rng| rng.below(classes) as f32)?;
     }
 }
 

@@ -5,6 +5,7 @@ use super::layout::{distance_to_segment, layer_title, layout, Layout, TypeRoom};
 use super::short;
 use crate::app::canvas::{context_2d, fit_backing_store, font, new_canvas, text_scale};
 use crate::engine::{Model, Trace};
+use crate::page::class_paint::class_colour;
 use crate::page::paint;
 use crate::page::session::{Session, UnitRef};
 use wasm_bindgen::Clamped;
@@ -284,6 +285,7 @@ impl DiagramPainter {
         ctx.set_font(&font(11.0));
         ctx.set_text_align("center");
         let mut k = 0;
+        let last = self.layout.columns.len() - 1;
         for (c, column) in self.layout.columns.iter().enumerate() {
             ctx.set_fill_style_str("#5b6477");
             // Titles stay inside the canvas, however near its edge their column is.
@@ -310,12 +312,17 @@ impl DiagramPainter {
                 );
                 k += 1;
                 let focused = options.focus == Some(UnitRef { layer: c, unit });
-                ctx.set_stroke_style_str(if focused {
-                    "#2f6fdb"
+                // One output unit per class: each framed in its class's colour.
+                let class_unit = c == last && column.units.len() > 1;
+                let stroke = if focused {
+                    "#2f6fdb".to_string()
+                } else if class_unit {
+                    css_rgba(class_colour(unit), 1.0)
                 } else {
-                    "rgba(29, 36, 51, 0.55)"
-                });
-                ctx.set_line_width(if focused { 3.0 } else { 1.0 });
+                    "rgba(29, 36, 51, 0.55)".to_string()
+                };
+                ctx.set_stroke_style_str(&stroke);
+                ctx.set_line_width(if focused || class_unit { 3.0 } else { 1.0 });
                 ctx.stroke_rect(column.x - half, y - half, size, size);
                 if let (Some(trace), true) = (&options.trace, self.layout.labelled) {
                     let [a, d] = unit_labels(trace, c, unit);

@@ -46,6 +46,7 @@ pub(super) fn layer_title(model: &Model, column: usize, narrow: bool) -> String 
         0 if narrow => "φ".into(),
         0 => "features φ".into(),
         c if c == last && narrow => "out".into(),
+        c if c == last && model.layers[c - 1].outputs > 1 => "class scores → softmax".into(),
         c if c == last => "output".into(),
         c if narrow => format!("{c}"),
         c => {

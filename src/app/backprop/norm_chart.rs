@@ -1,6 +1,10 @@
-//! The gradient-norm chart: each trainable layer's gradient norm over time, on a log axis.
+//! The gradient-norm chart: each trainable layer's gradient norm over time, on a log axis,
+//! smoothed (bold) over the raw norms (faint).
 
-use crate::app::canvas::fit_backing_store;
+use crate::app::axes::Axis;
+use crate::app::canvas::{fit_backing_store, text_scale};
+use crate::app::chart::chart_on;
+use crate::page::charts::{smoothed_norms, NORM_SMOOTHING_SPAN};
 use crate::page::session::NormSample;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -25,15 +29,17 @@ pub fn layer_colour(l: usize) -> String {
     format!("rgb({r}, {g}, {b})")
 }
 
-/// Draws each trainable layer's gradient norm over time on a log axis.
-pub fn draw_norm_chart(canvas: &HtmlCanvasElement, history: &[NormSample], frozen: &[bool]) {
+/// Draws each trainable layer's gradient norm over time on a log axis: the raw norms faint,
+/// their moving average bold (see [`smoothed_norms`]), against steps on a linear or
+/// logarithmic axis (`log_steps`).
+pub fn draw_norm_chart(canvas: &HtmlCanvasElement, history: &[NormSample], frozen: &[bool], log_steps: bool) {
     let (_, _, ratio) = fit_backing_store(canvas);
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
         return;
     };
     let root = backend.into_drawing_area();
     let _ = root.fill(&WHITE);
-    let font = (12.0 * ratio) as u32;
+    let font = (12.0 * ratio * text_scale()) as u32;
     let values = history
         .iter()
         .flat_map(|s| s.norms[..s.layers].iter().copied())
@@ -52,38 +58,31 @@ pub fn draw_norm_chart(canvas: &HtmlCanvasElement, history: &[NormSample], froze
         let _ = root.present();
         return;
     }
-    let last = history.last().map_or(1, |s| s.step).max(1) as f64;
+    let steps = Axis::steps(history.last().map_or(1, |s| s.step), log_steps);
+    let norms = Axis::values(lo * 0.7, hi * 1.4, true);
+    let smoothed = smoothed_norms(history, NORM_SMOOTHING_SPAN);
     let draw = || -> Result<(), Box<dyn std::error::Error>> {
-        let mut chart = ChartBuilder::on(&root)
-            .margin(font / 2)
-            .x_label_area_size(font * 2)
-            .y_label_area_size(font * 4)
-            .build_cartesian_2d(0.0..last, (lo * 0.7..hi * 1.4).log_scale())?;
-        chart
-            .configure_mesh()
-            .label_style(("sans-serif", font))
-            .x_labels(5)
-            .y_labels(5)
-            .x_label_formatter(&crate::app::chart::step_label)
-            .y_label_formatter(&|v| format!("{v:.0e}"))
-            .light_line_style(BLACK.mix(0.04))
-            .bold_line_style(BLACK.mix(0.1))
-            .draw()?;
+        let mut chart = chart_on(&root, &steps, &norms, font)?;
         let layers = history.last().map_or(0, |s| s.layers);
+        let bold = (2.5 * ratio).round().max(1.0) as u32;
+        let faint = ratio.round().max(1.0) as u32;
         for l in 0..layers {
             if frozen.get(l).copied().unwrap_or(false) {
                 continue;
             }
             let colour = LAYER_COLOURS[l % LAYER_COLOURS.len()];
-            let points: Vec<(f64, f64)> = history
-                .iter()
-                .filter(|s| s.layers == layers && s.norms[l] > 0.0 && s.norms[l].is_finite())
-                .map(|s| (s.step as f64, s.norms[l]))
-                .collect();
+            let line = |samples: &[NormSample]| -> Vec<(f64, f64)> {
+                samples
+                    .iter()
+                    .filter(|s| s.layers == layers && s.norms[l] > 0.0 && s.norms[l].is_finite())
+                    .map(|s| (steps.at(s.step as f64), norms.at(s.norms[l])))
+                    .collect()
+            };
             chart.draw_series(LineSeries::new(
-                points,
-                colour.stroke_width((2.0 * ratio).round().max(1.0) as u32),
+                line(history),
+                colour.mix(0.3).stroke_width(faint),
             ))?;
+            chart.draw_series(LineSeries::new(line(&smoothed), colour.stroke_width(bold)))?;
         }
         Ok(())
     };

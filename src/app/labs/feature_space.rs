@@ -20,10 +20,11 @@ pub(super) fn feature_space_lab(props: &LabProps) -> Html {
     let canvas = use_node_ref();
     let painter = use_mut_ref(GridPainter::default);
     let (projection, layer) = (props.settings.projection, props.settings.space_layer);
-    let (view, task, depth, linear) = props.updater.with_session(|s| {
+    let (view, task, classes, depth, linear) = props.updater.with_session(|s| {
         (
             project(&s.trainer.model, &s.data, projection, layer),
             s.task(),
+            s.classes(),
             s.trainer.model.layers.len(),
             s.settings.model == ModelFamily::Linear,
         )
@@ -35,12 +36,15 @@ pub(super) fn feature_space_lab(props: &LabProps) -> Html {
         use_effect(move || {
             if let (Some(c), Ok(mut painter)) = (canvas.cast::<HtmlCanvasElement>(), painter.try_borrow_mut())
             {
-                painter.paint_feature_space(&c, &view, task);
+                painter.paint_feature_space(&c, &view, task, classes);
             }
         });
     }
     let train: Vec<_> = view.points.iter().filter(|p| !p.test).collect();
-    let correct = train.iter().filter(|p| (p.score >= 0.0) == (p.y > 0.0)).count();
+    let correct = train
+        .iter()
+        .filter(|p| p.correct.unwrap_or((p.score >= 0.0) == (p.y > 0.0)))
+        .count();
     let kind = match view.projection {
         Projection::Separator => "sep",
         Projection::Principal => "pca",

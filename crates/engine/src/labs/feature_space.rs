@@ -1,9 +1,15 @@
 //! The feature-space view: every point drawn at its features h(x) (the values entering the last
 //! layer), projected on a plane, with the last layer's linear rule w·h + b on that plane. It
 //! shows that the last layer is a linear model on whatever features come before it.
+//!
+//! With three or more classes the last layer is K linear scores wₖ·h + bₖ (softmax regression
+//! on the features): the view then shows each score's rule on the plane, and "along w" becomes
+//! the plane through the two main directions of the wₖ, on which the argmax depends (exactly so
+//! for three classes, whose decision depends only on two score differences).
 
 use super::thin;
-use crate::{dot_f64 as dot, layer_inputs, predict_points, Dataset, Model, Point};
+use crate::classes::{class_of, predicted_class, MAX_CLASSES};
+use crate::{dot_f64 as dot, forward_points, layer_inputs, predict_points, Dataset, Model, Point, Task};
 use std::fmt;
 
 /// How the features are projected on the view's plane.
@@ -72,7 +78,11 @@ pub struct ViewPoint {
     /// Whether it is a test point.
     pub test: bool,
     /// The model's output f(x) for it (the last layer's w·h + b: the output unit is linear).
+    /// With three or more classes: the score of the point's class minus the largest other one
+    /// (positive when the model puts it in its class).
     pub score: f64,
+    /// Classification: whether the model puts the point in its class; `None` for regression.
+    pub correct: Option<bool>,
 }
 
 /// The projected data and, for the last layer's inputs, that layer's rule on the plane.
@@ -81,16 +91,22 @@ pub struct FeatureView {
     /// The points.
     pub points: Vec<ViewPoint>,
     /// The last layer's pre-activation on the plane, z(a, b) = c + wa·a + wb·b, as [c, wa, wb];
-    /// `None` for an earlier layer, which the output does not read directly.
+    /// `None` for an earlier layer, which the output does not read directly, and for three or
+    /// more classes (see `class_rules`).
     pub rule: Option<[f64; 3]>,
+    /// With three or more classes, at the last layer: each class's score on the plane,
+    /// zₖ(a, b) = cₖ + waₖ·a + wbₖ·b as [cₖ, waₖ, wbₖ]; the largest names the class there.
+    /// Empty otherwise.
+    pub class_rules: Vec<[f64; 3]>,
     /// Names of the horizontal and vertical axes.
     pub axes: [String; 2],
     /// Which dense layer's inputs are shown (0: the features φ; the last: what the output reads).
     pub layer: usize,
     /// How many values each point has at that layer.
     pub width: usize,
-    /// Whether the plane loses nothing that matters: with a rule, nothing the last layer uses
-    /// (each point sits on its true side of the line); without one, nothing at all (width ≤ 2).
+    /// Whether the plane loses nothing that matters: with a rule (or class rules), nothing the
+    /// last layer uses (each point sits on the side, or in the region, of its model class);
+    /// without one, nothing at all (width ≤ 2).
     pub exact: bool,
     /// The projection used (units out of range fall back to the first two).
     pub projection: Projection,
@@ -129,7 +145,7 @@ fn top_direction(h: &[f64], p: usize, basis: &[&[f64]]) -> Vec<f64> {
     let mut next = vec![0.0; p];
     for _ in 0..60 {
         next.iter_mut().for_each(|x| *x = 0.0);
-        for row in h.chunks_exact(p) {
+        for row in h.chunks_exact(p.max(1)) {
             let along = dot(row, &v);
             next.iter_mut().zip(row).for_each(|(x, r)| *x += along * r);
         }
@@ -165,27 +181,44 @@ pub fn project(model: &Model, data: &Dataset, projection: Projection, layer: Opt
     let last = model.layers.len() - 1;
     let layer = layer.map_or(last, |l| l.min(last));
     let p = model.layers[layer].inputs;
-    let w: Vec<f64> = model.layers[last].weights.iter().map(|&v| v as f64).collect();
+    let units = model.layers[last].outputs;
+    // Each output unit's weights wₖ (one row of the last layer) and bias.
+    let class_rows: Vec<Vec<f64>> = model.layers[last]
+        .weights
+        .chunks_exact(model.layers[last].inputs.max(1))
+        .map(|row| row.iter().map(|&v| v as f64).collect())
+        .collect();
+    let w: Vec<f64> = class_rows.first().cloned().unwrap_or_default();
     let bias = model.layers[last].bias[0] as f64;
 
     // h: n × p, row-major.
     let h = layer_inputs(model, &points.iter().collect::<Vec<_>>(), layer);
-    let scores: Vec<f64> = if layer == last {
-        h.chunks_exact(p.max(1)).map(|row| dot(row, &w) + bias).collect()
+    let (scores, correct) = if units > 1 {
+        class_scores(model, &points, data)
     } else {
-        predict_points(model, &points)
-            .into_iter()
-            .map(f64::from)
-            .collect()
+        let scores: Vec<f64> = if layer == last {
+            (0..n).map(|i| dot(&h[i * p..(i + 1) * p], &w) + bias).collect()
+        } else {
+            predict_points(model, &points)
+                .into_iter()
+                .map(f64::from)
+                .collect()
+        };
+        let correct = scores
+            .iter()
+            .zip(&points)
+            .map(|(&f, pt)| (data.task == Task::Classification).then_some((f >= 0.0) == (pt.y > 0.0)))
+            .collect();
+        (scores, correct)
     };
     let mut mean = vec![0.0; p];
-    for row in h.chunks_exact(p) {
+    for row in h.chunks_exact(p.max(1)) {
         mean.iter_mut()
             .zip(row)
             .for_each(|(m, v)| *m += v / n.max(1) as f64);
     }
     let mut centred = h.clone();
-    for row in centred.chunks_exact_mut(p) {
+    for row in centred.chunks_exact_mut(p.max(1)) {
         row.iter_mut().zip(&mean).for_each(|(v, m)| *v -= m);
     }
 
@@ -200,6 +233,17 @@ pub fn project(model: &Model, data: &Dataset, projection: Projection, layer: Opt
             }
         }
         other => other,
+    };
+    // The class vectors about their mean: the argmax depends on h only through these.
+    let spread_of_classes: Vec<f64> = if units > 1 {
+        let mut rows = class_rows.concat();
+        for k in 0..p {
+            let mean_k = (0..units).map(|u| rows[u * p + k]).sum::<f64>() / units as f64;
+            (0..units).for_each(|u| rows[u * p + k] -= mean_k);
+        }
+        rows
+    } else {
+        Vec::new()
     };
     let unit = |i: usize| -> Vec<f64> { (0..p).map(|k| if k == i { 1.0 } else { 0.0 }).collect() };
     // The plane: base + a·u + b·v, with u and v orthonormal.
@@ -225,6 +269,19 @@ pub fn project(model: &Model, data: &Dataset, projection: Projection, layer: Opt
                 ["1st principal component".into(), "2nd principal component".into()],
             )
         }
+        Projection::Separator if units > 1 => {
+            let u = top_direction(&spread_of_classes, p, &[]);
+            let v = top_direction(&spread_of_classes, p, &[&u]);
+            (
+                u,
+                v,
+                mean.clone(),
+                [
+                    "1st direction between the classes".into(),
+                    "2nd direction between the classes".into(),
+                ],
+            )
+        }
         Projection::Separator => {
             let mut u = w.clone();
             if !normalize(&mut u) {
@@ -242,33 +299,74 @@ pub fn project(model: &Model, data: &Dataset, projection: Projection, layer: Opt
     let along = |row: &[f64], dir: &[f64]| dot(row, dir) - dot(&base, dir);
     let view_points = points
         .iter()
-        .zip(h.chunks_exact(p.max(1)))
-        .zip(scores)
-        .map(|((pt, row), score)| ViewPoint {
-            at: [along(row, &u) as f32, along(row, &v) as f32],
+        .enumerate()
+        .zip(scores.into_iter().zip(correct))
+        .map(|((i, pt), (score, correct))| ViewPoint {
+            at: [
+                along(&h[i * p..(i + 1) * p], &u) as f32,
+                along(&h[i * p..(i + 1) * p], &v) as f32,
+            ],
             y: pt.y,
             test: pt.test,
             score,
+            correct,
         })
         .collect();
-    let (rule, exact) = if layer == last {
-        // w outside the plane's directions is what the view loses.
-        let mut residual = w.clone();
+    let on_plane = |w: &[f64], b: f64| [dot(w, &base) + b, dot(w, &u), dot(w, &v)];
+    // What a direction loses outside the plane, relative to its length.
+    let lost = |direction: &[f64]| {
+        let mut residual = direction.to_vec();
         deflate(&mut residual, &[&u, &v]);
-        let exact = dot(&residual, &residual).sqrt() <= 1e-6 * dot(&w, &w).sqrt().max(1e-12) || p <= 2;
-        (Some([dot(&w, &base) + bias, dot(&w, &u), dot(&w, &v)]), exact)
+        dot(&residual, &residual).sqrt() > 1e-6 * dot(direction, direction).sqrt().max(1e-12)
+    };
+    let (rule, class_rules, exact) = if layer != last {
+        (None, Vec::new(), p <= 2)
+    } else if units > 1 {
+        let biases = &model.layers[last].bias;
+        let rules = class_rows
+            .iter()
+            .zip(biases)
+            .map(|(w, &b)| on_plane(w, b as f64))
+            .collect();
+        let exact = p <= 2 || !spread_of_classes.chunks_exact(p).any(lost);
+        (None, rules, exact)
     } else {
-        (None, p <= 2)
+        // w outside the plane's directions is what the view loses.
+        (Some(on_plane(&w, bias)), Vec::new(), p <= 2 || !lost(&w))
     };
     FeatureView {
         points: view_points,
         rule,
+        class_rules,
         axes,
         layer,
         width: p,
         exact,
         projection,
     }
+}
+
+/// For a model with several output units: each point's margin (its class's score minus the
+/// largest other) and whether the largest score is its class.
+fn class_scores(model: &Model, points: &[Point], data: &Dataset) -> (Vec<f64>, Vec<Option<bool>>) {
+    let classifies = data.task == Task::Classification;
+    let (mut margins, mut correct) = (Vec::with_capacity(points.len()), Vec::with_capacity(points.len()));
+    let mut buffer = [0.0f32; MAX_CLASSES];
+    forward_points(model, points, |ws, first| {
+        for b in 0..ws.len() {
+            let scores = ws.scores(b, &mut buffer);
+            let truth = class_of(points[first + b].y, scores.len());
+            let others = scores
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| k != truth)
+                .map(|(_, &s)| s as f64)
+                .fold(f64::NEG_INFINITY, f64::max);
+            margins.push(scores[truth] as f64 - others);
+            correct.push(classifies.then_some(predicted_class(scores) == truth));
+        }
+    });
+    (margins, correct)
 }
 
 #[cfg(test)]
@@ -395,5 +493,31 @@ mod tests {
         let inputs = project(&model, &data, Projection::Units(0, 1), Some(0));
         assert_eq!(inputs.points[3].at, data.points[3].x);
         assert_eq!(project(&model, &data, Projection::Principal, Some(9)).layer, 2);
+    }
+
+    /// A model without any feature (every hand-made one unticked) has nothing to show, and
+    /// says so with an empty plane instead of failing, with two classes or three.
+    #[test]
+    fn a_model_without_features_gives_an_empty_plane() {
+        let none = ModelSpec::on_features(crate::FeatureMap::Handmade(Vec::new()));
+        for (spec, preset) in [
+            (none.clone(), Preset::Xor),
+            (none.with_outputs(3), Preset::Blobs3),
+        ] {
+            let model = Model::new(&spec, &mut Rng::new(1));
+            let data = Dataset::generate(&DataSpec {
+                preset,
+                ..DataSpec::default()
+            });
+            for projection in [
+                Projection::Separator,
+                Projection::Principal,
+                Projection::Units(0, 1),
+            ] {
+                let view = project(&model, &data, projection, None);
+                assert_eq!((view.width, view.points.len()), (0, 200));
+                assert!(view.exact);
+            }
+        }
     }
 }

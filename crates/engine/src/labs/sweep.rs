@@ -1,10 +1,15 @@
 //! The random-features sweep: for k = 1 … 2000 random features, fit the last layer exactly
 //! (ridge, in closed form) and measure the test error, next to kernel ridge with the kernel the
 //! features approach. The work is cut into small units so the page stays responsive.
+//!
+//! With three or more classes both fits are one-vs-rest: one output per class, fitted to +1 on
+//! its class and −1 elsewhere, and the largest output names the class.
 
 use super::thin;
+use crate::classes::{predicted_class, softmax_class, MAX_CLASSES};
+use crate::ridge::least_squares_targets;
 use crate::{
-    initial_model, predict_points, random_feature_penalty, solve_last_layer, Activation, Dataset, Kernel,
+    forward_points, initial_model, random_feature_penalty, solve_last_layer, Activation, Dataset, Kernel,
     KernelRidge, Model, ModelSpec, Point, Task,
 };
 use std::fmt;
@@ -81,6 +86,8 @@ pub struct KernelResult {
 pub struct Sweep {
     spec: SweepSpec,
     task: Task,
+    /// Outputs fitted per model: one, or one per class for three or more classes.
+    units: usize,
     train: Dataset,
     test: Vec<Point>,
     kernel: Option<Kernel>,
@@ -92,32 +99,40 @@ pub struct Sweep {
     pending_draws: Vec<f64>,
 }
 
-/// The error measure: the misclassified fraction, or the mean squared error.
-fn error(task: Task, predictions: &[f64], points: &[Point]) -> f64 {
+/// The error measure: the misclassified fraction, or the mean squared error. `predictions`
+/// holds `units` outputs per point, point after point.
+fn error(task: Task, predictions: &[f64], units: usize, points: &[Point]) -> f64 {
     let n = points.len().max(1) as f64;
+    let rows = || predictions.chunks_exact(units).zip(points);
     match task {
+        Task::Classification if units == 1 => {
+            rows().filter(|(f, p)| (f[0] >= 0.0) != (p.y > 0.0)).count() as f64 / n
+        }
         Task::Classification => {
-            predictions
-                .iter()
-                .zip(points)
-                .filter(|(f, p)| (**f >= 0.0) != (p.y > 0.0))
+            let mut scores = [0.0f32; MAX_CLASSES];
+            rows()
+                .filter(|(f, p)| {
+                    let scores = &mut scores[..units.min(MAX_CLASSES)];
+                    scores.iter_mut().zip(f.iter()).for_each(|(s, &v)| *s = v as f32);
+                    predicted_class(scores) != softmax_class(p.y, scores.len())
+                })
                 .count() as f64
                 / n
         }
-        Task::Regression => {
-            predictions
-                .iter()
-                .zip(points)
-                .map(|(f, p)| (f - p.y as f64).powi(2))
-                .sum::<f64>()
-                / n
-        }
+        Task::Regression => rows().map(|(f, p)| (f[0] - p.y as f64).powi(2)).sum::<f64>() / n,
     }
 }
 
-/// The model's outputs for `points`, in `f64`.
+/// Every output of the model for `points`, in `f64`, point after point.
 fn predict_all(model: &Model, points: &[Point]) -> Vec<f64> {
-    predict_points(model, points).into_iter().map(f64::from).collect()
+    let mut out = Vec::new();
+    let mut scores = [0.0f32; MAX_CLASSES];
+    forward_points(model, points, |ws, _| {
+        for b in 0..ws.len() {
+            out.extend(ws.scores(b, &mut scores).iter().map(|&v| f64::from(v)));
+        }
+    });
+    out
 }
 
 fn as_f64(x: [f32; 2]) -> [f64; 2] {
@@ -138,8 +153,10 @@ impl Sweep {
         Ok(Sweep {
             spec,
             task: data.task,
+            units: data.output_units(),
             train: Dataset {
                 task: data.task,
+                classes: data.classes,
                 points: thin(&train, MAX_SWEEP_TRAIN),
             },
             test: thin(&test, MAX_SWEEP_TEST),
@@ -240,19 +257,26 @@ impl Sweep {
 
     fn fit_kernel(&self, kernel: Kernel) -> Option<KernelResult> {
         let xs: Vec<[f64; 2]> = self.train.points.iter().map(|p| as_f64(p.x)).collect();
-        let ys: Vec<f64> = self.train.points.iter().map(|p| p.y as f64).collect();
-        let fit = KernelRidge::fit(kernel, &xs, &ys, self.spec.lambda as f64).ok()?;
-        let predict =
-            |points: &[Point]| -> Vec<f64> { points.iter().map(|p| fit.predict(as_f64(p.x))).collect() };
+        let train: Vec<&Point> = self.train.points.iter().collect();
+        let ys = least_squares_targets(&train, self.units);
+        let fit = KernelRidge::fit_columns(kernel, &xs, &ys, self.units, self.spec.lambda as f64).ok()?;
+        let predict = |points: &[Point]| -> Vec<f64> {
+            let mut out = vec![0.0; points.len() * self.units];
+            for (row, p) in out.chunks_exact_mut(self.units).zip(points) {
+                fit.predict_columns(as_f64(p.x), row);
+            }
+            out
+        };
         Some(KernelResult {
-            train_error: error(self.task, &predict(&self.train.points), &self.train.points),
-            test_error: error(self.task, &predict(&self.test), &self.test),
+            train_error: self.error(&predict(&self.train.points), &self.train.points),
+            test_error: self.error(&predict(&self.test), &self.test),
         })
     }
 
     /// Training and test error of ridge on `k` random features of draw `draw`.
     fn fit_features(&self, k: usize, draw: usize) -> (f64, f64) {
-        let spec = ModelSpec::random_features(self.spec.activation, k, self.spec.scale);
+        let spec =
+            ModelSpec::random_features(self.spec.activation, k, self.spec.scale).with_outputs(self.units);
         // Draw 0 has the features a session with this seed trains.
         let mut model = initial_model(&spec, self.spec.seed.wrapping_add(draw as u64));
         let penalty = random_feature_penalty(self.spec.lambda, k);
@@ -262,9 +286,13 @@ impl Sweep {
         }
         let predict = |points: &[Point]| predict_all(&model, points);
         (
-            error(self.task, &predict(&self.train.points), &self.train.points),
-            error(self.task, &predict(&self.test), &self.test),
+            self.error(&predict(&self.train.points), &self.train.points),
+            self.error(&predict(&self.test), &self.test),
         )
+    }
+
+    fn error(&self, predictions: &[f64], points: &[Point]) -> f64 {
+        error(self.task, predictions, self.units, points)
     }
 }
 

@@ -2,7 +2,11 @@
 //! three copies learn a target task from a few labels, side by side: with the pretrained
 //! features frozen, with every pretrained layer trained further, and from scratch with the same
 //! seed. Their test accuracy is compared on the target's test points, also after a shift.
+//!
+//! Source and target may have different numbers of classes (three blobs, then XOR): the last
+//! layer is fresh for the target anyway, with one output per target class.
 
+use crate::classes::{class_of, class_target, MAX_CLASSES};
 use crate::{
     evaluate_points, DataSpec, Dataset, Loss, Model, ModelSpec, OptimizerConfig, OptimizerKind, Point,
     Preset, SplitMetrics, Task, TrainConfig, Trainer,
@@ -124,9 +128,11 @@ impl std::str::FromStr for TargetSource {
     }
 }
 
-/// The target task of a preset: `labels` labelled points (balanced between the classes) among
-/// [`TARGET_POOL`] drawn with `seed`, the rest held out for testing; with `swap`, every target
-/// is negated (the classes trade places).
+/// The target task of a preset: `labels` labelled points (an even share of each class, the first
+/// classes one more when the count does not divide) among [`TARGET_POOL`] drawn with `seed`, the
+/// rest held out for testing. With `swap` the classes trade places: for two classes and for
+/// values every target is negated; with three or more, each class becomes the next (the last
+/// the first).
 pub fn preset_target(preset: Preset, labels: usize, swap: bool, noise: f32, seed: u64) -> Dataset {
     let mut data = Dataset::generate(&DataSpec {
         preset,
@@ -136,17 +142,14 @@ pub fn preset_target(preset: Preset, labels: usize, swap: bool, noise: f32, seed
         seed,
     });
     let labels = labels.clamp(LABELS.0, LABELS.1);
-    let (mut positives, mut negatives, mut taken) = (0, 0, 0);
+    let classes = data.classes;
+    let (mut per_class, mut taken) = ([0usize; MAX_CLASSES], 0);
     for p in &mut data.points {
         p.test = match data.task {
-            // Half the labels from each class (one more positive when odd).
-            Task::Classification if p.y > 0.0 => {
-                positives += 1;
-                positives > labels.div_ceil(2)
-            }
             Task::Classification => {
-                negatives += 1;
-                negatives > labels / 2
+                let class = class_of(p.y, classes);
+                per_class[class] += 1;
+                per_class[class] > labels / classes + usize::from(class < labels % classes)
             }
             Task::Regression => {
                 taken += 1;
@@ -155,7 +158,12 @@ pub fn preset_target(preset: Preset, labels: usize, swap: bool, noise: f32, seed
         };
     }
     if swap {
-        data.points.iter_mut().for_each(|p| p.y = -p.y);
+        for p in &mut data.points {
+            p.y = match classes {
+                0..=2 => -p.y,
+                k => class_target((class_of(p.y, k) + 1) % k, k),
+            };
+        }
     }
     data
 }
@@ -169,6 +177,11 @@ pub enum TransferError {
     NoTrainingPoints(&'static str),
     /// The target is a regression task and the source a classification one, or the reverse.
     TaskMismatch,
+}
+
+/// The loss of a data set's task, and the model shape `spec` with the output units it needs.
+fn head_for(spec: &ModelSpec, data: &Dataset) -> (Loss, ModelSpec) {
+    (data.loss(), spec.clone().with_outputs(data.output_units()))
 }
 
 impl fmt::Display for TransferError {
@@ -213,9 +226,13 @@ pub struct StrategyResult {
 /// The lab's state.
 #[derive(Clone, Debug)]
 pub struct TransferLab {
+    /// The network as asked for (its outputs follow each data set's classes).
     spec: ModelSpec,
     seed: u64,
+    /// The source's loss.
     loss: Loss,
+    /// The target's loss, once fine-tuning started.
+    target_loss: Loss,
     source: Trainer,
     source_points: Vec<Point>,
     /// The pretrained network's score on the source's test points, set when pretraining ends
@@ -236,15 +253,13 @@ impl TransferLab {
         if source.train_count() == 0 {
             return Err(TransferError::NoTrainingPoints("source (the plot)"));
         }
-        let loss = match source.task {
-            Task::Classification => Loss::Logistic,
-            Task::Regression => Loss::Squared,
-        };
-        let trainer = Trainer::new(spec.clone(), lab_config(loss, PRETRAIN_BATCH), source, seed);
+        let (loss, shaped) = head_for(&spec, source);
+        let trainer = Trainer::new(shaped, lab_config(loss, PRETRAIN_BATCH), source, seed);
         Ok(TransferLab {
             spec,
             seed,
             loss,
+            target_loss: loss,
             source: trainer,
             source_points: source.points.clone(),
             source_test: None,
@@ -261,7 +276,7 @@ impl TransferLab {
     /// The task of the source.
     pub fn task(&self) -> Task {
         match self.loss {
-            Loss::Logistic => Task::Classification,
+            Loss::Logistic | Loss::Softmax => Task::Classification,
             Loss::Squared => Task::Regression,
         }
     }
@@ -309,12 +324,13 @@ impl TransferLab {
         if labels == 0 {
             return Err(TransferError::NoTrainingPoints("target"));
         }
-        let config = lab_config(self.loss, labels);
+        let (loss, shaped) = head_for(&self.spec, &target);
+        let config = lab_config(loss, labels);
         let last = pretrained.layers.len() - 1;
         self.runs = Strategy::ALL
             .into_iter()
             .map(|strategy| {
-                let mut trainer = Trainer::new(self.spec.clone(), config, &target, self.seed);
+                let mut trainer = Trainer::new(shaped.clone(), config, &target, self.seed);
                 if strategy != Strategy::Scratch {
                     // Pretrained hidden layers under a fresh last layer: a new task needs a new head.
                     for (layer, source) in trainer.model.layers[..last].iter_mut().zip(&pretrained.layers) {
@@ -326,6 +342,7 @@ impl TransferLab {
             })
             .collect();
         self.target = Some(target);
+        self.target_loss = loss;
         Ok(())
     }
 
@@ -427,7 +444,7 @@ impl TransferLab {
                 ..*p
             })
             .collect();
-        let (loss, task) = (self.loss, target.task);
+        let (loss, task) = (self.target_loss, target.task);
         self.runs
             .iter_mut()
             .map(|(strategy, trainer)| {

@@ -4,6 +4,7 @@ use super::params::ParameterLayout;
 use super::plane::Plane;
 use super::window::Window;
 use super::SurfaceError;
+use crate::classes::MAX_CLASSES;
 use crate::data::Dataset;
 use crate::model::{Loss, Model, Workspace};
 use crate::train::{sample_stride, TrainConfig};
@@ -408,8 +409,10 @@ impl Surface {
         rows[..n * self.width].copy_from_slice(cached);
         self.model.forward_from(&mut self.ws, self.start, n);
         let loss = self.objective.loss;
-        for (&f, &y) in self.ws.outputs().iter().zip(&self.targets[first..first + n]) {
-            self.fill.sum += loss.value(f, y);
+        // Every output unit's score: softmax reads them all (three classes or more).
+        let mut scores = [0.0f32; MAX_CLASSES];
+        for (b, &y) in self.targets[first..first + n].iter().enumerate() {
+            self.fill.sum += loss.example_value(self.ws.scores(b, &mut scores), y);
         }
         n
     }

@@ -23,6 +23,12 @@ pub fn exact_optimum(model: &Model, data: &Dataset, objective: Objective, plane:
     let PlaneKind::Exact { axes, .. } = *plane.kind() else {
         return None;
     };
+    let loss = match objective.loss {
+        Loss::Logistic => OneUnitLoss::Logistic,
+        Loss::Squared => OneUnitLoss::Squared,
+        // Softmax reads three or more output units, which no exact plane spans.
+        Loss::Softmax => return None,
+    };
     if model.layers.last()?.activation != Activation::Linear {
         return None;
     }
@@ -54,9 +60,9 @@ pub fn exact_optimum(model: &Model, data: &Dataset, objective: Objective, plane:
             0.0
         };
         penalty
-            + match objective.loss {
-                Loss::Logistic => LOGISTIC_RIDGE,
-                Loss::Squared => 0.0,
+            + match loss {
+                OneUnitLoss::Logistic => LOGISTIC_RIDGE,
+                OneUnitLoss::Squared => 0.0,
             }
     };
     let ridge = [ridge(axes[0]), ridge(axes[1])];
@@ -65,7 +71,7 @@ pub fn exact_optimum(model: &Model, data: &Dataset, objective: Objective, plane:
         let data: f64 = (0..train.len())
             .map(|i| {
                 let f = at[0] * u[i] + at[1] * v[i] + c[i] as f64;
-                loss_f64(objective.loss, f, train[i].y as f64)
+                loss_f64(loss, f, train[i].y as f64)
             })
             .sum();
         data / n + 0.5 * (ridge[0] * at[0] * at[0] + ridge[1] * at[1] * at[1])
@@ -79,7 +85,7 @@ pub fn exact_optimum(model: &Model, data: &Dataset, objective: Objective, plane:
         );
         for i in 0..train.len() {
             let f = at[0] * u[i] + at[1] * v[i] + c[i] as f64;
-            let (d1, d2) = loss_derivatives(objective.loss, f, train[i].y as f64);
+            let (d1, d2) = loss_derivatives(loss, f, train[i].y as f64);
             let x = [u[i], v[i]];
             for r in 0..2 {
                 g[r] += d1 * x[r] / n;
@@ -112,21 +118,28 @@ pub fn exact_optimum(model: &Model, data: &Dataset, objective: Objective, plane:
     (at[0].is_finite() && at[1].is_finite()).then_some(at)
 }
 
-fn loss_f64(loss: Loss, f: f64, y: f64) -> f64 {
+/// The losses of one output unit, whose optimum over an exact plane this module finds.
+#[derive(Clone, Copy)]
+enum OneUnitLoss {
+    Logistic,
+    Squared,
+}
+
+fn loss_f64(loss: OneUnitLoss, f: f64, y: f64) -> f64 {
     match loss {
-        Loss::Logistic => softplus(-y * f),
-        Loss::Squared => (f - y) * (f - y),
+        OneUnitLoss::Logistic => softplus(-y * f),
+        OneUnitLoss::Squared => (f - y) * (f - y),
     }
 }
 
 /// ∂L/∂f and ∂²L/∂f² in `f64`.
-fn loss_derivatives(loss: Loss, f: f64, y: f64) -> (f64, f64) {
+fn loss_derivatives(loss: OneUnitLoss, f: f64, y: f64) -> (f64, f64) {
     match loss {
-        Loss::Logistic => {
+        OneUnitLoss::Logistic => {
             // σ(−y·f) and its complement, without overflow.
             let s = 1.0 / (1.0 + libm::exp(y * f));
             (-y * s, s * (1.0 - s))
         }
-        Loss::Squared => (2.0 * (f - y), 2.0),
+        OneUnitLoss::Squared => (2.0 * (f - y), 2.0),
     }
 }
