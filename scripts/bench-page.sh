@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The page benchmark: serves the release bundle on 127.0.0.1, opens the playground in headless
 # Chromium training a 2-8-8-1 network on 500 points (circle; paused, the default pace, speed=fast,
-# speed=normal), and measures the sustained frame rate (requestAnimationFrame) and SGD examples
-# per second (the step count and the page's own readout); then times how long the circle takes
-# to reach 99% test accuracy at the default pace. Prints a table and writes target/bench/page.json.
-#   bash scripts/bench-page.sh                about a minute once built
+# speed=normal, and the default pace and speed=fast again with the loss-surface view open), and
+# measures the sustained frame rate (requestAnimationFrame) and SGD examples per second (the step
+# count and the page's own readout); then times how long the circle takes to reach 99% test
+# accuracy at the default pace. Prints a table and writes target/bench/page.json.
+#   bash scripts/bench-page.sh                about a minute and a half once built
 #   bash scripts/bench-page.sh --build        rebuild dist/ first (default: only when missing)
 #   bash scripts/bench-page.sh --labs         the labs instead: frame times while each lab works
 #                                             under a heavy load (bench/page/labs.mjs, about 40 s)
 #   BENCH_SECONDS=20 bash scripts/bench-page.sh        measured seconds per speed (default 10)
-#   BENCH_SPEEDS=idle,default,slow,normal,fast bash scripts/bench-page.sh
+#   BENCH_SPEEDS=idle,default,slow,normal,fast,fast+race bash scripts/bench-page.sh   (+surface,
+#                                             +race: the loss-surface view open, its race running)
 #   BENCH_FITS=10 bash scripts/bench-page.sh          times to time the fit of the circle (default 5)
 #   NNPLAY_DIST=target/e2e-dist bash scripts/bench-page.sh   benchmark another bundle (never built here)
 # Headless Chromium's frame clock is not a real display's: see the note the command prints.

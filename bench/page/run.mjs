@@ -11,9 +11,12 @@
 // pauses itself there: `stopacc=99`), over BENCH_FITS fresh pages.
 // Prints a table and writes target/bench/page.json. Not a test: it asserts nothing.
 //   BENCH_SECONDS=10          measured seconds per speed (after a 2 s warm-up)
-//   BENCH_SPEEDS=idle,default,fast,normal  what to measure: default (the default pace), slow,
-//                             normal, fast (old links' speeds: 60, 600 steps a second, max), or
-//                             idle (paused baseline)
+//   BENCH_SPEEDS=idle,default,fast,normal,default+surface,fast+surface  what to measure:
+//                             default (the default pace), slow, normal, fast (old links' speeds:
+//                             60, 600 steps a second, max), a pace in steps a second, or idle
+//                             (paused baseline); `+surface` with the loss-surface view open
+//                             beside the plot (the path recorded every step, the surface filled
+//                             between frames), `+race` with its optimizer race running
 //   BENCH_FITS=5              how many times to time the fit of the circle
 //   NNPLAY_DIST=dir           the bundle to serve (default dist/)
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -24,15 +27,23 @@ import { serve, launch, openApp, dist, root, chromiumArgs } from '../../tests/e2
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const warmup = 2;
-const speeds = (process.env.BENCH_SPEEDS ?? 'idle,default,fast,normal').split(',').map((s) => s.trim()).filter(Boolean);
+const speeds = (process.env.BENCH_SPEEDS ?? 'idle,default,fast,normal,default+surface,fast+surface')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const fits = Number(process.env.BENCH_FITS ?? 5);
 // `idle` is a baseline: the same page paused, so the frame rate is headless Chromium's own clock.
-const scenario = (speed) =>
-  speed === 'idle'
-    ? '#dataset=circle&n=1000&split=0.5&model=mlp&layers=8,8&act=tanh&speed=normal&play=0'
-    : speed === 'default'
-      ? '#dataset=circle&n=1000&split=0.5&model=mlp&layers=8,8&act=tanh&play=1'
-      : `#dataset=circle&n=1000&split=0.5&model=mlp&layers=8,8&act=tanh&speed=${speed}&play=1`;
+// A `+surface` or `+race` suffix opens the loss-surface view (and starts its race).
+const scenario = (name) => {
+  const [speed, view] = name.split('+');
+  const extra = { surface: '&panel=surface', race: '&panel=surface&race=1' }[view] ?? '';
+  const page = '#dataset=circle&n=1000&split=0.5&model=mlp&layers=8,8&act=tanh';
+  if (speed === 'idle') return `${page}&speed=normal&play=0${extra}`;
+  if (speed === 'default') return `${page}&play=1${extra}`;
+  // A number is a pace in steps a second; the words are the old speeds.
+  const pace = /^\d+$/.test(speed) ? `pace=${speed}` : `speed=${speed}`;
+  return `${page}&${pace}&play=1${extra}`;
+};
 // The circle as the page opens it with the default network and pace, pausing at 99% test accuracy.
 const fitScenario = '#dataset=circle&stopacc=99';
 
@@ -78,7 +89,7 @@ async function measure(browser, url, speed) {
   const batch = Number(await page.getByTestId('batch').inputValue());
   const training = Number(/\((\d+) training\)/.exec(points)?.[1] ?? NaN);
   const playing = (await page.getByTestId('play').getAttribute('aria-pressed')) === 'true';
-  if (playing !== (speed !== 'idle')) throw new Error(`play=1 did not start training (${speed})`);
+  if (playing !== !speed.startsWith('idle')) throw new Error(`play=1 did not start training (${speed})`);
 
   await sleep(warmup * 1000);
   const metric = async () => {
@@ -88,10 +99,12 @@ async function measure(browser, url, speed) {
   const m0 = await metric();
   const wall0 = Date.now();
   await installProbes(page);
-  const diagramPaints = async () => Number(await page.getByTestId('network').getAttribute('data-paints'));
-  const [paints0, paintsAt0] = [await diagramPaints(), Date.now()];
+  // Repaints of the canvas shown beside the plot: the network diagram, or the loss surface's map.
+  const companion = (await page.getByTestId('surface-view').count()) ? 'surface-view' : 'network';
+  const companionPaints = async () => Number(await page.getByTestId(companion).getAttribute('data-paints'));
+  const [paints0, paintsAt0] = [await companionPaints(), Date.now()];
   await sleep(seconds * 1000);
-  const diagramPaintsPerSec = ((await diagramPaints()) - paints0) / ((Date.now() - paintsAt0) / 1000);
+  const companionPaintsPerSec = ((await companionPaints()) - paints0) / ((Date.now() - paintsAt0) / 1000);
   const probe = await page.evaluate(() => {
     const p = window.__pageBench;
     p.running = false;
@@ -140,8 +153,10 @@ async function measure(browser, url, speed) {
       samples: rates.length,
     },
     readoutUpdatesPerSec: steps.length > 2 ? (steps.length - 1) / stepSpan : 0,
-    // The backprop views (network diagram, matrices, gradient chart) repaint together.
-    diagramPaintsPerSec,
+    // The backprop views (network diagram, matrices, gradient chart) repaint together; the loss
+    // surface's map repaints on every frame that trains.
+    companion,
+    companionPaintsPerSec,
     mainThreadBusy: (m1.TaskDuration - m0.TaskDuration) / ((m1.Timestamp - m0.Timestamp) || wall),
     scriptSecondsPerSecond: (m1.ScriptDuration - m0.ScriptDuration) / ((m1.Timestamp - m0.Timestamp) || wall),
     final: finalText,
@@ -243,8 +258,9 @@ if (fitRuns.length) {
   for (const r of fitRuns.filter((r) => r.consoleErrors.length)) console.log(`  console errors: ${r.consoleErrors.join(' | ')}`);
   console.log();
 }
-for (const r of results.filter((r) => r.speed !== 'idle')) {
-  console.log(`${r.speed}: after the run ${r.final.steps} steps, test accuracy ${r.final.testAcc}, training loss ${r.final.trainLoss}; readouts refreshed ${fmt(r.readoutUpdatesPerSec, 1)}×/s; backprop views repainted ${fmt(r.diagramPaintsPerSec, 1)}×/s`);
+for (const r of results.filter((r) => !r.speed.startsWith('idle'))) {
+  const views = r.companion === 'network' ? 'backprop views' : 'loss-surface map';
+  console.log(`${r.speed}: after the run ${r.final.steps} steps, test accuracy ${r.final.testAcc}, training loss ${r.final.trainLoss}; readouts refreshed ${fmt(r.readoutUpdatesPerSec, 1)}×/s; ${views} repainted ${fmt(r.companionPaintsPerSec, 1)}×/s`);
   if (r.consoleErrors.length) console.log(`${r.speed}: console errors: ${r.consoleErrors.join(' | ')}`);
 }
 const note =

@@ -1,7 +1,7 @@
 //! The loss chart: training and test loss against the step count, drawn with plotters on a
-//! canvas, each axis linear or logarithmic, in compare mode with the second run's curves dashed
-//! over the first's, and while looking back a line at the step looked at; and the chart frame
-//! the gradient-norm chart shares.
+//! canvas, each axis linear or logarithmic (any set of lines so: the optimizer race's losses
+//! too), in compare mode with the second run's curves dashed and while looking back a line at
+//! the step looked at; and the chart frame the gradient-norm chart shares.
 
 use super::axes::Axis;
 use crate::page::session::HistoryPoint;
@@ -24,6 +24,25 @@ pub struct LossOverlay<'a> {
     pub marker: Option<u64>,
 }
 
+/// What a chart draws besides its labelled lines.
+#[derive(Default)]
+struct Extras<'a> {
+    /// Lines drawn dashed, without a legend.
+    dashed: Vec<Line<'a>>,
+    /// A step marked with a vertical line.
+    marker: Option<u64>,
+}
+
+/// One line of a chart: its colour, its label in the legend, and its (step, value) points.
+pub struct Line<'a> {
+    /// Its colour.
+    pub colour: RGBColor,
+    /// Its label in the legend.
+    pub label: &'a str,
+    /// (step, value), steps ascending.
+    pub points: Vec<(u64, f64)>,
+}
+
 /// Draws the history onto `canvas` (sized to its CSS box times the pixel ratio), with the
 /// overlay: the loss on a linear or logarithmic axis (`log_scale`), against steps on a linear or
 /// logarithmic axis (`log_steps`).
@@ -34,6 +53,40 @@ pub fn draw_loss_chart(
     log_scale: bool,
     log_steps: bool,
 ) {
+    let lines = |run: &[HistoryPoint]| {
+        let line = |colour, label, pick: fn(&HistoryPoint) -> f64| Line {
+            colour,
+            label,
+            points: run.iter().map(|p| (p.step, pick(p))).collect(),
+        };
+        vec![
+            line(TRAIN_COLOUR, "training loss", |p| p.train),
+            line(TEST_COLOUR, "test loss", |p| p.test),
+        ]
+    };
+    let extras = Extras {
+        dashed: overlay.second.map_or_else(Vec::new, lines),
+        marker: overlay.marker,
+    };
+    draw_chart(
+        canvas,
+        &lines(history),
+        extras,
+        (log_scale, log_steps),
+        "The loss appears here once training starts.",
+    );
+}
+
+/// Draws `lines` against the step count onto `canvas` (sized to its CSS box times the pixel
+/// ratio), with a legend; `log` says whether the values' and the steps' axes are logarithmic.
+/// `empty` is written instead when no line has a value to draw.
+pub fn draw_lines(canvas: &HtmlCanvasElement, lines: &[Line], log: (bool, bool), empty: &str) {
+    draw_chart(canvas, lines, Extras::default(), log, empty);
+}
+
+/// [`draw_lines`] with the extras drawn too.
+fn draw_chart(canvas: &HtmlCanvasElement, lines: &[Line], extras: Extras, log: (bool, bool), empty: &str) {
+    let (log_scale, log_steps) = log;
     let (_, _, ratio) = super::canvas::fit_backing_store(canvas);
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
         return;
@@ -41,11 +94,9 @@ pub fn draw_loss_chart(
     let root = backend.into_drawing_area();
     let _ = root.fill(&WHITE);
     let finite = |v: f64| v.is_finite() && (!log_scale || v > 0.0);
-    let runs = std::iter::once(history).chain(overlay.second);
-    let values = runs
-        .clone()
-        .flatten()
-        .flat_map(|p| [p.train, p.test])
+    let all = || lines.iter().chain(&extras.dashed);
+    let values = all()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
         .filter(|&v| finite(v));
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
@@ -54,13 +105,12 @@ pub fn draw_loss_chart(
     if !lo.is_finite() {
         let grey = BLACK.mix(0.5);
         let style = TextStyle::from(("sans-serif", font).into_font()).color(&grey);
-        let _ = root.draw_text("The loss appears here once training starts.", &style, (10, 10));
+        let _ = root.draw_text(empty, &style, (10, 10));
         let _ = root.present();
         return;
     }
-    let last_step = runs
-        .filter_map(|run| run.last())
-        .map(|p| p.step)
+    let last_step = all()
+        .filter_map(|l| l.points.last().map(|p| p.0))
         .max()
         .unwrap_or(1);
     let steps = Axis::steps(last_step, log_steps);
@@ -70,8 +120,8 @@ pub fn draw_loss_chart(
         let pad = ((hi - lo) * 0.08).max(1e-6);
         Axis::values((lo - pad).max(0.0), hi + pad, false)
     };
-    if let Err(e) = draw_series(&root, (history, overlay), &steps, &losses, font, ratio, finite) {
-        web_sys::console::warn_1(&format!("loss chart: {e}").into());
+    if let Err(e) = draw_series(&root, (lines, &extras), &steps, &losses, font, ratio, finite) {
+        web_sys::console::warn_1(&format!("chart: {e}").into());
     }
     let _ = root.present();
 }
@@ -109,12 +159,9 @@ pub fn chart_on<'a>(
 /// A chart on a canvas whose axes are [`Axis`] coordinates.
 pub type Chart<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<Axis, Axis>>;
 
-/// A curve of the chart: its colour, its legend and the value it plots.
-type Curve = (RGBColor, &'static str, fn(&HistoryPoint) -> f64);
-
 fn draw_series(
     root: &Area,
-    (history, overlay): (&[HistoryPoint], LossOverlay),
+    (lines, extras): (&[Line], &Extras),
     x: &Axis,
     y: &Axis,
     font: u32,
@@ -125,40 +172,32 @@ fn draw_series(
     // Line widths in device pixels, so lines look the same on high-DPI screens.
     let width = (2.0 * ratio).round().max(1.0) as u32;
     let swatch = (16.0 * ratio).round() as i32;
-    let curves: [Curve; 2] = [
-        (TRAIN_COLOUR, "training loss", |p| p.train),
-        (TEST_COLOUR, "test loss", |p| p.test),
-    ];
-    let curve = |run: &[HistoryPoint], pick: fn(&HistoryPoint) -> f64| -> Vec<(f64, f64)> {
-        run.iter()
-            .filter(|p| finite(pick(p)))
-            .map(|p| (x.at(p.step as f64), y.at(pick(p))))
+    let positions = |line: &Line| -> Vec<(f64, f64)> {
+        line.points
+            .iter()
+            .filter(|p| finite(p.1))
+            .map(|&(step, v)| (x.at(step as f64), y.at(v)))
             .collect()
     };
-    if let Some(second) = overlay.second {
-        let (dash, gap) = ((6.0 * ratio).round() as u32, (4.0 * ratio).round() as u32);
-        for (colour, _, pick) in curves {
-            chart.draw_series(DashedLineSeries::new(
-                curve(second, pick),
-                dash,
-                gap,
-                colour.stroke_width(width),
-            ))?;
-        }
+    let (dash, gap) = ((6.0 * ratio).round() as u32, (4.0 * ratio).round() as u32);
+    for line in &extras.dashed {
+        let style = line.colour.stroke_width(width);
+        chart.draw_series(DashedLineSeries::new(positions(line), dash, gap, style))?;
     }
-    for (colour, label, pick) in curves {
-        let points = curve(history, pick);
+    for line in lines {
+        let points = positions(line);
         if points.is_empty() {
             continue;
         }
+        let colour = line.colour;
         chart
             .draw_series(LineSeries::new(points, colour.stroke_width(width)))?
-            .label(label)
+            .label(line.label)
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + swatch, y)], colour.stroke_width(width))
             });
     }
-    if let Some(step) = overlay.marker {
+    if let Some(step) = extras.marker {
         let (px, _) = chart.backend_coord(&(x.at(step as f64), 0.0));
         let (_, rows) = chart.plotting_area().get_pixel_range();
         let line = PathElement::new(

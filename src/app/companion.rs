@@ -1,11 +1,12 @@
 //! The companion view beside the plot: one of the network, the model's formula, the
-//! gradients or the labs, chosen with tabs (and keys N, M, G, L). Which one shows is part of
+//! gradients, the labs or the loss surface, chosen with tabs (and keys N, M, G, L, U). Which one shows is part of
 //! the settings, so a link or a scene opens the same view.
 
 use super::backprop_panel::{GradientsView, NetworkView, SharedPainters};
 use super::labs::LabsPanel;
 use super::model_view::ModelView;
 use super::painters::{Canvases, DiagramState};
+use super::surface_view::LossSurfaceView;
 use super::Updater;
 use crate::page::settings::{Companion, Settings};
 use std::rc::Rc;
@@ -18,6 +19,7 @@ pub fn companion_key(companion: Companion) -> &'static str {
         Companion::Model => "M",
         Companion::Gradients => "G",
         Companion::Lab => "L",
+        Companion::Surface => "U",
     }
 }
 
@@ -75,6 +77,10 @@ pub fn companion_panel(props: &CompanionProps) -> Html {
         Companion::Lab => {
             html! { <LabsPanel updater={props.updater.clone()} settings={props.settings.clone()} /> }
         }
+        Companion::Surface => html! {
+            <LossSurfaceView updater={props.updater.clone()} settings={props.settings.clone()}
+                painters={props.painters.clone()} canvases={props.canvases.clone()} />
+        },
     };
     html! {
         <section class="companion" data-testid="companion" data-view={shown.key()} aria-label="Beside the plot">

@@ -234,8 +234,8 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("→ ↓ Page Down", "next scene (presentation clickers too)"),
     ("← ↑ Page Up", "previous scene"),
     (
-        "N / M / G / L",
-        "show the network / model / gradients / labs beside the plot",
+        "N / M / G / L / U",
+        "show the network / model / gradients / labs / loss surface beside the plot",
     ),
     ("Ctrl+Z", "undo the last edit of points or settings"),
     ("Ctrl+Shift+Z / Ctrl+Y", "redo"),

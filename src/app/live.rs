@@ -68,12 +68,14 @@ pub fn live(props: &LiveProps) -> Html {
                         }
                         return;
                     };
-                    let report = s.run_frame(start + FRAME_BUDGET_MS, &now_ms);
+                    // The loss-surface view, when open, records the steps or races in their place.
+                    let report = p.surface.run_frame(&mut s, start + FRAME_BUDGET_MS, &now_ms);
                     p.paint_plot(&canvases, &mut s, false);
                     if p.in_slow_motion() {
                         // The links move with the boundary, frame by frame.
                         p.paint_backprop(&canvases, &mut s);
                     }
+                    p.surface.after_training(&canvases, &s, &now_ms);
                     let now = now_ms();
                     let stopped = report.stopped.is_some();
                     if stopped {

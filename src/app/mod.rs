@@ -37,6 +37,8 @@ mod share_ui;
 mod slow_motion;
 mod softmax_trace;
 mod state;
+mod surface_paint;
+mod surface_view;
 mod sweep_chart;
 mod timeline_bar;
 mod undo_ui;
@@ -126,6 +128,7 @@ fn shortcut(updater: &Updater, key: &str) -> bool {
         "m" | "M" => show(Companion::Model),
         "g" | "G" => show(Companion::Gradients),
         "l" | "L" => show(Companion::Lab),
+        "u" | "U" => show(Companion::Surface),
         "p" | "P" => updater.dispatch(Action::ToggleProjector),
         "f" | "F" => lecture::toggle_fullscreen(updater.clone()),
         "?" => updater.dispatch(Action::ToggleHelp),

@@ -8,6 +8,7 @@ use super::backprop::{self, DiagramOptions, DiagramPainter, LinkMode, LinkRef};
 use super::chart::{self, LossOverlay};
 use super::plot::{PlotPainter, ViewOptions};
 use super::slow_motion::SlowMotion;
+use super::surface_paint::SurfacePainter;
 use crate::page::session::{Session, UnitRef};
 use web_sys::HtmlCanvasElement;
 use yew::NodeRef;
@@ -27,6 +28,10 @@ pub struct Canvases {
     pub matrices: NodeRef,
     /// Gradient norms over time.
     pub norms: NodeRef,
+    /// The loss surface's map.
+    pub surface: NodeRef,
+    /// The optimizer race's losses.
+    pub race: NodeRef,
 }
 
 /// What the backprop views are showing, chosen by the user.
@@ -76,6 +81,8 @@ pub struct Painters {
     /// The plot and the backprop views last showed a model part way through a step.
     plot_part_way: bool,
     backprop_part_way: bool,
+    /// The loss-surface view: its state while open, and its map.
+    pub surface: SurfacePainter,
 }
 
 impl Painters {

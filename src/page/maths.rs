@@ -409,13 +409,7 @@ pub fn subscript(n: usize) -> String {
 mod tests {
     use super::*;
     use crate::engine::{HandFeature, ModelSpec, Rng};
-    use crate::page::settings::Settings;
-
-    fn session(hash: &str) -> Session {
-        let (settings, notices) = Settings::from_hash(hash);
-        assert!(notices.is_empty(), "{notices:?}");
-        Session::new(settings)
-    }
+    use crate::page::simulate::session;
 
     /// Reads every signed number out of a formula written with − and ·.
     fn numbers_in(text: &str) -> Vec<f64> {

@@ -3,11 +3,11 @@
 //! session ([`session`]) with its pace and stops ([`pace`]) and its [`timeline`], the lecture's
 //! scenes ([`scenes`]), files in and out ([`files`], [`import`], with [`class_labels`] for label
 //! columns of three to five classes), the run as Python to take home ([`export`]), the colour
-//! scales and axis ticks ([`paint`], with [`class_paint`] for the decision map of several
-//! classes), what the charts draw ([`charts`]), the formulas with their numbers ([`maths`]), the
-//! last step for slow motion ([`motion`]), undo and redo ([`undo`]) and the link's QR code
-//! ([`share`]). [`limits`] is at the bottom: every other module may read it, and it reads none
-//! of them.
+//! scales, axis ticks and contour levels ([`paint`], with [`class_paint`] for the decision map of
+//! several classes), what the charts draw ([`charts`]), the formulas with their numbers
+//! ([`maths`]), the last step for slow motion ([`motion`]), undo and redo ([`undo`]), the link's
+//! QR code ([`share`]) and the loss-surface view ([`surface`]). [`limits`] is at the bottom:
+//! every other module may read it, and it reads none of them.
 
 pub mod charts;
 pub mod class_labels;
@@ -28,5 +28,6 @@ pub mod settings;
 pub mod share;
 #[cfg(test)]
 mod simulate;
+pub mod surface;
 pub mod timeline;
 pub mod undo;

@@ -1,5 +1,6 @@
 //! Pure pixel work for the plot, free of web types so it is tested natively: the heatmap's
-//! colour scale, the decision contour (marching squares) and the charts' axis ticks.
+//! colour scale, the decision contour (marching squares), the charts' axis ticks, and the loss
+//! surface's contour levels and banded colours.
 
 /// RGB of the positive class (+1), an orange that reads well on a projector.
 pub const POSITIVE: [u8; 3] = [232, 116, 59];
@@ -125,6 +126,11 @@ pub fn contour(values: &[f32], resolution: usize, level: f32, out: &mut Vec<[f32
 /// as many decimals as the step needs and with a minus sign (−), as on the plot's axes. Very
 /// small or very large values read like 2.5e−5. Empty when the range is empty or not finite.
 pub fn axis_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
+    round_ticks(lo, hi, 6)
+}
+
+/// [`axis_ticks`] with at most `max` values (up to about 20) instead of six.
+pub fn round_ticks(lo: f64, hi: f64, max: usize) -> Vec<(f64, String)> {
     let span = hi - lo;
     if !(span.is_finite() && span > 0.0) {
         return Vec::new();
@@ -143,18 +149,12 @@ pub fn axis_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
         };
         let step = m as f64 * 10f64.powi(e);
         let (first, last) = ((lo / step - 1e-9).ceil(), (hi / step + 1e-9).floor());
-        if last - first < 6.0 {
+        if last - first < max as f64 {
             break (m, e, first as i64, last as i64);
         }
     };
     // Each tick is k × 10^e for a whole number k, computed and printed exactly.
-    let value = |k: i64| {
-        if e >= 0 {
-            k as f64 * 10f64.powi(e)
-        } else {
-            k as f64 / 10f64.powi(-e)
-        }
-    };
+    let value = |k: i64| tick_value(k, e);
     let ticks: Vec<i64> = (first..=last)
         .map(|i| i * m)
         .filter(|&k| (lo..=hi).contains(&value(k)))
@@ -178,38 +178,203 @@ pub fn log_axis_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
     if !(lo > 0.0 && hi > lo && hi.is_finite()) {
         return Vec::new();
     }
-    let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
-    let within =
-        |m: i64, e: i32| (lo * (1.0 - 1e-9)..=hi * (1.0 + 1e-9)).contains(&(m as f64 * 10f64.powi(e)));
-    let powers: Vec<(i64, i32)> = (first..=last)
-        .map(|e| (1, e))
-        .filter(|&(m, e)| within(m, e))
-        .collect();
-    let ticks: Vec<(i64, i32)> = if powers.len() >= 2 {
-        let every = powers.len().div_ceil(6);
-        powers.into_iter().step_by(every).collect()
+    let within = |v: f64| (lo * (1.0 - 1e-9)..=hi * (1.0 + 1e-9)).contains(&v);
+    let powers = log_steps(lo, hi, &[10], within);
+    let ticks = if powers.len() >= 2 {
+        thinned(powers, 6)
     } else {
-        let round: Vec<(i64, i32)> = (first..=last)
-            .flat_map(|e| [(1, e), (2, e), (5, e)])
-            .filter(|&(m, e)| within(m, e))
-            .collect();
+        let round = log_steps(lo, hi, &[10, 20, 50], within);
         if round.len() < 2 {
             return axis_ticks(lo, hi);
         }
         round
     };
-    let value = |(m, e): (i64, i32)| {
-        if e >= 0 {
-            m as f64 * 10f64.powi(e)
-        } else {
-            m as f64 / 10f64.powi(-e)
-        }
-    };
-    let scientific = ticks.iter().any(|&t| value(t) < 1e-3 || value(t) >= 1e6);
+    let scientific = ticks
+        .iter()
+        .any(|&(k, e)| !(1e-3..1e6).contains(&tick_value(k, e)));
     ticks
         .into_iter()
-        .map(|(m, e)| (value((m, e)), tick_label(m, e, scientific)))
+        .map(|(k, e)| (tick_value(k, e), tick_label(k, e, scientific)))
         .collect()
+}
+
+/// Mantissas (in tenths: 15 is 1.5) of contour levels per decade, finest first: a surface whose
+/// values span few decades gets the finest set that still gives at most the levels asked for.
+const LEVEL_MANTISSAS: [&[i64]; 3] = [&[10, 15, 20, 30, 50, 70], &[10, 20, 50], &[10, 30]];
+
+/// Contour levels for a loss surface whose finite values run from `lo` to `hi`, with labels:
+/// round values (1, 2 and 5 × 10ⁿ, with 1.5, 3 and 7 too when the range is short; powers of
+/// ten, every second or third one if need be, when it is long) evenly spread on a log scale,
+/// since a loss spans decades between its valley and its walls; at most `max` of them, strictly
+/// between `lo` and `hi`, and no lower than a millionth of `hi`. A range too short for three
+/// such values gets evenly spaced round values instead ([`round_ticks`]). Each label is written
+/// on its own, as the axes' are (`0.015`, and `2e−5` below a thousandth).
+pub fn contour_levels(lo: f64, hi: f64, max: usize) -> Vec<(f64, String)> {
+    if !(lo.is_finite() && hi.is_finite() && hi > lo && hi > 0.0 && max > 0) {
+        return Vec::new();
+    }
+    // A loss can touch zero (or underflow towards it): six decades below the top are plenty.
+    let floor = lo.max(hi * 1e-6);
+    let inside = |v: f64| v > lo && v < hi && v >= floor;
+    let levels = |mantissas: &[i64]| log_steps(floor, hi, mantissas, inside);
+    if levels(LEVEL_MANTISSAS[0]).len() < 3 {
+        return round_ticks(lo, hi, max)
+            .into_iter()
+            .filter(|t| inside(t.0))
+            .collect();
+    }
+    let chosen = LEVEL_MANTISSAS
+        .iter()
+        .map(|m| levels(m))
+        .find(|l| l.len() <= max)
+        .unwrap_or_else(|| thinned(levels(&[10]), max));
+    chosen
+        .into_iter()
+        .map(|(k, e)| {
+            let value = tick_value(k, e);
+            (value, tick_label(k, e, !(1e-3..1e6).contains(&value)))
+        })
+        .collect()
+}
+
+/// The round values m × 10ⁿ that `keep` accepts, for each mantissa m of `mantissas` (in tenths:
+/// 15 is 1.5) and each decade n from `lo`'s to `hi`'s (both positive), ascending, as (k, e) with
+/// the value k × 10^e written in the fewest digits.
+fn log_steps(lo: f64, hi: f64, mantissas: &[i64], keep: impl Fn(f64) -> bool) -> Vec<(i64, i32)> {
+    let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let mut steps = Vec::new();
+    for decade in first..=last {
+        for &m in mantissas {
+            let (mut k, mut e) = (m, decade - 1);
+            while k % 10 == 0 {
+                (k, e) = (k / 10, e + 1);
+            }
+            if keep(tick_value(k, e)) {
+                steps.push((k, e));
+            }
+        }
+    }
+    steps
+}
+
+/// Every second, third … of `ticks`, the fewest skipped that leave at most `max`.
+fn thinned(ticks: Vec<(i64, i32)>, max: usize) -> Vec<(i64, i32)> {
+    let every = ticks.len().div_ceil(max.max(1)).max(1);
+    ticks.into_iter().step_by(every).collect()
+}
+
+/// k × 10^e, as exactly as a float holds it (dividing by an exact power of ten for e < 0).
+fn tick_value(k: i64, e: i32) -> f64 {
+    if e >= 0 {
+        k as f64 * 10f64.powi(e)
+    } else {
+        k as f64 / 10f64.powi(-e)
+    }
+}
+
+/// Colour stops of the loss surface's scale, low to high (viridis: dark valleys, bright walls,
+/// readable by the colour-blind and in greyscale).
+const SURFACE_STOPS: [[u8; 3]; 5] = [
+    [68, 1, 84],
+    [59, 82, 139],
+    [33, 145, 140],
+    [94, 201, 98],
+    [253, 231, 37],
+];
+
+/// The colour at `t` (0 to 1) of the loss surface's scale.
+pub fn surface_colour(t: f64) -> [u8; 3] {
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let x = t * (SURFACE_STOPS.len() - 1) as f64;
+    let i = (x.floor() as usize).min(SURFACE_STOPS.len() - 2);
+    let f = x - i as f64;
+    let (a, b) = (SURFACE_STOPS[i], SURFACE_STOPS[i + 1]);
+    [0, 1, 2].map(|k| (a[k] as f64 + (b[k] as f64 - a[k] as f64) * f).round() as u8)
+}
+
+/// Fills `rgba` (4 bytes a value) with a filled contour map of a loss surface: each value takes
+/// the colour of the band between `levels` (ascending) it lies in, darkest for the band below the
+/// first level and brightest above the last. Values that are not finite (a loss that overflowed)
+/// are grey.
+pub fn fill_bands(values: &[f32], levels: &[f64], rgba: &mut [u8]) {
+    let bands = levels.len().max(1) as f64;
+    for (&v, px) in values.iter().zip(rgba.chunks_exact_mut(4)) {
+        let [r, g, b] = if v.is_finite() {
+            let band = levels.partition_point(|&level| level <= v as f64);
+            surface_colour(band as f64 / bands)
+        } else {
+            [200, 200, 200]
+        };
+        px.copy_from_slice(&[r, g, b, 255]);
+    }
+}
+
+/// Resamples a `nodes × nodes` grid of values (row by row) onto a finer `fine × fine` grid over
+/// the same square by bilinear interpolation, so a filled contour map drawn from it has smooth
+/// band edges: fine node (i, j) sits at (i, j) · (nodes − 1)/(fine − 1) in coarse node units,
+/// so the corners (and every coarse node, when fine − 1 is a multiple of nodes − 1) keep their
+/// values. A value that is not finite spreads only as far as its own weight does. Clears and
+/// refills `out`; leaves it empty when `values` holds fewer than `nodes²` values.
+pub fn upsample(values: &[f32], nodes: usize, fine: usize, out: &mut Vec<f32>) {
+    out.clear();
+    if nodes == 0 || fine == 0 || values.len() < nodes * nodes {
+        return;
+    }
+    let scale = if fine > 1 {
+        (nodes - 1) as f64 / (fine - 1) as f64
+    } else {
+        0.0
+    };
+    // Where fine index i falls: the coarse node at or before it and the weight of the next one.
+    let place = |i: usize| {
+        let x = i as f64 * scale;
+        let k = (x.floor() as usize).min(nodes.saturating_sub(2));
+        (k, x - k as f64)
+    };
+    let at = |r: usize, c: usize| values[r.min(nodes - 1) * nodes + c.min(nodes - 1)] as f64;
+    for i in 0..fine {
+        let (r, fy) = place(i);
+        for j in 0..fine {
+            let (c, fx) = place(j);
+            let terms = [
+                ((1.0 - fy) * (1.0 - fx), at(r, c)),
+                ((1.0 - fy) * fx, at(r, c + 1)),
+                (fy * (1.0 - fx), at(r + 1, c)),
+                (fy * fx, at(r + 1, c + 1)),
+            ];
+            let value: f64 = terms.iter().filter(|t| t.0 != 0.0).map(|t| t.0 * t.1).sum();
+            out.push(value as f32);
+        }
+    }
+}
+
+/// The part of the segment from `a` to `b` inside the box from `lo` to `hi` (Liang–Barsky), or
+/// `None` when it misses the box or an end is not finite: for drawing paths whose points may be
+/// far beyond the canvas (a run blowing up), which canvases do not draw reliably.
+pub fn clip_segment(a: [f64; 2], b: [f64; 2], lo: [f64; 2], hi: [f64; 2]) -> Option<([f64; 2], [f64; 2])> {
+    if !a.iter().chain(&b).all(|v| v.is_finite()) {
+        return None;
+    }
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for k in 0..2 {
+        let d = b[k] - a[k];
+        for (p, q) in [(-d, a[k] - lo[k]), (d, hi[k] - a[k])] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    return None;
+                }
+            } else {
+                let t = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(t);
+                } else {
+                    t1 = t1.min(t);
+                }
+            }
+        }
+    }
+    let at = |t: f64| [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+    (t0 <= t1).then(|| (at(t0), at(t1)))
 }
 
 /// k × 10^e written out: with −e decimals, or as a mantissa and an exponent.
@@ -398,5 +563,144 @@ mod tests {
             let radius = ((s[0] - 30.0).powi(2) + (s[1] - 30.0).powi(2)).sqrt();
             assert!((radius - 20.0).abs() < 0.1, "{radius}");
         }
+    }
+
+    /// Loss surfaces span decades: levels are round values spread on a log scale, within the
+    /// range, no more than asked for, and a short range falls back to round linear steps.
+    #[test]
+    fn contour_levels_are_round_and_log_spaced_within_the_range() {
+        let values = |lo, hi, max| {
+            contour_levels(lo, hi, max)
+                .into_iter()
+                .map(|l| l.1)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            values(0.05, 3.0, 20),
+            ["0.07", "0.1", "0.15", "0.2", "0.3", "0.5", "0.7", "1", "1.5", "2"]
+        );
+        assert_eq!(values(0.05, 3.0, 8), ["0.1", "0.2", "0.5", "1", "2"]);
+        assert_eq!(values(0.0, 100.0, 12).first().map(String::as_str), Some("1e−4"));
+        assert_eq!(
+            values(0.69, 0.71, 10),
+            ["0.695", "0.700", "0.705"],
+            "as the axis ticks"
+        );
+        assert_eq!(values(1e-5, 1e-2, 6), ["3e−5", "1e−4", "3e−4", "0.001", "0.003"]);
+        for (lo, hi, max) in [(0.01, 50.0, 10), (1e-9, 1e9, 8), (0.3, 0.9, 10), (2.0, 2000.0, 4)] {
+            let levels = contour_levels(lo, hi, max);
+            assert!(
+                !levels.is_empty() && levels.len() <= max,
+                "{lo}..{hi}: {levels:?}"
+            );
+            assert!(levels.windows(2).all(|w| w[0].0 < w[1].0));
+            for (v, label) in &levels {
+                assert!(lo < *v && *v < hi, "{lo}..{hi}: {v}");
+                let read: f64 = label.replace('−', "-").parse().unwrap();
+                assert!((read - v).abs() <= 1e-9 * v.abs(), "{label} for {v}");
+            }
+        }
+        for (lo, hi) in [(1.0, 1.0), (f64::NAN, 1.0), (0.0, f64::INFINITY), (-1.0, 0.0)] {
+            assert!(contour_levels(lo, hi, 10).is_empty(), "{lo}..{hi}");
+        }
+    }
+
+    /// Bilinear resampling reproduces a bilinear function exactly at any resolution, keeps the
+    /// coarse nodes, and keeps an overflow to the cells that touch it.
+    #[test]
+    fn upsampling_is_exact_for_bilinear_values_and_keeps_the_nodes() {
+        let f = |x: f64, y: f64| 0.5 + 2.0 * x - 3.0 * y + 1.5 * x * y;
+        for (nodes, fine) in [(2, 2), (2, 7), (5, 17), (17, 257), (5, 9), (4, 1)] {
+            let coarse: Vec<f32> = (0..nodes * nodes)
+                .map(|k| f((k % nodes) as f64, (k / nodes) as f64) as f32)
+                .collect();
+            let mut out = Vec::new();
+            upsample(&coarse, nodes, fine, &mut out);
+            assert_eq!(out.len(), fine * fine);
+            let scale = if fine > 1 {
+                (nodes - 1) as f64 / (fine - 1) as f64
+            } else {
+                0.0
+            };
+            for (k, &v) in out.iter().enumerate() {
+                let (x, y) = ((k % fine) as f64 * scale, (k / fine) as f64 * scale);
+                assert!(
+                    (v as f64 - f(x, y)).abs() < 1e-4,
+                    "{nodes}→{fine} at ({x}, {y}): {v}"
+                );
+            }
+        }
+        let mut values = vec![1.0f32; 9];
+        values[0] = f32::INFINITY;
+        let mut out = Vec::new();
+        upsample(&values, 3, 5, &mut out);
+        assert!(out[0].is_infinite() && out[1].is_infinite());
+        assert_eq!(out[2], 1.0, "a coarse node beside the overflow keeps its value");
+        assert!(out[24] == 1.0 && out.iter().all(|v| !v.is_nan()));
+        upsample(&values, 4, 5, &mut out);
+        assert!(out.is_empty(), "too few values");
+    }
+
+    /// Clipped segments stay on their line and inside the box; segments that miss it, or have
+    /// an end that is not finite, give nothing; ends far beyond it are handled exactly.
+    #[test]
+    fn segments_are_clipped_to_the_box() {
+        let (lo, hi) = ([0.0, 0.0], [10.0, 10.0]);
+        assert_eq!(
+            clip_segment([2.0, 3.0], [4.0, 5.0], lo, hi),
+            Some(([2.0, 3.0], [4.0, 5.0]))
+        );
+        assert_eq!(
+            clip_segment([-5.0, 5.0], [15.0, 5.0], lo, hi),
+            Some(([0.0, 5.0], [10.0, 5.0]))
+        );
+        let (a, b) = clip_segment([5.0, 5.0], [5e37, 2.5e37], lo, hi).unwrap();
+        assert_eq!(a, [5.0, 5.0]);
+        assert!((b[0] - 10.0).abs() < 1e-9 && (b[1] - 7.5).abs() < 1e-6, "{b:?}");
+        assert_eq!(clip_segment([-5.0, -5.0], [-1.0, 20.0], lo, hi), None);
+        assert_eq!(clip_segment([11.0, 0.0], [20.0, 9.0], lo, hi), None);
+        assert_eq!(clip_segment([1.0, 1.0], [f64::INFINITY, 1.0], lo, hi), None);
+        let mut rng = crate::engine::Rng::new(7);
+        for _ in 0..2000 {
+            let mut p = || [rng.uniform(-30.0, 40.0), rng.uniform(-30.0, 40.0)];
+            let (a, b) = (p(), p());
+            let inside = |q: [f64; 2]| (0..2).all(|k| (lo[k]..=hi[k]).contains(&q[k]));
+            if inside(a) {
+                assert_eq!(
+                    clip_segment(a, b, lo, hi).map(|c| c.0),
+                    Some(a),
+                    "an end inside stays"
+                );
+            }
+            if let Some((c, d)) = clip_segment(a, b, lo, hi) {
+                for q in [c, d] {
+                    assert!(
+                        (0..2).all(|k| (lo[k] - 1e-9..=hi[k] + 1e-9).contains(&q[k])),
+                        "{q:?}"
+                    );
+                    let cross = (b[0] - a[0]) * (q[1] - a[1]) - (b[1] - a[1]) * (q[0] - a[0]);
+                    assert!(
+                        cross.abs() < 1e-6 * (1.0 + (b[0] - a[0]).hypot(b[1] - a[1]).powi(2)),
+                        "{a:?} {b:?} {q:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn surface_bands_darken_towards_the_valley() {
+        let levels = [0.1, 1.0];
+        let mut rgba = [0u8; 16];
+        fill_bands(&[0.05, 0.5, 5.0, f32::INFINITY], &levels, &mut rgba);
+        let brightness = |px: &[u8]| px[0] as u32 + px[1] as u32 + px[2] as u32;
+        assert!(
+            brightness(&rgba[0..4]) < brightness(&rgba[4..8])
+                && brightness(&rgba[4..8]) < brightness(&rgba[8..12])
+        );
+        assert_eq!(&rgba[0..3], &SURFACE_STOPS[0]);
+        assert_eq!(&rgba[8..11], &SURFACE_STOPS[4]);
+        assert_eq!(&rgba[12..16], &[200, 200, 200, 255]);
+        assert_eq!(surface_colour(0.5), SURFACE_STOPS[2]);
     }
 }

@@ -259,9 +259,18 @@ pub struct Session {
     pacer: Pacer,
     /// The stop goals of the current run of play, set at its first frame.
     goals: Option<Goals>,
-    /// A "train N steps" run: the step count it started at and the one it ends at.
-    step_run: Option<(u64, u64)>,
+    /// A "train N steps" run and the steps it has left.
+    step_run: Option<StepRun>,
     last_stop: Option<StopReason>,
+}
+
+/// A "train N steps" run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct StepRun {
+    /// The N asked for.
+    steps: u64,
+    /// Steps still to take.
+    left: u64,
 }
 
 /// Which stop settings can still fire in the current run of play: a goal already met when Play
@@ -296,6 +305,37 @@ pub fn unit_grid(model: &Model, ws: &mut Workspace, resolution: usize, unit: Uni
         };
         out[start..start + n].copy_from_slice(row);
     });
+}
+
+/// Calls `step` up to `cap` times, until it returns false or the clock passes `deadline`
+/// (read first at `start`); returns the calls that returned true. Reads the clock every four
+/// steps while steps are cheap (reading it costs more than a small step), after every step once
+/// one takes over a millisecond.
+fn steps_until(
+    cap: u64,
+    deadline: f64,
+    now: &dyn Fn() -> f64,
+    start: f64,
+    mut step: impl FnMut() -> bool,
+) -> u64 {
+    let mut steps = 0;
+    let mut burst = 1;
+    let mut last = start;
+    while steps < cap {
+        for _ in 0..burst.min(cap - steps) {
+            if !step() {
+                return steps;
+            }
+            steps += 1;
+        }
+        let time = now();
+        if time >= deadline {
+            break;
+        }
+        burst = if time - last < 1.0 { 4 } else { 1 };
+        last = time;
+    }
+    steps
 }
 
 const NO_METRICS: SplitMetrics = SplitMetrics {
@@ -892,6 +932,20 @@ impl Session {
     /// frame's time). The stops watch this run; a second run that cannot train (it diverged,
     /// say) sits its turns out.
     pub fn run_frame(&mut self, deadline: f64, now: &dyn Fn() -> f64) -> FrameReport {
+        self.run_frame_with(deadline, now, &mut Trainer::step)
+    }
+
+    /// [`Session::run_frame`] with `step` taking each step in place of [`Trainer::step`]: the
+    /// trainer's step and something more (recording the path of the weights), or the step of
+    /// something trained in the session's place at its pace (the optimizer race). `step`
+    /// returns false when it could not step (a run that overflowed). The pace, the deadline
+    /// and a "train N steps" run count the calls; the stop settings watch the trainer.
+    pub fn run_frame_with(
+        &mut self,
+        deadline: f64,
+        now: &dyn Fn() -> f64,
+        step: &mut dyn FnMut(&mut Trainer) -> bool,
+    ) -> FrameReport {
         if !self.settings.play {
             return FrameReport {
                 steps: 0,
@@ -904,14 +958,17 @@ impl Session {
         }
         let due = self.pacer.due(start, self.settings.pace);
         let mut cap = due;
-        if let Some((_, end)) = self.step_run {
-            cap = cap.min(end.saturating_sub(self.trainer.steps()));
+        if let Some(run) = self.step_run {
+            cap = cap.min(run.left);
         }
         if let (Some(limit), Some(Goals { steps: true, .. })) = (self.settings.stop_steps, self.goals) {
             cap = cap.min(limit.saturating_sub(self.trainer.steps()));
         }
-        let steps = self.steps_until(cap, deadline, now, start);
+        let steps = steps_until(cap, deadline, now, start, || self.turn(step));
         self.pacer.ran(steps, due);
+        if let Some(run) = &mut self.step_run {
+            run.left -= steps;
+        }
         let batch = self.settings.batch_size.min(self.trainer.train_count()) as u64;
         self.examples_since_rate += steps * batch;
         let stopped = self.reached_stop();
@@ -921,45 +978,17 @@ impl Session {
         FrameReport { steps, stopped }
     }
 
-    /// Takes up to `cap` steps, stopping once the clock passes `deadline`. Reads the clock every
-    /// four steps while steps are cheap (reading it costs more than a small step), after every
-    /// step once one takes over a millisecond.
-    fn steps_until(&mut self, cap: u64, deadline: f64, now: &dyn Fn() -> f64, start: f64) -> u64 {
-        let mut steps = 0;
-        let mut burst = 1;
-        let mut last = start;
-        while steps < cap {
-            for _ in 0..burst.min(cap - steps) {
-                if !self.step_both() {
-                    return steps;
-                }
-                steps += 1;
-            }
-            let time = now();
-            if time >= deadline {
-                break;
-            }
-            burst = if time - last < 1.0 { 4 } else { 1 };
-            last = time;
-        }
-        steps
-    }
-
-    /// One step of this run, offered to its timeline. Returns whether it trained.
-    fn step_recorded(&mut self) -> bool {
-        let stepped = self.trainer.step();
-        if stepped {
+    /// One turn of a frame (see [`Session::run_frame`]): `step` on this run's trainer and, if
+    /// the trainer took a step, the timeline offered it and one step of the second run. Returns
+    /// what `step` returned.
+    fn turn(&mut self, step: &mut dyn FnMut(&mut Trainer) -> bool) -> bool {
+        let before = self.trainer.steps();
+        let stepped = step(&mut self.trainer);
+        if self.trainer.steps() != before {
             self.timeline.maybe_record(&mut self.trainer);
-        }
-        stepped
-    }
-
-    /// One turn (see [`Session::run_frame`]): a step of this run and, if it trained, one of the
-    /// second run. Returns whether this run trained.
-    fn step_both(&mut self) -> bool {
-        let stepped = self.step_recorded();
-        if let Some(other) = self.compare.as_mut().filter(|_| stepped) {
-            other.step_recorded();
+            if let Some(other) = &mut self.compare {
+                other.turn(&mut Trainer::step);
+            }
         }
         stepped
     }
@@ -968,11 +997,10 @@ impl Session {
     /// training pauses itself when they are done ([`StopReason::RunDone`]). The page mirrors
     /// `settings.play` into its own copy of the settings. Pausing by hand cancels the run.
     pub fn train_steps(&mut self, steps: u64) {
-        let from = self.trainer.steps();
         let mut playing = (*self.settings).clone();
         playing.play = true;
         self.apply(playing);
-        self.step_run = Some((from, from.saturating_add(steps)));
+        self.step_run = Some(StepRun { steps, left: steps });
     }
 
     /// Why training last paused itself, until Play is pressed again.
@@ -1011,10 +1039,8 @@ impl Session {
         if self.trainer.diverged() {
             return Some(StopReason::Diverged);
         }
-        if let Some((from, end)) = self.step_run {
-            if steps >= end {
-                return Some(StopReason::RunDone { steps: end - from });
-            }
+        if let Some(StepRun { steps, left: 0 }) = self.step_run {
+            return Some(StopReason::RunDone { steps });
         }
         let goals = self.goals?;
         if let Some(limit) = self.settings.stop_steps.filter(|_| goals.steps) {
@@ -1057,7 +1083,7 @@ impl Session {
 
     /// One minibatch (of each run, in compare mode).
     pub fn step_once(&mut self) {
-        self.step_both();
+        self.turn(&mut Trainer::step);
         self.refresh_metrics();
     }
 
@@ -1065,7 +1091,7 @@ impl Session {
     /// many steps).
     pub fn epoch_once(&mut self) {
         let start = self.trainer.epochs();
-        while self.trainer.epochs() == start && self.step_both() {}
+        while self.trainer.epochs() == start && self.turn(&mut Trainer::step) {}
         self.refresh_metrics();
     }
 
@@ -1080,6 +1106,17 @@ impl Session {
         self.model_version += 1;
         self.refresh_metrics();
         Ok(())
+    }
+
+    /// Changes the weights by hand (`edit` gets the model): training carries on from them with
+    /// fresh optimizer state, and the plot repaints (the model version changes); a look back
+    /// ends, and the timeline records the run on from the new weights.
+    pub fn edit_weights(&mut self, edit: impl FnOnce(&mut Model)) {
+        self.past = None;
+        edit(&mut self.trainer.model);
+        self.trainer.restart_optimizer();
+        self.model_version += 1;
+        self.refresh_metrics();
     }
 
     /// Counts the [`Session::confusion`] matrix of three or more classes, on the split the
@@ -1461,6 +1498,32 @@ mod tests {
         }
         assert!(s.settings.play, "the cancelled run does not stop the new one");
         assert_eq!(s.stop_reason(), None);
+    }
+
+    /// A frame whose steps are taken by something else (the optimizer race) keeps the pace and
+    /// a "train N steps" run counts its steps, while the session's own weights wait.
+    #[test]
+    fn a_frame_with_another_step_keeps_the_pace_and_the_run_of_n_steps() {
+        let (settings, _) = Settings::from_hash("pace=600");
+        let mut s = Session::new(settings);
+        s.train_steps(25);
+        let mut calls = 0;
+        let mut frames = 0;
+        for frame in 0..100 {
+            let now = frame as f64 * 1000.0 / 60.0;
+            let report = s.run_frame_with(f64::INFINITY, &|| now, &mut |_| {
+                calls += 1;
+                true
+            });
+            frames += 1;
+            if report.stopped.is_some() {
+                break;
+            }
+        }
+        assert_eq!((calls, frames), (25, 4), "1, then 10 a frame, and the 4 left");
+        assert_eq!(s.trainer.steps(), 0);
+        assert_eq!(s.stop_reason(), Some(StopReason::RunDone { steps: 25 }));
+        assert!(!s.settings.play);
     }
 
     /// An overflow pauses training too, and the divergence stays set for the page's message.

@@ -6,6 +6,7 @@
 
 use crate::engine::labs::feature_space::Projection;
 use crate::engine::labs::transfer::{Shift, ShiftKind, TargetSource};
+use crate::engine::surface::Directions;
 use crate::engine::{
     loss_for, output_units, Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec,
     OptimizerConfig, OptimizerKind, Point, Preset, Task, TrainConfig,
@@ -75,6 +76,8 @@ pub enum Companion {
     Gradients,
     /// The labs.
     Lab,
+    /// The loss surface with the optimizer's path across it, and the optimizer race.
+    Surface,
 }
 
 nnplay_engine::keyed_enum!(Companion {
@@ -82,6 +85,7 @@ nnplay_engine::keyed_enum!(Companion {
     Model => "model", "Model";
     Gradients => "gradients", "Gradients";
     Lab => "lab", "Labs";
+    Surface => "surface", "Loss surface";
 });
 
 nnplay_engine::keyed_enum!(Regularization {
@@ -183,6 +187,13 @@ pub struct Settings {
     /// Compare mode's second run, trained beside this one on the same points (see
     /// [`crate::page::compare`]).
     pub compare: Option<RunSettings>,
+    /// The directions of the loss surface's slice (a model with two weights gets the exact
+    /// surface over them whatever this says).
+    pub surface_directions: Directions,
+    /// The seed of the loss surface's random directions.
+    pub surface_seed: u64,
+    /// Whether SGD, momentum and Adam race across the loss surface.
+    pub race: bool,
 }
 
 impl Default for Settings {
@@ -232,6 +243,9 @@ impl Default for Settings {
                 amount: 0.0,
             },
             compare: None,
+            surface_directions: Directions::Random,
+            surface_seed: 1,
+            race: false,
         }
     }
 }
@@ -422,6 +436,15 @@ impl Settings {
         if self.log_steps {
             pairs.push(("logsteps", "1".into()));
         }
+        if self.surface_directions != Directions::Random {
+            pairs.push(("surface", self.surface_directions.key().to_string()));
+        }
+        if self.surface_seed != 1 {
+            pairs.push(("sdseed", self.surface_seed.to_string()));
+        }
+        if self.race {
+            pairs.push(("race", "1".to_string()));
+        }
         if let Some(scene) = self.scene {
             pairs.push(("scene", (scene + 1).to_string()));
         }
@@ -546,9 +569,12 @@ impl Settings {
                     "not rotate, translate or scale",
                 ),
                 "shiftby" => parse_range(&value, &mut s.shift.amount, limits::SHIFT, &mut note),
-                "play" | "test" | "hard" | "logloss" | "logsteps" | "lines" | "swap" | "embed" => {
+                "surface" => parse_into(&value, &mut s.surface_directions, &mut note, "not random or pca"),
+                "sdseed" => parse_into(&value, &mut s.surface_seed, &mut note, "not a whole number"),
+                "play" | "test" | "hard" | "logloss" | "logsteps" | "lines" | "swap" | "embed" | "race" => {
                     let slot = match key {
                         "play" => &mut s.play,
+                        "race" => &mut s.race,
                         "embed" => &mut s.embed,
                         "swap" => &mut s.target_swap,
                         "test" => &mut s.show_test,
@@ -753,6 +779,9 @@ mod tests {
                 optimizer: OptimizerKind::Momentum,
                 ..Settings::default().run()
             }),
+            surface_directions: Directions::Principal,
+            surface_seed: 77,
+            race: true,
         };
         let (back, notices) = Settings::from_hash(&format!("#{}", s.to_hash()));
         assert_eq!(notices, Vec::<String>::new());
@@ -1046,5 +1075,30 @@ mod tests {
             // What the settings say always builds a model.
             let _ = s.model_spec();
         }
+    }
+
+    #[test]
+    fn surface_keys_are_read_and_written_only_when_not_the_default() {
+        let (s, notices) = Settings::from_hash("surface=pca&sdseed=5&race=1");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(
+            (s.surface_directions, s.surface_seed, s.race),
+            (Directions::Principal, 5, true)
+        );
+        let hash = s.to_hash();
+        assert!(hash.contains("surface=pca") && hash.contains("sdseed=5") && hash.contains("race=1"));
+        let default = Settings::default().to_hash();
+        assert!(
+            !["surface=", "sdseed=", "race="]
+                .iter()
+                .any(|k| default.contains(k)),
+            "{default}"
+        );
+        let (s, notices) = Settings::from_hash("surface=hessian&sdseed=-2&race=yes");
+        assert_eq!(notices.len(), 3, "{notices:?}");
+        assert_eq!(
+            (s.surface_directions, s.surface_seed, s.race),
+            (Directions::Random, 1, false)
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! of steps.
 
 use super::session::Session;
+use super::settings::Settings;
 
 /// Frames a second of the simulated display.
 pub const FRAME_RATE: f64 = 60.0;
@@ -14,6 +15,13 @@ pub const REFRESH_MS: f64 = 90.0;
 pub const FRAME_BUDGET_MS: f64 = 8.0;
 /// Simulated time between two readings of the clock within a frame.
 pub const CLOCK_READ_MS: f64 = 0.002;
+
+/// A session for the link `hash`, which must read without a notice.
+pub fn session(hash: &str) -> Session {
+    let (settings, notices) = Settings::from_hash(hash);
+    assert!(notices.is_empty(), "{notices:?}");
+    Session::new(settings)
+}
 
 /// Presses Play on `session` and runs frames for up to `seconds` of simulated time, refreshing
 /// the metrics as the page does and calling `watch(session, seconds_since_play)` after every

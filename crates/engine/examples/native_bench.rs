@@ -1,7 +1,8 @@
 //! The engine benchmark's workloads run natively: `cargo run --release -p nnplay-engine --example native_bench`.
 //!
-//! Prints examples/s for training W1, W2 and W3, grids/s for the W1 grid and MFLOP/s, with the
-//! training MSE after the protocol's check run, and writes the same to `target/bench/native.json`
+//! Prints examples/s for training W1, W2 and W3, grids/s for the W1 grid, loss evaluations/s of
+//! the loss surface of W1 (and what a grid of them costs) and MFLOP/s, with the training MSE
+//! after the protocol's check run, and writes the same to `target/bench/native.json`
 //! (read by `bench/engine/run.mjs` to show native beside wasm). The protocol is in
 //! `bench_protocol`; `BENCH_SECONDS` sets the seconds timed per workload (default 2).
 
@@ -9,6 +10,7 @@
 mod bench_protocol;
 
 use bench_protocol::{Net, CHECK_STEPS, FLOP_CONVENTION, GRID};
+use nnplay_engine::surface::{Objective, Plane, Surface, Window};
 use std::fmt::Write as _;
 use std::time::Instant;
 
@@ -102,6 +104,38 @@ fn main() {
         check_mse: None,
     });
 
+    // The loss surface: W1's objective on the 500 points at the nodes of a slice along random
+    // directions, as the page's "Loss surface" view evaluates it between frames.
+    let surface_model = bench_protocol::trainer(Net::W1, &data);
+    let plane = Plane::random(&surface_model.model, 1).expect("W1 has weights");
+    let window = Window::around(&[[0.0, 0.0]], 1.0);
+    let objective = Objective::of(&surface_model.config);
+    let mut surface =
+        Surface::new(&surface_model.model, &data, objective, plane, window).expect("W1 has points");
+    let evaluation = surface.evaluation_cost();
+    let rate = measure(seconds, |k| {
+        if surface.advance(k * evaluation) {
+            surface.restart();
+        }
+    });
+    let nodes = surface.nodes();
+    rows.push(Row {
+        workload: format!("surface {}, {} points", Net::W1.name(), surface.points_used()),
+        unit: "evals/s",
+        rate,
+        mflops: rate
+            * (surface.points_used() * bench_protocol::FORWARD_FLOPS_PER_WEIGHT * Net::W1.weights()) as f64
+            / 1e6,
+        check_mse: None,
+    });
+    let surface_line = format!(
+        "surface: one evaluation = {evaluation} multiply-adds, {:.1} µs; the {nodes}x{nodes} grid \
+         {:.1} ms, its first 17x17 level {:.2} ms",
+        1e6 / rate,
+        1e3 * (nodes * nodes) as f64 / rate,
+        1e3 * 289.0 / rate
+    );
+
     let cpu = cpu_model();
     println!("nnplay engine, native ({}, {cpu})", std::env::consts::ARCH);
     println!(
@@ -115,6 +149,7 @@ fn main() {
             r.workload, r.rate, r.unit, r.mflops, mse
         );
     }
+    println!("{surface_line}");
     println!("{FLOP_CONVENTION}");
 
     let mut json = String::new();

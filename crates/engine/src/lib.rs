@@ -10,7 +10,7 @@
 //! the exact optimum of the convex cases; a [`Timeline`] keeps log-spaced snapshots of a run to
 //! look back at or continue from. [`classes`] says how two to five classes are stored and scored
 //! (one logistic unit for two, softmax over K units for more). [`labs`] holds the numerics of the
-//! page's labs.
+//! page's labs; [`surface`] the loss surface, the paths across it and the optimizer race.
 
 #![warn(missing_docs)]
 
@@ -27,6 +27,7 @@ mod names;
 mod optim;
 mod ridge;
 mod rng;
+pub mod surface;
 mod timeline;
 mod trace;
 mod train;
@@ -58,5 +59,5 @@ pub use timeline::{
 pub use trace::Trace;
 pub use train::{
     evaluate_points, forward_grid, forward_points, grid_cell, initial_model, minibatch_rng, predict_grid,
-    predict_points, BatchPosition, Metrics, SplitMetrics, TrainConfig, Trainer,
+    predict_points, sample_stride, BatchPosition, Metrics, SplitMetrics, TrainConfig, Trainer,
 };

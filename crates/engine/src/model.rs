@@ -467,7 +467,18 @@ impl Model {
         let width = self.features.width();
         self.features
             .apply(&ws.x1[..n], &ws.x2[..n], &mut ws.features[..width * n]);
-        for (l, layer) in self.layers.iter().enumerate() {
+        self.forward_from(ws, 0, n);
+    }
+
+    /// Runs dense layers `first..` forward for the first `n` inputs, reading layer `first`'s
+    /// inputs from the workspace as they are: `ws.features` when `first` is 0, otherwise the
+    /// activations of layer `first − 1`. For callers that keep the inputs of a frozen prefix
+    /// and vary only the layers after it.
+    pub fn forward_from(&self, ws: &mut Workspace, first: usize, n: usize) {
+        assert!(n <= ws.capacity, "batch larger than the workspace");
+        ws.len = n;
+        let width = self.features.width();
+        for (l, layer) in self.layers.iter().enumerate().skip(first) {
             let (before, rest) = ws.a.split_at_mut(l);
             let input: &[f32] = if l == 0 {
                 &ws.features[..width * n]

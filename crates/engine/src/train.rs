@@ -243,6 +243,18 @@ impl Trainer {
         self.config.optimizer = optimizer;
     }
 
+    /// Starts the update rule afresh (zero velocities and moment estimates) from the current
+    /// weights, keeping the minibatch order, and clears a divergence: for weights set by hand,
+    /// and for runs that must start from equal states.
+    pub fn restart_optimizer(&mut self) {
+        self.optimizer = Optimizer::new(&self.model);
+        self.diverged = false;
+        for (l, layer) in self.model.layers.iter().enumerate() {
+            self.previous_weights[l].copy_from_slice(&layer.weights);
+            self.previous_bias[l].copy_from_slice(&layer.bias);
+        }
+    }
+
     /// Whether training stopped because the loss, a gradient or an update was not finite
     /// (too large a learning rate, usually). The model keeps the last finite weights; steps do
     /// nothing until [`Trainer::set_optimizer`] or a reset.
@@ -522,8 +534,7 @@ impl Trainer {
 
 /// Every k-th index of `len`, with k the smallest stride that leaves at most `max_points`.
 fn sampled_indices(len: usize, max_points: usize) -> std::iter::StepBy<std::ops::Range<usize>> {
-    let stride = len.div_ceil(max_points.max(1)).max(1);
-    (0..len).step_by(stride)
+    (0..len).step_by(sample_stride(len, max_points))
 }
 
 /// Copies the next points `indices` names (up to the workspace's capacity) into `ws`;
@@ -611,6 +622,12 @@ pub fn evaluate_points(model: &Model, points: &[super::data::Point], loss: Loss,
     columns.fill(points.iter());
     let mut ws = Workspace::new(model, CHUNK);
     evaluate_split(model, &mut ws, &columns, loss, task, usize::MAX)
+}
+
+/// The stride of the evenly spaced sample of at most `max_points` of `len` points that
+/// [`Trainer::evaluate_sampled`] takes (every stride-th point, starting with the first).
+pub fn sample_stride(len: usize, max_points: usize) -> usize {
+    len.div_ceil(max_points.max(1)).max(1)
 }
 
 fn evaluate_split(

@@ -1,7 +1,7 @@
 //! A training step allocates nothing: a counting global allocator watches this thread while
 //! steps run, for every model family and optimizer, with two classes and with five, and with a
-//! timeline recording. The count is per thread, so tests running side by side do not see each
-//! other's allocations.
+//! timeline recording; nor do the loss surface's slices, the optimizer race and path recording.
+//! The count is per thread, so tests running side by side do not see each other's allocations.
 
 use nnplay_engine::{
     class_target, Activation, DataSpec, Dataset, FeatureMap, HandFeature, Loss, ModelSpec, OptimizerConfig,
@@ -155,5 +155,67 @@ fn training_with_the_timeline_recording_allocates_nothing() {
             assert_eq!(count, 0, "{spec:?} with {kind}");
             assert!(recorded >= 10, "{recorded} recordings, a thinning among them");
         }
+    }
+}
+
+/// Filling a loss surface in slices, evaluating it at a point, stepping an optimizer race and
+/// recording paths and parameter trails reuse their buffers: nothing allocates after setup.
+#[test]
+fn surface_slices_races_and_paths_allocate_nothing() {
+    use nnplay_engine::surface::{Objective, Plane, Race, Recording, Surface, Window};
+    let data = Dataset::generate(&DataSpec {
+        preset: Preset::Circle,
+        count: 300,
+        noise: 0.1,
+        test_fraction: 0.2,
+        seed: 4,
+    });
+    // The same points in five classes: softmax reads five output units.
+    let mut five = data.clone();
+    five.classes = 5;
+    for (i, p) in five.points.iter_mut().enumerate() {
+        p.y = class_target(i % 5, 5);
+    }
+    let specs = [
+        ModelSpec::linear(),
+        ModelSpec::random_features(Activation::Relu, 50, 1.0),
+        ModelSpec::mlp(&[8, 8], Activation::Tanh),
+    ];
+    let cases = specs
+        .iter()
+        .map(|spec| (spec.clone(), &data))
+        .chain(specs.iter().map(|spec| (spec.clone().with_outputs(5), &five)));
+    for (spec, data) in cases {
+        let config = TrainConfig {
+            loss: data.loss(),
+            batch_size: 10,
+            optimizer: OptimizerConfig::default(),
+        };
+        let trainer = Trainer::new(spec.clone(), config, data, 2);
+        let plane = Plane::exact(&trainer.model).unwrap_or_else(|| Plane::random(&trainer.model, 1).unwrap());
+        let layout = plane.layout().clone();
+        let window = Window::around(&[plane.project_model(&trainer.model)], 1.0);
+        let mut surface = Surface::new(&trainer.model, data, Objective::of(&config), plane, window).unwrap();
+        let mut race = Race::new(&trainer);
+        let mut path = Recording::new(2, 50);
+        let mut trail = Recording::trail(&layout);
+        let count = allocations_during(|| {
+            for _ in 0..40 {
+                surface.advance(20_000);
+                surface.loss_at([0.1, 0.2]);
+            }
+            surface.set_window(window);
+            surface.advance(50_000);
+            for _ in 0..300 {
+                race.step();
+                let model = &race.racers()[0].trainer.model;
+                let at = surface.plane().project_model(model);
+                let step = race.racers()[0].trainer.steps();
+                path.record(step, |row| row.copy_from_slice(&[at[0] as f32, at[1] as f32]));
+                trail.record_parameters(step, &layout, model);
+            }
+        });
+        assert_eq!(count, 0, "{spec:?}");
+        assert!(path.len() > 4 && trail.len() > 4 && surface.progress() > 0.0);
     }
 }
