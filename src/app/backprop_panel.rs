@@ -5,6 +5,7 @@
 use super::backprop::{short, DiagramHit, LinkMode};
 use super::controls::{button, select};
 use super::painters::{link_exists, trace_of, Canvases, DiagramState, Painters};
+use super::palette_ui::use_palette;
 use super::state::Action;
 use super::{use_summary, Updater};
 use crate::engine::LayerCheck;
@@ -56,6 +57,8 @@ fn unit_name(layer: usize, unit: usize, layers: usize, outputs: usize) -> String
 #[function_component(NetworkView)]
 pub fn network_view(props: &ViewProps) -> Html {
     use_summary();
+    // A new palette repaints the diagram.
+    use_palette();
     {
         let repaint = props.repaint.clone();
         use_effect(move || repaint.emit(()));
@@ -139,6 +142,8 @@ pub fn network_view(props: &ViewProps) -> Html {
 #[function_component(GradientsView)]
 pub fn gradients_view(props: &ViewProps) -> Html {
     use_summary();
+    // A new palette repaints the matrices.
+    use_palette();
     let checks = use_state(|| None::<Vec<LayerCheck>>);
     {
         let repaint = props.repaint.clone();

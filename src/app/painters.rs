@@ -6,6 +6,7 @@ use super::backprop::{self, DiagramOptions, DiagramPainter, LinkMode, LinkRef};
 use super::chart;
 use super::plot::{PlotPainter, ViewOptions};
 use super::slow_motion::SlowMotion;
+use crate::page::palette::Palette;
 use crate::page::session::{Session, UnitRef};
 use web_sys::HtmlCanvasElement;
 use yew::NodeRef;
@@ -148,6 +149,7 @@ impl Painters {
             model: session.model_version(),
             steps: session.trainer.steps(),
             state: self.diagram_state,
+            palette: self.view.palette,
             log_steps: self.view.log_steps,
             data: self.diagram_state.trace_point.map(|_| session.data_version()),
             canvases: canvas_shape(&[&canvases.diagram, &canvases.matrices, &canvases.norms]),
@@ -160,7 +162,7 @@ impl Painters {
             self.diagram.paint(&canvas, session, &options);
         }
         if let Some(canvas) = canvases.matrices.cast::<HtmlCanvasElement>() {
-            backprop::draw_matrices(&canvas, session, &mut self.matrix_pixels);
+            backprop::draw_matrices(&canvas, session, self.view.palette, &mut self.matrix_pixels);
         }
         if let Some(canvas) = canvases.norms.cast::<HtmlCanvasElement>() {
             let frozen: Vec<bool> = session.trainer.model.layers.iter().map(|l| l.frozen).collect();
@@ -186,6 +188,7 @@ impl Painters {
             trace: trace_of(session, state.trace_point),
             selected: state.selected.filter(|l| link_exists(session, *l)),
             focus: valid_unit(session, state.focus()),
+            palette: self.view.palette,
         }
     }
 
@@ -212,6 +215,7 @@ struct BackpropKey {
     model: u64,
     steps: u64,
     state: DiagramState,
+    palette: Palette,
     log_steps: bool,
     data: Option<u64>,
     canvases: Vec<(u32, u32, i32, i32)>,

@@ -3,6 +3,7 @@
 use super::short;
 use crate::app::canvas::{context_2d, fit_backing_store, font, new_canvas, text_scale};
 use crate::page::paint;
+use crate::page::palette::Palette;
 use crate::page::session::Session;
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -14,8 +15,8 @@ pub fn matrices_height(layers: usize) -> f64 {
 }
 
 /// Draws every dense layer's weight matrix beside its gradient matrix, one row per layer, each
-/// matrix on a diverging scale normalised by its own largest magnitude.
-pub fn draw_matrices(canvas: &HtmlCanvasElement, session: &Session, pixels: &mut Vec<u8>) {
+/// matrix on `palette`'s diverging scale normalised by its own largest magnitude.
+pub fn draw_matrices(canvas: &HtmlCanvasElement, session: &Session, palette: Palette, pixels: &mut Vec<u8>) {
     let Some(ctx) = context_2d(canvas) else {
         return;
     };
@@ -54,7 +55,7 @@ pub fn draw_matrices(canvas: &HtmlCanvasElement, session: &Session, pixels: &mut
             let scale = values.iter().fold(0.0f32, |m, v| m.max(v.abs()));
             pixels.clear();
             for &v in values.iter().take(cols * rows_n) {
-                let [r, g, b] = paint::diverging(if scale > 0.0 { v / scale } else { 0.0 }, 1.0);
+                let [r, g, b] = paint::diverging(palette, if scale > 0.0 { v / scale } else { 0.0 }, 1.0);
                 pixels.extend_from_slice(&[r, g, b, 255]);
             }
             pixels.resize(cols * rows_n * 4, 255);

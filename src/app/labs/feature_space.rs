@@ -4,6 +4,7 @@
 use super::LabProps;
 use crate::app::controls::select;
 use crate::app::lab_paint::GridPainter;
+use crate::app::palette_ui::use_palette;
 use crate::app::use_summary;
 use crate::engine::labs::feature_space::{project, Projection};
 use crate::engine::Task;
@@ -19,6 +20,7 @@ pub(super) fn feature_space_lab(props: &LabProps) -> Html {
     use_summary();
     let canvas = use_node_ref();
     let painter = use_mut_ref(GridPainter::default);
+    let palette = use_palette();
     let (projection, layer) = (props.settings.projection, props.settings.space_layer);
     let (view, task, classes, depth, linear) = props.updater.with_session(|s| {
         (
@@ -36,7 +38,7 @@ pub(super) fn feature_space_lab(props: &LabProps) -> Html {
         use_effect(move || {
             if let (Some(c), Ok(mut painter)) = (canvas.cast::<HtmlCanvasElement>(), painter.try_borrow_mut())
             {
-                painter.paint_feature_space(&c, &view, task, classes);
+                painter.paint_feature_space(&c, &view, task, classes, palette);
             }
         });
     }
