@@ -369,7 +369,7 @@ pub fn readouts() -> Html {
     let item = |label: String, testid: &'static str, value: Html, kind: &'static str| {
         html! {
             <div class={classes!("readout", kind)} title={why}>
-                <span class="readout-label">{ label }</span>
+                <span class="readout-label" title={label.clone()}>{ label }</span>
                 <span class="readout-value" data-testid={testid}>{ value }</span>
             </div>
         }
