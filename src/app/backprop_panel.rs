@@ -204,7 +204,10 @@ pub fn gradients_view(props: &ViewProps) -> Html {
                 <span class="hint">{ "each matrix is scaled to its own largest magnitude (shown under it)" }</span>
             </div>
             <canvas ref={props.canvases.matrices.clone()} class="matrices" data-testid="grad-matrices"
-                style={format!("height: {:.1}rem", super::backprop::matrices_height(layers))}
+                style={{
+                    let (height, least) = super::backprop::matrices_height(layers);
+                    format!("height: {height:.1}rem; min-height: {least:.1}rem")
+                }}
                 aria-label="Each layer's weight matrix beside its gradient matrix" />
             <p class="chart-caption">{ "Gradient norm of each layer over training (log scale): vanishing gradients sink, exploding ones climb." }</p>
             <canvas ref={props.canvases.norms.clone()} class="norm-chart" data-testid="grad-norm-chart"
