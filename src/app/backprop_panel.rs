@@ -5,6 +5,7 @@
 use super::backprop::{short, DiagramHit, LinkMode};
 use super::controls::{button, select};
 use super::painters::{link_exists, trace_of, Canvases, DiagramState, Painters};
+use super::palette_ui::use_palette;
 use super::state::Action;
 use super::{use_summary, Updater};
 use crate::engine::LayerCheck;
@@ -56,6 +57,8 @@ fn unit_name(layer: usize, unit: usize, layers: usize, outputs: usize) -> String
 #[function_component(NetworkView)]
 pub fn network_view(props: &ViewProps) -> Html {
     use_summary();
+    // A new palette repaints the diagram.
+    use_palette();
     {
         let repaint = props.repaint.clone();
         use_effect(move || repaint.emit(()));
@@ -141,6 +144,8 @@ pub fn network_view(props: &ViewProps) -> Html {
 #[function_component(GradientsView)]
 pub fn gradients_view(props: &ViewProps) -> Html {
     use_summary();
+    // A new palette repaints the matrices.
+    use_palette();
     let checks = use_state(|| None::<Vec<LayerCheck>>);
     {
         let repaint = props.repaint.clone();
@@ -218,7 +223,10 @@ pub fn gradients_view(props: &ViewProps) -> Html {
                 <span class="hint">{ "each matrix is scaled to its own largest magnitude (shown under it)" }</span>
             </div>
             <canvas ref={props.canvases.matrices.clone()} class="matrices" data-testid="grad-matrices"
-                style={format!("height: {:.1}rem", super::backprop::matrices_height(layers))}
+                style={{
+                    let (height, least) = super::backprop::matrices_height(layers);
+                    format!("height: {height:.1}rem; min-height: {least:.1}rem")
+                }}
                 aria-label="Each layer's weight matrix beside its gradient matrix" />
             <p class="chart-caption">{ "Gradient norm of each layer over training (log scale): vanishing gradients sink, exploding ones climb." }
                 if comparing { { " Dashed: model 2's first and last layers, in the colours of model 1's." } }</p>

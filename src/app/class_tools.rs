@@ -2,10 +2,10 @@
 //! classes the plot has, and the choice of class behind both.
 
 use super::controls::select;
+use super::palette_ui::class_swatch;
 use super::pointer::Tool;
 use super::state::Action;
 use super::Updater;
-use crate::page::class_paint::class_colour;
 use crate::page::limits;
 use yew::prelude::*;
 
@@ -40,19 +40,6 @@ fn set_classes(updater: &Updater, classes: usize) {
     }
 }
 
-/// The colour swatch of class index `class`: the two-class styles for the first two (so a plot
-/// of two classes looks as it always did), the class colour for the others.
-fn swatch(class: usize) -> Html {
-    match class {
-        0 => html! { <span class="swatch positive"></span> },
-        1 => html! { <span class="swatch negative"></span> },
-        _ => {
-            let [r, g, b] = class_colour(class);
-            html! { <span class="swatch" style={format!("background: rgb({r}, {g}, {b})")}></span> }
-        }
-    }
-}
-
 /// The tool buttons "Class 1" … "Class K" (test ids `class-1` …), the chosen one pressed while
 /// the add tool is in use. With two classes, shift-click adds the other class.
 pub fn class_buttons(updater: &Updater, classes: usize, chosen: usize, tool: Tool) -> Html {
@@ -74,7 +61,7 @@ pub fn class_buttons(updater: &Updater, classes: usize, chosen: usize, tool: Too
                 <button type="button" class={classes!("button", "tool", active.then_some("active"))}
                     data-testid={format!("class-{}", class + 1)} aria-pressed={active.to_string()} {title}
                     onclick={Callback::from(move |_| u.dispatch(Action::Class(class)))}>
-                    { swatch(class) }{ format!("Class {}", class + 1) }
+                    { class_swatch(class) }{ format!("Class {}", class + 1) }
                 </button>
             }
         }) }

@@ -1,8 +1,8 @@
 //! The confusion matrix beside the loss chart, for three or more classes: how many points of
 //! each true class (rows) the model puts in each class (columns), live with the readouts.
 
+use super::palette_ui::class_swatch;
 use super::use_summary;
-use crate::page::class_paint::class_colour;
 use yew::prelude::*;
 
 /// The confusion matrix (test id `confusion`; cell `confusion-<true>-<predicted>`, classes
@@ -19,10 +19,6 @@ pub fn confusion_view() -> Html {
         "test"
     } else {
         "training"
-    };
-    let swatch = |class: usize| {
-        let [r, g, b] = class_colour(class);
-        html! { <span class="swatch" style={format!("background: rgb({r}, {g}, {b})")}></span> }
     };
     let cell = |truth: usize, predicted: usize| {
         let count = matrix.count(truth, predicted);
@@ -46,14 +42,13 @@ pub fn confusion_view() -> Html {
             <table class="confusion">
                 <tr>
                     <th scope="col" class="corner" title="true class ↓, predicted class →">{ "true╲pred" }</th>
-                    { for (0..k).map(|p| {
-                        let [r, g, b] = class_colour(p);
-                        html! { <th scope="col" style={format!("color: rgb({r}, {g}, {b})")}>{ p + 1 }</th> }
+                    { for (0..k).map(|p| html! {
+                        <th scope="col" style={format!("color: var(--class-{})", p + 1)}>{ p + 1 }</th>
                     }) }
                 </tr>
                 { for (0..k).map(|t| html! {
                     <tr>
-                        <th scope="row">{ swatch(t) }{ t + 1 }</th>
+                        <th scope="row">{ class_swatch(t) }{ t + 1 }</th>
                         { for (0..k).map(|p| cell(t, p)) }
                     </tr>
                 }) }

@@ -4,22 +4,25 @@
 
 use super::canvas::{context_2d, fit_backing_store, new_canvas, text_scale};
 use super::plot::{draw_grid_image, stroke_grid_segments};
-use super::points::{draw_point, point_colour};
+use super::points::{draw_point, PointStyle};
 use crate::engine::classes::softmax;
 use crate::engine::labs::feature_space::FeatureView;
 use crate::engine::{class_probability_grid, predict_grid, Model, Point, Task, Workspace, MAX_CLASSES};
 use crate::page::class_paint::{fill_class_map, ClassBoundaries};
 use crate::page::paint::{self, Shading};
+use crate::page::palette::Palette;
 use crate::page::session::{unit_grid, UnitRef};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 const INK: &str = "rgba(29, 36, 51, 0.85)";
 
-/// How a lab draws its points: the task, and the number of classes their targets name.
+/// How a lab draws its points: the task, the number of classes their targets name, and the
+/// palette.
 #[derive(Clone, Copy)]
 struct Targets {
     task: Task,
     classes: usize,
+    palette: Palette,
 }
 
 /// A point as the labs draw it: smaller rims than on the plot, to suit smaller points.
@@ -33,15 +36,8 @@ fn dot(
     ratio: f64,
 ) {
     let rim = if test { 1.8 } else { 1.0 } * ratio;
-    draw_point(
-        ctx,
-        at,
-        radius,
-        rim,
-        &point_colour(y, targets.task, targets.classes),
-        test,
-        targets.task == Task::Regression,
-    );
+    let style = PointStyle::of(targets.palette, y, targets.task, targets.classes, test);
+    draw_point(ctx, at, radius, rim, &style);
 }
 
 /// Reusable off-screen canvas and pixels for painting grids.
@@ -57,19 +53,20 @@ pub struct GridPainter {
 }
 
 impl GridPainter {
-    /// Paints `scores` (an n × n grid, top row first) into the whole of `ctx`'s w × h area,
-    /// with the zero contour when `contour` is set.
+    /// Paints `scores` (an n × n grid, top row first) in `palette` into the whole of `ctx`'s
+    /// w × h area, with the zero contour when `contour` is set.
     fn paint_scores(
         &mut self,
         ctx: &CanvasRenderingContext2d,
         n: usize,
         shading: Shading,
+        palette: Palette,
         contour: bool,
         size: (f64, f64, f64),
     ) {
         let cells = n * n;
         self.pixels.resize(cells * 4, 0);
-        paint::fill_heatmap(&self.scores[..cells], shading, &mut self.pixels);
+        paint::fill_heatmap(palette, &self.scores[..cells], shading, &mut self.pixels);
         self.draw_pixels(ctx, n, size);
         if contour {
             paint::contour(&self.scores[..cells], n, 0.0, &mut self.segments);
@@ -77,17 +74,18 @@ impl GridPainter {
         }
     }
 
-    /// Paints `self.planes` (`classes` probability planes of an n × n grid) blended into the
-    /// whole of `ctx`'s w × h area, with the boundaries between the classes.
+    /// Paints `self.planes` (`classes` probability planes of an n × n grid) blended in
+    /// `palette` into the whole of `ctx`'s w × h area, with the boundaries between the classes.
     fn paint_planes(
         &mut self,
         ctx: &CanvasRenderingContext2d,
         n: usize,
         classes: usize,
+        palette: Palette,
         size: (f64, f64, f64),
     ) {
         self.pixels.resize(n * n * 4, 0);
-        fill_class_map(&self.planes, classes, false, &mut self.pixels);
+        fill_class_map(palette, &self.planes, classes, false, &mut self.pixels);
         self.draw_pixels(ctx, n, size);
         self.boundaries
             .trace(&self.planes, classes, n, &mut self.segments);
@@ -111,9 +109,9 @@ impl GridPainter {
         stroke_grid_segments(ctx, &self.segments, n, w, h);
     }
 
-    /// Paints `model`'s output over [-1, 1]² on `canvas`, with `points` on top (test points
-    /// hollow; those outside the square are not drawn). With `few_labels`, the training points
-    /// are drawn large so a handful stand out among many test points.
+    /// Paints `model`'s output over [-1, 1]² on `canvas` in `palette`, with `points` on top
+    /// (test points hollow; those outside the square are not drawn). With `few_labels`, the
+    /// training points are drawn large so a handful stand out among many test points.
     pub fn paint_model(
         &mut self,
         canvas: &HtmlCanvasElement,
@@ -121,6 +119,7 @@ impl GridPainter {
         task: Task,
         points: &[Point],
         few_labels: bool,
+        palette: Palette,
     ) {
         let Some(ctx) = context_2d(canvas) else {
             return;
@@ -133,11 +132,12 @@ impl GridPainter {
         let targets = Targets {
             task,
             classes: outputs.max(2),
+            palette,
         };
         if outputs > 2 {
             self.planes.resize(outputs * n * n, 0.0);
             class_probability_grid(model, &mut ws, n, &mut self.planes);
-            self.paint_planes(&ctx, n, outputs, (w, h, ratio));
+            self.paint_planes(&ctx, n, outputs, palette, (w, h, ratio));
         } else {
             self.scores.resize(n * n, 0.0);
             predict_grid(model, &mut ws, n, &mut self.scores);
@@ -145,7 +145,14 @@ impl GridPainter {
                 Task::Classification => Shading::Confidence,
                 Task::Regression => Shading::Value,
             };
-            self.paint_scores(&ctx, n, shading, task == Task::Classification, (w, h, ratio));
+            self.paint_scores(
+                &ctx,
+                n,
+                shading,
+                palette,
+                task == Task::Classification,
+                (w, h, ratio),
+            );
         }
         for test in [true, false] {
             for p in points.iter().filter(|p| p.test == test) {
@@ -165,8 +172,15 @@ impl GridPainter {
     }
 
     /// Paints up to `units` units of layer `layer` (0-based dense layer) of `model` side by
-    /// side on `canvas`, each scaled to its largest magnitude.
-    pub fn paint_units(&mut self, canvas: &HtmlCanvasElement, model: &Model, layer: usize, units: usize) {
+    /// side on `canvas` in `palette`, each scaled to its largest magnitude.
+    pub fn paint_units(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        model: &Model,
+        layer: usize,
+        units: usize,
+        palette: Palette,
+    ) {
         let Some(ctx) = context_2d(canvas) else {
             return;
         };
@@ -192,7 +206,7 @@ impl GridPainter {
             self.scores.iter_mut().for_each(|v| *v /= scale);
             ctx.save();
             let _ = ctx.translate(unit as f64 * (side + gap), 0.0);
-            self.paint_scores(&ctx, n, Shading::Value, false, (side, side, ratio));
+            self.paint_scores(&ctx, n, Shading::Value, palette, false, (side, side, ratio));
             ctx.set_stroke_style_str("rgba(29, 36, 51, 0.25)");
             ctx.set_line_width(ratio);
             ctx.stroke_rect(0.0, 0.0, side, side);
@@ -200,26 +214,31 @@ impl GridPainter {
         }
     }
 
-    /// Paints the feature-space view: the last layer's rule as the background, its zero line
-    /// (for three or more classes, the class regions and their boundaries), and the points at
-    /// their projected features, coloured by their class among `classes`.
+    /// Paints the feature-space view in `palette`: the last layer's rule as the background,
+    /// its zero line (for three or more classes, the class regions and their boundaries), and
+    /// the points at their projected features, coloured by their class among `classes`.
     pub fn paint_feature_space(
         &mut self,
         canvas: &HtmlCanvasElement,
         view: &FeatureView,
         task: Task,
         classes: usize,
+        palette: Palette,
     ) {
         let Some(ctx) = context_2d(canvas) else {
             return;
         };
         let (w, h, ratio) = fit_backing_store(canvas);
         let window = ViewWindow::around(view, w, h);
-        let targets = Targets { task, classes };
+        let targets = Targets {
+            task,
+            classes,
+            palette,
+        };
         if let Some(rule) = view.rule {
-            self.paint_rule(&ctx, rule, task, window, ratio);
+            self.paint_rule(&ctx, rule, task, palette, window, ratio);
         } else if view.class_rules.len() > 2 {
-            self.paint_class_rules(&ctx, &view.class_rules, window, ratio);
+            self.paint_class_rules(&ctx, &view.class_rules, palette, window, ratio);
         } else {
             ctx.set_fill_style_str("#ffffff");
             ctx.fill_rect(0.0, 0.0, w, h);
@@ -280,6 +299,7 @@ impl GridPainter {
         ctx: &CanvasRenderingContext2d,
         [c, wa, wb]: [f64; 3],
         task: Task,
+        palette: Palette,
         window: ViewWindow,
         ratio: f64,
     ) {
@@ -295,7 +315,7 @@ impl GridPainter {
             Task::Classification => Shading::Confidence,
             Task::Regression => Shading::Value,
         };
-        self.paint_scores(ctx, n, shading, false, (window.w, window.h, ratio));
+        self.paint_scores(ctx, n, shading, palette, false, (window.w, window.h, ratio));
         // The line c + wa·a + wb·b = 0, through two points far outside the window.
         if wa.abs() + wb.abs() > 1e-12 {
             let (lo, hi) = (window.lo, window.hi);
@@ -322,12 +342,13 @@ impl GridPainter {
 
 impl GridPainter {
     /// Paints the regions of the class scores zₖ = cₖ + waₖ·a + wbₖ·b (`rules`, one per
-    /// class) over the view's window, blended by their softmax, with the boundaries between
-    /// them.
+    /// class) over the view's window, blended by their softmax in `palette`, with the
+    /// boundaries between them.
     fn paint_class_rules(
         &mut self,
         ctx: &CanvasRenderingContext2d,
         rules: &[[f64; 3]],
+        palette: Palette,
         window: ViewWindow,
         ratio: f64,
     ) {
@@ -348,7 +369,7 @@ impl GridPainter {
                 self.planes[class * cells + cell] = probability;
             }
         }
-        self.paint_planes(ctx, n, k, (window.w, window.h, ratio));
+        self.paint_planes(ctx, n, k, palette, (window.w, window.h, ratio));
     }
 }
 

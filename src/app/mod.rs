@@ -26,6 +26,7 @@ mod model_panel;
 mod model_view;
 mod pace_ui;
 mod painters;
+mod palette_ui;
 mod panel;
 mod panic_banner;
 mod plot;
@@ -47,6 +48,7 @@ mod updater;
 pub use panic_banner::show_error_banner;
 pub use updater::{use_summary, SharedSession, Summary, Updater};
 
+use crate::page::palette::Palette;
 use crate::page::session::Session;
 use crate::page::settings::{Companion, Settings};
 use backprop_panel::SharedPainters;
@@ -160,7 +162,7 @@ pub fn app() -> Html {
         let (session, boot) = (session.clone(), boot.clone());
         use_reducer_eq(move || {
             let settings = session.borrow().settings.clone();
-            PageState::new(settings, boot.1.clone(), boot.2)
+            PageState::new(settings, boot.1.clone(), boot.2, palette_ui::stored_palette())
         })
     };
     let publisher = use_memo((), |_| SummaryPublisher::default());
@@ -174,7 +176,7 @@ pub fn app() -> Html {
     let renders = use_mut_ref(|| 0u64);
     *renders.borrow_mut() += 1;
     let settings = state.settings.clone();
-    let view = ViewOptions::of(&settings);
+    let view = ViewOptions::of(&settings, state.palette);
     // The animation loop outlives a render: it reads the view state from the painters.
     if let Ok(mut p) = painters.try_borrow_mut() {
         p.view = view;
@@ -200,6 +202,9 @@ pub fn app() -> Html {
             let _ = store.set_item(STORAGE_KEY, &hash);
         }
     });
+
+    // The palette is this browser's, kept for its next visits (never in the link).
+    use_effect_with(state.palette, |p| palette_ui::store_palette(*p));
 
     // Keyboard shortcuts (see lecture::SHORTCUTS), whatever control has the focus except a
     // text field; links edited by hand are applied.
@@ -304,8 +309,9 @@ pub fn app() -> Html {
     });
 
     html! {
-        <main class={classes!("page", state.projector.then_some("projector"), settings.embed.then_some("embed"))}
-            data-renders={renders.borrow().to_string()}>
+        <main class={classes!("page", state.projector.then_some("projector"), settings.embed.then_some("embed"), state.palette.css_class())}
+            style={state.palette.css_variables()} data-renders={renders.borrow().to_string()}>
+            <ContextProvider<Palette> context={state.palette}>
             <Live updater={updater.clone()} painters={shared_painters.clone()} canvases={(*canvases).clone()} play={settings.play}>
             <lecture::LectureBar updater={updater.clone()} settings={settings.clone()} projector={state.projector} {full_page} />
             <div class="stage-wrap">
@@ -347,6 +353,7 @@ pub fn app() -> Html {
             </div>
             { for shortcuts }
             </Live>
+            </ContextProvider<Palette>>
         </main>
     }
 }

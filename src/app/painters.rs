@@ -9,6 +9,7 @@ use super::chart::{self, LossOverlay};
 use super::plot::{PlotPainter, ViewOptions};
 use super::slow_motion::SlowMotion;
 use super::surface_paint::SurfacePainter;
+use crate::page::palette::Palette;
 use crate::page::session::{Session, UnitRef};
 use web_sys::HtmlCanvasElement;
 use yew::NodeRef;
@@ -180,6 +181,7 @@ impl Painters {
             model: session.model_version(),
             steps: session.trainer.steps(),
             state: self.diagram_state,
+            palette: self.view.palette,
             log_steps: self.view.log_steps,
             data: self.diagram_state.trace_point.map(|_| session.data_version()),
             second: session.compare().map(|other| other.model_version()),
@@ -193,7 +195,7 @@ impl Painters {
             self.diagram.paint(&canvas, session, &options);
         }
         if let Some(canvas) = canvases.matrices.cast::<HtmlCanvasElement>() {
-            backprop::draw_matrices(&canvas, session, &mut self.matrix_pixels);
+            backprop::draw_matrices(&canvas, session, self.view.palette, &mut self.matrix_pixels);
         }
         if let Some(canvas) = canvases.norms.cast::<HtmlCanvasElement>() {
             let frozen = |s: &Session| {
@@ -230,6 +232,7 @@ impl Painters {
             trace: trace_of(session, state.trace_point),
             selected: state.selected.filter(|l| link_exists(session, *l)),
             focus: valid_unit(session, state.focus()),
+            palette: self.view.palette,
         }
     }
 
@@ -258,6 +261,7 @@ struct BackpropKey {
     model: u64,
     steps: u64,
     state: DiagramState,
+    palette: Palette,
     log_steps: bool,
     data: Option<u64>,
     second: Option<u64>,

@@ -206,6 +206,7 @@ pub struct DataPanelProps {
 /// The data panel: presets, generator settings and the drawing tools.
 #[function_component(DataPanel)]
 pub fn data_panel(props: &DataPanelProps) -> Html {
+    let palette = super::palette_ui::use_palette();
     let s = &props.settings;
     let u = props.updater.clone();
     // Generator settings replace hand-drawn points with a fresh sample of the preset.
@@ -249,7 +250,7 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
             </button>
         }
     };
-    let view = ViewOptions::of(s);
+    let view = ViewOptions::of(s, palette);
     let on_view = {
         let u = u.clone();
         Callback::from(move |o: ViewOptions| u.settings(|s| o.apply(s)))
@@ -313,6 +314,7 @@ pub fn data_panel(props: &DataPanelProps) -> Html {
                 }) }
                 { checkbox(html!{ "Charts' steps on a log scale" }, "log-steps", view.log_steps,
                     Callback::from(move |on| on_view.emit(ViewOptions { log_steps: on, ..view }))) }
+                { super::palette_ui::toggle(&u, palette) }
             </div>
             <details class="fold advanced" data-testid="fold-data">
                 <summary>{ "Generate and files" }</summary>
@@ -374,7 +376,7 @@ pub fn readouts() -> Html {
                 second: Option<Html>| {
         html! {
             <div class={classes!("readout", kind)} title={why}>
-                <span class="readout-label">{ label }</span>
+                <span class="readout-label" title={label.clone()}>{ label }</span>
                 <span class="readout-value" data-testid={testid}>{ value }</span>
                 { for second.map(|value| html! {
                     <span class="readout-value second" data-testid={format!("{testid}-2")}>{ value }</span>

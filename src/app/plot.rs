@@ -8,6 +8,7 @@ use super::points::draw_points;
 use crate::engine::{Point, Task};
 use crate::page::class_paint::{fill_class_map, ClassBoundaries};
 use crate::page::paint::{self, Shading};
+use crate::page::palette::Palette;
 use crate::page::session::{Session, UnitRef};
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -25,27 +26,30 @@ pub struct ViewOptions {
     pub log_steps: bool,
     /// Draw the first layer's lines m_j·x + b_j = 0.
     pub show_lines: bool,
+    /// The colours and marker shapes (the viewer's choice, not a setting).
+    pub palette: Palette,
 }
 
 impl Default for ViewOptions {
     fn default() -> Self {
-        ViewOptions::of(&crate::page::settings::Settings::default())
+        ViewOptions::of(&crate::page::settings::Settings::default(), Palette::default())
     }
 }
 
 impl ViewOptions {
-    /// The display options held in `settings`.
-    pub fn of(settings: &crate::page::settings::Settings) -> Self {
+    /// The display options held in `settings`, painted in `palette`.
+    pub fn of(settings: &crate::page::settings::Settings, palette: Palette) -> Self {
         ViewOptions {
             show_test: settings.show_test,
             discretize: settings.discretize,
             log_scale: settings.log_scale,
             log_steps: settings.log_steps,
             show_lines: settings.show_lines,
+            palette,
         }
     }
 
-    /// Writes these options into `settings`.
+    /// Writes these options into `settings` (the palette is no setting).
     pub fn apply(self, settings: &mut crate::page::settings::Settings) {
         settings.show_test = self.show_test;
         settings.discretize = self.discretize;
@@ -64,8 +68,9 @@ const SLOW_PAINT_MS: f64 = 6.0;
 /// Milliseconds under which the resolution steps back up (a step up costs up to 1.8× more).
 const FAST_PAINT_MS: f64 = 2.5;
 
-/// What a heatmap grid was computed for, and at which step.
-type GridKey = ((u64, Option<UnitRef>, Shading, usize), u64);
+/// What a heatmap grid was computed for (model version, focus, shading, resolution level and
+/// palette), and at which step.
+type GridKey = ((u64, Option<UnitRef>, Shading, usize, Palette), u64);
 
 /// Reusable buffers for painting the plot.
 pub struct PlotPainter {
@@ -74,14 +79,13 @@ pub struct PlotPainter {
     /// coarsest grid is slow (very large models), it is refreshed every few frames instead of
     /// every frame.
     skip_frames: u32,
-    /// What the grid on screen was computed for: (model version, focus, shading, resolution
-    /// level) and the step count.
+    /// What the grid on screen was computed for, and the step count.
     grid_key: Option<GridKey>,
     offscreen: Option<HtmlCanvasElement>,
     /// The points rasterised once, redrawn only when they (or the view) change: with
     /// thousands of points, rasterising them every frame would cost more than training.
     points_layer: Option<HtmlCanvasElement>,
-    points_key: Option<(u64, bool, u32, u32, u32)>,
+    points_key: Option<(u64, bool, u32, u32, u32, Palette)>,
     /// The points the layer shows.
     layer_points: Vec<Point>,
     scores: Vec<f32>,
@@ -161,7 +165,7 @@ impl PlotPainter {
         };
         // The grid depends only on the model and on what is shown: edits of the points reuse
         // it, and so do a few frames of training when even the coarsest grid is slow.
-        let what = (session.model_version(), focus, shading, self.level);
+        let what = (session.model_version(), focus, shading, self.level, view.palette);
         let steps = session.trainer.steps();
         let fresh = self
             .grid_key
@@ -193,6 +197,7 @@ impl PlotPainter {
             let elapsed = super::now_ms() - started;
             if several {
                 fill_class_map(
+                    view.palette,
                     &self.planes,
                     classes,
                     view.discretize,
@@ -201,7 +206,12 @@ impl PlotPainter {
                 self.boundaries
                     .trace(&self.planes, classes, n, &mut self.segments);
             } else {
-                paint::fill_heatmap(&self.scores[..cells], shading, &mut self.pixels[..cells * 4]);
+                paint::fill_heatmap(
+                    view.palette,
+                    &self.scores[..cells],
+                    shading,
+                    &mut self.pixels[..cells * 4],
+                );
                 paint::contour(&self.scores[..cells], n, 0.0, &mut self.segments);
             }
             self.grid_key = Some((what, steps));
@@ -230,7 +240,7 @@ impl PlotPainter {
             draw_unit_lines(&ctx, session, w, h, ratio);
         }
         if focus.is_none() {
-            super::score_lines::draw(&ctx, session, w, h, ratio);
+            super::score_lines::draw(&ctx, session, view.palette, w, h, ratio);
         }
         self.draw_points_layer(&ctx, session, view, w, h, ratio);
         if let Some(point) = traced.and_then(|i| session.data.points.get(i)) {
@@ -261,15 +271,15 @@ impl PlotPainter {
             w as u32,
             h as u32,
             (ratio * 100.0) as u32,
+            view.palette,
         );
         if self.points_key != Some(key) {
             let points = &session.data.points;
             let drawn = self.layer_points.len();
             // A click that only added points draws just those onto the layer.
-            let appended = self
-                .points_key
-                .is_some_and(|old| (old.1, old.2, old.3, old.4) == (key.1, key.2, key.3, key.4))
-                && points.len() > drawn
+            let appended = self.points_key.is_some_and(|old| {
+                (old.1, old.2, old.3, old.4, old.5) == (key.1, key.2, key.3, key.4, key.5)
+            }) && points.len() > drawn
                 && points[..drawn] == self.layer_points[..];
             if layer.width() != w as u32 || layer.height() != h as u32 {
                 layer.set_width(w as u32);

@@ -1,75 +1,105 @@
-//! Drawing the points: their colours, one point, and every point stamped from a sprite per
-//! style (class or value band, training and test apart).
+//! Drawing the points: their colours and shapes, one point, and every point stamped from a
+//! sprite per style (class or value band, training and test apart).
 
 use super::canvas::{context_2d, css_rgb, new_canvas};
 use super::plot::ViewOptions;
 use crate::engine::{class_of, Point, Task};
-use crate::page::{class_paint, paint};
+use crate::page::paint;
+use crate::page::palette::{Marker, Palette};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-/// The colour a point with target `y` is drawn in: its class's among `classes` (orange and
-/// blue for two), or its value on the diverging scale.
-pub fn point_colour(y: f32, task: Task, classes: usize) -> String {
-    css_rgb(match task {
-        Task::Classification => class_paint::class_colour(class_of(y, classes)),
-        Task::Regression => paint::diverging(y, 1.0),
-    })
+/// How one point is drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PointStyle {
+    /// The CSS colour of its fill (of its rim when it is a test point).
+    pub colour: String,
+    /// Its shape.
+    pub marker: Marker,
+    /// A test point: hollow.
+    pub test: bool,
+    /// A regression value (a dark rim, as values can be near white).
+    pub regression: bool,
+}
+
+impl PointStyle {
+    /// The style of a point with target `y` in `palette`: its class's colour and marker among
+    /// `classes` (orange and blue discs for two, in the standard palette), or its value on the
+    /// diverging scale as a disc.
+    pub fn of(palette: Palette, y: f32, task: Task, classes: usize, test: bool) -> Self {
+        match task {
+            Task::Classification => PointStyle::class(palette, class_of(y, classes), test),
+            Task::Regression => PointStyle::value(palette, y, test),
+        }
+    }
+
+    /// The style of a point of class index `class` in `palette`.
+    fn class(palette: Palette, class: usize, test: bool) -> Self {
+        PointStyle {
+            colour: css_rgb(palette.class_colour(class)),
+            marker: palette.marker(class),
+            test,
+            regression: false,
+        }
+    }
+
+    /// The style of a regression point of value `y` in `palette`.
+    fn value(palette: Palette, y: f32, test: bool) -> Self {
+        PointStyle {
+            colour: css_rgb(paint::diverging(palette, y, 1.0)),
+            marker: Marker::Circle,
+            test,
+            regression: true,
+        }
+    }
+}
+
+/// Traces the outline of `marker` of `radius` centred at `at` as the context's path.
+fn trace_marker(ctx: &CanvasRenderingContext2d, at: (f64, f64), radius: f64, marker: Marker) {
+    ctx.begin_path();
+    let corners = marker.outline();
+    let Some(([x0, y0], rest)) = corners.split_first() else {
+        let _ = ctx.arc(at.0, at.1, radius, 0.0, std::f64::consts::TAU);
+        return;
+    };
+    ctx.move_to(at.0 + x0 * radius, at.1 + y0 * radius);
+    for [x, y] in rest {
+        ctx.line_to(at.0 + x * radius, at.1 + y * radius);
+    }
+    ctx.close_path();
 }
 
 /// Draws one point centred at `at` with an outline `rim` wide: a training point filled with a
 /// white rim (dark for regression values, which can be near white), a test point hollow.
-pub fn draw_point(
-    ctx: &CanvasRenderingContext2d,
-    at: (f64, f64),
-    radius: f64,
-    rim: f64,
-    colour: &str,
-    test: bool,
-    regression: bool,
-) {
-    ctx.begin_path();
-    let _ = ctx.arc(at.0, at.1, radius, 0.0, std::f64::consts::TAU);
-    if test {
+pub fn draw_point(ctx: &CanvasRenderingContext2d, at: (f64, f64), radius: f64, rim: f64, style: &PointStyle) {
+    trace_marker(ctx, at, radius, style.marker);
+    ctx.set_line_join("round");
+    if style.test {
         ctx.set_fill_style_str("rgba(255, 255, 255, 0.85)");
         ctx.fill();
-        ctx.set_stroke_style_str(colour);
+        ctx.set_stroke_style_str(&style.colour);
     } else {
-        ctx.set_fill_style_str(colour);
+        ctx.set_fill_style_str(&style.colour);
         ctx.fill();
-        ctx.set_stroke_style_str(if regression { "#1d2433" } else { "#ffffff" });
+        ctx.set_stroke_style_str(if style.regression { "#1d2433" } else { "#ffffff" });
     }
     ctx.set_line_width(rim);
     ctx.stroke();
 }
 
 /// A point of one style drawn on its own small canvas, centred.
-fn point_sprite(
-    colour: &str,
-    test: bool,
-    regression: bool,
-    radius: f64,
-    ratio: f64,
-) -> Option<HtmlCanvasElement> {
+fn point_sprite(style: &PointStyle, radius: f64, ratio: f64) -> Option<HtmlCanvasElement> {
     let sprite = new_canvas()?;
-    let size = (2.0 * (radius + 3.0 * ratio)).ceil();
+    let size = (2.0 * (radius * style.marker.reach() + 3.0 * ratio)).ceil();
     sprite.set_width(size as u32);
     sprite.set_height(size as u32);
     let ctx = context_2d(&sprite)?;
-    let rim = if test { 2.2 } else { 1.2 } * ratio;
-    draw_point(
-        &ctx,
-        (size / 2.0, size / 2.0),
-        radius,
-        rim,
-        colour,
-        test,
-        regression,
-    );
+    let rim = if style.test { 2.2 } else { 1.2 } * ratio;
+    draw_point(&ctx, (size / 2.0, size / 2.0), radius, rim, style);
     Some(sprite)
 }
 
 /// Draws the points grouped by style (class among `classes` or value band, training and test
-/// apart), each style stamped from a sprite.
+/// apart) in the view's palette, each style stamped from a sprite.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn draw_points(
     ctx: &CanvasRenderingContext2d,
@@ -103,14 +133,14 @@ pub(super) fn draw_points(
             continue;
         }
         for &b in &bands {
-            let colour = if regression {
-                point_colour(b as f32 / 10.0, task, classes)
+            let style = if regression {
+                PointStyle::value(view.palette, b as f32 / 10.0, test)
             } else {
-                css_rgb(class_paint::class_colour(b as usize))
+                PointStyle::class(view.palette, b as usize, test)
             };
             // Each style is drawn once into a small sprite, then stamped at every point of
             // that style: far cheaper than filling and stroking a circle per point.
-            let Some(sprite) = point_sprite(&colour, test, regression, radius, ratio) else {
+            let Some(sprite) = point_sprite(&style, radius, ratio) else {
                 continue;
             };
             let half = sprite.width() as f64 / 2.0;

@@ -6,7 +6,7 @@
 use super::canvas::css_rgb;
 use super::plot::line_across_plot;
 use crate::engine::FeatureMap;
-use crate::page::class_paint::class_colour;
+use crate::page::palette::Palette;
 use crate::page::session::Session;
 use web_sys::CanvasRenderingContext2d;
 use yew::{html, Html};
@@ -38,9 +38,9 @@ fn inside_square(p0: [f64; 2], d: [f64; 2]) -> Option<(f64, f64)> {
     (lo < hi).then_some((lo, hi))
 }
 
-/// Draws each class's score line wₖ·x + bₖ = 0 (dashed, in its colour, on a white casing) and,
-/// at the middle of its visible stretch, an arrow along wₖ.
-pub fn draw(ctx: &CanvasRenderingContext2d, session: &Session, w: f64, h: f64, ratio: f64) {
+/// Draws each class's score line wₖ·x + bₖ = 0 (dashed, in its colour in `palette`, on a white
+/// casing) and, at the middle of its visible stretch, an arrow along wₖ.
+pub fn draw(ctx: &CanvasRenderingContext2d, session: &Session, palette: Palette, w: f64, h: f64, ratio: f64) {
     if !shown(session) {
         return;
     }
@@ -56,7 +56,7 @@ pub fn draw(ctx: &CanvasRenderingContext2d, session: &Session, w: f64, h: f64, r
         let Some((from, to)) = line_across_plot(w1, w2, b) else {
             continue;
         };
-        let colour = css_rgb(class_colour(k));
+        let colour = css_rgb(palette.class_colour(k));
         let (p, q) = (to_px(from), to_px(to));
         for (stroke, width, dashed) in [
             ("rgba(255, 255, 255, 0.8)", 4.5, false),

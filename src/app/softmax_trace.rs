@@ -3,8 +3,8 @@
 //! the output delta δₖ = pₖ − yₖ that backpropagation starts from.
 
 use super::backprop::short;
+use super::palette_ui::class_swatch;
 use crate::engine::Trace;
-use crate::page::class_paint::class_colour;
 use yew::prelude::*;
 
 /// The table of the traced point's K scores, probabilities, targets and deltas (test id
@@ -18,11 +18,10 @@ pub fn softmax_table(trace: &Trace) -> Option<Html> {
         return None;
     }
     let row = |k: usize| {
-        let [r, g, b] = class_colour(k);
         let target = if k == class { 1.0 } else { 0.0 };
         html! {
             <tr class={classes!((k == class).then_some("own-class"))}>
-                <th scope="row"><span class="swatch" style={format!("background: rgb({r}, {g}, {b})")}></span>{ k + 1 }</th>
+                <th scope="row">{ class_swatch(k) }{ k + 1 }</th>
                 <td>{ short(scores[k]) }</td>
                 <td data-testid={format!("softmax-p-{}", k + 1)}>{ format!("{:.3}", p[k]) }</td>
                 <td>{ target }</td>

@@ -5,6 +5,7 @@
 use super::backprop::{LinkMode, LinkRef};
 use super::painters::DiagramState;
 use super::pointer::Tool;
+use crate::page::palette::Palette;
 use crate::page::session::UnitRef;
 use crate::page::settings::Settings;
 use std::rc::Rc;
@@ -28,6 +29,9 @@ pub struct PageState {
     pub diagram: DiagramState,
     /// Large type and fewer controls.
     pub projector: bool,
+    /// The colours (and, colour-blind-safe, the marker shapes) of classes and values: this
+    /// viewer's choice, kept in this browser, never in the link.
+    pub palette: Palette,
     /// The keyboard shortcuts overlay is open.
     pub help: bool,
     /// Messages for the user (values a link or file could not use, refusals).
@@ -46,6 +50,7 @@ impl PartialEq for PageState {
             && self.draw_test == other.draw_test
             && self.diagram == other.diagram
             && self.projector == other.projector
+            && self.palette == other.palette
             && self.help == other.help
             && self.notices == other.notices
             && self.restored == other.restored
@@ -53,8 +58,8 @@ impl PartialEq for PageState {
 }
 
 impl PageState {
-    /// The state a page opens with.
-    pub fn new(settings: Rc<Settings>, notices: Vec<String>, restored: bool) -> Self {
+    /// The state a page opens with, in the palette this browser last chose.
+    pub fn new(settings: Rc<Settings>, notices: Vec<String>, restored: bool, palette: Palette) -> Self {
         PageState {
             settings,
             tool: Tool::Add,
@@ -63,6 +68,7 @@ impl PageState {
             draw_test: false,
             diagram: DiagramState::default(),
             projector: false,
+            palette,
             help: false,
             notices,
             restored,
@@ -99,6 +105,8 @@ pub enum Action {
     LinkMode(LinkMode),
     /// Projector mode on or off.
     ToggleProjector,
+    /// Paint in this palette.
+    Palette(Palette),
     /// Open or close the shortcuts overlay.
     Help(bool),
     /// Open the shortcuts overlay, or close it when it is open.
@@ -136,6 +144,7 @@ impl Reducible for PageState {
             Action::StopTrace => diagram.trace_point = None,
             Action::LinkMode(mode) => diagram.mode = Some(mode),
             Action::ToggleProjector => next.projector = !next.projector,
+            Action::Palette(palette) => next.palette = palette,
             Action::Help(open) => next.help = open,
             Action::ToggleHelp => next.help = !next.help,
             Action::Notices(list) => next.notices = list,

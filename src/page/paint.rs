@@ -1,27 +1,28 @@
 //! Pure pixel work for the plot, free of web types so it is tested natively: the heatmap's
 //! colour scale, the decision contour (marching squares), the charts' axis ticks, and the loss
-//! surface's contour levels and banded colours.
+//! surface's contour levels and banded colours. The colours come from the [`Palette`] each
+//! painter is given.
 
-/// RGB of the positive class (+1), an orange that reads well on a projector.
-pub const POSITIVE: [u8; 3] = [232, 116, 59];
-/// RGB of the negative class (−1), a blue.
-pub const NEGATIVE: [u8; 3] = [31, 119, 180];
-/// RGB of the neutral middle of the scale.
-pub const NEUTRAL: [u8; 3] = [247, 248, 250];
+use super::palette::{Palette, NEUTRAL, NOT_A_NUMBER};
 
 /// How far (0 to 1) the background leans towards a class colour at full confidence; the
 /// points keep the full colour so they stand out from the regions. Shared with the map of
 /// several classes (`class_paint`).
 pub const BACKGROUND_STRENGTH: f32 = 0.62;
 
-/// Maps a value in [-1, 1] to the diverging scale (−1 blue, 0 neutral, +1 orange) at the given
-/// strength (0 gives neutral, 1 the full class colour). NaN maps to neutral grey.
-pub fn diverging(value: f32, strength: f32) -> [u8; 3] {
+/// Maps a value in [-1, 1] to `palette`'s diverging scale (−1 its negative colour, 0 neutral,
+/// +1 its positive colour) at the given strength (0 gives neutral, 1 the full class colour).
+/// NaN maps to neutral grey.
+pub fn diverging(palette: Palette, value: f32, strength: f32) -> [u8; 3] {
     if !value.is_finite() {
-        return [200, 200, 200];
+        return NOT_A_NUMBER;
     }
     let v = value.clamp(-1.0, 1.0);
-    let target = if v >= 0.0 { POSITIVE } else { NEGATIVE };
+    let target = if v >= 0.0 {
+        palette.positive()
+    } else {
+        palette.negative()
+    };
     let t = v.abs() * strength;
     let mix = |a: u8, b: u8| (a as f32 + (b as f32 - a as f32) * t).round() as u8;
     [
@@ -57,10 +58,10 @@ pub fn shade(score: f32, shading: Shading) -> f32 {
     }
 }
 
-/// Fills `rgba` (4 bytes a cell) from the scores of a grid.
-pub fn fill_heatmap(scores: &[f32], shading: Shading, rgba: &mut [u8]) {
+/// Fills `rgba` (4 bytes a cell) from the scores of a grid, in `palette`'s colours.
+pub fn fill_heatmap(palette: Palette, scores: &[f32], shading: Shading, rgba: &mut [u8]) {
     for (&s, px) in scores.iter().zip(rgba.chunks_exact_mut(4)) {
-        let [r, g, b] = diverging(shade(s, shading), BACKGROUND_STRENGTH);
+        let [r, g, b] = diverging(palette, shade(s, shading), BACKGROUND_STRENGTH);
         px.copy_from_slice(&[r, g, b, 255]);
     }
 }
@@ -517,17 +518,77 @@ mod tests {
 
     #[test]
     fn the_scale_runs_from_blue_through_neutral_to_orange() {
-        assert_eq!(diverging(1.0, 1.0), POSITIVE);
-        assert_eq!(diverging(-1.0, 1.0), NEGATIVE);
-        assert_eq!(diverging(0.0, 1.0), NEUTRAL);
-        assert_eq!(diverging(5.0, 1.0), POSITIVE);
-        assert_eq!(diverging(f32::NAN, 1.0), [200, 200, 200]);
+        for palette in Palette::ALL {
+            let (positive, negative) = (palette.positive(), palette.negative());
+            assert_eq!(diverging(palette, 1.0, 1.0), positive);
+            assert_eq!(diverging(palette, -1.0, 1.0), negative);
+            assert_eq!(diverging(palette, 0.0, 1.0), NEUTRAL);
+            assert_eq!(diverging(palette, 5.0, 1.0), positive);
+            assert_eq!(diverging(palette, f32::NAN, 1.0), [200, 200, 200]);
+            // Half way, half way between neutral and the class colour.
+            let half = diverging(palette, -0.5, 1.0);
+            for c in 0..3 {
+                let middle = (NEUTRAL[c] as f32 + negative[c] as f32) / 2.0;
+                assert!((half[c] as f32 - middle).abs() <= 0.5, "{palette:?}: {half:?}");
+            }
+        }
         assert_eq!(shade(-3.0, Shading::Discrete), -1.0);
         assert!((shade(0.0, Shading::Confidence)).abs() < 1e-6);
         let mut rgba = [0u8; 8];
-        fill_heatmap(&[10.0, -10.0], Shading::Confidence, &mut rgba);
+        fill_heatmap(Palette::Standard, &[10.0, -10.0], Shading::Confidence, &mut rgba);
         assert!(rgba[0] > rgba[2] && rgba[6] > rgba[4]);
         assert_eq!((rgba[3], rgba[7]), (255, 255));
+    }
+
+    /// The heatmap paints in the palette it is given: confident cells at the background
+    /// strength of that palette's class colours, unsure ones neutral.
+    #[test]
+    fn the_heatmap_paints_the_palette_s_colours() {
+        for palette in Palette::ALL {
+            let mut rgba = [0u8; 12];
+            fill_heatmap(palette, &[1.0, -1.0, 0.0], Shading::Discrete, &mut rgba);
+            assert_eq!(rgba[..3], diverging(palette, 1.0, BACKGROUND_STRENGTH));
+            assert_eq!(rgba[4..7], diverging(palette, -1.0, BACKGROUND_STRENGTH));
+            fill_heatmap(palette, &[0.0], Shading::Confidence, &mut rgba);
+            assert_eq!(rgba[..3], NEUTRAL);
+        }
+        let (mut standard, mut safe) = ([0u8; 4], [0u8; 4]);
+        fill_heatmap(Palette::Standard, &[3.0], Shading::Value, &mut standard);
+        fill_heatmap(Palette::ColourBlind, &[3.0], Shading::Value, &mut safe);
+        assert_ne!(standard, safe);
+    }
+
+    /// In the colour-blind palette the two sides of the scale stay apart whoever looks: every
+    /// value from ±0.3 up at the background strength differs plainly (ΔE*ab ≥ 15) from its
+    /// opposite, and each side of the heatmap darkens steadily away from neutral, so the scale
+    /// reads as an order under deuteranopia, protanopia and tritanopia too.
+    #[test]
+    fn the_colour_blind_scale_stays_apart_under_every_deficiency() {
+        use crate::page::colour_vision::{delta_e, Vision};
+        let palette = Palette::ColourBlind;
+        for vision in Vision::ALL {
+            for tenth in 3..=10 {
+                let t = tenth as f32 / 10.0;
+                let (above, below) = (
+                    diverging(palette, t, BACKGROUND_STRENGTH),
+                    diverging(palette, -t, BACKGROUND_STRENGTH),
+                );
+                let d = delta_e(above, below, vision);
+                assert!(d >= 15.0, "{vision:?}: ±{t} are {d:.1} apart");
+            }
+            for sign in [1.0, -1.0] {
+                let mut last = 0.0;
+                for tenth in 1..=10 {
+                    let v = sign * tenth as f32 / 10.0;
+                    let from_neutral = delta_e(diverging(palette, v, BACKGROUND_STRENGTH), NEUTRAL, vision);
+                    assert!(
+                        from_neutral > last + 1.0,
+                        "{vision:?}: {v} is {from_neutral:.1} from neutral"
+                    );
+                    last = from_neutral;
+                }
+            }
+        }
     }
 
     #[test]

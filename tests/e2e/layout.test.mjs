@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, screenshot, useAppServer } from './harness.mjs';
-import { findPoints, hashValue, pointCount, text, toPage, plotBox, until, waitForText } from './plotkit.mjs';
+import { findPoints, hashValue, pointCount, text, toPage, plotBox, setPlaying, until, waitForText } from './plotkit.mjs';
 
 const app = useAppServer();
 
@@ -44,6 +44,15 @@ function measure(page) {
   });
 }
 
+/** The readout values whose text does not fit their box (cut short with an ellipsis). */
+function truncatedReadouts(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('.readout-value')]
+      .filter((e) => e.scrollWidth > e.clientWidth)
+      .map((e) => `${e.dataset.testid}: "${e.textContent}" needs ${e.scrollWidth} px, has ${e.clientWidth}`),
+  );
+}
+
 for (const screen of screens) {
   for (const { name, scene, view } of scenes) {
     test(`${screen.name}, ${name} scene: plot, readouts, caption and ${view} view fit without scrolling`, async () => {
@@ -72,6 +81,13 @@ for (const screen of screens) {
       assert.ok(boxes.plot.height >= 0.45 * h, `the plot is ${boxes.plot.height} px of ${h}`);
       assert.ok(scroll[0] <= w, `no horizontal scroll (${scroll[0]} > ${w})`);
       assert.ok(scroll[1] <= h + 1, `no vertical scroll (${scroll[1]} > ${h})`);
+      assert.deepEqual(await truncatedReadouts(page), [], 'every readout value is readable');
+      // Training, the numbers grow (steps, examples a second): they still fit.
+      await setPlaying(page, true);
+      await waitForText(page, 'examples-per-sec', (s) => Number(s) > 0);
+      await waitForText(page, 'step-count', (s) => Number(s) >= 100, { timeout: 10_000 });
+      assert.deepEqual(await truncatedReadouts(page), [], 'every readout value is readable while training');
+      await setPlaying(page, false);
       assert.deepEqual(errors, []);
       await page.close();
     });

@@ -5,8 +5,8 @@ use super::layout::{distance_to_segment, layer_title, layout, Layout, TypeRoom};
 use super::short;
 use crate::app::canvas::{context_2d, fit_backing_store, font, new_canvas, text_scale};
 use crate::engine::{Model, Trace};
-use crate::page::class_paint::class_colour;
 use crate::page::paint;
+use crate::page::palette::Palette;
 use crate::page::session::{Session, UnitRef};
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -50,6 +50,8 @@ pub struct DiagramOptions {
     pub selected: Option<LinkRef>,
     /// The unit shown large on the plot.
     pub focus: Option<UnitRef>,
+    /// The colours of signs, values and classes.
+    pub palette: Palette,
 }
 
 /// Cells a side of each unit's thumbnail: 16, or 8 for models so large (over 50 000
@@ -187,9 +189,9 @@ impl DiagramPainter {
                     "rgba(120, 128, 145, 0.25)".to_string()
                 } else {
                     let rgb = if value >= 0.0 {
-                        paint::POSITIVE
+                        options.palette.positive()
                     } else {
-                        paint::NEGATIVE
+                        options.palette.negative()
                     };
                     css_rgba(rgb, if frozen { 0.25 } else { 0.15 + 0.75 * strength })
                 };
@@ -261,7 +263,7 @@ impl DiagramPainter {
                 let scale = row.iter().fold(0.0f32, |m, v| m.max(v.abs())).max(1e-6);
                 for (cell, &v) in row.iter().enumerate() {
                     let (r, c) = (cell / thumb, cell % thumb);
-                    let [red, green, blue] = paint::diverging(v / scale, 0.9);
+                    let [red, green, blue] = paint::diverging(options.palette, v / scale, 0.9);
                     let at = (r * row_width + k * thumb + c) * 4;
                     self.pixels[at..at + 4].copy_from_slice(&[red, green, blue, 255]);
                 }
@@ -317,7 +319,7 @@ impl DiagramPainter {
                 let stroke = if focused {
                     "#2f6fdb".to_string()
                 } else if class_unit {
-                    css_rgba(class_colour(unit), 1.0)
+                    css_rgba(options.palette.class_colour(unit), 1.0)
                 } else {
                     "rgba(29, 36, 51, 0.55)".to_string()
                 };

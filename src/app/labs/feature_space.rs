@@ -4,6 +4,7 @@
 use super::LabProps;
 use crate::app::controls::select;
 use crate::app::lab_paint::GridPainter;
+use crate::app::palette_ui::use_palette;
 use crate::app::use_summary;
 use crate::engine::labs::feature_space::{project, Projection};
 use crate::engine::Task;
@@ -19,6 +20,7 @@ pub(super) fn feature_space_lab(props: &LabProps) -> Html {
     use_summary();
     let canvas = use_node_ref();
     let painter = use_mut_ref(GridPainter::default);
+    let palette = use_palette();
     let (projection, layer) = (props.settings.projection, props.settings.space_layer);
     // What the session shows: an earlier step while the page looks back.
     let (view, task, classes, depth, linear) = props.updater.with_session(|s| {
@@ -38,7 +40,7 @@ pub(super) fn feature_space_lab(props: &LabProps) -> Html {
         use_effect(move || {
             if let (Some(c), Ok(mut painter)) = (canvas.cast::<HtmlCanvasElement>(), painter.try_borrow_mut())
             {
-                painter.paint_feature_space(&c, &view, task, classes);
+                painter.paint_feature_space(&c, &view, task, classes, palette);
             }
         });
     }

@@ -6,6 +6,7 @@ use super::{use_work_loop, LabProps, CUT_SHORT};
 use crate::app::controls::{button, checkbox, select, slider};
 use crate::app::lab_paint::GridPainter;
 use crate::app::now_ms;
+use crate::app::palette_ui::use_palette;
 use crate::app::panel::{format_rate, options, pick};
 use crate::app::use_summary;
 use crate::app::Updater;
@@ -56,6 +57,7 @@ pub(super) fn transfer_lab_panel(props: &LabProps) -> Html {
     let units: Rc<[NodeRef; 3]> = use_memo((), |_| Default::default());
     let source_map = use_node_ref();
     let settings = props.settings.clone();
+    let palette = use_palette();
 
     let fine_tune = {
         let (work, running, error, updater) = (
@@ -166,7 +168,7 @@ pub(super) fn transfer_lab_panel(props: &LabProps) -> Html {
             settings.shift,
             source_map.clone(),
         );
-        let key = (*tick, *running, shift_key(&settings), summary.revision);
+        let key = (*tick, *running, shift_key(&settings), summary.revision, palette);
         use_effect_with(key, move |_| {
             let (Ok(lab), Ok(mut painter)) = (work.try_borrow(), painter.try_borrow_mut()) else {
                 return;
@@ -191,11 +193,11 @@ pub(super) fn transfer_lab_panel(props: &LabProps) -> Html {
                     .collect()
             });
             if let Some(c) = source_map.cast::<HtmlCanvasElement>() {
-                painter.paint_model(&c, lab.source_model(), task, lab.source_points(), false);
+                painter.paint_model(&c, lab.source_model(), task, lab.source_points(), false, palette);
             }
             for (strategy, node) in Strategy::ALL.into_iter().zip(maps.iter()) {
                 if let (Some(model), Some(c)) = (lab.model(strategy), node.cast::<HtmlCanvasElement>()) {
-                    painter.paint_model(&c, model, task, &shown, true);
+                    painter.paint_model(&c, model, task, &shown, true, palette);
                 }
             }
             let source = lab.source_model();
@@ -208,7 +210,7 @@ pub(super) fn transfer_lab_panel(props: &LabProps) -> Html {
             ];
             for (model, node) in models.into_iter().zip(units.iter()) {
                 if let (Some(model), Some(c)) = (model, node.cast::<HtmlCanvasElement>()) {
-                    painter.paint_units(&c, model, layer, count);
+                    painter.paint_units(&c, model, layer, count, palette);
                 }
             }
         });
