@@ -53,6 +53,50 @@ function truncatedReadouts(page) {
   );
 }
 
+/** The readout labels cut short (an ellipsis where "Train accuracy" should be). */
+function truncatedLabels(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('.readout-label')]
+      .filter((e) => e.offsetParent && e.scrollWidth > e.clientWidth + 1)
+      .map((e) => `"${e.textContent}" needs ${e.scrollWidth} px, has ${e.clientWidth}`),
+  );
+}
+
+// The tight cases: a three-line caption with the confusion matrix beside the chart leaves the
+// plot little height, and projector mode on a 768-line projector has little width. The centre
+// column keeps room for the readouts' labels, and projector text scales to the screen.
+const tight = [
+  { name: '1280x720, three classes', viewport: { width: 1280, height: 720 }, scene: 14 },
+  { name: '1024x768 projector, random features', viewport: { width: 1024, height: 768 }, scene: 8, projector: true },
+  { name: '1280x720 projector, compare', viewport: { width: 1280, height: 720 }, scene: 10, projector: true },
+];
+
+for (const t of tight) {
+  test(`${t.name}: every readout label and value is whole, nothing scrolls`, async () => {
+    const { page, errors } = await openApp(app.browser, `${app.server.url}#scene=${t.scene}`, {
+      viewport: t.viewport,
+      folded: true,
+    });
+    if (t.projector) {
+      await page.getByTestId('projector').click();
+      await until(() => page.locator('main').getAttribute('class'), (c) => c.includes('projector'));
+    }
+    await page.waitForTimeout(400);
+    await screenshot(page, `layout-tight-${t.scene}-${t.viewport.width}`);
+    const { boxes, scroll, viewport } = await measure(page);
+    const [w, h] = viewport;
+    for (const id of ['plot', 'step-count', 'test-acc', 'train-loss', 'companion']) {
+      const b = boxes[id];
+      assert.ok(b && b.left >= 0 && b.right <= w + 0.5 && b.bottom <= h + 0.5, `${id} inside ${w}×${h}: ${JSON.stringify(b)}`);
+    }
+    assert.ok(scroll[0] <= w && scroll[1] <= h + 1, `no scrolling: ${scroll} in ${viewport}`);
+    assert.deepEqual(await truncatedLabels(page), [], 'every readout label is whole');
+    assert.deepEqual(await truncatedReadouts(page), [], 'every readout value is whole');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
 for (const screen of screens) {
   for (const { name, scene, view } of scenes) {
     test(`${screen.name}, ${name} scene: plot, readouts, caption and ${view} view fit without scrolling`, async () => {
