@@ -187,11 +187,17 @@ impl Updater {
         self.refresh();
     }
 
-    /// Works on the session directly (editing points, stepping), then re-renders.
+    /// Works on the session directly (editing points, stepping, looking back), then
+    /// re-renders. The page takes the session's settings after it: what the link says of the
+    /// step shown ([`Settings::at`](crate::page::settings::Settings::at)) may have changed.
     pub fn session(&self, work: impl FnOnce(&mut Session)) {
-        if try_with(&self.session, work).is_none() {
+        let Some(settings) = try_with(&self.session, |s| {
+            work(s);
+            s.settings.clone()
+        }) else {
             return self.stuck();
-        }
+        };
+        self.dispatch(Action::Settings(settings));
         self.refresh();
     }
 

@@ -31,6 +31,9 @@ pub const TARGET_LABELS: (usize, usize) = crate::engine::labs::transfer::LABELS;
 pub const PACE: (f32, f32) = (0.1, 100_000.0);
 /// The step count training may be set to stop at.
 pub const STOP_STEPS: (u64, u64) = (1, 100_000_000);
+/// The step a link may open the run at (`at`): the page trains there at full speed on opening,
+/// so the bound keeps that under a minute for the largest networks.
+pub const AT_STEP: (u64, u64) = (1, 1_000_000);
 /// The score (test accuracy or R², in percent) training may be set to stop at.
 pub const STOP_SCORE: (f32, f32) = (1.0, 100.0);
 /// Amount of the shift of the target's test points.

@@ -208,6 +208,11 @@ impl Pacer {
 /// Why training paused itself.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum StopReason {
+    /// The run reached the step its link named ([`Settings::at`](crate::page::settings::Settings::at)).
+    LinkStep {
+        /// The step count.
+        steps: u64,
+    },
     /// A "train N steps" run finished.
     RunDone {
         /// The steps the run took.
@@ -240,6 +245,9 @@ impl StopReason {
     /// Why training paused, in plain words for the page.
     pub fn message(&self) -> String {
         match *self {
+            StopReason::LinkStep { steps } => {
+                format!("Paused at step {steps}, the step the link shows (same seed, same run).")
+            }
             StopReason::RunDone { steps } => format!("Paused after the {steps} steps asked for."),
             StopReason::StepLimit { steps } => format!("Paused at step {steps}, as set."),
             StopReason::ScoreReached {

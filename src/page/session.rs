@@ -8,7 +8,7 @@ use crate::engine::{
     OptimizerKind, Point, Resumed, RidgeError, Rng, SplitMetrics, Task, Timeline, TimelineError,
     TimelinePlan, Trainer, Workspace, MAX_HIDDEN_LAYERS,
 };
-use crate::page::pace::{FrameReport, Pacer, StopReason};
+use crate::page::pace::{FrameReport, Pace, Pacer, StopReason};
 use crate::page::settings::Settings;
 use crate::page::timeline::SnapshotView;
 use std::rc::Rc;
@@ -271,6 +271,8 @@ struct StepRun {
     steps: u64,
     /// Steps still to take.
     left: u64,
+    /// The run to a link's step ([`Settings::at`]): at full speed, whatever the pace.
+    to_link_step: bool,
 }
 
 /// Which stop settings can still fire in the current run of play: a goal already met when Play
@@ -366,9 +368,34 @@ pub fn metric_points(model: &Model) -> usize {
 impl Session {
     /// A session for `settings`, with the preset's points and a fresh model (and, when the
     /// settings compare, the second run beside it).
+    /// A link that names a step ([`Settings::at`]) starts a run there at full speed, which
+    /// pauses at that step ([`StopReason::LinkStep`]).
     pub fn new(settings: Settings) -> Self {
         let data = settings.dataset();
-        Session::on_points(settings, data)
+        let mut session = Session::on_points(settings, data);
+        if let Some(step) = session.settings.at {
+            session.run_to_link_step(step);
+        }
+        session
+    }
+
+    /// Trains from fresh weights to `step` at full speed, then pauses there: how a link that
+    /// names a step opens.
+    fn run_to_link_step(&mut self, step: u64) {
+        self.past = None;
+        if self.trainer.steps() != 0 {
+            self.rebuild();
+        }
+        let settings = Rc::make_mut(&mut self.settings);
+        settings.play = true;
+        settings.at = Some(step);
+        self.end_run();
+        self.last_stop = None;
+        self.step_run = Some(StepRun {
+            steps: step,
+            left: step,
+            to_link_step: true,
+        });
     }
 
     /// A session for `settings` training on `data`.
@@ -422,7 +449,12 @@ impl Session {
     /// clearing it ends it.
     pub fn apply(&mut self, new: Settings) {
         let version = self.model_version;
+        // A link (edited by hand, say) that names another step: the run goes there.
+        let named = new.at.filter(|&step| Some(step) != self.settings.at);
+        let mut new = new;
         if self.settings.play != new.play {
+            // Training on (or pausing a run to a link's step) leaves the step the link named.
+            new.at = None;
             self.end_run();
             if new.play {
                 self.last_stop = None;
@@ -447,12 +479,17 @@ impl Session {
             self.data_version += 1;
         }
         if data_changed || old.model_spec() != new.model_spec() || old.seed != new.seed {
+            // A run that starts over is at no step a link could name.
+            Rc::make_mut(&mut self.settings).at = None;
             self.rebuild_run();
         } else {
             self.trainer.set_optimizer(new.optimizer_config());
             self.trainer.set_batch_size(new.batch_size);
         }
         self.follow_compare(self.model_version != version);
+        if let Some(step) = named {
+            self.run_to_link_step(step);
+        }
     }
 
     /// Brings compare mode's second run in line with the settings after this run changed
@@ -590,13 +627,27 @@ impl Session {
             },
             None => Box::new(SnapshotView::open(self, index)?),
         };
+        let step = view.step();
         self.past = Some(view);
+        self.name_step(Some(step));
         Ok(())
     }
 
-    /// Stops looking back: [`Session::shown`] is the live run again.
+    /// Stops looking back: [`Session::shown`] is the live run again. While paused, the link
+    /// then names the live step if it named the one looked at.
     pub fn back_to_live(&mut self) {
         self.past = None;
+        let live = (!self.settings.play && self.settings.at.is_some()).then(|| self.trainer.steps());
+        self.name_step(live);
+    }
+
+    /// Puts `step` in the link as the step shown ([`Settings::at`]); a step before the first
+    /// (0) is no step to train to.
+    fn name_step(&mut self, step: Option<u64>) {
+        let step = step.filter(|&s| s > 0);
+        if self.settings.at != step {
+            Rc::make_mut(&mut self.settings).at = step;
+        }
     }
 
     /// The snapshot being looked at, if the page is looking back.
@@ -956,7 +1007,13 @@ impl Session {
         if self.goals.is_none() {
             self.goals = Some(self.arm_goals());
         }
-        let due = self.pacer.due(start, self.settings.pace);
+        let pace = match self.step_run {
+            Some(StepRun {
+                to_link_step: true, ..
+            }) => Pace::Max,
+            _ => self.settings.pace,
+        };
+        let due = self.pacer.due(start, pace);
         let mut cap = due;
         if let Some(run) = self.step_run {
             cap = cap.min(run.left);
@@ -1000,7 +1057,11 @@ impl Session {
         let mut playing = (*self.settings).clone();
         playing.play = true;
         self.apply(playing);
-        self.step_run = Some(StepRun { steps, left: steps });
+        self.step_run = Some(StepRun {
+            steps,
+            left: steps,
+            to_link_step: false,
+        });
     }
 
     /// Why training last paused itself, until Play is pressed again.
@@ -1039,8 +1100,14 @@ impl Session {
         if self.trainer.diverged() {
             return Some(StopReason::Diverged);
         }
-        if let Some(StepRun { steps, left: 0 }) = self.step_run {
-            return Some(StopReason::RunDone { steps });
+        match self.step_run {
+            Some(StepRun {
+                left: 0,
+                to_link_step: true,
+                ..
+            }) => return Some(StopReason::LinkStep { steps }),
+            Some(StepRun { steps, left: 0, .. }) => return Some(StopReason::RunDone { steps }),
+            _ => {}
         }
         let goals = self.goals?;
         if let Some(limit) = self.settings.stop_steps.filter(|_| goals.steps) {
@@ -1084,6 +1151,14 @@ impl Session {
     /// One minibatch (of each run, in compare mode).
     pub fn step_once(&mut self) {
         self.turn(&mut Trainer::step);
+        self.stepped_by_hand();
+    }
+
+    /// After Step or Epoch: the readouts follow, and a link that named a step names this one.
+    fn stepped_by_hand(&mut self) {
+        if self.settings.at.is_some() && self.past.is_none() {
+            self.name_step(Some(self.trainer.steps()));
+        }
         self.refresh_metrics();
     }
 
@@ -1092,7 +1167,7 @@ impl Session {
     pub fn epoch_once(&mut self) {
         let start = self.trainer.epochs();
         while self.trainer.epochs() == start && self.turn(&mut Trainer::step) {}
-        self.refresh_metrics();
+        self.stepped_by_hand();
     }
 
     /// Replaces the last layer with the exact ridge optimum on the training points (penalty
@@ -1461,6 +1536,102 @@ mod tests {
         crate::page::simulate::play(&mut s, 0.5, |_, _| false);
         assert_eq!(s.stop_reason(), None);
         assert!(s.trainer.steps() > 1000, "{}", s.trainer.steps());
+    }
+
+    /// A link that names a step opens on it: the run trains there at full speed whatever the
+    /// pace, pauses, keeps the step in its link, and has the weights of the same run stepped
+    /// by hand (same seed, same run).
+    #[test]
+    fn a_link_with_a_step_opens_paused_at_that_step_of_the_same_run() {
+        let (settings, notes) = Settings::from_hash("dataset=circle&layers=6&pace=10&at=300");
+        assert!(notes.is_empty(), "{notes:?}");
+        let mut s = Session::new(settings.clone());
+        assert!(s.settings.play);
+        let report = s.run_frame(f64::INFINITY, &|| 0.0);
+        assert_eq!(
+            report.steps, 300,
+            "a pace of 10 steps a second does not hold it back"
+        );
+        assert_eq!(report.stopped, Some(StopReason::LinkStep { steps: 300 }));
+        assert!(!s.settings.play);
+        assert_eq!(s.settings.at, Some(300));
+        assert!(s.settings.to_hash().ends_with("&at=300") || s.settings.to_hash().contains("&at=300&"));
+        let mut by_hand = Session::new(Settings { at: None, ..settings });
+        for _ in 0..300 {
+            by_hand.step_once();
+        }
+        assert_eq!(s.trainer.model, by_hand.trainer.model);
+        assert!(s.stop_reason().unwrap().message().contains("step 300"));
+        // Out of range, or not a number: a note, and the link opens at the start.
+        for bad in ["at=0", "at=-3", "at=2000000", "at=ten"] {
+            let (settings, notes) = Settings::from_hash(bad);
+            assert_eq!((settings.at, notes.len()), (None, 1), "{bad}");
+        }
+    }
+
+    /// The link names the step the timeline shows: a snapshot looked at, then the paused live
+    /// run (stepping on by hand moves it); Play clears it, and so does a new model.
+    #[test]
+    fn the_link_names_the_step_shown_until_training_goes_on() {
+        let (settings, _) = Settings::from_hash("dataset=xor&layers=4");
+        let mut s = Session::new(settings);
+        for _ in 0..200 {
+            s.step_once();
+        }
+        assert_eq!(
+            s.settings.at, None,
+            "a run that was never looked back at names no step"
+        );
+        s.look_back(3).unwrap();
+        let step = s.looking_back().unwrap().step();
+        assert!(step > 0 && step < 200);
+        assert_eq!(s.settings.at, Some(step));
+        s.back_to_live();
+        assert_eq!(s.settings.at, Some(200));
+        s.step_once();
+        assert_eq!(s.settings.at, Some(201));
+        s.apply(Settings {
+            play: true,
+            ..(*s.settings).clone()
+        });
+        assert_eq!(s.settings.at, None, "Play clears it");
+        s.apply(Settings {
+            play: false,
+            ..(*s.settings).clone()
+        });
+        s.look_back(2).unwrap();
+        assert!(s.settings.at.is_some());
+        s.back_to_live();
+        s.apply(Settings {
+            layers: vec![5],
+            ..(*s.settings).clone()
+        });
+        assert_eq!(
+            (s.trainer.steps(), s.settings.at),
+            (0, None),
+            "a new model clears it"
+        );
+    }
+
+    /// A link naming another step, pasted into the open page, starts the run over and trains
+    /// to that step; in compare mode the second run goes there too.
+    #[test]
+    fn a_link_naming_another_step_starts_over_and_goes_there() {
+        let (settings, _) = Settings::from_hash("dataset=xor&layers=4&cmp=act:relu");
+        let mut s = Session::new(settings);
+        for _ in 0..500 {
+            s.step_once();
+        }
+        let (link, _) = Settings::from_hash(&format!("{}&at=50", s.settings.to_hash()));
+        s.apply(link);
+        assert_eq!(s.trainer.steps(), 0);
+        assert!(s.settings.play);
+        let report = s.run_frame(f64::INFINITY, &|| 0.0);
+        assert_eq!(report.stopped, Some(StopReason::LinkStep { steps: 50 }));
+        assert_eq!(
+            (s.trainer.steps(), s.compare().unwrap().trainer.steps()),
+            (50, 50)
+        );
     }
 
     /// "Train N steps" takes exactly N steps at the pace (here one every 100 ms) and pauses;

@@ -143,6 +143,11 @@ pub struct Settings {
     pub stop_score: Option<f32>,
     /// Whether training runs.
     pub play: bool,
+    /// The step the page shows, named in the link (`at`): a link with it trains there at full
+    /// speed on opening and pauses, so it opens on the moment its sender looked at (same seed,
+    /// same run). Set while the timeline shows a snapshot, or the paused run after one was
+    /// shown; cleared by Play and by anything that starts the run over.
+    pub at: Option<u64>,
     /// Points drawn or edited by hand, which replace the generated data set (the preset still
     /// says whether they are classes or values).
     pub points: Option<Vec<Point>>,
@@ -221,6 +226,7 @@ impl Default for Settings {
             stop_steps: None,
             stop_score: None,
             play: false,
+            at: None,
             points: None,
             point_classes: None,
             show_test: true,
@@ -433,6 +439,9 @@ impl Settings {
         if let Some(score) = self.stop_score {
             pairs.push(("stopacc", fmt_num(score)));
         }
+        if let Some(step) = self.at {
+            pairs.push(("at", step.to_string()));
+        }
         if self.log_steps {
             pairs.push(("logsteps", "1".into()));
         }
@@ -544,6 +553,7 @@ impl Settings {
                 ),
                 "stopat" => s.stop_steps = in_range(&value, limits::STOP_STEPS, &mut note).or(s.stop_steps),
                 "stopacc" => s.stop_score = in_range(&value, limits::STOP_SCORE, &mut note).or(s.stop_score),
+                "at" => s.at = in_range(&value, limits::AT_STEP, &mut note).or(s.at),
                 "lab" => match value.as_str() {
                     "none" => s.lab = None,
                     other => match other.parse::<Lab>() {
@@ -752,6 +762,7 @@ mod tests {
             stop_steps: Some(5000),
             stop_score: Some(99.5),
             play: true,
+            at: Some(1234),
             points: None,
             point_classes: None,
             show_test: false,

@@ -46,7 +46,7 @@ impl UndoHistory {
     /// Records an edit from `before` to `after` made at `now` (milliseconds). It joins the
     /// previous edit when both change the same settings (or both the points), the previous one
     /// was at most [`COALESCE_MS`] earlier, and no [`UndoHistory::seal`] came between. An edit
-    /// that changes nothing but Play is not recorded. Any new edit ends what redo could bring
+    /// that changes nothing but Play (or the step shown) is not recorded. Any new edit ends what redo could bring
     /// back.
     pub fn record(&mut self, before: &Settings, after: &Settings, now: f64) {
         let changes = changed_keys(before, after);
@@ -115,16 +115,19 @@ fn step_between(from: &mut Vec<Settings>, to: &mut Vec<Settings>, current: &Sett
     to.push(current.clone());
     Some(Settings {
         play: current.play,
+        at: current.at,
         ..target
     })
 }
 
-/// The link keys whose values differ between `a` and `b`, Play aside (`pts` for the points).
+/// The link keys whose values differ between `a` and `b`, Play and the step shown aside (`pts`
+/// for the points).
 fn changed_keys(a: &Settings, b: &Settings) -> Vec<String> {
     let pairs = |s: &Settings| -> Vec<(String, String)> {
         Settings {
             points: None,
             play: false,
+            at: None,
             ..s.clone()
         }
         .to_hash()
@@ -221,6 +224,25 @@ mod tests {
         let back = history.undo(&now_playing).unwrap();
         assert!(back.play);
         assert_eq!(back.noise, 0.0);
+    }
+
+    /// The step shown (the timeline's, in the link) is not an edit either: scrubbing records
+    /// nothing, and undo keeps the step shown now.
+    #[test]
+    fn the_step_shown_is_never_undone() {
+        let mut history = UndoHistory::new();
+        let looking_back = with(|s| s.at = Some(40));
+        history.record(&Settings::default(), &looking_back, 0.0);
+        assert!(!history.can_undo());
+        let edited = with(|s| s.noise = 0.3);
+        history.record(&Settings::default(), &edited, 10.0);
+        let back = history
+            .undo(&Settings {
+                at: Some(7),
+                ..edited
+            })
+            .unwrap();
+        assert_eq!((back.at, back.noise), (Some(7), 0.0));
     }
 
     /// A drag of a point is one edit; undoing it puts the point back and the model keeps

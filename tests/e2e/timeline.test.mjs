@@ -90,6 +90,40 @@ test('scrubbing back redraws the plot as it was, and Live restores the present',
   assert.deepEqual(errors, []);
 });
 
+test('the link names the step shown: opened elsewhere it trains there and pauses on the same run', async (t) => {
+  const { page, errors } = await open(t, XOR_RUN);
+  await waitForStop(page, 1500);
+  assert.equal(await hashValue(page, 'at'), null, 'a run never looked back at names no step');
+  await scrubKey(page, 'Home');
+  await scrubKey(page, 'ArrowRight', 40);
+  await until(() => isLive(page), (v) => v === 'false', { what: 'looking back' });
+  const shown = step(await text(page, 'timeline-step'));
+  assert.ok(shown > 0 && shown < 1500, `step ${shown}`);
+  await until(() => hashValue(page, 'at'), (v) => Number(v) === shown, { what: `at=${shown} in the link` });
+  const [loss, acc] = [await text(page, 'train-loss'), await text(page, 'test-acc')];
+  const hash = await page.evaluate(() => location.hash);
+
+  // A student opens the link on another machine: the run trains to that step and pauses there.
+  const other = await open(t, hash);
+  await waitForText(other.page, 'step-count', (s) => Number(s) === shown, { timeout: 20000 });
+  await waitForText(other.page, 'stop-reason', (s) => s.includes(`step ${shown}, the step the link shows`));
+  assert.equal(await other.page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  assert.equal(await text(other.page, 'train-loss'), loss, 'the same run: the same loss at that step');
+  assert.equal(await text(other.page, 'test-acc'), acc);
+  await screenshot(other.page, 'timeline-link-at-step');
+  // Training on there leaves that moment: the link no longer names it.
+  // (At full speed it runs on to its stop at step 1500 within a frame or two.)
+  await other.page.getByTestId('play').click();
+  await until(() => hashValue(other.page, 'at'), (v) => v === null, { what: 'at gone after Play' });
+  await waitForText(other.page, 'step-count', (s) => Number(s) > shown);
+
+  // Back to the live run while paused: the link names the live step.
+  await page.getByTestId('timeline-live').click();
+  await until(() => hashValue(page, 'at'), (v) => v === '1500', { what: 'at=1500 after Live' });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(other.errors, []);
+});
+
 test('letting go of the scrubber while training runs returns to the live run', async (t) => {
   const { page, errors } = await open(t, '#dataset=circle&n=200&layers=6&lr=0.1&pace=200&play=1');
   await waitForText(page, 'step-count', (s) => Number(s) > 300, { timeout: 10000 });
