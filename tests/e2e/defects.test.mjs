@@ -77,6 +77,8 @@ test('a lab whose work was cut short says so instead of panicking on the next ru
   const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=circle&n=1000&lab=sweep`);
   await page.getByTestId('sweep-progress').waitFor();
   await cutTheNextCallbackShort(page);
+  // On a fast machine the first sweep may be over already: (re)start one, so a lab frame runs.
+  await page.getByTestId('sweep-run').click();
   await until(() => page.evaluate(() => window.__cutShort), Boolean, { what: 'a lab frame to be cut short' });
   await page.waitForTimeout(300);
   await page.getByTestId('sweep-run').click();
