@@ -165,6 +165,48 @@ test('projector mode: no page text under 14 CSS px, and the scene bar stays on o
   await page.close();
 });
 
+test('projector mode: no canvas text under 14 CSS px in the plot, the charts and every companion view', async () => {
+  const { page, errors } = await openApp(app.browser, `${app.server.url}#scene=9`, {
+    viewport: { width: 1920, height: 1080 },
+    deviceScaleFactor: 2,
+    folded: true,
+  });
+  // Every fillText from now on records its size in CSS pixels: the font's size in canvas
+  // units, times the context's scale, over the canvas's backing pixels per CSS pixel.
+  await page.evaluate(() => {
+    window.__canvasText = [];
+    const fill = CanvasRenderingContext2D.prototype.fillText;
+    CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+      const canvas = this.canvas;
+      const rect = canvas.getBoundingClientRect();
+      const px = parseFloat(/(\d+(\.\d+)?)px/.exec(this.font)?.[1] ?? 'NaN');
+      if (rect.width > 0 && String(text).trim()) {
+        const css = (px * Math.hypot(this.getTransform().a, this.getTransform().b)) / (canvas.width / rect.width);
+        window.__canvasText.push({ id: canvas.dataset.testid ?? canvas.className, text: String(text), css });
+      }
+      return fill.call(this, text, ...rest);
+    };
+  });
+  await page.getByTestId('projector').click();
+  await until(() => page.locator('main').getAttribute('class'), (c) => c.includes('projector'));
+  await setPlaying(page, true);
+  await page.waitForTimeout(1200);
+  await setPlaying(page, false);
+  for (const key of ['n', 'g', 'u', 'l', 'm', 'n']) {
+    await page.keyboard.press(key);
+    await page.waitForTimeout(700);
+  }
+  const drawn = await page.evaluate(() => window.__canvasText);
+  const canvases = new Set(drawn.map((d) => d.id));
+  for (const id of ['plot', 'loss-chart', 'network', 'grad-norm-chart']) {
+    assert.ok([...canvases].some((c) => c.includes(id)), `${id} drew text (drew: ${[...canvases].join(', ')})`);
+  }
+  const small = drawn.filter((d) => d.css < 13.95).map((d) => `${d.id} "${d.text}" ${d.css.toFixed(1)} px`);
+  assert.deepEqual([...new Set(small)].slice(0, 12), [], 'canvas text under 14 CSS px in projector mode');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a 390 px phone stacks the page with no horizontal scroll, and Play and Step stay in reach', async () => {
   const { page, errors } = await openApp(app.browser, `${app.server.url}#scene=9`, {
     viewport: { width: 390, height: 844 },
