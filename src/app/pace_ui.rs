@@ -127,12 +127,21 @@ pub fn run_panel(props: &SettingsProps) -> Html {
 }
 
 /// Why training paused itself (a step count or a score reached, a run of N steps done), under
-/// the Play button, until Play is pressed again or the note is dismissed. An overflow has its
-/// own alert.
+/// the Play button, until Play is pressed again or the note is dismissed; before that, while a
+/// link's run goes to the step it names, where it is going. An overflow has its own alert.
 #[function_component(StopNote)]
 pub fn stop_note() -> Html {
     let summary = use_summary();
     let dismissed = use_state(|| None::<StopReason>);
+    if let Some(step) = summary.going_to_link_step {
+        return html! {
+            <div class="stop-reason" role="status">
+                <p data-testid="link-step-progress">
+                    { format!("Training to step {step} at full speed: the link shows the run there.") }
+                </p>
+            </div>
+        };
+    }
     let Some(reason) = summary
         .stop_reason
         .filter(|r| *r != StopReason::Diverged && Some(*r) != *dismissed)

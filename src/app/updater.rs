@@ -50,6 +50,8 @@ pub struct Summary {
     pub sampled: bool,
     /// Why training last paused itself, until Play is pressed again.
     pub stop_reason: Option<StopReason>,
+    /// The step a link named, while the run trains there at full speed.
+    pub going_to_link_step: Option<u64>,
     /// For three or more classes, the confusion matrix (see `Session::confusion`).
     pub confusion: Option<ConfusionMatrix>,
     /// Whether the matrix counts the test points (the training points otherwise).
@@ -103,6 +105,7 @@ impl Summary {
                 diverged: other.trainer.diverged(),
             }),
             stop_reason: session.stop_reason(),
+            going_to_link_step: session.going_to_link_step(),
             confusion: shown.confusion.clone(),
             confusion_on_test: shown.metrics.test.count > 0,
         }

@@ -1069,6 +1069,18 @@ impl Session {
         self.last_stop
     }
 
+    /// The step a link named ([`Settings::at`]) while the run trains there at full speed.
+    pub fn going_to_link_step(&self) -> Option<u64> {
+        match self.step_run {
+            Some(StepRun {
+                steps,
+                to_link_step: true,
+                ..
+            }) if self.settings.play => Some(steps),
+            _ => None,
+        }
+    }
+
     /// Which stop settings can fire in a run of play starting now: those not already met.
     fn arm_goals(&mut self) -> Goals {
         let steps = self
@@ -1547,11 +1559,13 @@ mod tests {
         assert!(notes.is_empty(), "{notes:?}");
         let mut s = Session::new(settings.clone());
         assert!(s.settings.play);
+        assert_eq!(s.going_to_link_step(), Some(300));
         let report = s.run_frame(f64::INFINITY, &|| 0.0);
         assert_eq!(
             report.steps, 300,
             "a pace of 10 steps a second does not hold it back"
         );
+        assert_eq!(s.going_to_link_step(), None);
         assert_eq!(report.stopped, Some(StopReason::LinkStep { steps: 300 }));
         assert!(!s.settings.play);
         assert_eq!(s.settings.at, Some(300));

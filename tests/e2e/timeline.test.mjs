@@ -124,6 +124,18 @@ test('the link names the step shown: opened elsewhere it trains there and pauses
   assert.deepEqual(other.errors, []);
 });
 
+test('a link to a far step says where it is going, and Pause stops the run short of it', async (t) => {
+  const { page, errors } = await open(t, '#dataset=circle&n=400&layers=64,64,64&at=1000000');
+  await waitForText(page, 'link-step-progress', (s) => s.includes('Training to step 1000000 at full speed'));
+  await waitForText(page, 'step-count', (s) => Number(s) > 50);
+  await page.getByTestId('play').click();
+  await until(() => page.getByTestId('link-step-progress').count(), (n) => n === 0, { what: 'the note gone after Pause' });
+  await until(() => hashValue(page, 'at'), (v) => v === null, { what: 'at gone after Pause' });
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  assert.ok(Number(await text(page, 'step-count')) < 1000000);
+  assert.deepEqual(errors, []);
+});
+
 test('letting go of the scrubber while training runs returns to the live run', async (t) => {
   const { page, errors } = await open(t, '#dataset=circle&n=200&layers=6&lr=0.1&pace=200&play=1');
   await waitForText(page, 'step-count', (s) => Number(s) > 300, { timeout: 10000 });
