@@ -183,14 +183,14 @@ test('scene 10: the first layer barely learns while the loss sits on its plateau
   t.diagnostic(`scene 10 after 3 s: ${stepsAt3s} steps, test accuracy ${acc}%, ${readings.length} readings`);
   assert.ok(readings.length >= 6, `${readings.length} readings`);
   // The readouts are one minibatch's norms: at the plateau the last layer's can nearly cancel
-  // for a step, so the claim is checked on the typical reading (the median, and nine in ten
+  // for a step, so the claim is checked on the typical reading (the median, and four in five
   // under a tenth), with no reading where the first layer reaches the last.
   const ratios = readings.map((r) => r.first / r.last).sort((a, b) => a - b);
   const median = ratios[Math.floor(ratios.length / 2)];
   const underATenth = ratios.filter((q) => q < 0.1).length / ratios.length;
   t.diagnostic(`first/last layer gradient norm: median ${median.toExponential(2)}, largest ${ratios.at(-1).toExponential(2)}`);
   assert.ok(median < 0.05, `the first layer's gradient is typically ${median} of the last's`);
-  assert.ok(underATenth >= 0.9, `${underATenth} of the readings under a tenth: ${ratios}`);
+  assert.ok(underATenth >= 0.8, `${underATenth} of the readings under a tenth: ${ratios}`);
   for (const r of readings) {
     assert.ok(r.first < r.last, `first layer ${r.first} vs last ${r.last}`);
     assert.ok(Math.abs(r.loss - Math.LN2) < 0.03, `loss ${r.loss} left its plateau at ln 2`);
