@@ -368,6 +368,7 @@ pub fn metric_points(model: &Model) -> usize {
 impl Session {
     /// A session for `settings`, with the preset's points and a fresh model (and, when the
     /// settings compare, the second run beside it).
+    ///
     /// A link that names a step ([`Settings::at`]) starts a run there at full speed, which
     /// pauses at that step ([`StopReason::LinkStep`]).
     pub fn new(settings: Settings) -> Self {
@@ -447,6 +448,9 @@ impl Session {
     /// settings, and whenever either run starts over, both do, so they always race from the same
     /// start. Setting [`Settings::compare`] starts the race (both runs from fresh weights);
     /// clearing it ends it.
+    ///
+    /// Play or Pause, and a restart, drop the step the link named ([`Settings::at`]); settings
+    /// naming another step (a link pasted into the page) start over and train there.
     pub fn apply(&mut self, new: Settings) {
         let version = self.model_version;
         // A link (edited by hand, say) that names another step: the run goes there.
