@@ -71,25 +71,43 @@ const tight = [
   { name: '1280x720 projector, compare', viewport: { width: 1280, height: 720 }, scene: 10, projector: true },
 ];
 
+/** Opens `scene` on `screen` (in projector mode if it says so) and lets the layout settle. */
+async function openOn(screen, scene) {
+  const opened = await openApp(app.browser, `${app.server.url}#scene=${scene}`, {
+    viewport: screen.viewport,
+    deviceScaleFactor: screen.deviceScaleFactor,
+    folded: true,
+  });
+  if (screen.projector) {
+    await opened.page.getByTestId('projector').click();
+    await until(() => opened.page.locator('main').getAttribute('class'), (c) => c.includes('projector'));
+  }
+  // Let the layout settle (canvases sized, the lab's first paint).
+  await opened.page.waitForTimeout(400);
+  return opened;
+}
+
+/** Asserts that what the room must see lies inside the viewport and nothing scrolls. */
+async function assertAllInView(page) {
+  const { boxes, scroll, viewport } = await measure(page);
+  const [w, h] = viewport;
+  for (const [id, b] of Object.entries(boxes)) {
+    assert.ok(b, `${id} is on the page`);
+    assert.ok(
+      b.left >= 0 && b.top >= 0 && b.right <= w + 0.5 && b.bottom <= h + 0.5,
+      `${id} lies inside the ${w}×${h} viewport: ${JSON.stringify(b)}`,
+    );
+  }
+  assert.ok(scroll[0] <= w, `no horizontal scroll (${scroll[0]} > ${w})`);
+  assert.ok(scroll[1] <= h + 1, `no vertical scroll (${scroll[1]} > ${h})`);
+  return { boxes, height: h };
+}
+
 for (const t of tight) {
   test(`${t.name}: every readout label and value is whole, nothing scrolls`, async () => {
-    const { page, errors } = await openApp(app.browser, `${app.server.url}#scene=${t.scene}`, {
-      viewport: t.viewport,
-      folded: true,
-    });
-    if (t.projector) {
-      await page.getByTestId('projector').click();
-      await until(() => page.locator('main').getAttribute('class'), (c) => c.includes('projector'));
-    }
-    await page.waitForTimeout(400);
+    const { page, errors } = await openOn(t, t.scene);
     await screenshot(page, `layout-tight-${t.scene}-${t.viewport.width}`);
-    const { boxes, scroll, viewport } = await measure(page);
-    const [w, h] = viewport;
-    for (const id of ['plot', 'step-count', 'test-acc', 'train-loss', 'companion']) {
-      const b = boxes[id];
-      assert.ok(b && b.left >= 0 && b.right <= w + 0.5 && b.bottom <= h + 0.5, `${id} inside ${w}×${h}: ${JSON.stringify(b)}`);
-    }
-    assert.ok(scroll[0] <= w && scroll[1] <= h + 1, `no scrolling: ${scroll} in ${viewport}`);
+    await assertAllInView(page);
     assert.deepEqual(await truncatedLabels(page), [], 'every readout label is whole');
     assert.deepEqual(await truncatedReadouts(page), [], 'every readout value is whole');
     assert.deepEqual(errors, []);
@@ -100,31 +118,11 @@ for (const t of tight) {
 for (const screen of screens) {
   for (const { name, scene, view } of scenes) {
     test(`${screen.name}, ${name} scene: plot, readouts, caption and ${view} view fit without scrolling`, async () => {
-      const { page, errors } = await openApp(app.browser, `${app.server.url}#scene=${scene}`, {
-        viewport: screen.viewport,
-        deviceScaleFactor: screen.deviceScaleFactor,
-        folded: true,
-      });
-      if (screen.projector) {
-        await page.getByTestId('projector').click();
-        await until(() => page.locator('main').getAttribute('class'), (c) => c.includes('projector'));
-      }
-      // Let the layout settle (canvases sized, the lab's first paint).
-      await page.waitForTimeout(400);
+      const { page, errors } = await openOn(screen, scene);
       assert.equal(await page.getByTestId('companion').getAttribute('data-view'), view);
-      const { boxes, scroll, viewport } = await measure(page);
       await screenshot(page, `layout-${screen.name}-${name}`);
-      const [w, h] = viewport;
-      for (const [id, b] of Object.entries(boxes)) {
-        assert.ok(b, `${id} is on the page`);
-        assert.ok(
-          b.left >= 0 && b.top >= 0 && b.right <= w + 0.5 && b.bottom <= h + 0.5,
-          `${id} lies inside the ${w}×${h} viewport: ${JSON.stringify(b)}`,
-        );
-      }
-      assert.ok(boxes.plot.height >= 0.45 * h, `the plot is ${boxes.plot.height} px of ${h}`);
-      assert.ok(scroll[0] <= w, `no horizontal scroll (${scroll[0]} > ${w})`);
-      assert.ok(scroll[1] <= h + 1, `no vertical scroll (${scroll[1]} > ${h})`);
+      const { boxes, height } = await assertAllInView(page);
+      assert.ok(boxes.plot.height >= 0.45 * height, `the plot is ${boxes.plot.height} px of ${height}`);
       assert.deepEqual(await truncatedReadouts(page), [], 'every readout value is readable');
       // Training, the numbers grow (steps, examples a second): they still fit.
       await setPlaying(page, true);
@@ -139,13 +137,7 @@ for (const screen of screens) {
 }
 
 test('projector mode: no page text under 14 CSS px, and the scene bar stays on one screen', async () => {
-  const { page, errors } = await openApp(app.browser, `${app.server.url}#scene=10`, {
-    viewport: { width: 1920, height: 1080 },
-    deviceScaleFactor: 2,
-    folded: true,
-  });
-  await page.getByTestId('projector').click();
-  await until(() => page.locator('main').getAttribute('class'), (c) => c.includes('projector'));
+  const { page, errors } = await openOn({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 2, projector: true }, 10);
   const small = await page.evaluate(() => {
     const out = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
