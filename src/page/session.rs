@@ -633,7 +633,11 @@ impl Session {
         };
         let step = view.step();
         self.past = Some(view);
-        self.name_step(Some(step));
+        // While training runs, a look back lasts only while the scrubber is held: the link
+        // names a step only when the page rests on one.
+        if !self.settings.play {
+            self.name_step(Some(step));
+        }
         Ok(())
     }
 

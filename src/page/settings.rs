@@ -145,8 +145,8 @@ pub struct Settings {
     pub play: bool,
     /// The step the page shows, named in the link (`at`): a link with it trains there at full
     /// speed on opening and pauses, so it opens on the moment its sender looked at (same seed,
-    /// same run). Set while the timeline shows a snapshot, or the paused run after one was
-    /// shown; cleared by Play and by anything that starts the run over.
+    /// same run). Set while the paused page shows a snapshot of the timeline, or the live run
+    /// after one was shown; cleared by Play and by anything that starts the run over.
     pub at: Option<u64>,
     /// Points drawn or edited by hand, which replace the generated data set (the preset still
     /// says whether they are classes or values).

@@ -38,6 +38,24 @@ async function scrubKey(page, key, times = 1) {
   for (let i = 0; i < times; i += 1) await page.keyboard.press(key);
 }
 
+/**
+ * The step the timeline shows once the page has settled on it: the step beside the scrubber
+ * and the step in the link agree, and stay so for 150 ms (key presses render a frame behind).
+ */
+function settledStep(page) {
+  const reading = async () => [step(await text(page, 'timeline-step')), Number(await hashValue(page, 'at'))];
+  return until(
+    async () => {
+      const [shown, linked] = await reading();
+      await page.waitForTimeout(150);
+      const [again, linkedAgain] = await reading();
+      return shown === linked && again === shown && linkedAgain === linked ? shown : NaN;
+    },
+    (s) => s > 0,
+    { what: 'the step shown and the link agreeing' },
+  );
+}
+
 // Plain SGD on XOR: the page stops itself at step 1500, so the run is the same every time.
 const XOR_RUN = '#dataset=xor&n=200&layers=8,8&act=tanh&lr=0.1&opt=sgd&pace=max&stopat=1500&play=1';
 
@@ -97,7 +115,8 @@ test('the link names the step shown: opened elsewhere it trains there and pauses
   await scrubKey(page, 'Home');
   await scrubKey(page, 'ArrowRight', 40);
   await until(() => isLive(page), (v) => v === 'false', { what: 'looking back' });
-  const shown = step(await text(page, 'timeline-step'));
+  await until(() => page.getByTestId('timeline').inputValue(), (v) => v === '40', { what: 'the scrubber at 40' });
+  const shown = await settledStep(page);
   assert.ok(shown > 0 && shown < 1500, `step ${shown}`);
   await until(() => hashValue(page, 'at'), (v) => Number(v) === shown, { what: `at=${shown} in the link` });
   const [loss, acc] = [await text(page, 'train-loss'), await text(page, 'test-acc')];
@@ -159,7 +178,9 @@ test('continue from here retraces the run with plain SGD, and the page says what
   const endLoss = await text(page, 'train-loss');
   await scrubKey(page, 'Home');
   await scrubKey(page, 'ArrowRight', 30);
-  const from = step(await waitForText(page, 'timeline-step', (s) => step(s) > 30 && step(s) < 1500));
+  await until(() => page.getByTestId('timeline').inputValue(), (v) => v === '30', { what: 'the scrubber at 30' });
+  const from = await settledStep(page);
+  assert.ok(from > 30 && from < 1500, `continuing from step ${from}`);
   await page.getByTestId('continue-here').click();
   const note = await text(page, 'continue-note');
   assert.match(note, new RegExp(`^Training goes on from step ${from}\\. Plain SGD keeps nothing between steps`));
