@@ -191,16 +191,21 @@ impl Updater {
     }
 
     /// Works on the session directly (editing points, stepping, looking back), then
-    /// re-renders. The page takes the session's settings after it: what the link says of the
-    /// step shown ([`Settings::at`](crate::page::settings::Settings::at)) may have changed.
+    /// re-renders. When the work changed the session's settings (what the link says of the
+    /// step shown, [`Settings::at`](crate::page::settings::Settings::at)), the page takes
+    /// them; the session replaces its `Rc` whenever it changes them, so most work (a point
+    /// dragged, a pointer move) costs no comparison.
     pub fn session(&self, work: impl FnOnce(&mut Session)) {
-        let Some(settings) = try_with(&self.session, |s| {
+        let Some((before, after)) = try_with(&self.session, |s| {
+            let before = s.settings.clone();
             work(s);
-            s.settings.clone()
+            (before, s.settings.clone())
         }) else {
             return self.stuck();
         };
-        self.dispatch(Action::Settings(settings));
+        if !Rc::ptr_eq(&before, &after) {
+            self.dispatch(Action::Settings(after));
+        }
         self.refresh();
     }
 
