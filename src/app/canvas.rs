@@ -55,6 +55,11 @@ pub fn font(base: f64) -> String {
     format!("{:.1}px system-ui, sans-serif", base * text_scale())
 }
 
+/// How wide `text` is, in the context's units, in its current font (0 if it cannot tell).
+pub fn text_width(ctx: &CanvasRenderingContext2d, text: &str) -> f64 {
+    ctx.measure_text(text).map_or(0.0, |m| m.width())
+}
+
 /// A colour as CSS: `rgb(r, g, b)`.
 pub(super) fn css_rgb([r, g, b]: [u8; 3]) -> String {
     format!("rgb({r}, {g}, {b})")

@@ -3,7 +3,7 @@
 
 use super::layout::{distance_to_segment, layer_title, layout, Layout, TypeRoom};
 use super::short;
-use crate::app::canvas::{context_2d, fit_backing_store, font, new_canvas, text_scale};
+use crate::app::canvas::{context_2d, fit_backing_store, font, new_canvas, text_scale, text_width};
 use crate::engine::{Model, Trace};
 use crate::page::paint;
 use crate::page::palette::Palette;
@@ -292,7 +292,7 @@ impl DiagramPainter {
             ctx.set_fill_style_str("#5b6477");
             // Titles stay inside the canvas, however near its edge their column is.
             let title_x = |text: &str| {
-                let half_text = ctx.measure_text(text).map_or(0.0, |m| m.width()) / 2.0 + 2.0;
+                let half_text = text_width(ctx, text) / 2.0 + 2.0;
                 column.x.clamp(half_text, (width - half_text).max(half_text))
             };
             let _ = ctx.fill_text(&column.title, title_x(&column.title), self.layout.title_y);
@@ -361,7 +361,7 @@ fn line_height() -> f64 {
 /// Measures what the diagram's type needs (with the context's current font): the widest a or
 /// δ label of the traced example and the widest full column title.
 fn type_room(ctx: &CanvasRenderingContext2d, model: &Model, trace: Option<&Trace>) -> TypeRoom {
-    let width = |text: &str| ctx.measure_text(text).map_or(0.0, |m| m.width());
+    let width = |text: &str| text_width(ctx, text);
     let columns = model.layers.len() + 1;
     let title = (0..columns)
         .map(|c| width(&layer_title(model, c, false)))
@@ -390,7 +390,7 @@ fn type_room(ctx: &CanvasRenderingContext2d, model: &Model, trace: Option<&Trace
 /// Writes `text` left-aligned at (x, baseline y) on a white backing, in `colour`, so the links
 /// under it do not make it hard to read.
 fn draw_label(ctx: &CanvasRenderingContext2d, text: &str, x: f64, y: f64, line: f64, colour: &str) {
-    let width = ctx.measure_text(text).map_or(0.0, |m| m.width());
+    let width = text_width(ctx, text);
     ctx.set_fill_style_str("rgba(255, 255, 255, 0.88)");
     ctx.fill_rect(x - 1.0, y - line * 0.8, width + 2.0, line);
     ctx.set_text_align("left");

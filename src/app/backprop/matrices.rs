@@ -1,7 +1,7 @@
 //! The weight and gradient matrices: each dense layer's weights beside their gradients.
 
 use super::short;
-use crate::app::canvas::{context_2d, fit_backing_store, font, new_canvas, text_scale};
+use crate::app::canvas::{context_2d, fit_backing_store, font, new_canvas, text_scale, text_width};
 use crate::page::paint;
 use crate::page::palette::Palette;
 use crate::page::session::Session;
@@ -22,10 +22,9 @@ const MARGIN: f64 = 4.0;
 /// The first of `candidates` (longest first) that is at most `room` pixels wide in the
 /// context's font, else the last.
 fn fit<'a>(ctx: &CanvasRenderingContext2d, candidates: &'a [String], room: f64) -> &'a str {
-    let width = |text: &str| ctx.measure_text(text).map_or(0.0, |m| m.width());
     candidates
         .iter()
-        .find(|c| width(c) <= room)
+        .find(|c| text_width(ctx, c) <= room)
         .or(candidates.last())
         .map_or("", String::as_str)
 }
@@ -67,20 +66,30 @@ pub fn draw_matrices(canvas: &HtmlCanvasElement, session: &Session, palette: Pal
             ]
         })
         .collect();
-    let measure = |text: &str| ctx.measure_text(text).map_or(0.0, |m| m.width());
-    let label_w = labels.iter().flatten().map(|t| measure(t)).fold(0.0, f64::max) + 2.0 * MARGIN;
+    let label_w = labels
+        .iter()
+        .flatten()
+        .map(|t| text_width(&ctx, t))
+        .fold(0.0, f64::max)
+        + 2.0 * MARGIN;
     let top = line + 4.0;
     let row_h = (h - top) / model.layers.len().max(1) as f64;
     let side = (row_h - line - 6.0).clamp(6.0, 140.0);
     // Each matrix at least as wide as 1.9 times its height or its caption, and at most half
     // the room beside the labels.
     let half = ((w - label_w - GAP - MARGIN) / 2.0).max(6.0);
-    let captions: Vec<[Vec<String>; 2]> = model
+    // Each matrix's largest magnitude: its colour scale, and the number under it.
+    let scales: Vec<[f32; 2]> = model
         .layers
         .iter()
         .zip(&grads.weights)
-        .map(|(layer, g)| {
-            let (wmax, gmax) = (largest(&layer.weights), largest(g));
+        .map(|(layer, g)| [largest(&layer.weights), largest(g)])
+        .collect();
+    let captions: Vec<[Vec<String>; 2]> = model
+        .layers
+        .iter()
+        .zip(&scales)
+        .map(|(layer, &[wmax, gmax])| {
             let weights = vec![
                 format!("max |w| {}", short(wmax)),
                 format!("max {}", short(wmax)),
@@ -97,7 +106,7 @@ pub fn draw_matrices(canvas: &HtmlCanvasElement, session: &Session, palette: Pal
     let widest = captions
         .iter()
         .flat_map(|pair| pair.iter().filter_map(|c| c.first()))
-        .map(|t| measure(t))
+        .map(|t| text_width(&ctx, t))
         .fold(0.0, f64::max);
     let matrix_w = (side * 1.9).max(widest + 4.0).min(half);
     let columns = [label_w, label_w + matrix_w + GAP];
@@ -129,7 +138,7 @@ pub fn draw_matrices(canvas: &HtmlCanvasElement, session: &Session, palette: Pal
             .enumerate()
         {
             let (cols, rows_n) = (layer.inputs.max(1), layer.outputs.max(1));
-            let scale = largest(values);
+            let scale = scales[l][k];
             pixels.clear();
             for &v in values.iter().take(cols * rows_n) {
                 let [r, g, b] = paint::diverging(palette, if scale > 0.0 { v / scale } else { 0.0 }, 1.0);
