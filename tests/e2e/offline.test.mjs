@@ -74,18 +74,39 @@ function caches(page) {
   });
 }
 
-/** Waits until the service worker controls `page` and the only cache is `build`'s, complete. */
+/**
+ * Waits until the service worker controls `page` and the only cache is `build`'s, complete.
+ * Chromium checks for a new service worker some seconds after a navigation (2.5 s on a quiet
+ * machine, far more on a busy one), so the wait is long.
+ */
 async function cachedExactly(page, build) {
   const name = `nnplay-${build.version}`;
   const want = build.files.map((file) => file.split('/').pop()).sort();
-  await until(
-    async () => {
-      const controlled = await page.evaluate(() => navigator.serviceWorker.controller !== null);
-      const all = await caches(page);
-      return controlled && Object.keys(all).length === 1 && JSON.stringify(all[name]) === JSON.stringify(want);
-    },
-    `the cache ${name} to hold exactly the build's ${want.length} files`,
-  );
+  let seen; // the last state seen, for the message if the wait times out
+  try {
+    await until(
+      async () => {
+        const workers = await page.evaluate(async () => {
+          const registration = await navigator.serviceWorker.getRegistration();
+          const state = (worker) => worker?.state ?? 'none';
+          return {
+            controlled: navigator.serviceWorker.controller !== null,
+            installing: state(registration?.installing),
+            waiting: state(registration?.waiting),
+            active: state(registration?.active),
+          };
+        });
+        const all = await caches(page);
+        seen = { ...workers, caches: all };
+        return workers.controlled && Object.keys(all).length === 1 && JSON.stringify(all[name]) === JSON.stringify(want);
+      },
+      `the cache ${name} to hold exactly the build's ${want.length} files`,
+      90_000,
+    );
+  } catch (error) {
+    error.message += `; last seen: ${JSON.stringify(seen)}`;
+    throw error;
+  }
 }
 
 /** Opens `url` in a fresh context, collecting console and page errors. */
