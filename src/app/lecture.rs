@@ -122,11 +122,13 @@ fn stepper(text: &str, testid: &'static str, title: &str, disabled: bool, on_cli
 }
 
 /// For a scene of a sigmoid network, the one click its caption asks for: switch the hidden
-/// layers to ReLU, and back.
+/// layers to ReLU, and back. Not while comparing: the second run already shows ReLU, and the
+/// switch would make both runs the same.
 fn activation_switch(updater: &Updater, scene: &Settings, current: &Settings) -> Option<Html> {
     if scene.model != ModelFamily::Mlp
         || scene.activation != Activation::Sigmoid
         || current.model != ModelFamily::Mlp
+        || current.compare.is_some()
     {
         return None;
     }

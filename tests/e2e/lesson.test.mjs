@@ -161,7 +161,7 @@ test('scene 1 starts visibly unfitted and fits the plane within 5 s', async (t) 
   assert.deepEqual(errors, []);
 });
 
-test('scene 10: the first layer barely learns while the loss sits on its plateau, and one click to ReLU fits', async (t) => {
+test('scene 10: the first layer barely learns while the loss sits on its plateau, and after the comparison one click to ReLU fits', async (t) => {
   const { page, errors } = await open(t, '#scene=10', { folded: true });
   // The scene opens the Gradients view its caption talks about.
   assert.equal(await page.getByTestId('companion').getAttribute('data-view'), 'gradients');
@@ -199,7 +199,11 @@ test('scene 10: the first layer barely learns while the loss sits on its plateau
   assert.ok(stepsAt3s >= 3000, `${stepsAt3s} steps in 3 s`);
   await screenshot(page, 'lesson-2a-deep-sigmoid');
 
+  // While comparing, the right-hand run already has ReLU: the switch (which changes the left
+  // run) appears once the comparison ends, so the two runs never become the same.
   const relu = page.getByTestId('scene-relu');
+  assert.equal(await relu.count(), 0, 'no switch while comparing');
+  await page.getByTestId('compare-end').click();
   assert.equal((await relu.textContent()).trim(), 'Switch to ReLU');
   await relu.click();
   const switched = Date.now();
