@@ -52,7 +52,7 @@ self.addEventListener('fetch', (event) => {
 
 /** The page from the network, or this release's cached index.html when the network fails or stalls. */
 async function page(request) {
-  const cached = caches.open(CACHE).then((cache) => cache.match(indexUrl));
+  const cached = caches.match(indexUrl, { cacheName: CACHE });
   const network = fetch(request);
   network.catch(() => {}); // when the cache answers first, a later failure is no error
   const stalled = new Promise((resolve) => setTimeout(resolve, NETWORK_WAIT_MS, 'stalled'));
@@ -66,8 +66,11 @@ async function page(request) {
   }
 }
 
-/** A file of this release: from the cache, else from the network. */
+/**
+ * A file of this release: from the cache, else from the network. The lookups never open the
+ * cache by name: `caches.open` would create it again when an old worker still answers a request
+ * after the new release's worker deleted its cache, leaving an empty cache behind.
+ */
 async function file(request) {
-  const cache = await caches.open(CACHE);
-  return (await cache.match(request)) ?? fetch(request);
+  return (await caches.match(request, { cacheName: CACHE })) ?? fetch(request);
 }
