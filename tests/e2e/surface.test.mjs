@@ -168,7 +168,9 @@ test('a network gets a slice whose directions and seed are in the link; key U sh
   await until(() => text(page, 'surface-caption'), (t) => /along the two directions the path moved most, which hold \S+% of its movement/.test(t), {
     what: 'the principal slice',
   });
-  // A bad seed is refused with a message, and the link keeps the last good one.
+  // A bad seed is refused with a message, and the link keeps the last good one. Typed once the
+  // new slice is filled in: while it fills, the view re-renders (see the closing note of stop 24).
+  await waitFilled(page);
   await page.getByTestId('surface-seed').fill('seven');
   await page.getByTestId('surface-seed').press('Enter');
   await page.getByTestId('notice').waitFor();
