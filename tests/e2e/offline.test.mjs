@@ -76,8 +76,9 @@ function caches(page) {
 
 /**
  * Waits until the service worker controls `page` and the only cache is `build`'s, complete.
- * Chromium checks for a new service worker some seconds after a navigation (2.5 s on a quiet
- * machine, far more on a busy one), so the wait is long.
+ * After a reload that brings a new release this takes about 4 s here (Chromium asks for the new
+ * sw.js 2.5 s after the navigation); the generous limit only spares a slow machine, and a
+ * timeout says what it last saw (a leftover cache, a worker stuck installing).
  */
 async function cachedExactly(page, build) {
   const name = `nnplay-${build.version}`;

@@ -169,7 +169,7 @@ test('a network gets a slice whose directions and seed are in the link; key U sh
     what: 'the principal slice',
   });
   // A bad seed is refused with a message, and the link keeps the last good one. Typed once the
-  // new slice is filled in: while it fills, the view re-renders (see the closing note of stop 24).
+  // new slice is filled in: typed while it filled, one CI run lost the text (cause not yet found).
   await waitFilled(page);
   await page.getByTestId('surface-seed').fill('seven');
   await page.getByTestId('surface-seed').press('Enter');
