@@ -84,7 +84,38 @@ pub fn number_box(
     value: String,
     on_commit: Callback<String>,
 ) -> Html {
-    let (commit, in_use) = (on_commit.clone(), value.clone());
+    html! {
+        <NumberBox label={AttrValue::from(label.to_string())} testid={testid.into()}
+            value={AttrValue::from(value)} {on_commit} />
+    }
+}
+
+/// Properties of [`NumberBox`].
+#[derive(Properties, PartialEq)]
+struct NumberBoxProps {
+    label: AttrValue,
+    testid: AttrValue,
+    /// The value in use.
+    value: AttrValue,
+    on_commit: Callback<String>,
+}
+
+/// The box behind [`number_box`]. Its text is written only when the value in use changes (and
+/// after a commit), never on an ordinary re-render: a `value` attribute would make Yew put the
+/// value back on every render, and training re-renders many times a second, wiping what the
+/// user was half-way through typing.
+#[function_component(NumberBox)]
+fn number_box_view(props: &NumberBoxProps) -> Html {
+    let input = use_node_ref();
+    {
+        let input = input.clone();
+        use_effect_with(props.value.clone(), move |value| {
+            if let Some(el) = input.cast::<HtmlInputElement>() {
+                el.set_value(value);
+            }
+        });
+    }
+    let (commit, in_use) = (props.on_commit.clone(), props.value.clone());
     let onchange = Callback::from(move |e: Event| {
         let input = e.target_unchecked_into::<HtmlInputElement>();
         commit.emit(input.value());
@@ -92,9 +123,9 @@ pub fn number_box(
     });
     html! {
         <label class="control control-inline">
-            <span class="control-label">{ label }</span>
-            <input type="text" inputmode="decimal" class="number" data-testid={testid.into()}
-                value={value} {onchange} spellcheck="false" autocomplete="off" />
+            <span class="control-label">{ props.label.clone() }</span>
+            <input ref={input} type="text" inputmode="decimal" class="number" data-testid={props.testid.clone()}
+                {onchange} spellcheck="false" autocomplete="off" />
         </label>
     }
 }

@@ -3,7 +3,7 @@
 // Screenshots: target/screenshots/known-issue-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, screenshot, useAppServer } from './harness.mjs';
+import { openApp, screenshot, showCompanion, unfold, useAppServer } from './harness.mjs';
 import { until, text, waitForText, plotBox, toPage, findPoints, hashValue } from './plotkit.mjs';
 
 const app = useAppServer();
@@ -83,5 +83,37 @@ test(
     assert.deepEqual(errors, []);
     await page.close();
     assert.equal(last.backing, last.css, `plot backing store ${last.backing} px for ${last.css} device px`);
+  },
+);
+
+test(
+  'text typed into a number box stays while the page re-renders, until Enter commits it',
+  async () => {
+    // Training re-renders the readouts and the loss-surface view many times a second. A user
+    // types at a human pace while that happens; what they typed must still be there at Enter.
+    const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=circle&panel=surface&play=1`, {
+      folded: true,
+    });
+    await showCompanion(page, 'surface');
+    await waitForText(page, 'step-count', (t) => Number(t.replace(/\D/g, '')) > 50);
+    const typeSlowly = async (id, typed) => {
+      const box = page.getByTestId(id);
+      await box.click();
+      await box.press('Control+A');
+      await box.pressSequentially(typed, { delay: 150 });
+      await page.waitForTimeout(400);
+      const shown = await box.inputValue();
+      await box.press('Enter');
+      return shown;
+    };
+    const seed = await typeSlowly('surface-seed', '42');
+    await until(() => hashValue(page, 'sdseed'), (v) => v === '42', { what: 'sdseed 42 in the link' });
+    await unfold(page);
+    const rate = await typeSlowly('lr', '0.07');
+    await until(() => hashValue(page, 'lr'), (v) => v === '0.07', { what: 'lr 0.07 in the link' });
+    await screenshot(page, 'known-issue-typing-while-training');
+    assert.deepEqual(errors, []);
+    await page.close();
+    assert.deepEqual({ seed, rate }, { seed: '42', rate: '0.07' });
   },
 );

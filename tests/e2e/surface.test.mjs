@@ -168,9 +168,8 @@ test('a network gets a slice whose directions and seed are in the link; key U sh
   await until(() => text(page, 'surface-caption'), (t) => /along the two directions the path moved most, which hold \S+% of its movement/.test(t), {
     what: 'the principal slice',
   });
-  // A bad seed is refused with a message, and the link keeps the last good one. Typed once the
-  // new slice is filled in: typed while it filled, one CI run lost the text (cause not yet found).
-  await waitFilled(page);
+  // A bad seed is refused with a message, and the link keeps the last good one. Typed while the
+  // new slice fills in, which re-renders the view: the typed text must survive that.
   await page.getByTestId('surface-seed').fill('seven');
   await page.getByTestId('surface-seed').press('Enter');
   await page.getByTestId('notice').waitFor();
