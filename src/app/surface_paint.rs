@@ -246,7 +246,7 @@ impl SurfacePainter {
             let _ = ctx.draw_image_with_html_canvas_element(base, 0.0, 0.0);
         }
         ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok();
-        let head = paint_paths(&ctx, view, session, map);
+        let drawn = paint_paths(&ctx, view, session, map);
         ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok();
         // For automation: where the map is, what it shows and where the path's head is.
         self.paints += 1;
@@ -267,9 +267,9 @@ impl SurfacePainter {
             ),
             (
                 "data-head",
-                head.map_or(String::new(), |[a, b]| format!("{a},{b}")),
+                drawn.map_or(String::new(), |(_, [a, b])| format!("{a},{b}")),
             ),
-            ("data-path", view.path().len().to_string()),
+            ("data-path", drawn.map_or(0, |(points, _)| points).to_string()),
         ];
         for (name, value) in attributes {
             let _ = canvas.set_attribute(name, &value);
@@ -522,36 +522,40 @@ fn paint_axes(ctx: &CanvasRenderingContext2d, window: Window, axes: &[String; 2]
 }
 
 /// Draws the main path (or, in a race, the three racers' paths) and their heads; returns the
-/// main path's last point on the plane.
+/// main path's drawn points and its last one on the plane. Looking back on the timeline, the
+/// main path stops at the step shown and its head sits at that step's weights, so scrubbing the
+/// timeline walks the head back and forth along the path; the race is not on the timeline.
 fn paint_paths(
     ctx: &CanvasRenderingContext2d,
     view: &SurfaceView,
     session: &Session,
     map: MapBox,
-) -> Option<[f64; 2]> {
+) -> Option<(usize, [f64; 2])> {
     let window = view.window()?;
     let place = |p: [f64; 2]| map.at(window.to_fraction(p));
-    let points = |path: &crate::engine::surface::Recording| -> Vec<(f64, f64)> {
-        path.rows()
-            .map(|(_, r)| place([r[0] as f64, r[1] as f64]))
-            .collect()
-    };
-    let main = view.path();
-    let head = (!main.is_empty()).then(|| {
-        let r = main.row(main.len() - 1);
-        [r[0] as f64, r[1] as f64]
-    });
+    let until = session.looking_back().map(|past| past.step());
+    let main: Vec<[f64; 2]> = view
+        .path()
+        .rows()
+        .take_while(|&(step, _)| until.is_none_or(|last| step <= last))
+        .map(|(_, r)| [r[0] as f64, r[1] as f64])
+        .collect();
+    let head = main.last().copied();
     let lanes: Vec<_> = view.lanes().collect();
     if lanes.is_empty() {
-        stroke_path(ctx, map, &points(main), PATH_COLOUR, 2.0);
-    }
-    for (lane, colour) in lanes.iter().zip(LANE_COLOURS) {
-        stroke_path(ctx, map, &points(lane.path), &css_rgb(colour), 2.0);
-    }
-    if lanes.is_empty() {
-        if let Some(at) = view.position(&session.trainer).or(head) {
+        let points: Vec<_> = main.iter().map(|&p| place(p)).collect();
+        stroke_path(ctx, map, &points, PATH_COLOUR, 2.0);
+        if let Some(at) = view.position(&session.shown().trainer).or(head) {
             draw_head(ctx, map, place(at), PATH_COLOUR, None);
         }
+    }
+    for (lane, colour) in lanes.iter().zip(LANE_COLOURS) {
+        let points: Vec<_> = lane
+            .path
+            .rows()
+            .map(|(_, r)| place([r[0] as f64, r[1] as f64]))
+            .collect();
+        stroke_path(ctx, map, &points, &css_rgb(colour), 2.0);
     }
     for (lane, colour) in lanes.iter().zip(LANE_COLOURS) {
         if let Some(at) = view.position(lane.trainer) {
@@ -564,7 +568,7 @@ fn paint_paths(
             );
         }
     }
-    head
+    head.map(|head| (main.len(), head))
 }
 
 /// Strokes a polyline over a dark rim, clipped to the map (its points may lie far off it).

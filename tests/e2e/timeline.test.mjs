@@ -108,6 +108,24 @@ test('scrubbing back redraws the plot as it was, and Live restores the present',
   assert.deepEqual(errors, []);
 });
 
+test('scrubbing back walks the loss surface\'s path back to the step shown', async (t) => {
+  const { page, errors } = await open(t, `${XOR_RUN}&panel=surface`);
+  await waitForStop(page, 1500);
+  const surface = page.getByTestId('surface-view');
+  const reading = async () => ({ head: await surface.getAttribute('data-head'), path: Number(await surface.getAttribute('data-path')) });
+  const live = await until(reading, (r) => r.path > 50 && r.head, { what: 'the live path' });
+  await scrubKey(page, 'Home');
+  await scrubKey(page, 'ArrowRight', 3);
+  await waitForText(page, 'timeline-step', (s) => step(s) === 3);
+  const back = await until(reading, (r) => r.path < 10, { what: 'the path cut at step 3' });
+  assert.notEqual(back.head, live.head, 'the head moves back with the timeline');
+  await screenshot(page, 'timeline-surface-looking-back');
+  await page.getByTestId('timeline-live').click();
+  const again = await until(reading, (r) => r.path === live.path, { what: 'the whole path again' });
+  assert.equal(again.head, live.head);
+  assert.deepEqual(errors, []);
+});
+
 test('the link names the step shown: opened elsewhere it trains there and pauses on the same run', async (t) => {
   const { page, errors } = await open(t, XOR_RUN);
   await waitForStop(page, 1500);
