@@ -7,7 +7,8 @@ use super::controls::{button, checkbox, number_box, select};
 use super::model_panel::activation_label;
 use super::panel::{format_rate, options, SettingsProps};
 use crate::engine::{HandFeature, OptimizerKind};
-use crate::page::compare::{self, RunSettings};
+use crate::page::compare;
+use crate::page::settings::RunSettings;
 use crate::page::settings::{ModelFamily, Regularization, Settings, HIDDEN_ACTIVATIONS, RANDOM_ACTIVATIONS};
 use yew::prelude::*;
 
@@ -77,7 +78,7 @@ fn family_controls(props: &SettingsProps, run: &RunSettings) -> Html {
 pub fn compare_panel(props: &SettingsProps) -> Html {
     let u = props.updater.clone();
     let Some(run) = &props.settings.compare else {
-        let start = Callback::from(move |_| u.settings(|s| s.compare = Some(s.run())));
+        let start = Callback::from(move |_| u.settings(|s| s.compare = Some(s.run.clone())));
         return html! {
             <details class="fold compare-fold" data-testid="fold-compare">
                 <summary>{ "Compare two models" }</summary>

@@ -26,7 +26,7 @@ pub fn compare_plot(props: &ComparePlotProps) -> Html {
     let stopped = summary.second.is_some_and(|run| run.diverged).then(|| {
         html! { <strong class="compare-stopped">{ " — stopped: its numbers overflowed, lower its η" }</strong> }
     });
-    let (first, second) = (props.settings.run().describe(), second.describe());
+    let (first, second) = (props.settings.run.describe(), second.describe());
     html! {
         <>
             <p class="compare-description first" data-testid="compare-description-1" title={first.clone()}>

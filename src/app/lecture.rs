@@ -125,20 +125,20 @@ fn stepper(text: &str, testid: &'static str, title: &str, disabled: bool, on_cli
 /// layers to ReLU, and back. Not while comparing: the second run already shows ReLU, and the
 /// switch would make both runs the same.
 fn activation_switch(updater: &Updater, scene: &Settings, current: &Settings) -> Option<Html> {
-    if scene.model != ModelFamily::Mlp
-        || scene.activation != Activation::Sigmoid
-        || current.model != ModelFamily::Mlp
+    if scene.run.model != ModelFamily::Mlp
+        || scene.run.activation != Activation::Sigmoid
+        || current.run.model != ModelFamily::Mlp
         || current.compare.is_some()
     {
         return None;
     }
-    let (text, next) = if current.activation == Activation::Relu {
+    let (text, next) = if current.run.activation == Activation::Relu {
         ("Back to sigmoid", Activation::Sigmoid)
     } else {
         ("Switch to ReLU", Activation::Relu)
     };
     let u = updater.clone();
-    let onclick = Callback::from(move |_: MouseEvent| u.settings(|s| s.activation = next));
+    let onclick = Callback::from(move |_: MouseEvent| u.settings(|s| s.run.activation = next));
     Some(html! {
         <>{ " " }<button type="button" class="button small" data-testid="scene-relu"
             title="Change the hidden layers' activation (training goes on if it was running)" {onclick}>{ text }</button></>

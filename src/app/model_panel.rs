@@ -24,13 +24,14 @@ pub(super) fn model_formula(s: &Settings) -> String {
 
 /// [`model_formula`] for one score (a network's output width is `classes` when above two).
 fn one_score_formula(s: &Settings, classes: usize) -> String {
-    match s.model {
+    match s.run.model {
         ModelFamily::Linear => "f(x) = w₁x₁ + w₂x₂ + b".into(),
         ModelFamily::Features => {
-            if s.features.is_empty() {
+            if s.run.features.is_empty() {
                 "f(x) = b (pick some features)".into()
             } else {
                 let terms: Vec<String> = s
+                    .run
                     .features
                     .iter()
                     .enumerate()
@@ -41,18 +42,18 @@ fn one_score_formula(s: &Settings, classes: usize) -> String {
         }
         ModelFamily::Random => format!(
             "φ(x) = {}(Mx + b), k = {} frozen features; f(x) = w·φ(x) + c",
-            s.rf_activation.key(),
-            s.k
+            s.run.rf_activation.key(),
+            s.run.k
         ),
         ModelFamily::Mlp => {
-            let widths: Vec<String> = s.layers.iter().map(|w| w.to_string()).collect();
+            let widths: Vec<String> = s.run.layers.iter().map(|w| w.to_string()).collect();
             let outputs = if classes > 2 { classes } else { 1 };
             let shape = if widths.is_empty() {
                 format!("2 → {outputs}")
             } else {
                 format!("2 → {} → {outputs}", widths.join(" → "))
             };
-            format!("{shape}, σ = {}; every layer trains", s.activation.key())
+            format!("{shape}, σ = {}; every layer trains", s.run.activation.key())
         }
     }
 }
@@ -81,8 +82,8 @@ pub(super) fn activation_label(a: Activation) -> String {
 pub fn model_panel(props: &SettingsProps) -> Html {
     let s = &props.settings;
     let u = props.updater.clone();
-    let family = pick(&u, |s: &mut Settings, m: ModelFamily| s.model = m);
-    let body = match s.model {
+    let family = pick(&u, |s: &mut Settings, m: ModelFamily| s.run.model = m);
+    let body = match s.run.model {
         ModelFamily::Linear => html! {
             <p class="hint">{ "A straight line (a plane in 3D) through the inputs: it cannot separate XOR or the ring." }</p>
         },
@@ -91,30 +92,30 @@ pub fn model_panel(props: &SettingsProps) -> Html {
                 <legend>{ "Features φ(x)" }</legend>
                 { for HandFeature::ALL.iter().map(|&f| {
                     let u = u.clone();
-                    let on = s.features.contains(&f);
+                    let on = s.run.features.contains(&f);
                     checkbox(html! { <span class="formula">{ f.formula() }</span> }, format!("feature-{}", f.key()), on,
                         Callback::from(move |checked: bool| u.settings(|s| {
-                            s.features.retain(|&g| g != f);
+                            s.run.features.retain(|&g| g != f);
                             if checked {
-                                s.features.push(f);
-                                s.features.sort();
+                                s.run.features.push(f);
+                                s.run.features.sort();
                             }
                         })))
                 }) }
             </fieldset>
         },
         ModelFamily::Random => {
-            let sigma = pick(&u, |s: &mut Settings, a: Activation| s.rf_activation = a);
+            let sigma = pick(&u, |s: &mut Settings, a: Activation| s.run.rf_activation = a);
             let k = {
                 let u = u.clone();
                 Callback::from(move |log: f64| {
-                    u.settings(|s| s.k = (10f64.powf(log).round() as usize).clamp(1, 2000))
+                    u.settings(|s| s.run.k = (10f64.powf(log).round() as usize).clamp(1, 2000))
                 })
             };
             let scale = {
                 let u = u.clone();
                 Callback::from(move |log: f64| {
-                    u.settings(|s| s.rf_scale = (10f64.powf(log) as f32).clamp(0.1, 20.0))
+                    u.settings(|s| s.run.rf_scale = (10f64.powf(log) as f32).clamp(0.1, 20.0))
                 })
             };
             let resample = {
@@ -123,9 +124,9 @@ pub fn model_panel(props: &SettingsProps) -> Html {
             };
             html! {
                 <>
-                    { select("σ", "rf-activation", options(&RANDOM_ACTIVATIONS, |a| a.key(), activation_label), s.rf_activation.key(), sigma) }
-                    { slider("Number of features k", "rf-k", 0.0, 2000f64.log10(), 0.01, (s.k as f64).log10(), s.k.to_string(), k) }
-                    { slider("Scale of M", "rf-scale", -1.0, 20f64.log10(), 0.01, (s.rf_scale as f64).log10(), format!("{:.2}", s.rf_scale), scale) }
+                    { select("σ", "rf-activation", options(&RANDOM_ACTIVATIONS, |a| a.key(), activation_label), s.run.rf_activation.key(), sigma) }
+                    { slider("Number of features k", "rf-k", 0.0, 2000f64.log10(), 0.01, (s.run.k as f64).log10(), s.run.k.to_string(), k) }
+                    { slider("Scale of M", "rf-scale", -1.0, 20f64.log10(), 0.01, (s.run.rf_scale as f64).log10(), format!("{:.2}", s.run.rf_scale), scale) }
                     { button("Resample M, b", "resample", "Draw new random features (changes the seed)", resample) }
                     { checkbox(html! { "Draw the lines Mx + b = 0" }, "show-lines", s.show_lines, {
                         let u = u.clone();
@@ -136,14 +137,14 @@ pub fn model_panel(props: &SettingsProps) -> Html {
             }
         }
         ModelFamily::Mlp => {
-            let activation = pick(&u, |s: &mut Settings, a: Activation| s.activation = a);
+            let activation = pick(&u, |s: &mut Settings, a: Activation| s.run.activation = a);
             let add = {
                 let u = u.clone();
                 Callback::from(move |_| {
                     u.settings(|s| {
-                        if s.layers.len() < limits::LAYERS.1 {
-                            let w = s.layers.last().copied().unwrap_or(4);
-                            s.layers.push(w);
+                        if s.run.layers.len() < limits::LAYERS.1 {
+                            let w = s.run.layers.last().copied().unwrap_or(4);
+                            s.run.layers.push(w);
                         }
                     })
                 })
@@ -152,18 +153,18 @@ pub fn model_panel(props: &SettingsProps) -> Html {
                 let u = u.clone();
                 Callback::from(move |_| {
                     u.settings(|s| {
-                        s.layers.pop();
+                        s.run.layers.pop();
                     })
                 })
             };
             html! {
                 <>
-                    { select("Activation σ", "activation", options(&HIDDEN_ACTIVATIONS, |a| a.key(), activation_label), s.activation.key(), activation) }
+                    { select("Activation σ", "activation", options(&HIDDEN_ACTIVATIONS, |a| a.key(), activation_label), s.run.activation.key(), activation) }
                     <ol class="layers" data-testid="layers">
-                        { for s.layers.iter().enumerate().map(|(i, &w)| {
+                        { for s.run.layers.iter().enumerate().map(|(i, &w)| {
                             let (u1, u2) = (u.clone(), u.clone());
-                            let fewer = Callback::from(move |_: MouseEvent| u1.settings(|s| s.layers[i] = (s.layers[i] / 2).max(1)));
-                            let more = Callback::from(move |_: MouseEvent| u2.settings(|s| s.layers[i] = (s.layers[i] * 2).min(limits::UNITS.1)));
+                            let fewer = Callback::from(move |_: MouseEvent| u1.settings(|s| s.run.layers[i] = (s.run.layers[i] / 2).max(1)));
+                            let more = Callback::from(move |_: MouseEvent| u2.settings(|s| s.run.layers[i] = (s.run.layers[i] * 2).min(limits::UNITS.1)));
                             html! {
                                 <li class="layer">
                                     <span>{ format!("Hidden layer {}", i + 1) }</span>
@@ -185,7 +186,7 @@ pub fn model_panel(props: &SettingsProps) -> Html {
     html! {
         <section class="panel" aria-label="Model">
             <h2>{ "Model" }</h2>
-            { select("Model", "model", options(&ModelFamily::ALL, |m| m.key(), |m| m.label().into()), s.model.key(), family) }
+            { select("Model", "model", options(&ModelFamily::ALL, |m| m.key(), |m| m.label().into()), s.run.model.key(), family) }
             <p class="formula-line" data-testid="model-formula">{ model_formula(s) }</p>
             { body }
             <p class="hint">{ "Changing the model starts training over; changing the learning rate does not." }</p>

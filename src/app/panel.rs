@@ -80,7 +80,8 @@ pub fn transport_bar(props: &SettingsProps) -> Html {
     };
     let lr_slider = Callback::from(move |log: f64| {
         u.settings(|s| {
-            s.learning_rate = (10f64.powf(log) as f32).clamp(limits::LEARNING_RATE.0, limits::LEARNING_RATE.1)
+            s.run.learning_rate =
+                (10f64.powf(log) as f32).clamp(limits::LEARNING_RATE.0, limits::LEARNING_RATE.1)
         })
     });
     let play_text = if s.play { "❚❚ Pause" } else { "▶ Play" };
@@ -95,8 +96,8 @@ pub fn transport_bar(props: &SettingsProps) -> Html {
                 { button("Reset", "reset", "New initial weights from the seed; the data stays (R)", reset) }
             </div>
             <super::pace_ui::StopNote />
-            { slider("Learning rate η", "lr-slider", -5.0, 1.0, 0.1, (s.learning_rate as f64).log10(),
-                format_rate(s.learning_rate), lr_slider) }
+            { slider("Learning rate η", "lr-slider", -5.0, 1.0, 0.1, (s.run.learning_rate as f64).log10(),
+                format_rate(s.run.learning_rate), lr_slider) }
             { super::pace_ui::pace_slider(&props.updater, s) }
         </section>
     }
@@ -117,7 +118,7 @@ pub fn training_settings(props: &SettingsProps) -> Html {
         Callback::from(move |text: String| {
             let (lo, hi) = limits::LEARNING_RATE;
             match text.trim().parse::<f32>() {
-                Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => u.settings(|s| s.learning_rate = v),
+                Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => u.settings(|s| s.run.learning_rate = v),
                 _ => refuse(format!(
                     "The learning rate must be a number from {} to {}; '{}' was not used.",
                     format_rate(lo),
@@ -132,7 +133,7 @@ pub fn training_settings(props: &SettingsProps) -> Html {
         Callback::from(move |text: String| {
             let (lo, hi) = limits::BATCH;
             match text.trim().parse::<usize>() {
-                Ok(v) if (lo..=hi).contains(&v) => u.settings(|s| s.batch_size = v),
+                Ok(v) if (lo..=hi).contains(&v) => u.settings(|s| s.run.batch_size = v),
                 _ => refuse(format!(
                     "The batch size must be a whole number from {lo} to {hi}; '{}' was not used.",
                     text.trim()
@@ -140,11 +141,11 @@ pub fn training_settings(props: &SettingsProps) -> Html {
             }
         })
     };
-    let optimizer = pick(&u, |s: &mut Settings, kind: OptimizerKind| s.optimizer = kind);
-    let regularization = pick(&u, |s: &mut Settings, r: Regularization| s.regularization = r);
+    let optimizer = pick(&u, |s: &mut Settings, kind: OptimizerKind| s.run.optimizer = kind);
+    let regularization = pick(&u, |s: &mut Settings, r: Regularization| s.run.regularization = r);
     let rate = {
         let u = u.clone();
-        Callback::from(move |log: f64| u.settings(|s| s.reg_rate = 10f64.powf(log) as f32))
+        Callback::from(move |log: f64| u.settings(|s| s.run.reg_rate = 10f64.powf(log) as f32))
     };
     let seed = {
         let (u, refuse) = (u.clone(), refuse.clone());
@@ -164,20 +165,20 @@ pub fn training_settings(props: &SettingsProps) -> Html {
         <details class="fold advanced" data-testid="fold-training">
             <summary>{ "Training settings" }</summary>
             <div class="fold-grid">
-                { number_box("η", "lr", format_rate(s.learning_rate), lr_text) }
-                { number_box("Batch", "batch", s.batch_size.to_string(), batch) }
+                { number_box("η", "lr", format_rate(s.run.learning_rate), lr_text) }
+                { number_box("Batch", "batch", s.run.batch_size.to_string(), batch) }
                 { select("Optimizer", "optimizer", options(OptimizerKind::ALL.as_slice(), |o| o.key(), |o| match o {
                     OptimizerKind::Sgd => "SGD".into(),
                     OptimizerKind::Momentum => "Momentum".into(),
                     OptimizerKind::Adam => "Adam".into(),
-                }), s.optimizer.key(), optimizer) }
+                }), s.run.optimizer.key(), optimizer) }
                 { select("Penalty", "regularization", options(&Regularization::ALL, |r| r.key(), |r| r.label().into()),
-                    s.regularization.key(), regularization) }
+                    s.run.regularization.key(), regularization) }
                 { number_box("Seed", "seed", s.seed.to_string(), seed) }
             </div>
-            if s.regularization != Regularization::None {
-                { slider("Penalty rate λ", "reg-rate", -5.0, 0.0, 0.1, (s.reg_rate.max(1e-5) as f64).log10(),
-                    format_rate(s.reg_rate), rate) }
+            if s.run.regularization != Regularization::None {
+                { slider("Penalty rate λ", "reg-rate", -5.0, 0.0, 0.1, (s.run.reg_rate.max(1e-5) as f64).log10(),
+                    format_rate(s.run.reg_rate), rate) }
             }
             { button("New seed", "new-seed", "Draw different initial weights (and random features)", new_seed) }
         </details>

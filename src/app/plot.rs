@@ -479,7 +479,7 @@ pub fn lines_legend(session: &Session, focused: bool) -> yew::Html {
         html! { <span class="key boundary">{ text }</span> }
     });
     let units = session.trainer.model.layers[0].outputs;
-    let (whose, line) = if session.settings.model == crate::page::settings::ModelFamily::Random {
+    let (whose, line) = if session.settings.run.model == crate::page::settings::ModelFamily::Random {
         (["random feature", "random features"], "Mx + b = 0")
     } else {
         (["first-layer unit", "first-layer units"], "m·x + b = 0")

@@ -249,7 +249,7 @@ pub fn loss_surface_view(props: &SurfaceProps) -> Html {
         html! { <p class="notice alarm surface-diverged" role="alert" data-testid="surface-diverged">{ text }</p> }
     });
     let race_section = (!words.lanes.is_empty()).then(|| {
-        let rate = super::panel::format_rate(settings.learning_rate);
+        let rate = super::panel::format_rate(settings.run.learning_rate);
         html! {
             <div class="race" data-testid="race">
                 <p class="hint">{ format!("SGD, momentum and Adam start from the same weights and take the same minibatches \

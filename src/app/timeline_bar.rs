@@ -178,7 +178,7 @@ pub fn timeline_bar(props: &TimelineProps) -> Html {
                 let step = s.looking_back().map(|view| view.step());
                 if let Some(index) = step.and_then(|step| s.timeline.at_or_before(step)) {
                     said = Some(match s.continue_from(index) {
-                        Ok(continued) => continued_note(&continued, s.settings.optimizer),
+                        Ok(continued) => continued_note(&continued, s.settings.run.optimizer),
                         Err(error) => error.to_string(),
                     });
                 }

@@ -95,7 +95,7 @@ impl Summary {
             examples_per_sec,
             diverged: session.trainer.diverged(),
             unstable: session.loss_watch.instability(),
-            learning_rate: session.settings.learning_rate,
+            learning_rate: session.settings.run.learning_rate,
             sampled: shown.metrics.train.count < shown.trainer.train_count(),
             second: shown.compare().map(|other| SecondRun {
                 train_loss: other.metrics.train.loss,

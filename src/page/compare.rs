@@ -1,5 +1,5 @@
-//! Compare mode's second run: what it is ([`RunSettings`], the model and how it trains), its
-//! one-line description, and its encoding in the link.
+//! Compare mode's second run: its settings (a [`RunSettings`], the model and how it trains, as
+//! the first run's [`Settings::run`]), its one-line description, and its encoding in the link.
 //!
 //! Both runs share the points, the seed (so the same minibatch order) and the display; the
 //! second run may differ in everything else a [`RunSettings`] holds. In the link it is the
@@ -8,37 +8,8 @@
 //! `cmp=k:500;lr:0.01` the same random features with k = 500 at another learning rate, and
 //! `cmp=` an identical copy.
 
-use crate::engine::{Activation, HandFeature, OptimizerKind};
-use crate::page::settings::{ModelFamily, Regularization, Settings};
-
-/// One training run's model and training settings: everything two compared runs may differ in.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RunSettings {
-    /// The model family.
-    pub model: ModelFamily,
-    /// Hand-made features in use (for [`ModelFamily::Features`]).
-    pub features: Vec<HandFeature>,
-    /// σ of the random features.
-    pub rf_activation: Activation,
-    /// Number of random features k.
-    pub k: usize,
-    /// Scale of the random M (and b).
-    pub rf_scale: f32,
-    /// Hidden layer widths of the network.
-    pub layers: Vec<usize>,
-    /// Activation of the network's hidden layers.
-    pub activation: Activation,
-    /// η.
-    pub learning_rate: f32,
-    /// Minibatch size.
-    pub batch_size: usize,
-    /// Update rule.
-    pub optimizer: OptimizerKind,
-    /// Penalty kind.
-    pub regularization: Regularization,
-    /// Penalty rate λ.
-    pub reg_rate: f32,
-}
+use crate::engine::OptimizerKind;
+use crate::page::settings::{ModelFamily, Regularization, RunSettings, Settings};
 
 /// The hash keys of the settings a [`RunSettings`] holds: the keys `cmp` may list.
 pub const RUN_KEYS: [&str; 12] = [
@@ -46,39 +17,10 @@ pub const RUN_KEYS: [&str; 12] = [
 ];
 
 impl Settings {
-    /// The run these settings describe.
-    pub fn run(&self) -> RunSettings {
-        RunSettings {
-            model: self.model,
-            features: self.features.clone(),
-            rf_activation: self.rf_activation,
-            k: self.k,
-            rf_scale: self.rf_scale,
-            layers: self.layers.clone(),
-            activation: self.activation,
-            learning_rate: self.learning_rate,
-            batch_size: self.batch_size,
-            optimizer: self.optimizer,
-            regularization: self.regularization,
-            reg_rate: self.reg_rate,
-        }
-    }
-
     /// These settings with `run`'s model and training settings instead of their own.
     pub fn with_run(&self, run: &RunSettings) -> Settings {
         Settings {
-            model: run.model,
-            features: run.features.clone(),
-            rf_activation: run.rf_activation,
-            k: run.k,
-            rf_scale: run.rf_scale,
-            layers: run.layers.clone(),
-            activation: run.activation,
-            learning_rate: run.learning_rate,
-            batch_size: run.batch_size,
-            optimizer: run.optimizer,
-            regularization: run.regularization,
-            reg_rate: run.reg_rate,
+            run: run.clone(),
             ..self.clone()
         }
     }
@@ -125,7 +67,7 @@ impl RunSettings {
         if self.regularization != Regularization::None {
             line += &format!(", {} λ = {}", self.regularization.label(), self.reg_rate);
         }
-        if self.batch_size != Settings::default().batch_size {
+        if self.batch_size != Settings::default().run.batch_size {
             line += &format!(", batch {}", self.batch_size);
         }
         line
@@ -147,7 +89,7 @@ fn run_pairs(run: &RunSettings) -> Vec<(String, String)> {
 /// The value of the `cmp` key for comparing `primary` with `run`: the settings in which `run`
 /// differs, as `key:value` pairs joined by `;` (empty when the runs are the same).
 pub fn encode(primary: &Settings, run: &RunSettings) -> String {
-    let ours = run_pairs(&primary.run());
+    let ours = run_pairs(&primary.run);
     run_pairs(run)
         .into_iter()
         .filter(|pair| !ours.contains(pair))
@@ -160,7 +102,7 @@ pub fn encode(primary: &Settings, run: &RunSettings) -> String {
 /// does not list. Never fails: a pair that is malformed, names another key or holds a value
 /// the main hash would refuse is skipped with a notice, and the run keeps `primary`'s setting.
 pub fn decode(primary: &Settings, text: &str) -> (RunSettings, Vec<String>) {
-    let mut hash: Vec<String> = run_pairs(&primary.run())
+    let mut hash: Vec<String> = run_pairs(&primary.run)
         .into_iter()
         .map(|(key, value)| format!("{key}={value}"))
         .collect();
@@ -182,12 +124,13 @@ pub fn decode(primary: &Settings, text: &str) -> (RunSettings, Vec<String>) {
     }
     let (parsed, refused) = Settings::from_hash(&hash.join("&"));
     notices.extend(refused.into_iter().map(|n| format!("In the comparison: {n}")));
-    (parsed.run(), notices)
+    (parsed.run.clone(), notices)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{Activation, HandFeature};
     use crate::page::scenes::SCENES;
 
     /// The two comparisons the lecture wants open with their scenes: the deep sigmoid network
@@ -198,9 +141,9 @@ mod tests {
         let deep = SCENES.iter().find(|s| s.hash.contains("act=sigmoid")).unwrap();
         let settings = deep.settings();
         let other = settings.compared().unwrap();
-        assert_eq!(other.activation, Activation::Relu);
-        assert_eq!(other.layers, settings.layers);
-        let (ours, theirs) = (settings.run().describe(), other.run().describe());
+        assert_eq!(other.run.activation, Activation::Relu);
+        assert_eq!(other.run.layers, settings.run.layers);
+        let (ours, theirs) = (settings.run.clone().describe(), other.run.clone().describe());
         assert_eq!(ours.replace("sigmoid", "relu"), theirs);
         assert!(
             ours.starts_with("Network ") && ours.contains(" sigmoid, "),
@@ -211,9 +154,9 @@ mod tests {
         let few = SCENES.iter().find(|s| s.hash.contains("k=5&")).unwrap();
         let settings = few.settings();
         let many = settings.compared().unwrap();
-        assert_eq!((many.k, many.learning_rate), (500, 0.01));
+        assert_eq!((many.run.k, many.run.learning_rate), (500, 0.01));
         assert_eq!(
-            many.run().describe(),
+            many.run.clone().describe(),
             "Random features k = 500 sign, scale 1, Adam η = 0.01"
         );
         assert!(
@@ -226,42 +169,38 @@ mod tests {
     #[test]
     fn descriptions_name_the_model_and_its_training() {
         let mut s = Settings::default();
-        assert_eq!(s.run().describe(), "Network 8,8 tanh, SGD η = 0.03");
-        s.model = ModelFamily::Features;
-        s.features = vec![HandFeature::X1, HandFeature::X1X2];
-        s.regularization = Regularization::L2;
-        s.batch_size = 25;
-        s.optimizer = OptimizerKind::Momentum;
+        assert_eq!(s.run.clone().describe(), "Network 8,8 tanh, SGD η = 0.03");
+        s.run.model = ModelFamily::Features;
+        s.run.features = vec![HandFeature::X1, HandFeature::X1X2];
+        s.run.regularization = Regularization::L2;
+        s.run.batch_size = 25;
+        s.run.optimizer = OptimizerKind::Momentum;
         assert_eq!(
-            s.run().describe(),
+            s.run.clone().describe(),
             "Features x₁, x₁·x₂, momentum η = 0.03, L2 λ = 0.001, batch 25"
         );
-        s.model = ModelFamily::Linear;
-        assert!(s.run().describe().starts_with("Linear model, "));
+        s.run.model = ModelFamily::Linear;
+        assert!(s.run.clone().describe().starts_with("Linear model, "));
     }
 
     /// Only what differs is written, whichever side the defaults are on; a link without `cmp`
     /// has no second run, and `cmp=` races an identical copy.
     #[test]
     fn the_link_lists_only_what_differs() {
-        let primary = Settings {
-            layers: vec![4],
-            learning_rate: 0.3,
-            ..Settings::default()
-        };
-        let run = Settings {
+        let mut primary = Settings::default();
+        (primary.run.layers, primary.run.learning_rate) = (vec![4], 0.3);
+        let run = RunSettings {
             layers: vec![8, 8],
-            ..primary.clone()
-        }
-        .run();
+            ..primary.run.clone()
+        };
         assert_eq!(encode(&primary, &run), "layers:8,8");
-        assert_eq!(encode(&primary, &primary.run()), "");
+        assert_eq!(encode(&primary, &primary.run), "");
         let (s, notices) = Settings::from_hash("layers=4&lr=0.3");
         assert!(notices.is_empty() && s.compare.is_none());
         assert!(!s.to_hash().contains("cmp"));
         let (s, notices) = Settings::from_hash("layers=4&lr=0.3&cmp=");
         assert!(notices.is_empty());
-        assert_eq!(s.compare, Some(s.run()));
+        assert_eq!(s.compare, Some(s.run.clone()));
     }
 
     /// Bad pairs are skipped one by one with a notice each, and the rest still apply.
@@ -280,8 +219,8 @@ mod tests {
         let run = s.compare.unwrap();
         assert_eq!(run.layers, vec![8, 8]);
         assert_eq!(run.optimizer, OptimizerKind::Adam);
-        assert_eq!(run.activation, s.activation);
-        assert_eq!(run.learning_rate, s.learning_rate);
+        assert_eq!(run.activation, s.run.activation);
+        assert_eq!(run.learning_rate, s.run.learning_rate);
         assert_eq!(s.seed, 1, "the comparison cannot reach the first run's settings");
     }
 
@@ -312,10 +251,7 @@ mod tests {
         });
         let paces = [Pace::PerSecond(600.0), Pace::Max, Pace::PerSecond(60.0)];
         for (frame, pace) in paces.into_iter().cycle().take(30).enumerate() {
-            race.apply(Settings {
-                pace,
-                ..(*race.settings).clone()
-            });
+            race.change(|s| s.pace = pace);
             // A 60 Hz display on a machine where each reading of the clock costs 0.3 ms.
             let start = frame as f64 * 1000.0 / 60.0;
             let clock = std::cell::Cell::new(start);
@@ -414,24 +350,18 @@ mod tests {
         assert_eq!(steps_of(&race), (0, 0));
         race.step_once();
         let mut slower = (*race.settings).clone();
-        slower.learning_rate = 0.01;
+        slower.run.learning_rate = 0.01;
         race.apply(slower);
         assert_eq!(
             steps_of(&race),
             (1, 1),
             "the first run's learning rate restarts nothing"
         );
-        race.apply(Settings {
-            compare: None,
-            ..(*race.settings).clone()
-        });
+        race.change(|s| s.compare = None);
         assert!(race.compare().is_none());
         assert_eq!(race.trainer.steps(), 1);
         // Starting a race mid-run starts both runs from the beginning.
-        race.apply(Settings {
-            compare: Some(race.settings.run()),
-            ..(*race.settings).clone()
-        });
+        race.change(|s| s.compare = Some(s.run.clone()));
         assert_eq!(steps_of(&race), (0, 0));
         assert_eq!(race.trainer.model, race.compare().unwrap().trainer.model);
     }
@@ -525,10 +455,10 @@ mod tests {
             fn any_comparison_text_gives_usable_settings(text in "[a-z0-9:;,.%&=+#é -]{0,60}") {
                 let escaped: String = text.bytes().map(|b| format!("%{b:02X}")).collect();
                 let (s, _) = Settings::from_hash(&format!("layers=3&lr=0.2&cmp={escaped}"));
-                prop_assert_eq!(s.layers.clone(), vec![3]);
-                prop_assert_eq!(s.learning_rate, 0.2);
+                prop_assert_eq!(s.run.layers.clone(), vec![3]);
+                prop_assert_eq!(s.run.learning_rate, 0.2);
                 let other = s.compared().unwrap();
-                prop_assert!(other.learning_rate.is_finite() && other.layers.len() <= 8);
+                prop_assert!(other.run.learning_rate.is_finite() && other.run.layers.len() <= 8);
                 let _ = other.model_spec();
             }
 

@@ -87,7 +87,7 @@ mod tests {
         let mut s = Session::new(Settings::default());
         assert!(last_step(&s.trainer).iter().all(|l| l.norm == 0.0), "no step yet");
         s.step_once();
-        let eta = s.settings.learning_rate;
+        let eta = s.settings.run.learning_rate;
         let steps = last_step(&s.trainer);
         assert_eq!(steps.len(), 3);
         for (l, step) in steps.iter().enumerate() {

@@ -232,7 +232,7 @@ mod tests {
         assert_ne!(opened.model_spec(), Settings::default().model_spec());
         let (edited, _) = settings_from_link("#scene=5&lr=0.5");
         assert_eq!(edited.scene, Some(4));
-        assert_eq!(edited.learning_rate, 0.5);
+        assert_eq!(edited.run.learning_rate, 0.5);
         let (bad, notices) = settings_from_link("#scene=99");
         assert_eq!(bad.scene, None);
         assert_eq!(notices.len(), 1);
@@ -375,7 +375,7 @@ mod tests {
     fn scene_5_the_ring_feature_fits_and_squares_alone_stall() {
         reaches(scene(5, |_| {}), 0.95, 5.0);
         let squares = scene(5, |s| {
-            s.features = vec![
+            s.run.features = vec![
                 crate::engine::HandFeature::X1Squared,
                 crate::engine::HandFeature::X2Squared,
             ]
@@ -404,7 +404,7 @@ mod tests {
     fn scenes_6_and_7_few_random_features_are_crude_and_many_fit() {
         let race = scene(6, |_| {});
         let many = race.compared().expect("scene 6 compares");
-        assert_eq!((race.k, many.k), (5, 500));
+        assert_eq!((race.run.k, many.run.k), (5, 500));
         let readouts = play(race, 10.0);
         for r in &readouts {
             assert!(r.test.score <= 0.8, "{r:?}");
@@ -422,8 +422,8 @@ mod tests {
         let settings = scene(8, |_| {});
         let session = crate::page::session::Session::new(settings.clone());
         let spec = SweepSpec {
-            activation: settings.rf_activation,
-            scale: settings.rf_scale,
+            activation: settings.run.rf_activation,
+            scale: settings.run.rf_scale,
             lambda: settings.sweep_lambda,
             seed: settings.seed,
         };
@@ -480,7 +480,7 @@ mod tests {
             end.steps
         );
         let relu = scene(10, |_| {}).compared().expect("scene 10 compares");
-        assert_eq!(relu.activation, crate::engine::Activation::Relu);
+        assert_eq!(relu.run.activation, crate::engine::Activation::Relu);
         let fitted = second_reaching(&readouts, 0.95).expect("ReLU fits the spirals");
         assert!(fitted.seconds <= 3.0, "{fitted:?}");
     }
@@ -551,7 +551,7 @@ mod tests {
     #[test]
     fn scene_14_a_network_follows_the_spiral_arms_and_a_linear_model_cannot() {
         reaches(scene(14, |_| {}), 0.95, 10.0);
-        let linear = scene(14, |s| s.model = crate::page::settings::ModelFamily::Linear);
+        let linear = scene(14, |s| s.run.model = crate::page::settings::ModelFamily::Linear);
         for r in play(linear, 15.0) {
             assert!(r.test.score < 0.5, "{r:?}");
         }

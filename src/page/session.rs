@@ -488,7 +488,7 @@ impl Session {
             self.rebuild_run();
         } else {
             self.trainer.set_optimizer(new.optimizer_config());
-            self.trainer.set_batch_size(new.batch_size);
+            self.trainer.set_batch_size(new.run.batch_size);
         }
         self.follow_compare(self.model_version != version);
         if let Some(step) = named {
@@ -1034,7 +1034,7 @@ impl Session {
         if let Some(run) = &mut self.step_run {
             run.left -= steps;
         }
-        let batch = self.settings.batch_size.min(self.trainer.train_count()) as u64;
+        let batch = self.settings.run.batch_size.min(self.trainer.train_count()) as u64;
         self.examples_since_rate += steps * batch;
         let stopped = self.reached_stop();
         if let Some(reason) = stopped {
@@ -1262,6 +1262,16 @@ impl Session {
 }
 
 #[cfg(test)]
+impl Session {
+    /// Applies the current settings with `change` made to them, as a control on the page does.
+    pub(crate) fn change(&mut self, change: impl FnOnce(&mut Settings)) {
+        let mut next = (*self.settings).clone();
+        change(&mut next);
+        self.apply(next);
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::page::pace::Pace;
@@ -1284,10 +1294,7 @@ mod tests {
             session.model_version() > version,
             "the plot must repaint the new fit"
         );
-        session.apply(Settings {
-            model: ModelFamily::Mlp,
-            ..(*session.settings).clone()
-        });
+        session.change(|s| s.run.model = ModelFamily::Mlp);
         assert_eq!(session.fit_last_layer_exactly(1e-3), Err(RidgeError::NotConvex));
     }
 
@@ -1419,18 +1426,18 @@ mod tests {
         }
         let weights = s.trainer.model.clone();
         let mut faster = (*s.settings).clone();
-        faster.learning_rate = 0.3;
+        faster.run.learning_rate = 0.3;
         s.apply(faster);
         assert_eq!(s.trainer.model, weights);
         assert_eq!(s.trainer.steps(), 50);
         assert_eq!(s.trainer.config.optimizer.learning_rate, 0.3);
         let mut wider = (*s.settings).clone();
-        wider.layers = vec![16, 8];
+        wider.run.layers = vec![16, 8];
         s.apply(wider);
         assert_eq!(s.trainer.steps(), 0);
         assert_eq!(s.trainer.model.layers[0].outputs, 16);
         let mut linear = (*s.settings).clone();
-        linear.model = ModelFamily::Linear;
+        linear.run.model = ModelFamily::Linear;
         s.apply(linear);
         assert_eq!(s.trainer.model.layers.len(), 1);
     }
@@ -1612,22 +1619,13 @@ mod tests {
         assert_eq!(s.settings.at, Some(200));
         s.step_once();
         assert_eq!(s.settings.at, Some(201));
-        s.apply(Settings {
-            play: true,
-            ..(*s.settings).clone()
-        });
+        s.change(|s| s.play = true);
         assert_eq!(s.settings.at, None, "Play clears it");
-        s.apply(Settings {
-            play: false,
-            ..(*s.settings).clone()
-        });
+        s.change(|s| s.play = false);
         s.look_back(2).unwrap();
         assert!(s.settings.at.is_some());
         s.back_to_live();
-        s.apply(Settings {
-            layers: vec![5],
-            ..(*s.settings).clone()
-        });
+        s.change(|s| s.run.layers = vec![5]);
         assert_eq!(
             (s.trainer.steps(), s.settings.at),
             (0, None),
@@ -1834,7 +1832,7 @@ mod tests {
         }
         assert!(s.loss_watch.instability().is_some());
         let mut calmer = (*s.settings).clone();
-        calmer.learning_rate = 0.03;
+        calmer.run.learning_rate = 0.03;
         s.apply(calmer);
         s.refresh_metrics();
         assert_eq!(s.loss_watch.instability(), None);

@@ -12,7 +12,7 @@ use crate::engine::{
     OptimizerConfig, OptimizerKind, Point, Preset, Task, TrainConfig,
 };
 use crate::page::codec;
-use crate::page::compare::{self, RunSettings};
+use crate::page::compare;
 use crate::page::pace::{Pace, DEFAULT_PACE};
 use std::fmt;
 use std::str::FromStr;
@@ -111,30 +111,8 @@ pub struct Settings {
     pub test_fraction: f32,
     /// Seed of the model: initial weights, random features and minibatch order.
     pub seed: u64,
-    /// The model family.
-    pub model: ModelFamily,
-    /// Hand-made features in use (for [`ModelFamily::Features`]).
-    pub features: Vec<HandFeature>,
-    /// σ of the random features.
-    pub rf_activation: Activation,
-    /// Number of random features k.
-    pub k: usize,
-    /// Scale of the random M (and b).
-    pub rf_scale: f32,
-    /// Hidden layer widths of the network.
-    pub layers: Vec<usize>,
-    /// Activation of the network's hidden layers.
-    pub activation: Activation,
-    /// η.
-    pub learning_rate: f32,
-    /// Minibatch size.
-    pub batch_size: usize,
-    /// Update rule.
-    pub optimizer: OptimizerKind,
-    /// Penalty kind.
-    pub regularization: Regularization,
-    /// Penalty rate λ.
-    pub reg_rate: f32,
+    /// The model and how it trains: everything compare mode's two runs may differ in.
+    pub run: RunSettings,
     /// Minibatch steps a second while playing.
     pub pace: Pace,
     /// Training pauses itself when the step count reaches this.
@@ -201,15 +179,38 @@ pub struct Settings {
     pub race: bool,
 }
 
-impl Default for Settings {
+/// One training run's model and training settings: everything two compared runs may differ in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunSettings {
+    /// The model family.
+    pub model: ModelFamily,
+    /// Hand-made features in use (for [`ModelFamily::Features`]).
+    pub features: Vec<HandFeature>,
+    /// σ of the random features.
+    pub rf_activation: Activation,
+    /// Number of random features k.
+    pub k: usize,
+    /// Scale of the random M (and b).
+    pub rf_scale: f32,
+    /// Hidden layer widths of the network.
+    pub layers: Vec<usize>,
+    /// Activation of the network's hidden layers.
+    pub activation: Activation,
+    /// η.
+    pub learning_rate: f32,
+    /// Minibatch size.
+    pub batch_size: usize,
+    /// Update rule.
+    pub optimizer: OptimizerKind,
+    /// Penalty kind.
+    pub regularization: Regularization,
+    /// Penalty rate λ.
+    pub reg_rate: f32,
+}
+
+impl Default for RunSettings {
     fn default() -> Self {
-        Settings {
-            dataset: Preset::Xor,
-            data_seed: 1,
-            noise: 0.0,
-            count: 200,
-            test_fraction: 0.5,
-            seed: 1,
+        RunSettings {
             model: ModelFamily::Mlp,
             features: vec![HandFeature::X1, HandFeature::X2],
             rf_activation: Activation::Relu,
@@ -222,6 +223,20 @@ impl Default for Settings {
             optimizer: OptimizerKind::Sgd,
             regularization: Regularization::None,
             reg_rate: 0.001,
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            dataset: Preset::Xor,
+            data_seed: 1,
+            noise: 0.0,
+            count: 200,
+            test_fraction: 0.5,
+            seed: 1,
+            run: RunSettings::default(),
             pace: DEFAULT_PACE,
             stop_steps: None,
             stop_score: None,
@@ -275,7 +290,7 @@ impl Settings {
     /// The view beside the plot: the one chosen, or else the lab when one is open, the
     /// network when the model has hidden or random units, and the formula otherwise.
     pub fn companion(&self) -> Companion {
-        self.companion.unwrap_or(match (self.lab, self.model) {
+        self.companion.unwrap_or(match (self.lab, self.run.model) {
             (Some(_), _) => Companion::Lab,
             (None, ModelFamily::Linear | ModelFamily::Features) => Companion::Model,
             (None, ModelFamily::Random | ModelFamily::Mlp) => Companion::Network,
@@ -337,11 +352,13 @@ impl Settings {
 
     /// The model the settings describe, with one output unit per class for three or more.
     pub fn model_spec(&self) -> ModelSpec {
-        let spec = match self.model {
+        let spec = match self.run.model {
             ModelFamily::Linear => ModelSpec::linear(),
-            ModelFamily::Features => ModelSpec::on_features(FeatureMap::Handmade(self.features.clone())),
-            ModelFamily::Random => ModelSpec::random_features(self.rf_activation, self.k, self.rf_scale),
-            ModelFamily::Mlp => ModelSpec::mlp(&self.layers, self.activation),
+            ModelFamily::Features => ModelSpec::on_features(FeatureMap::Handmade(self.run.features.clone())),
+            ModelFamily::Random => {
+                ModelSpec::random_features(self.run.rf_activation, self.run.k, self.run.rf_scale)
+            }
+            ModelFamily::Mlp => ModelSpec::mlp(&self.run.layers, self.run.activation),
         };
         spec.with_outputs(output_units(self.task(), self.classes()))
     }
@@ -354,14 +371,14 @@ impl Settings {
 
     /// The optimizer settings.
     pub fn optimizer_config(&self) -> OptimizerConfig {
-        let (l1, l2) = match self.regularization {
+        let (l1, l2) = match self.run.regularization {
             Regularization::None => (0.0, 0.0),
-            Regularization::L1 => (self.reg_rate, 0.0),
-            Regularization::L2 => (0.0, self.reg_rate),
+            Regularization::L1 => (self.run.reg_rate, 0.0),
+            Regularization::L2 => (0.0, self.run.reg_rate),
         };
         OptimizerConfig {
-            kind: self.optimizer,
-            learning_rate: self.learning_rate,
+            kind: self.run.optimizer,
+            learning_rate: self.run.learning_rate,
             l1,
             l2,
         }
@@ -371,7 +388,7 @@ impl Settings {
     pub fn train_config(&self) -> TrainConfig {
         TrainConfig {
             loss: self.loss(),
-            batch_size: self.batch_size,
+            batch_size: self.run.batch_size,
             optimizer: self.optimizer_config(),
         }
     }
@@ -387,24 +404,24 @@ impl Settings {
             ("n", self.count.to_string()),
             ("split", fmt_num(self.test_fraction)),
             ("seed", self.seed.to_string()),
-            ("model", self.model.key().to_string()),
+            ("model", self.run.model.key().to_string()),
             (
                 "features",
-                join(self.features.iter().map(|f| f.key().to_string()).collect()),
+                join(self.run.features.iter().map(|f| f.key().to_string()).collect()),
             ),
-            ("rf", self.rf_activation.key().to_string()),
-            ("k", self.k.to_string()),
-            ("rfscale", fmt_num(self.rf_scale)),
+            ("rf", self.run.rf_activation.key().to_string()),
+            ("k", self.run.k.to_string()),
+            ("rfscale", fmt_num(self.run.rf_scale)),
             (
                 "layers",
-                join(self.layers.iter().map(|w| w.to_string()).collect()),
+                join(self.run.layers.iter().map(|w| w.to_string()).collect()),
             ),
-            ("act", self.activation.key().to_string()),
-            ("lr", fmt_num(self.learning_rate)),
-            ("batch", self.batch_size.to_string()),
-            ("opt", self.optimizer.key().to_string()),
-            ("reg", self.regularization.key().to_string()),
-            ("rate", fmt_num(self.reg_rate)),
+            ("act", self.run.activation.key().to_string()),
+            ("lr", fmt_num(self.run.learning_rate)),
+            ("batch", self.run.batch_size.to_string()),
+            ("opt", self.run.optimizer.key().to_string()),
+            ("reg", self.run.regularization.key().to_string()),
+            ("rate", fmt_num(self.run.reg_rate)),
             ("play", u8::from(self.play).to_string()),
             ("lab", self.lab.map_or("none", Lab::key).to_string()),
             ("view", self.projection.key()),
@@ -503,20 +520,20 @@ impl Settings {
                 "seed" => parse_into(&value, &mut s.seed, &mut note, "not a whole number"),
                 "model" => parse_into(
                     &value,
-                    &mut s.model,
+                    &mut s.run.model,
                     &mut note,
                     "not a model (linear, features, random, mlp)",
                 ),
                 "features" => match parse_list::<HandFeature>(&value) {
-                    Some(list) => s.features = dedup(list),
+                    Some(list) => s.run.features = dedup(list),
                     None => note("not a list of features"),
                 },
                 "rf" => match value.parse::<Activation>() {
-                    Ok(a) if RANDOM_ACTIVATIONS.contains(&a) => s.rf_activation = a,
+                    Ok(a) if RANDOM_ACTIVATIONS.contains(&a) => s.run.rf_activation = a,
                     _ => note("not sign, cos, relu or tanh"),
                 },
-                "k" => parse_range(&value, &mut s.k, limits::RANDOM_FEATURES, &mut note),
-                "rfscale" => parse_range(&value, &mut s.rf_scale, limits::RF_SCALE, &mut note),
+                "k" => parse_range(&value, &mut s.run.k, limits::RANDOM_FEATURES, &mut note),
+                "rfscale" => parse_range(&value, &mut s.run.rf_scale, limits::RF_SCALE, &mut note),
                 "layers" => match parse_list::<usize>(&value) {
                     Some(list)
                         if list.len() <= limits::LAYERS.1
@@ -524,19 +541,24 @@ impl Settings {
                                 .iter()
                                 .all(|w| (limits::UNITS.0..=limits::UNITS.1).contains(w)) =>
                     {
-                        s.layers = list
+                        s.run.layers = list
                     }
                     _ => note("not up to 8 widths between 1 and 256"),
                 },
                 "act" => match value.parse::<Activation>() {
-                    Ok(a) if HIDDEN_ACTIVATIONS.contains(&a) => s.activation = a,
+                    Ok(a) if HIDDEN_ACTIVATIONS.contains(&a) => s.run.activation = a,
                     _ => note("not relu, tanh, sigmoid or linear"),
                 },
-                "lr" => parse_range(&value, &mut s.learning_rate, limits::LEARNING_RATE, &mut note),
-                "batch" => parse_range(&value, &mut s.batch_size, limits::BATCH, &mut note),
-                "opt" => parse_into(&value, &mut s.optimizer, &mut note, "not sgd, momentum or adam"),
-                "reg" => parse_into(&value, &mut s.regularization, &mut note, "not none, l1 or l2"),
-                "rate" => parse_range(&value, &mut s.reg_rate, limits::REG_RATE, &mut note),
+                "lr" => parse_range(&value, &mut s.run.learning_rate, limits::LEARNING_RATE, &mut note),
+                "batch" => parse_range(&value, &mut s.run.batch_size, limits::BATCH, &mut note),
+                "opt" => parse_into(
+                    &value,
+                    &mut s.run.optimizer,
+                    &mut note,
+                    "not sgd, momentum or adam",
+                ),
+                "reg" => parse_into(&value, &mut s.run.regularization, &mut note, "not none, l1 or l2"),
+                "rate" => parse_range(&value, &mut s.run.reg_rate, limits::REG_RATE, &mut note),
                 "speed" => match Pace::from_speed_name(&value) {
                     Some(pace) => s.pace = pace,
                     None => note("not slow, normal or fast"),
@@ -746,18 +768,20 @@ mod tests {
             count: 350,
             test_fraction: 0.3,
             seed: 42,
-            model: ModelFamily::Random,
-            features: vec![HandFeature::X1X2, HandFeature::Ring],
-            rf_activation: Activation::Cos,
-            k: 500,
-            rf_scale: 3.5,
-            layers: vec![16, 4, 2],
-            activation: Activation::Relu,
-            learning_rate: 0.003,
-            batch_size: 25,
-            optimizer: OptimizerKind::Adam,
-            regularization: Regularization::L2,
-            reg_rate: 0.0001,
+            run: RunSettings {
+                model: ModelFamily::Random,
+                features: vec![HandFeature::X1X2, HandFeature::Ring],
+                rf_activation: Activation::Cos,
+                k: 500,
+                rf_scale: 3.5,
+                layers: vec![16, 4, 2],
+                activation: Activation::Relu,
+                learning_rate: 0.003,
+                batch_size: 25,
+                optimizer: OptimizerKind::Adam,
+                regularization: Regularization::L2,
+                reg_rate: 0.0001,
+            },
             pace: Pace::PerSecond(20.0),
             stop_steps: Some(5000),
             stop_score: Some(99.5),
@@ -788,7 +812,7 @@ mod tests {
                 model: ModelFamily::Features,
                 features: vec![HandFeature::Ring],
                 optimizer: OptimizerKind::Momentum,
-                ..Settings::default().run()
+                ..Settings::default().run.clone()
             }),
             surface_directions: Directions::Principal,
             surface_seed: 77,
@@ -907,18 +931,18 @@ mod tests {
         assert!(notices.is_empty(), "{notices:?}");
         assert_eq!(s.dataset, Preset::Ring);
         assert_eq!((s.seed, s.data_seed), (5, 5));
-        assert_eq!(s.model, ModelFamily::Features);
+        assert_eq!(s.run.model, ModelFamily::Features);
         assert_eq!(
-            s.features,
+            s.run.features,
             vec![HandFeature::X1, HandFeature::X2, HandFeature::Ring]
         );
-        assert_eq!((s.rf_activation, s.k), (Activation::Sign, 50));
+        assert_eq!((s.run.rf_activation, s.run.k), (Activation::Sign, 50));
         assert_eq!(
-            (s.layers.clone(), s.activation),
+            (s.run.layers.clone(), s.run.activation),
             (vec![4, 4], Activation::Sigmoid)
         );
         assert_eq!(
-            (s.learning_rate, s.batch_size, s.optimizer),
+            (s.run.learning_rate, s.run.batch_size, s.run.optimizer),
             (0.1, 20, OptimizerKind::Momentum)
         );
         assert!(s.play);
@@ -931,14 +955,14 @@ mod tests {
             "#lr=1e9&n=-3&dataset=moons&layers=8,9999&act=cos&rf=sigmoid&noise=NaN&k=abc&play=maybe&bogus=1&opt=",
         );
         let d = Settings::default();
-        assert_eq!(s.learning_rate, d.learning_rate);
+        assert_eq!(s.run.learning_rate, d.run.learning_rate);
         assert_eq!(s.count, d.count);
         assert_eq!(s.dataset, d.dataset);
-        assert_eq!(s.layers, d.layers);
-        assert_eq!(s.activation, d.activation);
-        assert_eq!(s.rf_activation, d.rf_activation);
+        assert_eq!(s.run.layers, d.run.layers);
+        assert_eq!(s.run.activation, d.run.activation);
+        assert_eq!(s.run.rf_activation, d.run.rf_activation);
         assert_eq!(s.noise, d.noise);
-        assert_eq!(s.k, d.k);
+        assert_eq!(s.run.k, d.run.k);
         assert!(!s.play);
         assert_eq!(notices.len(), 11, "{notices:#?}");
         assert!(notices[0].contains("lr=1e9"));
@@ -1028,7 +1052,7 @@ mod tests {
         }
         assert_eq!(percent_decode("a%20b+c%2"), "a b c%2");
         let (s, _) = Settings::from_hash("layers=");
-        assert!(s.layers.is_empty());
+        assert!(s.run.layers.is_empty());
     }
 
     #[test]
@@ -1077,12 +1101,12 @@ mod tests {
             }
             let (s, _) = Settings::from_hash(&hash);
             assert!(
-                s.learning_rate.is_finite()
-                    && (limits::LEARNING_RATE.0..=limits::LEARNING_RATE.1).contains(&s.learning_rate)
+                s.run.learning_rate.is_finite()
+                    && (limits::LEARNING_RATE.0..=limits::LEARNING_RATE.1).contains(&s.run.learning_rate)
             );
             assert!((limits::COUNT.0..=limits::COUNT.1).contains(&s.count));
-            assert!(s.layers.len() <= limits::LAYERS.1);
-            assert!(s.noise.is_finite() && s.rf_scale.is_finite() && s.reg_rate.is_finite());
+            assert!(s.run.layers.len() <= limits::LAYERS.1);
+            assert!(s.noise.is_finite() && s.run.rf_scale.is_finite() && s.run.reg_rate.is_finite());
             // What the settings say always builds a model.
             let _ = s.model_spec();
         }

@@ -102,17 +102,15 @@ mod link_tests {
             "scene=9"
         );
         assert_eq!(share_hash(&scene, true), "scene=9&embed=1");
-        let edited = Settings {
-            learning_rate: 0.5,
-            ..scene.clone()
-        };
+        let mut edited = scene.clone();
+        edited.run.learning_rate = 0.5;
         let full = share_hash(&edited, false);
         assert!(full.contains("lr=0.5") && full.contains("scene=9"), "{full}");
         // Either link opens what was shared.
         assert_eq!(settings_from_link(&share_hash(&scene, false)).0, scene);
         assert_eq!(settings_from_link(&full).0, edited);
         let embedded = settings_from_link(&share_hash(&edited, true)).0;
-        assert!(embedded.embed && embedded.learning_rate == 0.5);
+        assert!(embedded.embed && embedded.run.learning_rate == 0.5);
     }
 
     #[test]

@@ -1120,7 +1120,7 @@ mod tests {
         assert_eq!(view.caption(&s), SurfaceError::NoWeights.to_string());
         s.clear_points();
         let mut settings = (*s.settings).clone();
-        settings.features = vec![crate::engine::HandFeature::X1, crate::engine::HandFeature::X2];
+        settings.run.features = vec![crate::engine::HandFeature::X1, crate::engine::HandFeature::X2];
         s.apply(settings);
         let mut view = SurfaceView::new(&s);
         assert_eq!(view.problem(), Some(SurfaceError::NoData));

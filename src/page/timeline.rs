@@ -355,10 +355,7 @@ mod tests {
     fn a_view_reopens_when_the_model_changes_shape() {
         let mut session = trained("layers=4", 30);
         let mut view = SnapshotView::open(&session, 2).unwrap();
-        session.apply(Settings {
-            layers: vec![5, 3],
-            ..(*session.settings).clone()
-        });
+        session.change(|s| s.run.layers = vec![5, 3]);
         for _ in 0..10 {
             session.step_once();
         }
@@ -410,12 +407,7 @@ mod tests {
             |s| {
                 s.continue_from(1).unwrap();
             },
-            |s| {
-                s.apply(Settings {
-                    play: true,
-                    ..(*s.settings).clone()
-                })
-            },
+            |s| s.change(|s| s.play = true),
         ] {
             for _ in 0..5 {
                 session.step_once();
@@ -435,7 +427,7 @@ mod tests {
             change(&mut session);
             let index = session.timeline.at_or_before(20).unwrap();
             let continued = session.continue_from(index).unwrap();
-            let text = continued_note(&continued, session.settings.optimizer);
+            let text = continued_note(&continued, session.settings.run.optimizer);
             let from = format!("Training goes on from step {}. ", continued.run.step);
             assert!(text.starts_with(&from), "{text}");
             text
@@ -450,10 +442,7 @@ mod tests {
             "{adam}"
         );
         let switched = note("layers=4&opt=adam", |s| {
-            s.apply(Settings {
-                optimizer: OptimizerKind::Momentum,
-                ..(*s.settings).clone()
-            })
+            s.change(|s| s.run.optimizer = OptimizerKind::Momentum)
         });
         assert!(
             switched.contains("(momentum's velocity) was reset to zero: the update rule has changed"),

@@ -169,43 +169,37 @@ mod tests {
         let mut current = Settings::default();
         assert!(!history.can_undo() && !history.can_redo());
         for (i, rate) in [0.04, 0.06, 0.1, 0.2].into_iter().enumerate() {
-            let next = Settings {
-                learning_rate: rate,
-                ..current.clone()
-            };
+            let mut next = current.clone();
+            next.run.learning_rate = rate;
             history.record(&current, &next, 100.0 * i as f64);
             current = next;
         }
         history.seal();
-        let next = Settings {
-            learning_rate: 0.5,
-            ..current.clone()
-        };
+        let mut next = current.clone();
+        next.run.learning_rate = 0.5;
         history.record(&current, &next, 500.0);
         current = next;
-        let next = Settings {
-            batch_size: 20,
-            ..current.clone()
-        };
+        let mut next = current.clone();
+        next.run.batch_size = 20;
         history.record(&current, &next, 600.0);
         current = next;
         let back = history.undo(&current).unwrap();
-        assert_eq!((back.learning_rate, back.batch_size), (0.5, 10));
+        assert_eq!((back.run.learning_rate, back.run.batch_size), (0.5, 10));
         let back = history.undo(&back).unwrap();
-        assert_eq!(back.learning_rate, 0.2);
+        assert_eq!(back.run.learning_rate, 0.2);
         let back = history.undo(&back).unwrap();
         assert_eq!(back, Settings::default(), "the whole drag undone at once");
         assert_eq!(history.undo(&back), None);
         let forward = history.redo(&back).unwrap();
-        assert_eq!(forward.learning_rate, 0.2);
+        assert_eq!(forward.run.learning_rate, 0.2);
         let forward = history.redo(&forward).unwrap();
         let forward = history.redo(&forward).unwrap();
-        assert_eq!((forward.learning_rate, forward.batch_size), (0.5, 20));
+        assert_eq!((forward.run.learning_rate, forward.run.batch_size), (0.5, 20));
         assert_eq!(history.redo(&forward), None);
         // Two changes of the same slider more than a second apart are two edits.
         let mut history = UndoHistory::new();
-        let a = with(|s| s.learning_rate = 0.1);
-        let b = with(|s| s.learning_rate = 0.2);
+        let a = with(|s| s.run.learning_rate = 0.1);
+        let b = with(|s| s.run.learning_rate = 0.2);
         history.record(&Settings::default(), &a, 0.0);
         history.record(&a, &b, 5000.0);
         assert_eq!(history.undo(&b).unwrap(), a);
@@ -284,10 +278,8 @@ mod tests {
         assert!(!history.can_redo());
         // Undoing a setting change goes through apply as any change does.
         let before = (*session.settings).clone();
-        let wider = Settings {
-            layers: vec![4],
-            ..before.clone()
-        };
+        let mut wider = before.clone();
+        wider.run.layers = vec![4];
         session.apply(wider.clone());
         history.record(&before, &wider, 20.0);
         session.restore(history.undo(&session.settings).unwrap());

@@ -30,7 +30,7 @@ pub(super) fn feature_space_lab(props: &LabProps) -> Html {
             s.task(),
             s.classes(),
             s.trainer.model.layers.len(),
-            s.settings.model == ModelFamily::Linear,
+            s.settings.run.model == ModelFamily::Linear,
         )
     });
     let last = depth - 1;

@@ -25,8 +25,8 @@ struct SweepInputs {
 fn sweep_inputs(updater: &Updater, settings: &Settings) -> SweepInputs {
     SweepInputs {
         spec: SweepSpec {
-            activation: settings.rf_activation,
-            scale: settings.rf_scale,
+            activation: settings.run.rf_activation,
+            scale: settings.run.rf_scale,
             lambda: settings.sweep_lambda,
             seed: settings.seed,
         },
@@ -122,8 +122,8 @@ pub(super) fn sweep_lab(props: &LabProps) -> Html {
         let (u, lambda, error) = (props.updater.clone(), props.settings.sweep_lambda, error.clone());
         Callback::from(move |_| {
             u.settings(|s| {
-                s.model = ModelFamily::Random;
-                s.k = k;
+                s.run.model = ModelFamily::Random;
+                s.run.k = k;
                 s.show_lines = k <= 200;
                 s.play = false;
             });
@@ -169,7 +169,7 @@ pub(super) fn sweep_lab(props: &LabProps) -> Html {
             choose sign, ReLU or cos to compare with one." }</p>
     });
     let u = &props.updater;
-    let activation = pick(u, |s, a| s.rf_activation = a);
+    let activation = pick(u, |s, a| s.run.rf_activation = a);
     let lambda = {
         let u = props.updater.clone();
         Callback::from(move |key: String| {
@@ -182,7 +182,7 @@ pub(super) fn sweep_lab(props: &LabProps) -> Html {
         let u = props.updater.clone();
         Callback::from(move |log: f64| {
             u.settings(|s| {
-                s.rf_scale = (10f64.powf(log) as f32).clamp(limits::RF_SCALE.0, limits::RF_SCALE.1)
+                s.run.rf_scale = (10f64.powf(log) as f32).clamp(limits::RF_SCALE.0, limits::RF_SCALE.1)
             })
         })
     };
@@ -198,9 +198,9 @@ pub(super) fn sweep_lab(props: &LabProps) -> Html {
         <div class="lab lab-sweep" data-testid="lab-sweep">
             <div class="lab-controls">
                 { select("Random features σ", "sweep-activation",
-                    options(&RANDOM_ACTIVATIONS, |a| a.key(), |a| a.to_string()), props.settings.rf_activation.key(), activation) }
-                { slider("Scale of M", "sweep-scale", -1.0, 20f64.log10(), 0.01, (props.settings.rf_scale as f64).log10(),
-                    format!("{:.2}", props.settings.rf_scale), scale) }
+                    options(&RANDOM_ACTIVATIONS, |a| a.key(), |a| a.to_string()), props.settings.run.rf_activation.key(), activation) }
+                { slider("Scale of M", "sweep-scale", -1.0, 20f64.log10(), 0.01, (props.settings.run.rf_scale as f64).log10(),
+                    format!("{:.2}", props.settings.run.rf_scale), scale) }
                 { select("Ridge penalty λ", "sweep-lambda",
                     lambdas.iter().map(|v| (v.to_string(), format_rate(*v))).collect(), &props.settings.sweep_lambda.to_string(), lambda) }
                 { button(if finished { "Run sweep" } else { "Restart sweep" }, "sweep-run",
