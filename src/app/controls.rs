@@ -11,16 +11,51 @@ pub fn select(
     current: &str,
     on_change: Callback<String>,
 ) -> Html {
+    html! {
+        <Select label={AttrValue::from(label.to_string())} testid={testid.into()} {options}
+            current={AttrValue::from(current.to_string())} {on_change} />
+    }
+}
+
+/// Properties of [`Select`].
+#[derive(Properties, PartialEq)]
+struct SelectProps {
+    label: AttrValue,
+    testid: AttrValue,
+    options: Vec<(String, String)>,
+    /// The value in use.
+    current: AttrValue,
+    on_change: Callback<String>,
+}
+
+/// The menu behind [`select`]. After every render it shows the value in use: once the user has
+/// picked an option, the browser no longer follows the options' `selected` attributes, so a
+/// change made elsewhere (Undo, a scene, a link) would otherwise leave the menu showing the
+/// user's last pick.
+#[function_component(Select)]
+fn select_view(props: &SelectProps) -> Html {
+    let menu = use_node_ref();
+    {
+        let (menu, current) = (menu.clone(), props.current.clone());
+        use_effect(move || {
+            if let Some(el) = menu.cast::<HtmlSelectElement>() {
+                if el.value() != current.as_str() {
+                    el.set_value(&current);
+                }
+            }
+        });
+    }
+    let on_change = props.on_change.clone();
     let onchange = Callback::from(move |e: Event| {
         on_change.emit(e.target_unchecked_into::<HtmlSelectElement>().value());
     });
     html! {
         <label class="control">
-            <span class="control-label">{ label }</span>
-            <select data-testid={testid.into()} {onchange}>
-                { for options.into_iter().map(|(value, text)| {
-                    let selected = value == current;
-                    html! { <option {value} {selected}>{ text }</option> }
+            <span class="control-label">{ props.label.clone() }</span>
+            <select ref={menu} data-testid={props.testid.clone()} {onchange}>
+                { for props.options.iter().map(|(value, text)| {
+                    let selected = *value == props.current;
+                    html! { <option value={value.clone()} {selected}>{ text.clone() }</option> }
                 }) }
             </select>
         </label>
