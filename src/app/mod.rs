@@ -101,6 +101,28 @@ fn is_text_field(target: Option<web_sys::EventTarget>) -> bool {
     }
 }
 
+/// Whether `target` is a control that moves with the arrow and Page keys itself (a slider, a
+/// menu, a radio button): there those keys work the control, and do not change the scene.
+fn moves_with_arrows(target: Option<web_sys::EventTarget>, key: &str) -> bool {
+    let Some(element) = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        return false;
+    };
+    let arrow = key.starts_with("Arrow") || key.starts_with("Page") || key == "Home" || key == "End";
+    arrow
+        && match element.tag_name().as_str() {
+            "SELECT" => true,
+            "INPUT" => matches!(
+                element
+                    .get_attribute("type")
+                    .unwrap_or_default()
+                    .to_ascii_lowercase()
+                    .as_str(),
+                "range" | "radio"
+            ),
+            _ => false,
+        }
+}
+
 /// Does what `key` stands for (see [`lecture::SHORTCUTS`]); false when it is no shortcut.
 fn shortcut(updater: &Updater, key: &str) -> bool {
     let Some(scene) = updater.try_with_session(|s| s.settings.scene) else {
@@ -125,7 +147,12 @@ fn shortcut(updater: &Updater, key: &str) -> bool {
         "r" | "R" => updater.session(|s| s.rebuild()),
         // Presentation clickers send Page Down / Page Up, or the arrow keys.
         "ArrowRight" | "ArrowDown" | "PageDown" => go(scene.map_or(0, |i| (i + 1).min(last))),
-        "ArrowLeft" | "ArrowUp" | "PageUp" => go(scene.map_or(0, |i| i.saturating_sub(1))),
+        // Back from Free play goes nowhere (forward starts the lecture).
+        "ArrowLeft" | "ArrowUp" | "PageUp" => {
+            if let Some(i) = scene {
+                go(i.saturating_sub(1))
+            }
+        }
         "n" | "N" => show(Companion::Network),
         "m" | "M" => show(Companion::Model),
         "g" | "G" => show(Companion::Gradients),
@@ -225,6 +252,9 @@ pub fn app() -> Html {
                     if e.key() == "Escape" {
                         lecture::blur_focus();
                     }
+                    return;
+                }
+                if moves_with_arrows(e.target(), &e.key()) {
                     return;
                 }
                 if shortcut(&key_updater, &e.key()) {

@@ -4,9 +4,9 @@
 
 use crate::engine::{
     check_gradients, class_of, class_target, forward_grid, grid_cell, random_feature_penalty,
-    solve_last_layer, CheckBatch, ConfusionMatrix, Dataset, Gradients, LayerCheck, Metrics, Model,
-    OptimizerKind, Point, Resumed, RidgeError, Rng, SplitMetrics, Task, Timeline, TimelineError,
-    TimelinePlan, Trainer, Workspace, MAX_HIDDEN_LAYERS,
+    solve_last_layer, stable_last_layer_rate, CheckBatch, ConfusionMatrix, Dataset, Gradients, LayerCheck,
+    Metrics, Model, OptimizerKind, Point, Resumed, RidgeError, Rng, SplitMetrics, Task, Timeline,
+    TimelineError, TimelinePlan, Trainer, Workspace, MAX_HIDDEN_LAYERS,
 };
 use crate::page::pace::{FrameReport, Pace, Pacer, StopReason};
 use crate::page::settings::Settings;
@@ -82,8 +82,14 @@ impl<T: Sample> History<T> {
     /// full, every other sample is dropped and the stride doubles, so the history always
     /// spans the whole run at an even spacing.
     pub fn record(&mut self, point: T) {
-        if let Some(last) = self.points.last() {
-            if point.step() < last.step() + self.stride && point.step() >= last.step() {
+        if let Some(last) = self.points.last_mut() {
+            // The same step again: the weights were changed by hand, and the step now stands
+            // for the new ones.
+            if point.step() == last.step() {
+                *last = point;
+                return;
+            }
+            if point.step() < last.step() + self.stride && point.step() > last.step() {
                 return;
             }
             if point.step() < last.step() {
@@ -1192,15 +1198,23 @@ impl Session {
 
     /// Replaces the last layer with the exact ridge optimum on the training points (penalty
     /// `lambda` per point, scaled for random features as the sweep scales it), when only the last
-    /// layer trains and its output is linear.
-    pub fn fit_last_layer_exactly(&mut self, lambda: f32) -> Result<(), RidgeError> {
-        let model = &mut self.trainer.model;
+    /// layer trains and its output is linear. When η is too large for SGD to stay near the fit
+    /// (many features), it is lowered to a rate that does, so Play fine-tunes the fit instead
+    /// of blowing it up; returns the new η then.
+    pub fn fit_last_layer_exactly(&mut self, lambda: f32) -> Result<Option<f32>, RidgeError> {
+        let model = &self.trainer.model;
         let features = model.layers.last().map_or(0, |l| l.inputs);
         let penalty = random_feature_penalty(lambda, features);
-        solve_last_layer(model, &self.data, penalty)?.install(model);
-        self.model_version += 1;
-        self.refresh_metrics();
-        Ok(())
+        let fit = solve_last_layer(model, &self.data, penalty)?;
+        self.edit_weights(|model| fit.install(model));
+        let stable = stable_last_layer_rate(&self.trainer.model, &self.data)
+            .filter(|&rate| rate < self.settings.run.learning_rate);
+        if let Some(rate) = stable {
+            let mut calmer = (*self.settings).clone();
+            calmer.run.learning_rate = rate;
+            self.apply(calmer);
+        }
+        Ok(stable)
     }
 
     /// Changes the weights by hand (`edit` gets the model): training carries on from them with
@@ -1210,6 +1224,7 @@ impl Session {
         self.past = None;
         edit(&mut self.trainer.model);
         self.trainer.restart_optimizer();
+        self.timeline.record_edit(&mut self.trainer);
         self.model_version += 1;
         self.refresh_metrics();
     }
@@ -1296,6 +1311,39 @@ mod tests {
         );
         session.change(|s| s.run.model = ModelFamily::Mlp);
         assert_eq!(session.fit_last_layer_exactly(1e-3), Err(RidgeError::NotConvex));
+    }
+
+    /// Scene 8's "Show": the exact fit at step 0 is what the loss chart and the timeline hold for
+    /// that step, and training on from it (at the η the fit leaves) stays near it, for few and
+    /// for many features.
+    #[test]
+    fn training_on_from_the_exact_fit_stays_near_it() {
+        for k in [20, 50, 2000] {
+            let hash = format!(
+                "dataset=bumps&n=300&noise=0.1&split=0.5&model=random&rf=relu&k={k}&rfscale=2&pace=200"
+            );
+            let mut session = Session::new(Settings::from_hash(&hash).0);
+            let lowered = session.fit_last_layer_exactly(1e-3).unwrap();
+            let fitted = session.metrics.train.loss;
+            assert!(
+                lowered.is_some_and(|rate| rate < 0.03),
+                "k = {k}: η lowered to {lowered:?}"
+            );
+            assert_eq!(session.settings.run.learning_rate, lowered.unwrap_or(0.03));
+            assert_eq!(
+                session.history.points().first().map(|p| p.train),
+                Some(fitted),
+                "k = {k}"
+            );
+            let first = &session.timeline.snapshots()[0];
+            assert_eq!((first.step, first.metrics.train.loss), (0, fitted), "k = {k}");
+            session.train_steps(2000);
+            let trained = session.metrics.train.loss;
+            assert!(
+                trained.is_finite() && trained < 1.5 * fitted,
+                "k = {k}: {fitted} → {trained}"
+            );
+        }
     }
 
     /// Drawing three classes by hand, training, and reading the confusion matrix, the class

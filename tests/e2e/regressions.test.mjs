@@ -145,3 +145,26 @@ test(
     assert.deepEqual({ scene, dataset }, { scene: '2', dataset: 'circle' });
   },
 );
+
+test(
+  'arrow keys on a focused slider move the slider, not the scene',
+  async () => {
+    const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=circle`);
+    const before = await hashValue(page, 'lr');
+    await page.getByTestId('lr-slider').focus();
+    await page.keyboard.press('ArrowRight');
+    await until(() => hashValue(page, 'lr'), (v) => v !== before, { what: 'η to move' });
+    const scene = await hashValue(page, 'scene');
+    const dataset = await hashValue(page, 'dataset');
+    // Away from any control, the arrows still walk the scenes (presentation clickers).
+    await page.getByTestId('lr-slider').blur();
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForTimeout(300);
+    const afterBack = await hashValue(page, 'scene');
+    await page.keyboard.press('ArrowRight');
+    await until(() => hashValue(page, 'scene'), (v) => v === '1', { what: 'scene 1' });
+    assert.deepEqual(errors, []);
+    await page.close();
+    assert.deepEqual({ scene, dataset, afterBack }, { scene: null, dataset: 'circle', afterBack: null });
+  },
+);

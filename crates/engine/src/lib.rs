@@ -50,7 +50,10 @@ pub use model::{
 };
 pub use names::UnknownName;
 pub use optim::{Optimizer, OptimizerConfig, OptimizerKind, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MOMENTUM};
-pub use ridge::{layer_inputs, solve_last_layer, solve_spd, solve_spd_columns, RidgeError, RidgeSolution};
+pub use ridge::{
+    layer_inputs, solve_last_layer, solve_spd, solve_spd_columns, stable_last_layer_rate, RidgeError,
+    RidgeSolution,
+};
 pub use rng::Rng;
 pub use timeline::{
     trainable_count, OptimizerResume, Resumed, Snapshot, Timeline, TimelineError, TimelinePlan,

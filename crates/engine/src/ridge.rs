@@ -163,6 +163,38 @@ pub fn solve_last_layer(model: &Model, data: &Dataset, l2: f32) -> Result<RidgeS
     })
 }
 
+/// A learning rate at which plain SGD on the squared loss (f − y)², trained on from the last
+/// layer's exact fit, stays near it: half of 1 / mean(1 + |φ|²) over the training points, with
+/// φ the values entering the last layer (the 1 is the bias's input), rounded down to 1, 2 or 5
+/// times a power of ten. A step of the last layer on one point moves f by 2η(1 + |φ|²)(f − y),
+/// so above about 1 / (1 + |φ|²) it overshoots; many random features make |φ|² large. `None`
+/// without training points.
+pub fn stable_last_layer_rate(model: &Model, data: &Dataset) -> Option<f32> {
+    let last = model.layers.len().checked_sub(1)?;
+    let train: Vec<_> = data.points.iter().filter(|p| !p.test).collect();
+    if train.is_empty() {
+        return None;
+    }
+    let phi = layer_inputs(model, &train, last);
+    let mean_square = 1.0 + phi.iter().map(|v| v * v).sum::<f64>() / train.len() as f64;
+    Some(round_down_to_nice(0.5 / mean_square) as f32)
+}
+
+/// The largest of 1, 2 or 5 times a power of ten at or below `value` (> 0).
+fn round_down_to_nice(value: f64) -> f64 {
+    let power = libm::pow(10.0, libm::floor(libm::log10(value)));
+    // A hair over, so 0.05 is not taken for 0.0499… and rounded down to 0.02.
+    let mantissa = value / power * (1.0 + 1e-9);
+    let nice = if mantissa >= 5.0 {
+        5.0
+    } else if mantissa >= 2.0 {
+        2.0
+    } else {
+        1.0
+    };
+    nice * power
+}
+
 /// The values entering dense layer `layer` of `model` (0 reads the features φ) for each of
 /// `points`: an n × p matrix, row-major (row i holds point i's p values).
 pub fn layer_inputs(model: &Model, points: &[&Point], layer: usize) -> Vec<f64> {
@@ -256,4 +288,25 @@ fn cholesky(a: &mut [f64], n: usize) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round_down_to_nice;
+
+    #[test]
+    fn rates_round_down_to_one_two_or_five_times_a_power_of_ten() {
+        let cases = [
+            (0.05, 0.05),
+            (0.0499, 0.02),
+            (0.7, 0.5),
+            (3.0, 2.0),
+            (10.0, 10.0),
+            (1.3e-4, 1e-4),
+        ];
+        for (value, nice) in cases {
+            let got = round_down_to_nice(value);
+            assert!((got - nice).abs() <= 1e-12 * nice, "{value} → {got}, not {nice}");
+        }
+    }
 }

@@ -306,6 +306,17 @@ impl Timeline {
         true
     }
 
+    /// Records `trainer` at its step again, in place of any snapshot of that step or later: its
+    /// weights were changed by hand (an exact fit, a click on the loss surface), so that step
+    /// now stands for the new weights. Returns whether it recorded (see [`Timeline::maybe_record`]).
+    pub fn record_edit(&mut self, trainer: &mut Trainer) -> bool {
+        let step = trainer.steps();
+        let keep = self.snapshots.partition_point(|s| s.step < step);
+        self.keep_first(keep);
+        self.next_due = step;
+        self.maybe_record(trainer)
+    }
+
     /// Writes the parameters of snapshot `index` into `model`, a model of the recorded shape
     /// (a copy of the trainer's, say), and returns the snapshot. The trainer is not touched.
     pub fn restore(&self, index: usize, model: &mut Model) -> Result<&Snapshot, TimelineError> {

@@ -127,10 +127,20 @@ pub(super) fn sweep_lab(props: &LabProps) -> Html {
                 s.show_lines = k <= 200;
                 s.play = false;
             });
-            let mut outcome = Ok(());
-            u.session(|s| outcome = s.fit_last_layer_exactly(lambda));
-            if let Err(why) = outcome {
-                error.set(Some(format!("Could not fit k = {k} exactly: {why}.")));
+            let (mut outcome, mut before) = (Ok(None), 0.0);
+            u.session(|s| {
+                before = s.settings.run.learning_rate;
+                outcome = s.fit_last_layer_exactly(lambda);
+            });
+            match outcome {
+                Err(why) => error.set(Some(format!("Could not fit k = {k} exactly: {why}."))),
+                Ok(Some(rate)) => u.notices(vec![format!(
+                    "η is now {}: with k = {k} features a step of η = {} would overshoot the exact fit, \
+                     and Play would climb away from it instead of fine-tuning it.",
+                    format_rate(rate),
+                    format_rate(before)
+                )]),
+                Ok(None) => {}
             }
         })
     };
