@@ -32,9 +32,16 @@ pub fn choose_class(updater: &Updater, class: usize) {
 /// (a point of a class that would go) becomes a note.
 fn set_classes(updater: &Updater, classes: usize) {
     let mut outcome = None;
-    updater.session(|s| outcome = Some(s.set_classes(classes).map(|()| s.settings.clone())));
+    updater.session(|s| {
+        let before = s.settings.clone();
+        outcome = Some(s.set_classes(classes).map(|()| (before, s.settings.clone())));
+    });
     match outcome {
-        Some(Ok(settings)) => updater.dispatch(Action::Settings(settings)),
+        // An edit like any other: Undo brings the old number of classes back.
+        Some(Ok((before, settings))) => {
+            updater.record(&before, &settings);
+            updater.dispatch(Action::Settings(settings))
+        }
         Some(Err(why)) => updater.notices(vec![why]),
         None => {}
     }

@@ -31,7 +31,8 @@ struct SelectProps {
 /// The menu behind [`select`]. After every render it shows the value in use: once the user has
 /// picked an option, the browser no longer follows the options' `selected` attributes, so a
 /// change made elsewhere (Undo, a scene, a link) would otherwise leave the menu showing the
-/// user's last pick.
+/// user's last pick; and after a pick it goes back to the value in use until the page takes
+/// the new one.
 #[function_component(Select)]
 fn select_view(props: &SelectProps) -> Html {
     let menu = use_node_ref();
@@ -45,9 +46,13 @@ fn select_view(props: &SelectProps) -> Html {
             }
         });
     }
-    let on_change = props.on_change.clone();
+    let (on_change, in_use) = (props.on_change.clone(), props.current.clone());
     let onchange = Callback::from(move |e: Event| {
-        on_change.emit(e.target_unchecked_into::<HtmlSelectElement>().value());
+        let menu = e.target_unchecked_into::<HtmlSelectElement>();
+        on_change.emit(menu.value());
+        // As a number box does: the menu shows the value in use until the page re-renders it
+        // with the new one, so a refused choice does not stay on screen.
+        menu.set_value(&in_use);
     });
     html! {
         <label class="control">

@@ -101,28 +101,6 @@ fn is_text_field(target: Option<web_sys::EventTarget>) -> bool {
     }
 }
 
-/// Whether `target` is a control that moves with the arrow and Page keys itself (a slider, a
-/// menu, a radio button): there those keys work the control, and do not change the scene.
-fn moves_with_arrows(target: Option<web_sys::EventTarget>, key: &str) -> bool {
-    let Some(element) = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
-        return false;
-    };
-    let arrow = key.starts_with("Arrow") || key.starts_with("Page") || key == "Home" || key == "End";
-    arrow
-        && match element.tag_name().as_str() {
-            "SELECT" => true,
-            "INPUT" => matches!(
-                element
-                    .get_attribute("type")
-                    .unwrap_or_default()
-                    .to_ascii_lowercase()
-                    .as_str(),
-                "range" | "radio"
-            ),
-            _ => false,
-        }
-}
-
 /// Does what `key` stands for (see [`lecture::SHORTCUTS`]); false when it is no shortcut.
 fn shortcut(updater: &Updater, key: &str) -> bool {
     let Some(scene) = updater.try_with_session(|s| s.settings.scene) else {
@@ -252,9 +230,6 @@ pub fn app() -> Html {
                     if e.key() == "Escape" {
                         lecture::blur_focus();
                     }
-                    return;
-                }
-                if moves_with_arrows(e.target(), &e.key()) {
                     return;
                 }
                 if shortcut(&key_updater, &e.key()) {

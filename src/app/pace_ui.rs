@@ -67,9 +67,16 @@ where
             }
         };
         u.settings(|s| set(s, goal));
+        let mut passed = None;
+        u.session(|s| passed = s.goals_already_passed());
+        if let Some(passed) = passed {
+            u.notices(vec![passed]);
+        }
     })
 }
 
+/// What the "train N steps" box holds at first.
+const DEFAULT_STEPS_IN_A_RUN: &str = "100";
 /// The most steps one "train N steps" run may take.
 const MOST_STEPS_IN_A_RUN: u64 = 1_000_000;
 
@@ -79,6 +86,16 @@ pub fn run_panel(props: &SettingsProps) -> Html {
     let s = &props.settings;
     let u = props.updater.clone();
     let count = use_node_ref();
+    // The box starts at 100 and then keeps what the user typed: a `value` attribute would be
+    // written back on every render (and training renders many times a second).
+    {
+        let count = count.clone();
+        use_effect_with((), move |_| {
+            if let Some(input) = count.cast::<HtmlInputElement>() {
+                input.set_value(DEFAULT_STEPS_IN_A_RUN);
+            }
+        });
+    }
     let run = {
         let (u, count) = (u.clone(), count.clone());
         Callback::from(move |_: MouseEvent| {
@@ -113,7 +130,7 @@ pub fn run_panel(props: &SettingsProps) -> Html {
                 <button type="button" class="button" data-testid="train-steps" onclick={run}
                     title="Play for this many minibatch steps at the current pace, then pause">{ "Train" }</button>
                 <input ref={count} type="text" inputmode="numeric" class="number" data-testid="train-steps-count"
-                    aria-label="Steps to train" value="100" spellcheck="false" autocomplete="off" />
+                    aria-label="Steps to train" spellcheck="false" autocomplete="off" />
                 <span class="control-label">{ "steps" }</span>
             </div>
             <div class="fold-grid">

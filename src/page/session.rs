@@ -1108,6 +1108,34 @@ impl Session {
         Goals { steps, score }
     }
 
+    /// What to tell the user when a pause setting is already behind the run, so it will not
+    /// fire in this run (it fires only when the run reaches it from below): the step count is
+    /// past the step to pause at, or the score is at or above the score to pause at.
+    pub fn goals_already_passed(&mut self) -> Option<String> {
+        let steps = self.trainer.steps();
+        if let Some(limit) = self.settings.stop_steps.filter(|&limit| steps >= limit) {
+            return Some(format!(
+                "Training is already at step {steps}, so it will not pause at step {limit}: that \
+                 pause happens on the way up to it (after Reset, say)."
+            ));
+        }
+        let target = self.settings.stop_score?;
+        let (score, on_test) = self.goal_score();
+        let name = match (self.task(), on_test) {
+            (Task::Regression, true) => "test R²",
+            (Task::Regression, false) => "training R²",
+            (Task::Classification, true) => "test accuracy",
+            (Task::Classification, false) => "training accuracy",
+        };
+        (score >= target as f64 / 100.0).then(|| {
+            format!(
+                "The {name} is already {:.1}%, at or above {target}%, so training will not pause \
+                 there now: that pause happens when the score climbs to it (after Reset, say).",
+                100.0 * score
+            )
+        })
+    }
+
     /// The score the "stop at X%" setting watches: test accuracy (or R²), or the training one
     /// when there are no test points; and whether it is the test one. Evaluated on a sample of
     /// the points for models too large to evaluate on all of them every frame.
@@ -1313,6 +1341,32 @@ mod tests {
         assert_eq!(session.fit_last_layer_exactly(1e-3), Err(RidgeError::NotConvex));
     }
 
+    /// A pause setting already behind the run is said not to fire; one ahead of it says nothing.
+    #[test]
+    fn pause_settings_behind_the_run_are_said_not_to_fire() {
+        let mut s = Session::new(Settings::default());
+        for _ in 0..50 {
+            s.step_once();
+        }
+        s.change(|s| s.stop_steps = Some(100));
+        assert_eq!(s.goals_already_passed(), None);
+        s.change(|s| s.stop_steps = Some(20));
+        let said = s.goals_already_passed().unwrap();
+        assert!(
+            said.contains("already at step 50, so it will not pause at step 20"),
+            "{said}"
+        );
+        s.change(|s| (s.stop_steps, s.stop_score) = (None, Some(0.0)));
+        let said = s.goals_already_passed().unwrap();
+        assert!(said.starts_with("The test accuracy is already"), "{said}");
+        s.change(|s| s.stop_score = Some(100.0));
+        assert_eq!(
+            s.goals_already_passed(),
+            None,
+            "an untrained XOR network is below 100%"
+        );
+    }
+
     /// Scene 8's "Show": the exact fit at step 0 is what the loss chart and the timeline hold for
     /// that step, and training on from it (at the η the fit leaves) stays near it, for few and
     /// for many features.
@@ -1337,7 +1391,10 @@ mod tests {
             );
             let first = &session.timeline.snapshots()[0];
             assert_eq!((first.step, first.metrics.train.loss), (0, fitted), "k = {k}");
-            session.train_steps(2000);
+            for _ in 0..2000 {
+                session.trainer.step();
+            }
+            session.refresh_metrics();
             let trained = session.metrics.train.loss;
             assert!(
                 trained.is_finite() && trained < 1.5 * fitted,

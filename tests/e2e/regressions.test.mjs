@@ -147,24 +147,58 @@ test(
 );
 
 test(
-  'arrow keys on a focused slider move the slider, not the scene',
+  'the number of classes: a refused change leaves the menu as it is, and a change can be undone',
+  async () => {
+    const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=quadrants4`);
+    await page.getByTestId('classes').selectOption('2');
+    await page.getByTestId('notice').waitFor();
+    const refused = { notice: await text(page, 'notice'), menu: await page.getByTestId('classes').inputValue() };
+    await page.goto(`${app.server.url}#dataset=xor`);
+    await page.reload();
+    await page.getByTestId('plot').waitFor();
+    await page.getByTestId('classes').selectOption('3');
+    await page.getByTestId('class-3').waitFor();
+    await page.getByTestId('undo').click();
+    await page.getByTestId('class-3').waitFor({ state: 'detached' });
+    const undone = await page.getByTestId('classes').inputValue();
+    assert.deepEqual(errors, []);
+    await page.close();
+    assert.match(refused.notice, /Some points are of class 4/);
+    assert.deepEqual({ menu: refused.menu, undone }, { menu: '4', undone: '2' });
+  },
+);
+
+test(
+  'Run and pause keeps the typed step count, and a pause already behind the run says so',
   async () => {
     const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=circle`);
-    const before = await hashValue(page, 'lr');
-    await page.getByTestId('lr-slider').focus();
-    await page.keyboard.press('ArrowRight');
-    await until(() => hashValue(page, 'lr'), (v) => v !== before, { what: 'η to move' });
-    const scene = await hashValue(page, 'scene');
-    const dataset = await hashValue(page, 'dataset');
-    // Away from any control, the arrows still walk the scenes (presentation clickers).
-    await page.getByTestId('lr-slider').blur();
+    await page.getByTestId('train-steps-count').fill('5');
+    await page.getByTestId('train-steps').click();
+    await waitForText(page, 'step-count', (t) => t === '5');
+    await page.waitForTimeout(300);
+    const count = await page.getByTestId('train-steps-count').inputValue();
+    await page.getByTestId('stop-at-steps').fill('3');
+    await page.getByTestId('stop-at-steps').press('Enter');
+    await page.getByTestId('notice').waitFor();
+    const notice = await text(page, 'notice');
+    assert.deepEqual(errors, []);
+    await page.close();
+    assert.equal(count, '5');
+    assert.match(notice, /already at step 5, so it will not pause at step 3/);
+  },
+);
+
+test(
+  '← in Free play stays in Free play; → starts the lecture',
+  async () => {
+    const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=circle`);
     await page.keyboard.press('ArrowLeft');
     await page.waitForTimeout(300);
-    const afterBack = await hashValue(page, 'scene');
+    const afterBack = { scene: await hashValue(page, 'scene'), dataset: await hashValue(page, 'dataset') };
     await page.keyboard.press('ArrowRight');
     await until(() => hashValue(page, 'scene'), (v) => v === '1', { what: 'scene 1' });
     assert.deepEqual(errors, []);
     await page.close();
-    assert.deepEqual({ scene, dataset, afterBack }, { scene: null, dataset: 'circle', afterBack: null });
+    assert.deepEqual(afterBack, { scene: null, dataset: 'circle' });
   },
 );
