@@ -85,7 +85,7 @@ pub fn decode_points(text: &str, task: Task) -> Result<Dataset, String> {
     } else {
         let body = text
             .strip_prefix(VERSION)
-            .ok_or("the points were written by a different version of nnplay")?;
+            .ok_or("the points are not in the form nnplay writes them (damaged, or from another version)")?;
         (body, if task == Task::Classification { 2 } else { 0 })
     };
     // Four bytes a point, four characters for every three bytes.

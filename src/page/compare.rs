@@ -26,10 +26,12 @@ impl Settings {
     }
 
     /// The full settings of compare mode's second run, if there is one: these settings with its
-    /// model and training settings, and no comparison of its own.
+    /// model and training settings, no comparison of its own, and no step named: the first run
+    /// names the step both show (the second, given one, would start over to train there).
     pub fn compared(&self) -> Option<Settings> {
         self.compare.as_ref().map(|run| Settings {
             compare: None,
+            at: None,
             ..self.with_run(run)
         })
     }

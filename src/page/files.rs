@@ -75,11 +75,14 @@ fn check_size(text: &str) -> Result<(), String> {
 
 /// Reads points from CSV: columns x1, x2 and the label, and optionally a split column (the
 /// fourth, or the one headed `split` or `test` wherever it stands). The header row is
-/// optional. Labels and split are read as [`import::assemble`] says.
+/// optional; when it names `x1`, `x2` and the label (`y`, `label` or `class`), the columns are
+/// read by those names in whatever order they stand, else in that order. Labels and split are
+/// read as [`import::assemble`] says.
 pub fn from_csv(text: &str) -> Result<Import, String> {
     check_size(text)?;
     let mut rows = Vec::new();
     let mut split_column = None;
+    let mut named: Option<[usize; 3]> = None;
     for (number, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -91,9 +94,13 @@ pub fn from_csv(text: &str) -> Result<Import, String> {
             if cells.len() < 3 {
                 return Err("the header has fewer than three columns (x1, x2, y)".into());
             }
-            split_column = cells
-                .iter()
-                .position(|c| matches!(c.to_ascii_lowercase().as_str(), "split" | "test"));
+            let names: Vec<String> = cells.iter().map(|c| c.to_ascii_lowercase()).collect();
+            let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
+            split_column = find(&["split", "test"]);
+            named = match (find(&["x1"]), find(&["x2"]), find(&["y", "label", "class"])) {
+                (Some(x1), Some(x2), Some(label)) => Some([x1, x2, label]),
+                _ => None,
+            };
             continue;
         }
         let place = format!("line {}", number + 1);
@@ -104,10 +111,13 @@ pub fn from_csv(text: &str) -> Result<Import, String> {
             ));
         }
         let split_at = split_column.or((cells.len() == 4).then_some(3));
-        let values: Vec<&str> = (0..cells.len())
-            .filter(|&i| Some(i) != split_at)
-            .map(|i| cells[i])
-            .collect();
+        let values: Vec<&str> = match named {
+            Some(columns) => columns.iter().filter_map(|&i| cells.get(i).copied()).collect(),
+            None => (0..cells.len())
+                .filter(|&i| Some(i) != split_at)
+                .map(|i| cells[i])
+                .collect(),
+        };
         if values.len() < 3 {
             return Err(format!("{place} has no label after x1 and x2"));
         }
@@ -241,6 +251,14 @@ mod tests {
             assert_eq!(read_data_file("points.json", &to_json(&data)).unwrap(), data);
             assert_eq!(read_data_file("points.csv", &to_csv(&data)).unwrap(), data);
         }
+        // A header that names its columns is read by name, in any order.
+        let reordered = from_csv("y,x2,x1\n1,0.25,0.5\n-1,-0.75,-0.5\n").unwrap().data;
+        assert_eq!(reordered.task, Task::Classification);
+        assert_eq!((reordered.points[0].x, reordered.points[0].y), ([0.5, 0.25], 1.0));
+        assert_eq!(
+            (reordered.points[1].x, reordered.points[1].y),
+            ([-0.5, -0.75], -1.0)
+        );
         let headerless = from_csv("0.5,0.5,1\n-0.5,0.25,-1,test\n").unwrap().data;
         assert_eq!(headerless.task, Task::Classification);
         assert!(headerless.points[1].test);

@@ -29,27 +29,18 @@ pub fn scene_settings(index: usize) -> Option<Settings> {
     })
 }
 
-/// The settings a link describes: [`Settings::from_hash`], except that a link naming only a
-/// scene (`#scene=5`, or `#scene=5&embed=1` for a slide) opens that scene, with its data,
-/// model and caption.
+/// The settings a link describes: [`Settings::from_hash`], except that a link naming a scene
+/// starts from that scene's settings (its data, model and caption), and its other keys change
+/// them: `#scene=5` opens scene 5, `#scene=5&embed=1` puts it in a slide, `#scene=5&play=1`
+/// opens it training. A link the page wrote holds every key, so it opens as it was written.
 pub fn settings_from_link(hash: &str) -> (Settings, Vec<String>) {
     let (settings, notices) = Settings::from_hash(hash);
-    let only_a_scene = hash
-        .trim_start_matches('#')
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .all(|pair| pair.starts_with("scene=") || pair.starts_with("embed="));
-    match settings.scene.filter(|_| only_a_scene && notices.is_empty()) {
-        Some(index) => match scene_settings(index) {
-            Some(scene) => (
-                Settings {
-                    embed: settings.embed,
-                    ..scene
-                },
-                notices,
-            ),
-            None => (settings, notices),
-        },
+    match settings.scene.and_then(|index| SCENES.get(index)) {
+        Some(scene) => {
+            let link = hash.trim_start_matches('#');
+            let (on_the_scene, _) = Settings::from_hash(&format!("{}&{link}", scene.hash));
+            (on_the_scene, notices)
+        }
         None => (settings, notices),
     }
 }
@@ -86,14 +77,17 @@ pub const SCENES: &[Scene; super::limits::SCENES] = &[
         title: "The ring and |x₁² + x₂² − 0.6|",
         caption: "The class depends on the distance from a circle. The single feature |x₁² + x₂² − 0.6| makes it \
                   a threshold problem. Try unticking it and ticking x₁² and x₂² instead: a threshold on those \
-                  draws a single ellipse, which cannot cut out a band, so the accuracy stalls near 70%.",
+                  is a single ellipse, and no ellipse cuts out a band. Training finds nothing better than calling \
+                  almost every point the more common class, so the accuracy stalls near 70%, often with no \
+                  boundary on the plot at all.",
         hash: "dataset=ring&n=300&model=features&features=ring&lr=1&opt=sgd&pace=100",
     },
     Scene {
         title: "Random features, few",
         caption: "No thinking about features: draw k random lines φ(x) = sign(Mx + b), freeze them, train only \
                   the last layer. Left, k = 5: five random cuts are too crude for the circle and stay under 80% \
-                  test accuracy. Right, k = 500: the same recipe gets 95% right within three seconds.",
+                  test accuracy. Right, k = 500, with a smaller η for the larger sum: the same recipe gets 95% \
+                  right within three seconds.",
         hash: "dataset=circle&n=300&model=random&rf=sign&k=5&lr=0.03&opt=adam&pace=100&cmp=k:500;lr:0.01",
     },
     Scene {
@@ -118,10 +112,10 @@ pub const SCENES: &[Scene; super::limits::SCENES] = &[
     },
     Scene {
         title: "Deeper networks and their gradients",
-        caption: "Left: four sigmoid layers on the spirals, plain SGD. Backpropagation multiplies by σ′ ≤ ¼ at \
-                  each layer, so the early layers' gradients (Gradients view) are hundreds of times smaller than the \
-                  last's; they barely move and the loss stays at ln 2. Right: the same network with ReLU gets 95% \
-                  of the test points right within three seconds.",
+        caption: "Left: four sigmoid layers on the spirals, plain SGD. Backpropagation multiplies by σ′ ≤ ¼ per \
+                  layer, so the early layers' gradients (Gradients view) are often hundreds of times smaller than \
+                  the last's: they barely move, and for thousands of steps the loss sits at ln 2. Right: with \
+                  ReLU, 95% of test points right in three seconds.",
         hash: "dataset=spiral&n=400&model=mlp&layers=16,16,16,16&act=sigmoid&lr=0.1&opt=sgd&pace=2000&panel=gradients&cmp=act:relu",
     },
     Scene {
@@ -223,16 +217,21 @@ mod tests {
         assert_eq!(listed, expected);
     }
 
-    /// `#scene=N` alone opens scene N; a scene named beside other settings keeps them.
+    /// `#scene=N` opens scene N; settings named beside it change the scene's.
     #[test]
-    fn a_link_naming_only_a_scene_opens_it() {
+    fn a_link_naming_a_scene_opens_it() {
         let (opened, notices) = settings_from_link("#scene=5");
         assert!(notices.is_empty());
         assert_eq!(opened, scene_settings(4).unwrap());
         assert_ne!(opened.model_spec(), Settings::default().model_spec());
-        let (edited, _) = settings_from_link("#scene=5&lr=0.5");
-        assert_eq!(edited.scene, Some(4));
-        assert_eq!(edited.run.learning_rate, 0.5);
+        let (edited, notices) = settings_from_link("#scene=5&lr=0.5&play=1&foo=1");
+        let mut expected = scene_settings(4).unwrap();
+        (expected.run.learning_rate, expected.play) = (0.5, true);
+        assert_eq!(
+            edited, expected,
+            "the scene's data and model, at η = 0.5, playing"
+        );
+        assert_eq!(notices.len(), 1, "foo=1 is said to be ignored: {notices:?}");
         let (bad, notices) = settings_from_link("#scene=99");
         assert_eq!(bad.scene, None);
         assert_eq!(notices.len(), 1);

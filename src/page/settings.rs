@@ -627,7 +627,7 @@ impl Settings {
                 },
                 "panel" => match value.parse::<Companion>() {
                     Ok(companion) => s.companion = Some(companion),
-                    Err(_) => note("not network, model, gradients or lab"),
+                    Err(_) => note("not network, model, gradients, lab or surface"),
                 },
                 "pts" => points_text = Some(value),
                 "cmp" => compare_text = Some(value),

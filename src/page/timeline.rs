@@ -352,6 +352,20 @@ mod tests {
 
     /// A view follows the session when its model changes shape.
     #[test]
+    fn a_new_learning_rate_while_looking_back_keeps_both_compared_runs() {
+        let mut session = trained("layers=4&cmp=act:relu", 60);
+        session.look_back(3).unwrap();
+        assert!(session.settings.at.is_some());
+        session.change(|s| s.run.learning_rate = 0.5);
+        let other = session.compare().unwrap();
+        assert_eq!((session.trainer.steps(), other.trainer.steps()), (60, 60));
+        assert_eq!(
+            other.trainer.config.optimizer.learning_rate, 0.03,
+            "model 2 keeps its own η"
+        );
+    }
+
+    #[test]
     fn a_view_reopens_when_the_model_changes_shape() {
         let mut session = trained("layers=4", 30);
         let mut view = SnapshotView::open(&session, 2).unwrap();

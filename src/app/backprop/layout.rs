@@ -1,6 +1,6 @@
 //! Where the network diagram puts its columns and units, in CSS pixels.
 
-use crate::engine::Model;
+use crate::engine::{FeatureMap, Model};
 
 /// The most units of one layer the diagram draws; the rest are summarised.
 const MAX_SHOWN: usize = 10;
@@ -39,10 +39,14 @@ pub(super) struct TypeRoom {
     pub(super) title: f64,
 }
 
-/// A column's title; `narrow` columns get a short one.
+/// A column's title; `narrow` columns get a short one. The first column is the raw inputs x
+/// unless hand-made features replace them (random features are the frozen layer after it).
 pub(super) fn layer_title(model: &Model, column: usize, narrow: bool) -> String {
     let last = model.layers.len();
+    let raw = matches!(model.features, FeatureMap::Identity);
     match column {
+        0 if narrow && raw => "x".into(),
+        0 if raw => "inputs x".into(),
         0 if narrow => "φ".into(),
         0 => "features φ".into(),
         c if c == last && narrow => "out".into(),

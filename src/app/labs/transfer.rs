@@ -323,6 +323,9 @@ pub(super) fn transfer_lab_panel(props: &LabProps) -> Html {
                 <p class="lab-error" role="alert" data-testid="transfer-error">{ why }</p>
             }
             <p class="lab-status" data-testid="transfer-status" data-done={done.to_string()}>{ status }</p>
+            // The scores first: they are what the scene's caption is about, so they must show
+            // without scrolling on a 1024×768 projector.
+            { for table }
             if stale {
                 <p class="lab-note" data-testid="transfer-stale">{ "The plot or the network has changed since pretraining: \
                     press 'Pretrain, then fine-tune' to start again from them as they are now." }</p>
@@ -347,7 +350,6 @@ pub(super) fn transfer_lab_panel(props: &LabProps) -> Html {
                     task changed, not because pretraining failed. Scale keeps XOR's rule (every point stays in its quadrant) and \
                     tests how each run does beyond the square it learned on." }</p>
             }
-            { for table }
             <div class="transfer-maps">
                 <figure class="source">
                     <canvas ref={source_map} class="lab-canvas thumb" data-testid="transfer-map-source"
