@@ -152,7 +152,7 @@ pub fn training_settings(props: &SettingsProps) -> Html {
         Callback::from(move |text: String| match text.trim().parse::<u64>() {
             Ok(v) => u.settings(|s| s.seed = v),
             Err(_) => refuse(format!(
-                "The seed must be a whole number; '{}' was not used.",
+                "The seed must be a whole number from 0 to 2⁶⁴ − 1; '{}' was not used.",
                 text.trim()
             )),
         })

@@ -191,8 +191,17 @@ pub fn read_labels(labels: &[&str], places: &[String], declared: Declared) -> Re
             .iter()
             .position(|v| !v.is_finite() || !(-1.0..=1.0).contains(v))
         {
+            // Whole numbers that are no class labels (1 and 2, or six classes): say which
+            // labels would be classes, as the user most likely meant classes.
+            let whole = values.iter().all(|v| v.fract() == 0.0);
+            let hint = if whole {
+                "; whole-number labels are classes only as 1 and −1, 1 and 0, or three to five \
+                 distinct numbers (words work too)"
+            } else {
+                ""
+            };
             return Err(format!(
-                "{}: the value y = {} is outside −1 to 1",
+                "{}: the value y = {} is outside −1 to 1{hint}",
                 places[i], labels[i]
             ));
         }
@@ -364,6 +373,11 @@ mod tests {
         assert_eq!(read(&["0", "0"]).unwrap().task, Task::Regression);
         for (labels, expected) in [
             (&["0.5", "3"][..], "line 2: the value y = 3 is outside −1 to 1"),
+            (
+                &["1", "2", "1"][..],
+                "line 2: the value y = 2 is outside −1 to 1; whole-number labels are classes only as 1 and −1, \
+                 1 and 0, or three to five distinct numbers (words work too)",
+            ),
             (
                 &["a", "b", "c", "d", "e", "f"][..],
                 "the labels have 6 different values",

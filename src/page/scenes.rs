@@ -33,8 +33,20 @@ pub fn scene_settings(index: usize) -> Option<Settings> {
 /// starts from that scene's settings (its data, model and caption), and its other keys change
 /// them: `#scene=5` opens scene 5, `#scene=5&embed=1` puts it in a slide, `#scene=5&play=1`
 /// opens it training. A link the page wrote holds every key, so it opens as it was written.
+/// A key named more than once is said to be (the last usable value counts).
 pub fn settings_from_link(hash: &str) -> (Settings, Vec<String>) {
-    let (settings, notices) = Settings::from_hash(hash);
+    let (settings, mut notices) = Settings::from_hash(hash);
+    let keys: Vec<&str> = (hash.trim_start_matches('#').split('&'))
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').map_or(pair, |(key, _)| key))
+        .collect();
+    for (i, key) in keys.iter().enumerate() {
+        if keys[..i].contains(key) && !keys[i + 1..].contains(key) {
+            notices.push(format!(
+                "The link names {key} more than once; the last usable one counts."
+            ));
+        }
+    }
     match settings.scene.and_then(|index| SCENES.get(index)) {
         Some(scene) => {
             let link = hash.trim_start_matches('#');
@@ -215,6 +227,21 @@ mod tests {
             .collect();
         let listed: Vec<(usize, String)> = listed.into_iter().map(|(n, t)| (n, t.to_string())).collect();
         assert_eq!(listed, expected);
+    }
+
+    /// A key named twice is said to be, once, and the last usable value counts; a seed out of
+    /// range says what a seed may be.
+    #[test]
+    fn repeated_keys_and_bad_seeds_are_explained() {
+        let (s, notices) = settings_from_link("#seed=1&lr=0.1&seed=7&seed=9&seed=-1");
+        assert_eq!((s.seed, s.run.learning_rate), (9, 0.1));
+        assert_eq!(
+            notices,
+            [
+                "Ignored seed=-1: not a whole number from 0 to 2⁶⁴ − 1.",
+                "The link names seed more than once; the last usable one counts.",
+            ]
+        );
     }
 
     /// `#scene=N` opens scene N; settings named beside it change the scene's.

@@ -512,12 +512,12 @@ impl Settings {
                 "dataset" => parse_into(&value, &mut s.dataset, &mut note, "not a data set"),
                 "dseed" => {
                     data_seed_given = true;
-                    parse_into(&value, &mut s.data_seed, &mut note, "not a whole number");
+                    parse_into(&value, &mut s.data_seed, &mut note, SEED_RANGE);
                 }
                 "noise" => parse_range(&value, &mut s.noise, limits::NOISE, &mut note),
                 "n" => parse_range(&value, &mut s.count, limits::COUNT, &mut note),
                 "split" => parse_range(&value, &mut s.test_fraction, limits::TEST_FRACTION, &mut note),
-                "seed" => parse_into(&value, &mut s.seed, &mut note, "not a whole number"),
+                "seed" => parse_into(&value, &mut s.seed, &mut note, SEED_RANGE),
                 "model" => parse_into(
                     &value,
                     &mut s.run.model,
@@ -602,7 +602,7 @@ impl Settings {
                 ),
                 "shiftby" => parse_range(&value, &mut s.shift.amount, limits::SHIFT, &mut note),
                 "surface" => parse_into(&value, &mut s.surface_directions, &mut note, "not random or pca"),
-                "sdseed" => parse_into(&value, &mut s.surface_seed, &mut note, "not a whole number"),
+                "sdseed" => parse_into(&value, &mut s.surface_seed, &mut note, SEED_RANGE),
                 "play" | "test" | "hard" | "logloss" | "logsteps" | "lines" | "swap" | "embed" | "race" => {
                     let slot = match key {
                         "play" => &mut s.play,
@@ -684,6 +684,10 @@ fn dedup<T: PartialEq + Copy>(list: Vec<T>) -> Vec<T> {
     out
 }
 
+/// What a seed in a link must be.
+const SEED_RANGE: &str = "not a whole number from 0 to 2⁶⁴ − 1";
+
+/// Parses `value` into `slot`, or notes `what` it is not.
 fn parse_into<T: FromStr>(value: &str, slot: &mut T, note: &mut dyn FnMut(&str), what: &str) {
     match value.parse() {
         Ok(v) => *slot = v,
