@@ -161,11 +161,19 @@ fn number_box_view(props: &NumberBoxProps) -> Html {
         commit.emit(input.value());
         input.set_value(&in_use);
     });
+    // Escape cancels: the text goes back to the value in use before the page's key handler
+    // takes the focus away (leaving the box would otherwise commit what was typed).
+    let in_use = props.value.clone();
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            e.target_unchecked_into::<HtmlInputElement>().set_value(&in_use);
+        }
+    });
     html! {
         <label class="control control-inline">
             <span class="control-label">{ props.label.clone() }</span>
             <input ref={input} type="text" inputmode="decimal" class="number" data-testid={props.testid.clone()}
-                {onchange} spellcheck="false" autocomplete="off" />
+                {onchange} {onkeydown} spellcheck="false" autocomplete="off" />
         </label>
     }
 }

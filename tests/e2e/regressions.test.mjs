@@ -202,3 +202,20 @@ test(
     assert.deepEqual(afterBack, { scene: null, dataset: 'circle' });
   },
 );
+
+test(
+  'Escape in a number box cancels what was typed and leaves the box',
+  async () => {
+    const { page, errors } = await openApp(app.browser, `${app.server.url}#dataset=circle`);
+    const seed = page.getByTestId('seed');
+    await seed.fill('77');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('s'); // the keys work again: one step
+    await waitForText(page, 'step-count', (t) => t === '1');
+    const shown = await seed.inputValue();
+    const linked = await hashValue(page, 'seed');
+    assert.deepEqual(errors, []);
+    await page.close();
+    assert.deepEqual({ shown, linked }, { shown: '1', linked: '1' });
+  },
+);
