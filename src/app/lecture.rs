@@ -137,10 +137,15 @@ fn activation_switch(updater: &Updater, scene: &Settings, current: &Settings) ->
     } else {
         ("Switch to ReLU", Activation::Relu)
     };
+    // A scene that opens comparing speaks of left and right: say where the right one went.
+    let ended = scene
+        .compare
+        .is_some()
+        .then_some(" The comparison has ended: one network trains alone.");
     let u = updater.clone();
     let onclick = Callback::from(move |_: MouseEvent| u.settings(|s| s.run.activation = next));
     Some(html! {
-        <>{ " " }<button type="button" class="button small" data-testid="scene-relu"
+        <>{ ended }{ " " }<button type="button" class="button small" data-testid="scene-relu"
             title="Change the hidden layers' activation (training goes on if it was running)" {onclick}>{ text }</button></>
     })
 }

@@ -205,6 +205,7 @@ test('scene 10: the first layer barely learns while the loss sits on its plateau
   assert.equal(await relu.count(), 0, 'no switch while comparing');
   await page.getByTestId('compare-end').click();
   assert.equal((await relu.textContent()).trim(), 'Switch to ReLU');
+  assert.match(await text(page, 'scene-caption'), /The comparison has ended: one network trains alone\./);
   await relu.click();
   const switched = Date.now();
   await until(() => hashValue(page, 'act'), (v) => v === 'relu', { what: 'act=relu in the link' });
