@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, screenshot, useAppServer } from './harness.mjs';
-import { until, hashValue, waitForText } from './plotkit.mjs';
+import { until, hashValue, waitForText, waitForHash } from './plotkit.mjs';
 
 const app = useAppServer();
 
@@ -146,7 +146,7 @@ test('each hidden layer row carries the test ids of its own number, counted from
     [1, 2, 3].map((l) => `Hidden layer ${l}: layer-${l}-fewer layer-${l}-units layer-${l}-more`),
   );
   await page.getByTestId('layer-1-more').click();
-  await until(() => hashValue(page, 'layers'), (v) => v === '8,8,16', { what: 'layer 1 doubled' });
+  await waitForHash(page, 'layers', '8,8,16', { what: 'layer 1 doubled' });
   await page.close();
   assert.deepEqual(errors, []);
 });

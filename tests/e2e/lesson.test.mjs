@@ -20,6 +20,7 @@ import {
   setPlaying,
   hashValue,
   findPoints,
+  waitForHash,
 } from './plotkit.mjs';
 
 const app = useAppServer();
@@ -54,10 +55,10 @@ test('the pace slider runs from one step every 2 s to as fast as it goes, and ke
   const shown = () => page.locator('label', { has: pace }).locator('output').textContent();
   assert.equal(await shown(), '2\u202f000 steps a second', 'the default pace');
   await pace.fill('0');
-  await until(() => hashValue(page, 'pace'), (v) => v === '0.5', { what: 'pace=0.5 in the link' });
+  await waitForHash(page, 'pace', '0.5', { what: 'pace=0.5 in the link' });
   assert.equal(await shown(), 'one step every 2 s');
   await pace.fill('16');
-  await until(() => hashValue(page, 'pace'), (v) => v === 'max', { what: 'pace=max in the link' });
+  await waitForHash(page, 'pace', 'max', { what: 'pace=max in the link' });
   assert.equal(await shown(), 'as fast as it goes');
   // An old link's speed is read as the pace it meant.
   await page.goto(`${app.server.url}#dataset=gauss&speed=fast`);
@@ -103,7 +104,7 @@ test('"Train N steps" plays that many steps and says why it paused', async (t) =
   assert.equal(await steps(page), 250);
   assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
   assert.equal((await text(page, 'play')).trim(), '▶ Play');
-  await until(() => hashValue(page, 'play'), (v) => v === '0', { what: 'play=0 in the link' });
+  await waitForHash(page, 'play', '0', { what: 'play=0 in the link' });
   await screenshot(page, 'lesson-1b-train-steps');
   // Play goes on past the run, and the note goes.
   await setPlaying(page, true);
@@ -120,7 +121,7 @@ test('"Train N steps" plays that many steps and says why it paused', async (t) =
 test('training pauses itself at a step count and at a test accuracy, and the page says so', async (t) => {
   const { page, errors } = await open(t, '#dataset=circle');
   await typeInto(page, 'stop-at-steps', 300);
-  await until(() => hashValue(page, 'stopat'), (v) => v === '300', { what: 'stopat=300 in the link' });
+  await waitForHash(page, 'stopat', '300', { what: 'stopat=300 in the link' });
   await setPlaying(page, true);
   assert.match(await waitForText(page, 'stop-reason', Boolean, { timeout: 10_000 }), /Paused at step 300, as set\./);
   assert.equal(await steps(page), 300);
@@ -130,9 +131,9 @@ test('training pauses itself at a step count and at a test accuracy, and the pag
 
   // Cleared, the step goal goes from the link; a goal of 99% test accuracy pauses there.
   await typeInto(page, 'stop-at-steps', '');
-  await until(() => hashValue(page, 'stopat'), (v) => v === null, { what: 'no stopat in the link' });
+  await waitForHash(page, 'stopat', null, { what: 'no stopat in the link' });
   await typeInto(page, 'stop-at-score', 99);
-  await until(() => hashValue(page, 'stopacc'), (v) => v === '99', { what: 'stopacc=99 in the link' });
+  await waitForHash(page, 'stopacc', '99', { what: 'stopacc=99 in the link' });
   await setPlaying(page, true);
   const reason = await waitForText(page, 'stop-reason', Boolean, { timeout: 15_000 });
   assert.match(reason, /test accuracy reached the goal of 99%/);
@@ -208,7 +209,7 @@ test('scene 10: the first layer barely learns while the loss sits on its plateau
   assert.match(await text(page, 'scene-caption'), /The comparison has ended: one network trains alone\./);
   await relu.click();
   const switched = Date.now();
-  await until(() => hashValue(page, 'act'), (v) => v === 'relu', { what: 'act=relu in the link' });
+  await waitForHash(page, 'act', 'relu', { what: 'act=relu in the link' });
   const fitted = await waitForText(page, 'test-acc', (s) => num(s) >= 95, { timeout: 3000 });
   t.diagnostic(`ReLU: ${fitted} after ${((Date.now() - switched) / 1000).toFixed(2)} s`);
   assert.equal((await relu.textContent()).trim(), 'Back to sigmoid');
@@ -367,7 +368,7 @@ test('the step axes can be logarithmic, gradient norms are smoothed over the raw
   assert.ok(norms.ink > 40, `labels on the norm axis: ${JSON.stringify(norms)}`);
   const [loss, chart] = [await snapshotCanvas(page, 'loss-chart'), await snapshotCanvas(page, 'grad-norm-chart')];
   await page.getByTestId('log-steps').check();
-  await until(() => hashValue(page, 'logsteps'), (v) => v === '1', { what: 'logsteps=1 in the link' });
+  await waitForHash(page, 'logsteps', '1', { what: 'logsteps=1 in the link' });
   const lossChanged = await until(
     async () => changedFraction(page, loss.index, (await snapshotCanvas(page, 'loss-chart')).index),
     (f) => f > 0.01,
@@ -476,18 +477,18 @@ test('undo and redo walk back and forth through setting changes and point edits,
   assert.ok(await undo.isDisabled(), 'Play and Pause are not edits');
 
   await typeInto(page, 'lr', 0.5);
-  await until(() => hashValue(page, 'lr'), (v) => v === '0.5', { what: 'lr=0.5' });
+  await waitForHash(page, 'lr', '0.5', { what: 'lr=0.5' });
   await page.keyboard.press('Escape'); // leave the text box: keys are shortcuts again
   assert.ok(await undo.isEnabled());
   await page.keyboard.press('Control+z');
-  await until(() => hashValue(page, 'lr'), (v) => v === '0.03', { what: 'lr undone' });
+  await waitForHash(page, 'lr', '0.03', { what: 'lr undone' });
   assert.equal(await page.getByTestId('lr').inputValue(), '0.03');
   assert.ok(await redo.isEnabled());
   await page.keyboard.press('Control+Shift+Z');
-  await until(() => hashValue(page, 'lr'), (v) => v === '0.5', { what: 'lr redone' });
+  await waitForHash(page, 'lr', '0.5', { what: 'lr redone' });
   await page.keyboard.press('Control+z');
   await page.keyboard.press('Control+y');
-  await until(() => hashValue(page, 'lr'), (v) => v === '0.5', { what: 'lr redone by Ctrl+Y' });
+  await waitForHash(page, 'lr', '0.5', { what: 'lr redone by Ctrl+Y' });
 
   // A point added, then dragged in many moves: two edits.
   await page.getByTestId('clear').click();

@@ -25,6 +25,7 @@ import {
   findEmptySpot,
   candidateSpots,
   hashValue,
+  waitForHash,
 } from './plotkit.mjs';
 
 const app = useAppServer();
@@ -314,7 +315,7 @@ test('a learning-rate edit keeps training going; an architecture edit starts ove
   const lr = page.getByTestId('lr');
   await lr.fill('0.1');
   await lr.press('Enter');
-  await until(() => hashValue(page, 'lr'), (v) => v === '0.1', { what: 'lr=0.1 in the hash' });
+  await waitForHash(page, 'lr', '0.1', { what: 'lr=0.1 in the hash' });
   assert.equal(await text(page, 'step-count'), '10', 'typing a learning rate keeps the step count');
   assert.equal(Number(await page.getByTestId('lr-slider').inputValue()), -1, 'the slider follows (log10 η)');
 
@@ -388,13 +389,13 @@ test('a valid URL hash is applied, and edits (and hand-edited hashes) stay in sy
 
   await page.getByTestId('feature-x1').check();
   await waitForText(page, 'model-formula', (t) => t === 'f(x) = w₁·x₁ + w₂·|x₁²+x₂²−0.6| + b');
-  await until(() => hashValue(page, 'features'), (v) => v === 'x1,ring', { what: 'features in the hash' });
+  await waitForHash(page, 'features', 'x1,ring', { what: 'features in the hash' });
 
   // The pace slider's last notch is "as fast as it goes".
   await page.getByTestId('pace').fill('16');
-  await until(() => hashValue(page, 'pace'), (v) => v === 'max', { what: 'pace in the hash' });
+  await waitForHash(page, 'pace', 'max', { what: 'pace in the hash' });
   await page.getByTestId('dataset').selectOption('circle');
-  await until(() => hashValue(page, 'dataset'), (v) => v === 'circle', { what: 'dataset in the hash' });
+  await waitForHash(page, 'dataset', 'circle', { what: 'dataset in the hash' });
   const dseed = Number(await hashValue(page, 'dseed'));
   const before = await snapshotCanvas(page);
   await page.getByTestId('regenerate').click();
@@ -406,9 +407,9 @@ test('a valid URL hash is applied, and edits (and hand-edited hashes) stay in sy
   );
   assert.equal(await text(page, 'point-count'), '200 (100 training)');
   await setPlaying(page, true);
-  await until(() => hashValue(page, 'play'), (v) => v === '1', { what: 'play=1 in the hash' });
+  await waitForHash(page, 'play', '1', { what: 'play=1 in the hash' });
   await setPlaying(page, false);
-  await until(() => hashValue(page, 'play'), (v) => v === '0', { what: 'play=0 in the hash' });
+  await waitForHash(page, 'play', '0', { what: 'play=0 in the hash' });
 
   // A link edited by hand in the address bar is applied without a reload.
   await page.evaluate(() => {

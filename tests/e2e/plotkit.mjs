@@ -38,6 +38,11 @@ export function hashValue(page, key) {
   return page.evaluate((key) => new URLSearchParams(location.hash.slice(1)).get(key), key);
 }
 
+/** Polls the link until `key` holds `value` (null: absent); resolves to it. */
+export function waitForHash(page, key, value, options = {}) {
+  return until(() => hashValue(page, key), (v) => v === value, { what: `${key}=${value} in the link`, ...options });
+}
+
 /** "97.5%" → 97.5, "R² 0.912" → 0.912, "0.6931" → 0.6931, "—" → NaN. */
 export function num(s) {
   const m = /-?\d+(\.\d+)?(e-?\d+)?/i.exec(s ?? '');

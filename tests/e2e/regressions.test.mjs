@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, screenshot, showCompanion, unfold, useAppServer } from './harness.mjs';
-import { until, text, waitForText, plotBox, toPage, findPoints, hashValue } from './plotkit.mjs';
+import { until, text, waitForText, plotBox, toPage, findPoints, hashValue, waitForHash } from './plotkit.mjs';
 
 const app = useAppServer();
 
@@ -107,10 +107,10 @@ test(
       return shown;
     };
     const seed = await typeSlowly('surface-seed', '42');
-    await until(() => hashValue(page, 'sdseed'), (v) => v === '42', { what: 'sdseed 42 in the link' });
+    await waitForHash(page, 'sdseed', '42', { what: 'sdseed 42 in the link' });
     await unfold(page);
     const rate = await typeSlowly('lr', '0.07');
-    await until(() => hashValue(page, 'lr'), (v) => v === '0.07', { what: 'lr 0.07 in the link' });
+    await waitForHash(page, 'lr', '0.07', { what: 'lr 0.07 in the link' });
     await screenshot(page, 'known-issue-typing-while-training');
     assert.deepEqual(errors, []);
     await page.close();
@@ -126,18 +126,18 @@ test(
     const { page, errors } = await openApp(app.browser, `${app.server.url}#scene=1`);
     // The menu's values count from 0; the link's scene numbers from 1.
     await page.getByTestId('scene').selectOption('2');
-    await until(() => hashValue(page, 'scene'), (v) => v === '3', { what: 'scene 3' });
+    await waitForHash(page, 'scene', '3', { what: 'scene 3' });
     await page.getByTestId('scene-next').click();
-    await until(() => hashValue(page, 'scene'), (v) => v === '4', { what: 'scene 4' });
+    await waitForHash(page, 'scene', '4', { what: 'scene 4' });
     await page.getByTestId('undo').click();
-    await until(() => hashValue(page, 'scene'), (v) => v === '3', { what: 'scene 3 again' });
+    await waitForHash(page, 'scene', '3', { what: 'scene 3 again' });
     const scene = await page.getByTestId('scene').inputValue();
     await page.getByTestId('dataset').selectOption('circle');
-    await until(() => hashValue(page, 'dataset'), (v) => v === 'circle', { what: 'the circle' });
+    await waitForHash(page, 'dataset', 'circle', { what: 'the circle' });
     await page.getByTestId('scene-next').click();
-    await until(() => hashValue(page, 'scene'), (v) => v === '4', { what: 'scene 4' });
+    await waitForHash(page, 'scene', '4', { what: 'scene 4' });
     await page.getByTestId('undo').click();
-    await until(() => hashValue(page, 'dataset'), (v) => v === 'circle', { what: 'the circle again' });
+    await waitForHash(page, 'dataset', 'circle', { what: 'the circle again' });
     const dataset = await page.getByTestId('dataset').inputValue();
     await screenshot(page, 'known-issue-undo-menus');
     assert.deepEqual(errors, []);
@@ -196,7 +196,7 @@ test(
     await page.waitForTimeout(300);
     const afterBack = { scene: await hashValue(page, 'scene'), dataset: await hashValue(page, 'dataset') };
     await page.keyboard.press('ArrowRight');
-    await until(() => hashValue(page, 'scene'), (v) => v === '1', { what: 'scene 1' });
+    await waitForHash(page, 'scene', '1', { what: 'scene 1' });
     assert.deepEqual(errors, []);
     await page.close();
     assert.deepEqual(afterBack, { scene: null, dataset: 'circle' });

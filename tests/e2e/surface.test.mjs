@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, screenshot, showCompanion, useAppServer } from './harness.mjs';
-import { changedFraction, hashValue, setPlaying, snapshotCanvas, until } from './plotkit.mjs';
+import { changedFraction, hashValue, setPlaying, snapshotCanvas, until, waitForHash } from './plotkit.mjs';
 
 const app = useAppServer();
 
@@ -154,7 +154,7 @@ test('a network gets a slice whose directions and seed are in the link; key U sh
   const before = await snapshotCanvas(page, 'surface-view');
   await page.getByTestId('surface-seed').fill('7');
   await page.getByTestId('surface-seed').press('Enter');
-  await until(() => hashValue(page, 'sdseed'), (v) => v === '7', { what: 'sdseed in the link' });
+  await waitForHash(page, 'sdseed', '7', { what: 'sdseed in the link' });
   assert.match(await text(page, 'surface-caption'), /\(seed 7\)/);
   await waitFilled(page);
   const after = await snapshotCanvas(page, 'surface-view');

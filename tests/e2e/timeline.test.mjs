@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, screenshot, showCompanion, useAppServer } from './harness.mjs';
-import { until, text, waitForText, num, snapshotCanvas, changedFraction, setPlaying, hashValue } from './plotkit.mjs';
+import { until, text, waitForText, num, snapshotCanvas, changedFraction, setPlaying, hashValue, waitForHash } from './plotkit.mjs';
 
 const app = useAppServer();
 
@@ -151,12 +151,12 @@ test('the link names the step shown: opened elsewhere it trains there and pauses
   // Training on there leaves that moment: the link no longer names it.
   // (At full speed it runs on to its stop at step 1500 within a frame or two.)
   await other.page.getByTestId('play').click();
-  await until(() => hashValue(other.page, 'at'), (v) => v === null, { what: 'at gone after Play' });
+  await waitForHash(other.page, 'at', null, { what: 'at gone after Play' });
   await waitForText(other.page, 'step-count', (s) => Number(s) > shown);
 
   // Back to the live run while paused: the link names the live step.
   await page.getByTestId('timeline-live').click();
-  await until(() => hashValue(page, 'at'), (v) => v === '1500', { what: 'at=1500 after Live' });
+  await waitForHash(page, 'at', '1500', { what: 'at=1500 after Live' });
   assert.deepEqual(errors, []);
   assert.deepEqual(other.errors, []);
 });
@@ -167,7 +167,7 @@ test('a link to a far step says where it is going, and Pause stops the run short
   await waitForText(page, 'step-count', (s) => Number(s) > 50);
   await page.getByTestId('play').click();
   await until(() => page.getByTestId('link-step-progress').count(), (n) => n === 0, { what: 'the note gone after Pause' });
-  await until(() => hashValue(page, 'at'), (v) => v === null, { what: 'at gone after Pause' });
+  await waitForHash(page, 'at', null, { what: 'at gone after Pause' });
   assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
   assert.ok(Number(await text(page, 'step-count')) < 1000000);
   assert.deepEqual(errors, []);
@@ -297,11 +297,11 @@ test('Compare with… starts a second model, edits it in the link, and ends it',
   await page.getByTestId('plot-2').waitFor();
   assert.equal(await hashValue(page, 'cmp'), '');
   await page.getByTestId('model-2').selectOption('random');
-  await until(() => hashValue(page, 'cmp'), (v) => v === 'model:random', { what: 'cmp in the link' });
+  await waitForHash(page, 'cmp', 'model:random', { what: 'cmp in the link' });
   assert.match(await text(page, 'compare-description-2'), /Random features k = 100/);
   await page.getByTestId('rf-k-2').fill('7');
   await page.getByTestId('rf-k-2').press('Enter');
-  await until(() => hashValue(page, 'cmp'), (v) => v === 'model:random;k:7', { what: 'k in the link' });
+  await waitForHash(page, 'cmp', 'model:random;k:7', { what: 'k in the link' });
   await page.getByTestId('lr-2').fill('99');
   await page.getByTestId('lr-2').press('Enter');
   await waitForText(page, 'notice', (s) => s.includes('In the comparison'));
