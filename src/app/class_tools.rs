@@ -31,19 +31,9 @@ pub fn choose_class(updater: &Updater, class: usize) {
 /// point keeps its class, the model gets one output per class and starts over. A refusal
 /// (a point of a class that would go) becomes a note.
 fn set_classes(updater: &Updater, classes: usize) {
-    let mut outcome = None;
-    updater.session(|s| {
-        let before = s.settings.clone();
-        outcome = Some(s.set_classes(classes).map(|()| (before, s.settings.clone())));
-    });
-    match outcome {
-        // An edit like any other: Undo brings the old number of classes back.
-        Some(Ok((before, settings))) => {
-            updater.record(&before, &settings);
-            updater.dispatch(Action::Settings(settings))
-        }
-        Some(Err(why)) => updater.notices(vec![why]),
-        None => {}
+    // An edit like any other: Undo brings the old number of classes back.
+    if let Some(Err(why)) = updater.edit(|s| s.set_classes(classes)) {
+        updater.notices(vec![why]);
     }
 }
 

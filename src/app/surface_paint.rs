@@ -533,12 +533,13 @@ fn paint_paths(
 ) -> Option<(usize, [f64; 2])> {
     let window = view.window()?;
     let place = |p: [f64; 2]| map.at(window.to_fraction(p));
+    let on_plane = |(_, r): (u64, &[f32])| [r[0] as f64, r[1] as f64];
     let until = session.looking_back().map(|past| past.step());
     let main: Vec<[f64; 2]> = view
         .path()
         .rows()
         .take_while(|&(step, _)| until.is_none_or(|last| step <= last))
-        .map(|(_, r)| [r[0] as f64, r[1] as f64])
+        .map(on_plane)
         .collect();
     let head = main.last().copied();
     let lanes: Vec<_> = view.lanes().collect();
@@ -550,11 +551,7 @@ fn paint_paths(
         }
     }
     for (lane, colour) in lanes.iter().zip(LANE_COLOURS) {
-        let points: Vec<_> = lane
-            .path
-            .rows()
-            .map(|(_, r)| place([r[0] as f64, r[1] as f64]))
-            .collect();
+        let points: Vec<_> = lane.path.rows().map(on_plane).map(place).collect();
         stroke_path(ctx, map, &points, &css_rgb(colour), 2.0);
     }
     for (lane, colour) in lanes.iter().zip(LANE_COLOURS) {

@@ -196,34 +196,41 @@ impl Updater {
     /// them; the session replaces its `Rc` whenever it changes them, so most work (a point
     /// dragged, a pointer move) costs no comparison.
     pub fn session(&self, work: impl FnOnce(&mut Session)) {
-        let Some((before, after)) = try_with(&self.session, |s| {
-            let before = s.settings.clone();
-            work(s);
-            (before, s.settings.clone())
-        }) else {
-            return self.stuck();
-        };
-        if !Rc::ptr_eq(&before, &after) {
-            self.dispatch(Action::Settings(after));
-        }
-        self.refresh();
+        self.work_on(work, false);
+    }
+
+    /// [`Updater::session`] for work the user can undo (the number of classes, points
+    /// committed to the link): the settings it changes are recorded for undo. Returns what
+    /// `work` returned (`None` when the session was stuck borrowed).
+    pub fn edit<R>(&self, work: impl FnOnce(&mut Session) -> R) -> Option<R> {
+        self.work_on(work, true)
     }
 
     /// Records the plot's points in the settings (and so in the link) after an edit, which
     /// can then be undone.
     pub fn commit_points(&self) {
-        let settings = try_with(&self.session, |s| {
+        self.edit(Session::commit_points);
+    }
+
+    /// Runs `work` on the session; when it changed the settings, the page takes them (and
+    /// records them for undo if `undoable`); then re-renders.
+    fn work_on<R>(&self, work: impl FnOnce(&mut Session) -> R, undoable: bool) -> Option<R> {
+        let Some((before, after, result)) = try_with(&self.session, |s| {
             let before = s.settings.clone();
-            s.commit_points();
-            (before, s.settings.clone())
-        });
-        match settings {
-            Some((before, settings)) => {
-                self.record(&before, &settings);
-                self.dispatch(Action::Settings(settings))
+            let result = work(s);
+            (before, s.settings.clone(), result)
+        }) else {
+            self.stuck();
+            return None;
+        };
+        if !Rc::ptr_eq(&before, &after) {
+            if undoable {
+                self.record(&before, &after);
             }
-            None => self.stuck(),
+            self.dispatch(Action::Settings(after));
         }
+        self.refresh();
+        Some(result)
     }
 
     /// Changes the page state.
